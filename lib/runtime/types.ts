@@ -1,0 +1,52 @@
+/**
+ * The small interface through which tcpecho touches its host runtime.
+ *
+ * Only files under `lib/runtime/` may use `Deno.*` or `Bun.*`; everything else
+ * receives a {@link Runtime}. Feature areas that need more of the runtime
+ * (sockets, processes, FFI) live in their own folders under `lib/runtime/`
+ * with the same pattern: a `types.ts`, a `deno.ts`, a `bun.ts` and a `mod.ts`
+ * that picks one by feature detection and imports it dynamically.
+ *
+ * @module
+ */
+
+/** A pull reader: fills the caller's buffer, so the caller owns chunk size and reuse. */
+export interface ByteReader {
+  /** Reads up to `into.length` bytes; resolves to the count read, or null at end of input. */
+  read(into: Uint8Array): Promise<number | null>;
+  /** Releases the underlying file or stream. Safe to call twice. */
+  close(): void;
+}
+
+/** Signals the CLI handles. */
+export type SignalName = "SIGINT" | "SIGTERM";
+
+/** What the core of tcpecho needs from Deno or Bun. */
+export interface Runtime {
+  /** "deno" or "bun". */
+  readonly name: "deno" | "bun";
+  /** The runtime's own version string, e.g. "2.9.6". */
+  readonly version: string;
+  /** Command-line arguments after the script (or binary) name. */
+  args(): string[];
+  /** An environment variable, or undefined (also when env access is not permitted). */
+  env(name: string): string | undefined;
+  /** Ends the process with a code. Only cmd/main.ts calls this. */
+  exit(code: number): never;
+  /** Whether fd 0/1/2 is a terminal. */
+  isTerminal(fd: 0 | 1 | 2): boolean;
+  /** Writes all bytes (or a string, UTF-8) to stdout. */
+  writeStdout(data: Uint8Array | string): Promise<void>;
+  /** Writes all bytes (or a string, UTF-8) to stderr. */
+  writeStderr(data: Uint8Array | string): Promise<void>;
+  /** Opens a file for streaming reads. Rejects with the runtime's error (code ENOENT, EACCES …). */
+  openFile(path: string): Promise<ByteReader>;
+  /** A pull reader over standard input. */
+  stdin(): ByteReader;
+  /** Reads a whole (small) file. */
+  readFile(path: string): Promise<Uint8Array>;
+  /** Writes a whole file, creating or truncating it. */
+  writeFile(path: string, data: Uint8Array | string): Promise<void>;
+  /** Registers a signal handler; returns a function that removes it. */
+  onSignal(signal: SignalName, handler: () => void): () => void;
+}
