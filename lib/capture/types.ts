@@ -1,0 +1,49 @@
+/**
+ * Types of the capture layer: what a capture reader consumes and produces.
+ * The layer is pure: it reads from a {@link ByteSource} it is given.
+ * @module
+ */
+
+/** A pull source of bytes (a file, stdin, a gunzip stream); structurally the runtime's ByteReader. */
+export interface ByteSource {
+  /** Fills `into` from its start; resolves to the count read, or null at the end. */
+  read(into: Uint8Array): Promise<number | null>;
+}
+
+/**
+ * One packet record. Readers reuse ONE Frame object and ONE buffer: the fields
+ * and bytes are valid only during the callback that receives it. Copy what you keep.
+ */
+export interface Frame {
+  /** 1-based number of this packet record in the file (Wireshark's frame.number). */
+  index: number;
+  /** Timestamp: whole seconds since the Unix epoch (if_tsoffset applied). */
+  tsSec: number;
+  /** Timestamp: nanoseconds within the second, 0..999999999. */
+  tsNsec: number;
+  /** LINKTYPE_* of the interface the packet was captured on. */
+  linkType: number;
+  /** pcapng interface id (0 for classic pcap). */
+  interfaceId: number;
+  /** The buffer holding the packet bytes (shared, reused). */
+  buf: Uint8Array;
+  /** Offset of the first packet byte in `buf`. */
+  offset: number;
+  /** Bytes captured (present in `buf`). */
+  caplen: number;
+  /** Bytes on the wire (≥ caplen when the snaplen cut the packet). */
+  origLen: number;
+}
+
+/** What a reader learned about the file, returned when reading ends. */
+export interface CaptureInfo {
+  format: "pcap" | "pcapng";
+  /** Distinct link types seen, in order of first appearance. */
+  linkTypes: number[];
+  /** Packet records delivered. */
+  frames: number;
+  /** True when the file ended inside a record (everything before it was delivered). */
+  truncated: boolean;
+  /** Human-readable warnings (each names a byte offset where relevant). */
+  warnings: string[];
+}
