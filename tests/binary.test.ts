@@ -4,7 +4,7 @@ import { spawnSync } from "node:child_process";
 import { copyFileSync, existsSync } from "node:fs";
 import { join } from "node:path";
 import process from "node:process";
-import { ROOT, tempDir } from "./helpers.ts";
+import { ROOT, skipUnless, tempDir } from "./helpers.ts";
 
 const BUN = join(ROOT, "node_modules", ".bin", "bun");
 const DENO = join(ROOT, "node_modules", ".bin", "deno");
@@ -49,9 +49,10 @@ const denort = process.env.DENORT_BIN;
 test(
   "binary: deno compile with DENORT_BIN makes a binary that runs",
   {
-    skip: denort
-      ? false
-      : "DENORT_BIN is not set: deno compile needs Deno's denort runtime, which cannot be downloaded here",
+    skip: skipUnless(
+      Boolean(denort),
+      "DENORT_BIN is not set: deno compile needs Deno's denort runtime, which cannot be downloaded here",
+    ),
   },
   () => {
     const dir = tempDir("tcpecho-denobin-");

@@ -81,3 +81,18 @@ export function haveCommand(name: string): boolean {
 export function isRoot(): boolean {
   return typeof process.getuid === "function" && process.getuid() === 0;
 }
+
+/**
+ * A test's `skip` option that also prints why (Deno's runner does not show
+ * node:test skip reasons). Returns false when the test should run.
+ *
+ * @example
+ * ```ts
+ * test("lab: normal", { skip: skipUnless(isRoot(), "needs root for network namespaces") }, () => {});
+ * ```
+ */
+export function skipUnless(condition: boolean, reason: string): string | false {
+  if (condition) return false;
+  console.log(`skip: ${reason}`);
+  return reason;
+}
