@@ -1,0 +1,242 @@
+/**
+ * Socket options through a bound libc, shared by the Deno and Bun adapters:
+ * each adapter only binds five libc functions ({@link LibcSocketCalls}); the
+ * option numbers, sockaddr and tcp_info layouts (Linux, x86-64 and arm64) live
+ * here, once.
+ * @module
+ */
+import { TcpechoError } from "../../errors.ts";
+import {
+  type Endpoint,
+  type KeepaliveReadback,
+  type KeepaliveSettings,
+  type Sockopt,
+  TCP_STATES,
+  type TcpInfo,
+} from "./types.ts";
+
+/** Linux option numbers (asm-generic/socket.h, netinet/tcp.h). */
+export const SOL_SOCKET = 1;
+/** SO_KEEPALIVE under SOL_SOCKET. */
+export const SO_KEEPALIVE = 9;
+/** IPPROTO_TCP (the level of the TCP_* options). */
+export const IPPROTO_TCP = 6;
+/** TCP_KEEPIDLE. */
+export const TCP_KEEPIDLE = 4;
+/** TCP_KEEPINTVL. */
+export const TCP_KEEPINTVL = 5;
+/** TCP_KEEPCNT. */
+export const TCP_KEEPCNT = 6;
+/** TCP_INFO. */
+export const TCP_INFO = 11;
+
+const AF_INET = 2;
+const AF_INET6 = 10;
+const ERRNO_NAMES: Record<number, string> = {
+  1: "EPERM",
+  9: "EBADF",
+  13: "EACCES",
+  14: "EFAULT",
+  22: "EINVAL",
+  88: "ENOTSOCK",
+  92: "ENOPROTOOPT",
+  107: "ENOTCONN",
+};
+
+/** The five libc calls an adapter binds. Each returns 0, or the errno (> 0) on failure. */
+export interface LibcSocketCalls {
+  /** setsockopt(fd, level, name, value, value.length). */
+  setsockopt(fd: number, level: number, name: number, value: Uint8Array): number;
+  /** getsockopt(fd, level, name, into, &len); `len` holds the capacity in and the size out. */
+  getsockopt(fd: number, level: number, name: number, into: Uint8Array, len: Uint32Array): number;
+  /** getsockname(fd, into, &len). */
+  getsockname(fd: number, into: Uint8Array, len: Uint32Array): number;
+  /** getpeername(fd, into, &len). */
+  getpeername(fd: number, into: Uint8Array, len: Uint32Array): number;
+}
+
+/** An errno number as its name ("EINVAL"), or "errno N". */
+export function errnoName(errno: number): string {
+  return ERRNO_NAMES[errno] ?? `errno ${errno}`;
+}
+
+/**
+ * Parses a sockaddr_in / sockaddr_in6 into an {@link Endpoint}; undefined for other families.
+ *
+ * @example
+ * ```ts
+ * parseSockaddr(new Uint8Array([2, 0, 0x26, 0x95, 127, 0, 0, 1])); // { address: "127.0.0.1", port: 9877 }
+ * ```
+ */
+export function parseSockaddr(b: Uint8Array): Endpoint | undefined {
+  const family = b[0] | (b[1] << 8);
+  const port = (b[2] << 8) | b[3];
+  if (family === AF_INET) return { address: b.subarray(4, 8).join("."), port };
+  if (family !== AF_INET6) return undefined;
+  const words: string[] = [];
+  for (let i = 8; i < 24; i += 2) words.push(((b[i] << 8) | b[i + 1]).toString(16));
+  return { address: normalizeAddress(words.join(":")), port };
+}
+
+/**
+ * A canonical form for comparing addresses: IPv6 compressed, IPv4-mapped as plain IPv4.
+ *
+ * @example
+ * ```ts
+ * normalizeAddress("::ffff:127.0.0.1"); // "127.0.0.1"
+ * normalizeAddress("0:0:0:0:0:0:0:1");  // "::1"
+ * ```
+ */
+export function normalizeAddress(address: string): string {
+  const a = address.toLowerCase().replace(/^\[|\]$/g, "").replace(/%.*$/, "");
+  if (!a.includes(":")) return a;
+  const mapped = /^(?:0*:){0,5}:?ffff:(\d+\.\d+\.\d+\.\d+)$/.exec(a);
+  if (mapped) return mapped[1];
+  const words = expandIpv6(a);
+  if (!words) return a;
+  if (words.slice(0, 5).every((w) => w === 0) && words[5] === 0xffff) {
+    return [words[6] >> 8, words[6] & 255, words[7] >> 8, words[7] & 255].join(".");
+  }
+  return compressIpv6(words);
+}
+
+function expandIpv6(a: string): number[] | undefined {
+  const [head, tail] = a.includes("::") ? a.split("::") : [a, undefined];
+  const part = (s: string) => (s === "" ? [] : s.split(":"));
+  const h = part(head);
+  const t = tail === undefined ? [] : part(tail);
+  if (t.length && t[t.length - 1].includes(".")) return undefined;
+  const fill = tail === undefined ? 0 : 8 - h.length - t.length;
+  const words = [...h, ...Array(Math.max(fill, 0)).fill("0"), ...t].map((w) => parseInt(w, 16));
+  return words.length === 8 && words.every((w) => w >= 0 && w <= 0xffff) ? words : undefined;
+}
+
+function compressIpv6(words: number[]): string {
+  let best = -1, bestLen = 0;
+  for (let i = 0; i < 8;) {
+    let j = i;
+    while (j < 8 && words[j] === 0) j++;
+    if (j - i > bestLen && j - i > 1) [best, bestLen] = [i, j - i];
+    i = j === i ? i + 1 : j;
+  }
+  const hex = words.map((w) => w.toString(16));
+  if (best < 0) return hex.join(":");
+  return hex.slice(0, best).join(":") + "::" + hex.slice(best + bestLen).join(":");
+}
+
+function sameEnd(a: Endpoint | undefined, b: Endpoint): boolean {
+  return a !== undefined && a.port === b.port &&
+    normalizeAddress(a.address) === normalizeAddress(b.address);
+}
+
+function int32(n: number): Uint8Array {
+  const b = new Uint8Array(4);
+  new DataView(b.buffer).setInt32(0, n, true);
+  return b;
+}
+
+/** The highest descriptor number scanned when the runtime gives no hint. */
+const MAX_FD_SCAN = 65536;
+
+/**
+ * Builds a {@link Sockopt} on top of bound libc calls.
+ *
+ * @example
+ * ```ts
+ * const so = libcSockopt(calls, "libc setsockopt via bun:ffi");
+ * so.setKeepalive(fd, { idle: 10, interval: 2, count: 3 });
+ * ```
+ */
+export function libcSockopt(c: LibcSocketCalls, mechanism: string): Sockopt {
+  const addr = new Uint8Array(128);
+  const len = new Uint32Array(1);
+
+  function name(fd: number, peer: boolean): Endpoint | undefined {
+    len[0] = addr.length;
+    const err = peer ? c.getpeername(fd, addr, len) : c.getsockname(fd, addr, len);
+    return err === 0 ? parseSockaddr(addr.subarray(0, len[0])) : undefined;
+  }
+  function matches(fd: number, local: Endpoint, remote: Endpoint): boolean {
+    return sameEnd(name(fd, false), local) && sameEnd(name(fd, true), remote);
+  }
+  function getInt(fd: number, level: number, opt: number, label: string): number {
+    const b = new Uint8Array(4);
+    len[0] = 4;
+    const err = c.getsockopt(fd, level, opt, b, len);
+    if (err !== 0) throw optError("read", label, fd, err);
+    return new DataView(b.buffer).getInt32(0, true);
+  }
+  function setInt(fd: number, level: number, opt: number, label: string, v: number): void {
+    const err = c.setsockopt(fd, level, opt, int32(v));
+    if (err !== 0) throw optError("set", label, fd, err, v);
+  }
+  function getKeepalive(fd: number): KeepaliveReadback {
+    return {
+      enabled: getInt(fd, SOL_SOCKET, SO_KEEPALIVE, "SO_KEEPALIVE") !== 0,
+      idle: getInt(fd, IPPROTO_TCP, TCP_KEEPIDLE, "TCP_KEEPIDLE"),
+      interval: getInt(fd, IPPROTO_TCP, TCP_KEEPINTVL, "TCP_KEEPINTVL"),
+      count: getInt(fd, IPPROTO_TCP, TCP_KEEPCNT, "TCP_KEEPCNT"),
+    };
+  }
+  return {
+    mechanism,
+    findFd(local, remote, hint) {
+      if (hint !== undefined && hint >= 0 && matches(hint, local, remote)) return hint;
+      for (let fd = 0; fd < MAX_FD_SCAN; fd++) if (matches(fd, local, remote)) return fd;
+      return undefined;
+    },
+    setKeepalive(fd, s: KeepaliveSettings) {
+      // Interval and count first: setting TCP_KEEPIDLE re-arms the timer with the new idle.
+      setInt(fd, IPPROTO_TCP, TCP_KEEPINTVL, "TCP_KEEPINTVL", s.interval);
+      setInt(fd, IPPROTO_TCP, TCP_KEEPCNT, "TCP_KEEPCNT", s.count);
+      setInt(fd, IPPROTO_TCP, TCP_KEEPIDLE, "TCP_KEEPIDLE", s.idle);
+      setInt(fd, SOL_SOCKET, SO_KEEPALIVE, "SO_KEEPALIVE", 1);
+      return getKeepalive(fd);
+    },
+    getKeepalive,
+    tcpInfo(fd) {
+      const b = new Uint8Array(232);
+      len[0] = b.length;
+      if (c.getsockopt(fd, IPPROTO_TCP, TCP_INFO, b, len) !== 0 || len[0] < 60) return undefined;
+      return parseTcpInfo(b);
+    },
+  };
+}
+
+/**
+ * Reads the fields of Linux `struct tcp_info` that tcpecho uses (offsets are
+ * the same on every Linux ABI: u8 fields, then u32 fields).
+ *
+ * @example
+ * ```ts
+ * parseTcpInfo(new Uint8Array(104)).stateName; // "UNKNOWN"
+ * ```
+ */
+export function parseTcpInfo(b: Uint8Array): TcpInfo {
+  const v = new DataView(b.buffer, b.byteOffset, b.byteLength);
+  const state = b[0];
+  return {
+    state,
+    stateName: TCP_STATES[state] ?? `state ${state}`,
+    retransmits: b[2],
+    probes: b[3],
+    lastDataSentMs: v.getUint32(44, true),
+    lastDataRecvMs: v.getUint32(52, true),
+    lastAckRecvMs: v.getUint32(56, true),
+    rttUs: v.getUint32(68, true),
+  };
+}
+
+function optError(
+  verb: string,
+  label: string,
+  fd: number,
+  errno: number,
+  value?: number,
+): TcpechoError {
+  const what = value === undefined ? label : `${label} to ${value}`;
+  return new TcpechoError(`Cannot ${verb} ${what} on fd ${fd}: ${errnoName(errno)}`, {
+    code: errnoName(errno),
+    hint: errno === 22 ? "Linux accepts idle and interval 1..32767 s, count 1..127" : undefined,
+  });
+}

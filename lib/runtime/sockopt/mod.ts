@@ -1,0 +1,49 @@
+/**
+ * Socket options (SO_KEEPALIVE, TCP_KEEPIDLE/TCP_KEEPINTVL/TCP_KEEPCNT,
+ * TCP_INFO) for the running runtime, by libc FFI. Linux only.
+ *
+ * @example
+ * ```ts
+ * import { loadSockopt } from "./lib/runtime/sockopt/mod.ts";
+ * const so = await loadSockopt();
+ * if ("reason" in so) console.error(so.reason);
+ * else {
+ *   const fd = so.findFd(local, remote, hintFd);
+ *   if (fd !== undefined) so.setKeepalive(fd, { idle: 10, interval: 2, count: 3 });
+ * }
+ * ```
+ * @module
+ */
+import { runtimeName } from "../mod.ts";
+import type { Sockopt, SockoptUnavailable } from "./types.ts";
+
+export type {
+  Endpoint,
+  KeepaliveReadback,
+  KeepaliveSettings,
+  Sockopt,
+  SockoptUnavailable,
+  TcpInfo,
+} from "./types.ts";
+export { TCP_STATES } from "./types.ts";
+export { normalizeAddress } from "./libc.ts";
+
+let cached: Promise<Sockopt | SockoptUnavailable> | undefined;
+
+/** The socket-option layer for this process (loaded once), or why it is unavailable. */
+export function loadSockopt(): Promise<Sockopt | SockoptUnavailable> {
+  cached ??= platformReason() !== undefined
+    ? Promise.resolve({ reason: platformReason()! })
+    : runtimeName() === "bun"
+    ? import("./bun.ts").then((m) => m.loadSockopt())
+    : import("./deno.ts").then((m) => m.loadSockopt());
+  return cached;
+}
+
+function platformReason(): string | undefined {
+  const g = globalThis as { process?: { platform?: string } };
+  const platform = g.process?.platform;
+  return platform === undefined || platform === "linux"
+    ? undefined
+    : `TCP keepalive options by FFI use Linux option numbers; this is ${platform}`;
+}
