@@ -1,0 +1,169 @@
+/**
+ * Per-direction sequence analysis: the labels Wireshark's `tcp.analysis.*`
+ * flags give a segment, decided by the same rules in the same order
+ * (packet-tcp.c, tcp_analyze_sequence_number; read, not copied).
+ *
+ * ## Rule order (the one place it is written down)
+ *
+ * `fwd` is the sender's direction, `rev` the other one. Each rule states its
+ * condition; rules marked "stop" skip the rest of the first block.
+ *
+ *  1. window-probe: 1 byte at exactly fwd.nextseq while rev's window is 0 (stop;
+ *     it does not advance nextseq).
+ *  2. zero-window: window 0 on a segment without SYN/FIN/RST.
+ *  3. lost-segment: seq beyond fwd.nextseq (a gap: the previous segment was not
+ *     captured); never on RST.
+ *  4. keepalive: 0 or 1 byte at fwd.nextseq − 1, no SYN/FIN/RST.
+ *  5. window-update: 0 bytes, non-zero window different from fwd's last, seq =
+ *     nextseq, ack = fwd's last ack, no SYN/FIN/RST.
+ *  6. keepalive-ack: 0 bytes, same window, seq = nextseq, same ack, and rev's
+ *     last segment was a keepalive (stop).
+ *  7. (zero-window-probe-ack: Wireshark has it; not a BOOK.md label, so the
+ *     segment is left as a plain ack) (stop).
+ *  8. dup-ack: 0 bytes, non-zero window equal to fwd's last, seq = nextseq, ack
+ *     = fwd's last ack, no SYN/FIN/RST (counts fwd.dupacks).
+ *  -  fwd.dupacks resets whenever the ack changes.
+ *  Then, for a segment with payload, SYN or FIN that is not a keepalive:
+ *  9. spurious-retransmission: all its bytes are already acknowledged by rev.
+ * 10. fast-retransmission: seq below fwd.nextseq, rev sent ≥ 2 dup ACKs for
+ *     exactly this seq, and the last of them < 20 ms ago.
+ * 11. out-of-order: seq below fwd.nextseq, less than the handshake RTT (3 ms when
+ *     unknown) since fwd.nextseq last advanced, and it does not end at nextseq.
+ * 12. retransmission: seq below fwd.nextseq (a segment of more than 1 byte at
+ *     nextseq − 1 is new data after a window probe, not a retransmission).
+ *
+ * Consequence the BOOK.md requires: a keepalive is never also a retransmission.
+ * @module
+ */
+import {
+  L_DUP_ACK,
+  L_FAST_RETRANS,
+  L_KEEPALIVE,
+  L_KEEPALIVE_ACK,
+  L_LOST_SEGMENT,
+  L_OUT_OF_ORDER,
+  L_RETRANS,
+  L_SPURIOUS,
+  L_WINDOW_PROBE,
+  L_WINDOW_UPDATE,
+  L_ZERO_WINDOW,
+} from "./labels.ts";
+import { TCP_FIN, TCP_RST, TCP_SYN } from "../decode/types.ts";
+import { seqAdd, seqGt, seqLe, seqLt } from "./seq.ts";
+
+const SYN_FIN_RST = TCP_SYN | TCP_FIN | TCP_RST;
+
+/** Fast retransmission: at most this long after the last dup ACK (Wireshark: 20 ms). */
+const FAST_RETRANS_WINDOW_S = 0.02;
+/** Out-of-order threshold when no handshake RTT is known (Wireshark: 3 ms). */
+const DEFAULT_OOO_S = 0.003;
+
+/** What the analysis remembers about one direction of a connection. */
+export class DirSeq {
+  /** Next expected sequence number (highest seen end), valid when nextseqSet. */
+  nextseq = 0;
+  nextseqSet = false;
+  /** Capture time (s) when nextseq last advanced. */
+  nextseqTime = 0;
+  /** Last ack number this direction sent (only from segments with ACK). */
+  lastack = 0;
+  lastackSet = false;
+  /** Capture time (s) of the last segment of this direction. */
+  lastackTime = 0;
+  /** Last (scaled) window this direction advertised; -1 before any. */
+  window = -1;
+  /** Duplicate ACKs in a row this direction sent. */
+  dupacks = 0;
+  /** Labels of this direction's last segment. */
+  lastLabels = 0;
+}
+
+/** One segment, as the analysis needs it. Reused by the caller. */
+export interface SegView {
+  seq: number;
+  ack: number;
+  len: number;
+  flags: number;
+  /** Advertised window, scaled when window scaling is in effect. */
+  window: number;
+  /** Capture time in seconds. */
+  t: number;
+}
+
+/**
+ * Applies the rules above to one segment sent in direction `fwd` and updates
+ * both directions' memory. Returns the analysis label bits.
+ *
+ * @example
+ * ```ts
+ * const a = new DirSeq(), b = new DirSeq();
+ * analyzeSegment(a, b, { seq: 1, ack: 0, len: 0, flags: 2, window: 64240, t: 0 }, 0); // 0
+ * ```
+ */
+export function analyzeSegment(fwd: DirSeq, rev: DirSeq, s: SegView, firstRtt: number): number {
+  const { seq, ack, len, flags, window, t } = s;
+  const plain = (flags & SYN_FIN_RST) === 0;
+  let m = 0;
+  if (len === 1 && fwd.nextseqSet && seq === fwd.nextseq && rev.window === 0) {
+    m |= L_WINDOW_PROBE;
+  } else {
+    m |= firstBlock(fwd, rev, s, plain);
+  }
+  if (ack !== fwd.lastack) fwd.dupacks = 0;
+  if ((len > 0 || (flags & (TCP_SYN | TCP_FIN)) !== 0) && (m & L_KEEPALIVE) === 0) {
+    m |= retransmissionKind(fwd, rev, s, firstRtt);
+  }
+  const end = seqAdd(seq, len + ((flags & (TCP_SYN | TCP_FIN)) !== 0 ? 1 : 0));
+  if ((!fwd.nextseqSet || seqGt(end, fwd.nextseq)) && (m & L_WINDOW_PROBE) === 0) {
+    fwd.nextseq = end;
+    fwd.nextseqSet = true;
+    fwd.nextseqTime = t;
+  }
+  fwd.window = window;
+  if ((flags & 0x10) !== 0) {
+    fwd.lastack = ack;
+    fwd.lastackSet = true;
+  }
+  fwd.lastackTime = t;
+  fwd.lastLabels = m;
+  return m;
+}
+
+/** Rules 2–8 (see the module doc). */
+function firstBlock(fwd: DirSeq, rev: DirSeq, s: SegView, plain: boolean): number {
+  const { seq, ack, len, flags, window } = s;
+  let m = 0;
+  if (window === 0 && plain) m |= L_ZERO_WINDOW;
+  if (fwd.nextseqSet && seqGt(seq, fwd.nextseq) && (flags & TCP_RST) === 0) m |= L_LOST_SEGMENT;
+  if (len <= 1 && plain && fwd.nextseqSet && seq === seqAdd(fwd.nextseq, -1)) m |= L_KEEPALIVE;
+  const sameSpot = len === 0 && plain && fwd.nextseqSet && seq === fwd.nextseq &&
+    fwd.lastackSet && ack === fwd.lastack;
+  if (!sameSpot) return m;
+  if (window !== 0 && fwd.window >= 0 && window !== fwd.window) m |= L_WINDOW_UPDATE;
+  if (window !== 0 && window === fwd.window && (rev.lastLabels & L_KEEPALIVE) !== 0) {
+    return m | L_KEEPALIVE_ACK;
+  }
+  if (window === 0 && window === fwd.window && (rev.lastLabels & L_WINDOW_PROBE) !== 0) return m;
+  if (window !== 0 && window === fwd.window) {
+    fwd.dupacks++;
+    m |= L_DUP_ACK;
+  }
+  return m;
+}
+
+/** Rules 9–12 (see the module doc). */
+function retransmissionKind(fwd: DirSeq, rev: DirSeq, s: SegView, firstRtt: number): number {
+  const { seq, len, flags, t } = s;
+  let notAdvanced = fwd.nextseqSet && seqLt(seq, fwd.nextseq);
+  if (len > 1 && fwd.nextseqSet && seqAdd(fwd.nextseq, -1) === seq) notAdvanced = false;
+  if (len > 0 && rev.lastackSet && seqLe(seqAdd(seq, len), rev.lastack)) return L_SPURIOUS;
+  if (!notAdvanced) return 0;
+  if (
+    rev.dupacks >= 2 && rev.lastackSet && rev.lastack === seq &&
+    t - rev.lastackTime < FAST_RETRANS_WINDOW_S
+  ) return L_FAST_RETRANS;
+  const threshold = firstRtt > 0 ? firstRtt : DEFAULT_OOO_S;
+  const end = seqAdd(seq, len + ((flags & (TCP_SYN | TCP_FIN)) !== 0 ? 1 : 0));
+  if (t - fwd.nextseqTime < threshold && fwd.nextseq !== end) return L_OUT_OF_ORDER;
+  return L_RETRANS;
+}

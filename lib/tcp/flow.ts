@@ -1,0 +1,196 @@
+/**
+ * The flow table: finds a connection by its 4-tuple in either direction
+ * without building string keys (a numeric hash, chained buckets, numeric
+ * address words), so lookups allocate nothing on the hot path.
+ * @module
+ */
+
+/** A 4-tuple: endpoint A (the first packet's source) and endpoint B. */
+export class FlowKey {
+  /** IP version. */
+  v: 4 | 6 = 4;
+  /** Address words (IPv4 uses word 0 only). */
+  a0 = 0;
+  a1 = 0;
+  a2 = 0;
+  a3 = 0;
+  b0 = 0;
+  b1 = 0;
+  b2 = 0;
+  b3 = 0;
+  aPort = 0;
+  bPort = 0;
+  /** Symmetric hash of the tuple. */
+  hash = 0;
+  /** Next entry in the same hash bucket. */
+  nextInBucket: FlowKey | null = null;
+}
+
+/** A tuple as read from a packet (reused). */
+export class TupleView {
+  v: 4 | 6 = 4;
+  s0 = 0;
+  s1 = 0;
+  s2 = 0;
+  s3 = 0;
+  d0 = 0;
+  d1 = 0;
+  d2 = 0;
+  d3 = 0;
+  sPort = 0;
+  dPort = 0;
+  hash = 0;
+
+  /**
+   * Reads addresses from `buf` at the given offsets and computes the hash.
+   *
+   * @example
+   * ```ts
+   * const t = new TupleView();
+   * t.read(new Uint8Array([127, 0, 0, 1, 127, 0, 0, 1]), 4, 0, 4, 40000, 9877);
+   * ```
+   */
+  read(buf: Uint8Array, v: 4 | 6, srcOff: number, dstOff: number, sp: number, dp: number): void {
+    this.v = v;
+    this.s0 = word(buf, srcOff);
+    this.d0 = word(buf, dstOff);
+    if (v === 6) {
+      this.s1 = word(buf, srcOff + 4);
+      this.s2 = word(buf, srcOff + 8);
+      this.s3 = word(buf, srcOff + 12);
+      this.d1 = word(buf, dstOff + 4);
+      this.d2 = word(buf, dstOff + 8);
+      this.d3 = word(buf, dstOff + 12);
+    } else {
+      this.s1 =
+        this.s2 =
+        this.s3 =
+        this.d1 =
+        this.d2 =
+        this.d3 =
+          0;
+    }
+    this.sPort = sp;
+    this.dPort = dp;
+    const hs = mix(this.s0 ^ this.s1 ^ this.s2 ^ this.s3, sp);
+    const hd = mix(this.d0 ^ this.d1 ^ this.d2 ^ this.d3, dp);
+    this.hash = (hs + hd) >>> 0;
+  }
+}
+
+function word(buf: Uint8Array, off: number): number {
+  return ((buf[off] << 24) | (buf[off + 1] << 16) | (buf[off + 2] << 8) | buf[off + 3]) >>> 0;
+}
+
+function mix(addr: number, port: number): number {
+  let h = Math.imul(addr ^ (port << 16) ^ port, 0x9e3779b1);
+  h ^= h >>> 15;
+  return Math.imul(h, 0x85ebca6b) >>> 0;
+}
+
+/** Which way a tuple matched an entry: 1 = A→B, 2 = B→A, 0 = no match. */
+export function matchDir(k: FlowKey, t: TupleView): 0 | 1 | 2 {
+  if (k.v !== t.v) return 0;
+  if (
+    k.aPort === t.sPort && k.bPort === t.dPort && k.a0 === t.s0 && k.b0 === t.d0 &&
+    k.a1 === t.s1 && k.a2 === t.s2 && k.a3 === t.s3 && k.b1 === t.d1 && k.b2 === t.d2 &&
+    k.b3 === t.d3
+  ) return 1;
+  if (
+    k.aPort === t.dPort && k.bPort === t.sPort && k.a0 === t.d0 && k.b0 === t.s0 &&
+    k.a1 === t.d1 && k.a2 === t.d2 && k.a3 === t.d3 && k.b1 === t.s1 && k.b2 === t.s2 &&
+    k.b3 === t.s3
+  ) return 2;
+  return 0;
+}
+
+/**
+ * Copies a tuple into a key (A = the tuple's source).
+ *
+ * @example
+ * ```ts
+ * setKey(new FlowKey(), new TupleView());
+ * ```
+ */
+export function setKey(k: FlowKey, t: TupleView): void {
+  k.v = t.v;
+  k.a0 = t.s0;
+  k.a1 = t.s1;
+  k.a2 = t.s2;
+  k.a3 = t.s3;
+  k.b0 = t.d0;
+  k.b1 = t.d1;
+  k.b2 = t.d2;
+  k.b3 = t.d3;
+  k.aPort = t.sPort;
+  k.bPort = t.dPort;
+  k.hash = t.hash;
+}
+
+/** A hash table of {@link FlowKey} entries. */
+export class FlowTable<T extends FlowKey> {
+  #buckets = new Map<number, T>();
+  #size = 0;
+  /** Direction of the last successful {@link find}: 1 = A→B, 2 = B→A. */
+  lastDir: 0 | 1 | 2 = 0;
+
+  /** Entries in the table. */
+  get size(): number {
+    return this.#size;
+  }
+
+  /**
+   * The entry for this tuple in either direction, or undefined.
+   *
+   * @example
+   * ```ts
+   * new FlowTable().find(new TupleView()); // undefined
+   * ```
+   */
+  find(t: TupleView): T | undefined {
+    let e = this.#buckets.get(t.hash) as FlowKey | undefined | null;
+    while (e) {
+      const d = matchDir(e, t);
+      if (d !== 0) {
+        this.lastDir = d;
+        return e as T;
+      }
+      e = e.nextInBucket;
+    }
+    return undefined;
+  }
+
+  /** Adds an entry (its key must already be set). */
+  add(e: T): void {
+    e.nextInBucket = this.#buckets.get(e.hash) ?? null;
+    this.#buckets.set(e.hash, e);
+    this.#size++;
+  }
+
+  /** Removes an entry; a no-op when it is not in the table. */
+  remove(e: T): void {
+    let prev: FlowKey | null = null;
+    let cur = this.#buckets.get(e.hash) as FlowKey | undefined | null;
+    while (cur && cur !== e) {
+      prev = cur;
+      cur = cur.nextInBucket;
+    }
+    if (!cur) return;
+    if (prev) prev.nextInBucket = cur.nextInBucket;
+    else if (cur.nextInBucket) this.#buckets.set(e.hash, cur.nextInBucket as T);
+    else this.#buckets.delete(e.hash);
+    cur.nextInBucket = null;
+    this.#size--;
+  }
+
+  /** Every entry (order unspecified). */
+  *values(): IterableIterator<T> {
+    for (const head of this.#buckets.values()) {
+      let e: FlowKey | null = head;
+      while (e) {
+        yield e as T;
+        e = e.nextInBucket;
+      }
+    }
+  }
+}

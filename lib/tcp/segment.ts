@@ -1,0 +1,189 @@
+/**
+ * Applies one TCP segment to a connection: relative numbering, window
+ * scaling, the label analysis, the endpoint state machines, the facts the
+ * scenarios read, and (when kept) the segment record.
+ * @module
+ */
+import { TCP_ACK, TCP_FIN, TCP_RST, TCP_SYN } from "../decode/types.ts";
+import { analyzeSegment, type SegView } from "./analysis.ts";
+import { type ConnFacts, MAX_INTERVALS, type Side, type TcpConn } from "./conn.ts";
+import {
+  L_ACK,
+  L_ANY_RETRANS,
+  L_DATA,
+  L_FIN,
+  L_KEEPALIVE,
+  L_KEEPALIVE_ACK,
+  L_RST,
+  L_SYN,
+  L_SYN_ACK,
+} from "./labels.ts";
+import { seqAdd, seqGe, seqRel } from "./seq.ts";
+import { onSegment } from "./state.ts";
+
+/** The raw fields of one TCP segment (reused by the caller). */
+export interface RawSegment {
+  frame: number;
+  /** Seconds since the capture's first record. */
+  t: number;
+  seq: number;
+  ack: number;
+  flags: number;
+  window: number;
+  len: number;
+  /** Window-scale option on a SYN, -1 when absent. */
+  wscale: number;
+}
+
+const view: SegView = { seq: 0, ack: 0, len: 0, flags: 0, window: 0, t: 0 };
+
+/**
+ * Processes one segment sent by `side`; returns its label bits.
+ *
+ * @example
+ * ```ts
+ * // applySegment(conn, 0, { frame: 1, t: 0, seq: 7, ack: 0, flags: 2, window: 64240, len: 0, wscale: 7 });
+ * ```
+ */
+export function applySegment(c: TcpConn, side: Side, r: RawSegment): number {
+  const other = (1 - side) as Side;
+  const f = c.facts;
+  const { flags, seq, ack, len } = r;
+  setBases(c, side, r);
+  if (flags & TCP_SYN) c.wscale[side] = r.wscale >= 0 ? r.wscale : -2;
+  const scaled = (flags & TCP_SYN) === 0 && c.wscale[0] >= 0 && c.wscale[1] >= 0;
+  view.seq = seq;
+  view.ack = ack;
+  view.len = len;
+  view.flags = flags;
+  view.window = scaled ? r.window * 2 ** c.wscale[side] : r.window;
+  view.t = r.t;
+  let m = kindLabels(flags, len);
+  m |= analyzeSegment(c.dirs[side], c.dirs[other], view, c.wsRtt);
+  handshakeFacts(c, side, r);
+  const acksOtherFin = (flags & TCP_ACK) !== 0 && f.finFrame[other] !== 0 &&
+    seqGe(ack, f.finEnd[other]);
+  if (acksOtherFin && f.finAckedFrame[other] === 0) f.finAckedFrame[other] = r.frame;
+  closeFacts(f, side, r, m);
+  rstFacts(c, side, r);
+  retransFacts(c, side, r, m);
+  onSegment(c.fsm[side], c.fsm[other], {
+    frame: r.frame,
+    flags,
+    acksReceiverFin: acksOtherFin,
+  });
+  f.segs[side]++;
+  f.bytes[side] += len;
+  f.prevSide = side;
+  f.prevLen = len;
+  f.prevLabels = m;
+  if (f.firstFrame === 0) {
+    f.firstFrame = r.frame;
+    f.firstTime = r.t;
+  }
+  f.lastFrame = r.frame;
+  f.lastTime = r.t;
+  c.segments?.push({
+    frame: r.frame,
+    time: r.t,
+    side,
+    flags,
+    seq: seqRel(seq, c.base[side]),
+    ack: (flags & TCP_ACK) ? seqRel(ack, c.base[other]) : 0,
+    len,
+    labels: m,
+    window: view.window,
+  });
+  if ((flags & TCP_RST) || (f.finAckedFrame[0] !== 0 && f.finAckedFrame[1] !== 0)) c.ended = true;
+  return m;
+}
+
+/** The segment's own kind: syn, syn-ack, ack, data, fin, rst. */
+function kindLabels(flags: number, len: number): number {
+  let m = 0;
+  if (flags & TCP_SYN) m |= (flags & TCP_ACK) ? L_SYN_ACK : L_SYN;
+  if (len > 0) m |= L_DATA;
+  if (flags & TCP_FIN) m |= L_FIN;
+  if (flags & TCP_RST) m |= L_RST;
+  if (m === 0 && (flags & TCP_ACK)) m = L_ACK;
+  return m;
+}
+
+/** Relative numbering base: the ISN from a SYN, else first seq − 1; the peer's from ack − 1. */
+function setBases(c: TcpConn, side: Side, r: RawSegment): void {
+  if (!c.baseSet[side]) {
+    c.base[side] = (r.flags & TCP_SYN) ? r.seq : seqAdd(r.seq, -1);
+    c.baseSet[side] = true;
+  }
+  const other = 1 - side;
+  if (!c.baseSet[other] && (r.flags & TCP_ACK)) {
+    c.base[other] = seqAdd(r.ack, -1);
+    c.baseSet[other] = true;
+  }
+}
+
+function handshakeFacts(c: TcpConn, side: Side, r: RawSegment): void {
+  const f = c.facts;
+  const other = 1 - side;
+  if (r.flags & TCP_SYN) {
+    if (r.flags & TCP_ACK) f.synAcks[side]++;
+    else f.syns[side]++;
+    if (f.synTime < 0) f.synTime = r.t;
+    c.lastSynTime = r.t;
+    return;
+  }
+  if (r.flags === TCP_ACK && c.wsRtt === 0 && c.lastSynTime >= 0) c.wsRtt = r.t - c.lastSynTime;
+  if (!f.established && (r.flags & TCP_ACK) && f.synAcks[other] > 0) {
+    f.established = true;
+    if (f.synTime >= 0) f.rtt = r.t - f.synTime;
+  }
+}
+
+function closeFacts(f: ConnFacts, side: Side, r: RawSegment, m: number): void {
+  const other = 1 - side;
+  if ((r.flags & TCP_FIN) && f.finFrame[side] === 0) {
+    f.finFrame[side] = r.frame;
+    f.finEnd[side] = seqAdd(r.seq, r.len + 1);
+    if (f.firstFinSide < 0) f.firstFinSide = side;
+    else if (!(r.flags & TCP_ACK) || !seqGe(r.ack, f.finEnd[other])) f.finsCrossed = true;
+  }
+  if (r.len > 0 && f.finFrame[other] !== 0 && (m & L_ANY_RETRANS) === 0) {
+    f.dataAfterPeerFin[side] += r.len;
+  }
+}
+
+function rstFacts(c: TcpConn, side: Side, r: RawSegment): void {
+  const f = c.facts;
+  if (!(r.flags & TCP_RST)) return;
+  f.rstCount++;
+  if (f.rstFrame !== 0) return;
+  const other = 1 - side;
+  f.rstFrame = r.frame;
+  f.rstSide = side;
+  f.rstAnswersData = f.prevSide === other && f.prevLen > 0 &&
+    (f.prevLabels & L_KEEPALIVE) === 0;
+  f.rstAnswersKeepalive = f.prevSide === other && (f.prevLabels & L_KEEPALIVE) !== 0;
+  f.rstAnswersSyn = !f.established && f.syns[other] > 0 && f.synAcks[side] === 0;
+}
+
+function retransFacts(c: TcpConn, side: Side, r: RawSegment, m: number): void {
+  const f = c.facts;
+  const other = (1 - side) as Side;
+  f.unansweredRetrans[other] = 0;
+  f.unansweredKeepalives[other] = 0;
+  if (m & L_KEEPALIVE) {
+    f.keepalives[side]++;
+    f.unansweredKeepalives[side]++;
+  }
+  if (m & L_KEEPALIVE_ACK) f.keepaliveAcks[side]++;
+  if (r.flags & TCP_ACK) c.sent[other].acked(r.ack);
+  const counts = r.len > 0 || (r.flags & (TCP_SYN | TCP_FIN)) !== 0;
+  if (!counts || (m & L_KEEPALIVE)) return;
+  const end = seqAdd(r.seq, r.len + ((r.flags & (TCP_SYN | TCP_FIN)) ? 1 : 0));
+  const dt = c.sent[side].sent(r.seq, end, r.t);
+  if (!(m & L_ANY_RETRANS)) return;
+  f.retrans[side]++;
+  f.unansweredRetrans[side]++;
+  if (r.flags & TCP_SYN) f.synRetrans++;
+  if (dt >= 0 && f.intervals.length < MAX_INTERVALS) f.intervals.push(Math.round(dt * 1e6) / 1e6);
+}

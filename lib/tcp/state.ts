@@ -1,0 +1,140 @@
+/**
+ * The per-endpoint TCP state machine (RFC 9293 names), reconstructed from what
+ * a capture point sees: a sender changes state when its segment passes, a
+ * receiver when the segment reaches it (assumed at the same moment). Every
+ * change goes through {@link EndpointFsm.setState} with its frame and reason.
+ * @module
+ */
+import { TCP_ACK, TCP_FIN, TCP_RST, TCP_SYN } from "../decode/types.ts";
+
+/** RFC 9293 state names, as BOOK.md writes them. */
+export type TcpState =
+  | "LISTEN"
+  | "SYN-SENT"
+  | "SYN-RECEIVED"
+  | "ESTABLISHED"
+  | "FIN-WAIT-1"
+  | "FIN-WAIT-2"
+  | "CLOSE-WAIT"
+  | "CLOSING"
+  | "LAST-ACK"
+  | "TIME-WAIT"
+  | "CLOSED";
+
+/** One state change. */
+export interface StateChange {
+  frame: number;
+  state: TcpState;
+  reason: string;
+}
+
+/** One endpoint's reconstructed state and history. */
+export class EndpointFsm {
+  /** Current state; "CLOSED" before anything was seen. */
+  state: TcpState = "CLOSED";
+  /** Every change, in order (null when the caller keeps no history). */
+  history: StateChange[] | null;
+
+  constructor(keepHistory: boolean) {
+    this.history = keepHistory ? [] : null;
+  }
+
+  /**
+   * The one way to change state: records frame and reason.
+   *
+   * @example
+   * ```ts
+   * const c = new EndpointFsm(true);
+   * c.setState("SYN-SENT", 1, "sent SYN");
+   * ```
+   */
+  setState(state: TcpState, frame: number, reason: string): void {
+    if (state === this.state) return;
+    this.state = state;
+    this.history?.push({ frame, state, reason });
+  }
+}
+
+/** What {@link onSegment} needs to know about the segment. */
+export interface FsmSegment {
+  frame: number;
+  flags: number;
+  /** The ack covers the receiver's FIN (only meaningful with ACK). */
+  acksReceiverFin: boolean;
+}
+
+/**
+ * Moves sender and receiver through the state machine for one segment.
+ *
+ * @example
+ * ```ts
+ * const c = new EndpointFsm(true), s = new EndpointFsm(true);
+ * onSegment(c, s, { frame: 1, flags: 0x02, acksReceiverFin: false });
+ * c.state; // "SYN-SENT"; s.state: "LISTEN"
+ * ```
+ */
+export function onSegment(snd: EndpointFsm, rcv: EndpointFsm, seg: FsmSegment): void {
+  const { frame, flags } = seg;
+  if (flags & TCP_RST) {
+    if (snd.state !== "CLOSED" || rcv.state !== "CLOSED") {
+      snd.setState("CLOSED", frame, "sent RST");
+      rcv.setState("CLOSED", frame, "received RST");
+    }
+    return;
+  }
+  if (flags & TCP_SYN) return onSyn(snd, rcv, frame, (flags & TCP_ACK) !== 0);
+  if ((flags & TCP_ACK) && seg.acksReceiverFin) receiverFinAcked(rcv, frame);
+  if ((flags & TCP_ACK) && rcv.state === "SYN-RECEIVED") {
+    rcv.setState("ESTABLISHED", frame, "received ACK of its SYN");
+  }
+  if ((flags & TCP_ACK) && snd.state === "SYN-SENT") {
+    snd.setState("ESTABLISHED", frame, "sent ACK (its SYN,ACK was not captured)");
+  }
+  if (flags & TCP_FIN) {
+    senderFin(snd, frame);
+    receiverFin(rcv, frame);
+  }
+}
+
+function onSyn(snd: EndpointFsm, rcv: EndpointFsm, frame: number, withAck: boolean): void {
+  if (!withAck) {
+    if (snd.state === "CLOSED" || snd.state === "SYN-SENT") {
+      snd.setState("SYN-SENT", frame, "sent SYN (active open)");
+    }
+    if (rcv.state === "CLOSED") rcv.setState("LISTEN", frame, "SYN arrives: assumed listening");
+    else if (rcv.state === "SYN-SENT") {
+      rcv.setState("SYN-RECEIVED", frame, "received SYN while in SYN-SENT (simultaneous open)");
+    }
+    return;
+  }
+  if (snd.state === "CLOSED" || snd.state === "LISTEN") {
+    snd.setState("SYN-RECEIVED", frame, "sent SYN,ACK");
+  }
+  if (rcv.state === "SYN-SENT" || rcv.state === "CLOSED") {
+    rcv.setState("ESTABLISHED", frame, "received SYN,ACK");
+  } else if (rcv.state === "SYN-RECEIVED") {
+    rcv.setState("ESTABLISHED", frame, "received SYN,ACK (simultaneous open)");
+  }
+}
+
+function receiverFinAcked(rcv: EndpointFsm, frame: number): void {
+  if (rcv.state === "FIN-WAIT-1") rcv.setState("FIN-WAIT-2", frame, "its FIN was acknowledged");
+  else if (rcv.state === "CLOSING") rcv.setState("TIME-WAIT", frame, "its FIN was acknowledged");
+  else if (rcv.state === "LAST-ACK") rcv.setState("CLOSED", frame, "its FIN was acknowledged");
+}
+
+function senderFin(snd: EndpointFsm, frame: number): void {
+  const s = snd.state;
+  if (s === "ESTABLISHED" || s === "SYN-RECEIVED") {
+    snd.setState("FIN-WAIT-1", frame, "sent FIN (active close)");
+  } else if (s === "CLOSE-WAIT") snd.setState("LAST-ACK", frame, "sent FIN (passive close)");
+}
+
+function receiverFin(rcv: EndpointFsm, frame: number): void {
+  const s = rcv.state;
+  if (s === "ESTABLISHED" || s === "SYN-RECEIVED") {
+    rcv.setState("CLOSE-WAIT", frame, "received FIN");
+  } else if (s === "FIN-WAIT-1") {
+    rcv.setState("CLOSING", frame, "received FIN before its own FIN was acknowledged");
+  } else if (s === "FIN-WAIT-2") rcv.setState("TIME-WAIT", frame, "received FIN");
+}
