@@ -1,0 +1,87 @@
+/**
+ * What the end of a watched connection means, in the book's words, and the
+ * DESIGN.md exit code it maps to.
+ * @module
+ */
+
+/** Why a watch ended. */
+export type WatchCause =
+  /** The peer's FIN: its process ended or closed the socket (UNP §5.12). */
+  | "fin"
+  /** The peer's RST: its host rebooted and forgot the connection, or it aborted (§5.15). */
+  | "ECONNRESET"
+  /** Keepalive probes unanswered (§5.14, §7.5), or the kernel gave up retransmitting. */
+  | "ETIMEDOUT"
+  /** ICMP host/network unreachable came back (§5.14). */
+  | "EHOSTUNREACH"
+  | "ENETUNREACH"
+  /** A heartbeat's echo did not come back before its deadline (application level). */
+  | "heartbeat-timeout"
+  /** --duration elapsed with the connection still up. */
+  | "duration"
+  /** Ctrl-C (or SIGTERM) with the connection still up. */
+  | "interrupted"
+  /** Anything else: the runtime's errno name. */
+  | string;
+
+/** The meaning of a cause: one sentence, the book's section, and the exit code. */
+export interface CauseMeaning {
+  meaning: string;
+  section?: string;
+  exitCode: number;
+}
+
+const MEANINGS: Record<string, CauseMeaning> = {
+  fin: {
+    meaning: "the peer closed the connection (FIN): its process ended or closed the socket",
+    section: "5.12",
+    exitCode: 3,
+  },
+  ECONNRESET: {
+    meaning: "the peer answered with RST: its host rebooted and forgot the connection, " +
+      "or the peer aborted it",
+    section: "5.15",
+    exitCode: 4,
+  },
+  EPIPE: {
+    meaning: "a write failed after the peer reset the connection",
+    section: "5.13",
+    exitCode: 4,
+  },
+  ETIMEDOUT: {
+    meaning: "the peer stopped answering: no reply to the keepalive probes " +
+      "(peer host down or the path is dead)",
+    section: "7.5",
+    exitCode: 6,
+  },
+  EHOSTUNREACH: {
+    meaning: "an ICMP host-unreachable came back: the peer host is not reachable",
+    section: "5.14",
+    exitCode: 7,
+  },
+  ENETUNREACH: {
+    meaning: "an ICMP network-unreachable came back: no route to the peer",
+    section: "5.14",
+    exitCode: 7,
+  },
+  "heartbeat-timeout": {
+    meaning: "a heartbeat's echo did not come back before its deadline: the peer or the path " +
+      "is not answering at the application level",
+    exitCode: 6,
+  },
+  duration: { meaning: "watch time reached; the connection is still up", exitCode: 0 },
+  interrupted: { meaning: "interrupted; the connection was still up", exitCode: 0 },
+};
+
+/**
+ * The meaning and exit code of a watch's end.
+ *
+ * @example
+ * ```ts
+ * causeMeaning("ETIMEDOUT").exitCode; // 6
+ * causeMeaning("fin").section;        // "5.12"
+ * ```
+ */
+export function causeMeaning(cause: WatchCause): CauseMeaning {
+  return MEANINGS[cause] ?? { meaning: `the connection failed (${cause})`, exitCode: 1 };
+}
