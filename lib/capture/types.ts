@@ -46,4 +46,14 @@ export interface CaptureInfo {
   truncated: boolean;
   /** Human-readable warnings (each names a byte offset where relevant). */
   warnings: string[];
+  /** True when the input was gzip-compressed (and read through a gunzip stream). */
+  gzip: boolean;
+  /** Capture bytes consumed (after decompression). */
+  bytes: number;
+}
+
+/** Options for `readCapture` (lib/capture/reader.ts). */
+export interface ReadOptions {
+  /** Bytes per read from the source (default 1 MiB); the buffer grows only for a larger record. */
+  chunkSize?: number;
 }

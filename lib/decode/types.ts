@@ -25,6 +25,8 @@ export const TCP_ACK = 0x10;
 export const TCP_URG = 0x20;
 export const TCP_ECE = 0x40;
 export const TCP_CWR = 0x80;
+/** The NS (nonce sum, now AE) bit from byte 12 of the TCP header, placed above the flags byte. */
+export const TCP_NS = 0x100;
 
 /** A decoded frame. Numbers use -1 for "absent" so the object keeps one shape. */
 export interface Packet {
@@ -44,13 +46,17 @@ export interface Packet {
   dstOff: number;
   /** IPv4 TTL or IPv6 hop limit. */
   ttl: number;
+  /** LINKTYPE_* of the frame. */
+  linkType: number;
+  /** IP protocol / IPv6 final next header (6 TCP, 17 UDP, 1 ICMP, 58 ICMPv6 …); -1 if not IP. */
+  ipProto: number;
   // --- TCP (kind "tcp"); also srcPort/dstPort for UDP ---
   srcPort: number;
   dstPort: number;
   /** Raw 32-bit sequence and acknowledgement numbers (unsigned). */
   seq: number;
   ack: number;
-  /** Flags byte (TCP_* bits). */
+  /** Flags byte (TCP_* bits), plus TCP_NS (0x100) when that bit is set. */
   flags: number;
   /** Raw window field (unscaled). */
   window: number;

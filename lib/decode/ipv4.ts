@@ -1,0 +1,42 @@
+/**
+ * IPv4: header with options, total length (0 = TSO: as captured), fragments
+ * (a non-first fragment is never parsed as TCP).
+ * @module
+ */
+import { u16 } from "./bytes.ts";
+import { malformed, stop } from "./packet.ts";
+import type { Packet } from "./types.ts";
+
+/** Scratch result of {@link ipv4}: where the packet ends on the wire. */
+export const v4 = { wireEnd: 0 };
+
+/**
+ * Decodes the IPv4 header at `off`; returns the transport header offset (the
+ * protocol in `out.ipProto`, the wire end in `v4.wireEnd`) or -1 with `out.kind` set.
+ *
+ * @example
+ * ```ts
+ * const l4 = ipv4(buf, ipOff, frameEnd, pkt); // pkt.ipProto === 6 for TCP
+ * ```
+ */
+export function ipv4(buf: Uint8Array, off: number, end: number, out: Packet): number {
+  if (end - off < 20) return malformed(out, `IPv4 header cut: ${end - off} of 20 bytes captured`);
+  const v = buf[off] >> 4;
+  if (v !== 4) return malformed(out, `IP version ${v} in a frame whose link layer says IPv4`);
+  const ihl = (buf[off] & 15) * 4;
+  if (ihl < 20) return malformed(out, `IPv4 header length ${ihl} < 20`);
+  if (end - off < ihl) {
+    return malformed(out, `IPv4 options cut: ${end - off} of ${ihl} header bytes captured`);
+  }
+  let total = u16(buf, off + 2);
+  if (total === 0) total = end - off; // TSO on the capturing host: length as captured
+  else if (total < ihl) return malformed(out, `IPv4 total length ${total} < header length ${ihl}`);
+  out.ipVersion = 4;
+  out.ttl = buf[off + 8];
+  out.ipProto = buf[off + 9];
+  out.srcOff = off + 12;
+  out.dstOff = off + 16;
+  v4.wireEnd = off + total;
+  if ((u16(buf, off + 6) & 0x1fff) !== 0) return stop(out, "fragment");
+  return off + ihl;
+}

@@ -1,0 +1,107 @@
+/**
+ * IPv6: the fixed header and the extension-header chain (hop-by-hop, routing,
+ * destination options, fragment, AH, mobility, HIP, shim6). A non-first
+ * fragment is never parsed as TCP.
+ * @module
+ */
+import { u16 } from "./bytes.ts";
+import { malformed, stop } from "./packet.ts";
+import type { Packet } from "./types.ts";
+
+/** {@link skipExtensions} result: the chain is cut short by the capture. */
+export const CUT = -1;
+/** {@link skipExtensions} result: a non-first fragment (v6ext.next is its protocol). */
+export const FRAGMENT = -2;
+/** Scratch result of {@link skipExtensions}: the final next-header value. */
+export const v6ext = { next: 0 };
+
+const EXT_HOP = 0;
+const EXT_ROUTING = 43;
+const EXT_FRAGMENT = 44;
+const EXT_AH = 51;
+const EXT_DSTOPTS = 60;
+const EXT_MOBILITY = 135;
+const EXT_HIP = 139;
+const EXT_SHIM6 = 140;
+
+/**
+ * Walks the extension headers from `p` (first next header `nh`) and returns
+ * the offset of the upper-layer header, with its protocol in `v6ext.next`;
+ * or {@link CUT} / {@link FRAGMENT}.
+ *
+ * @example
+ * ```ts
+ * const l4 = skipExtensions(buf, ipOff + 40, end, buf[ipOff + 6]); // v6ext.next === 6 for TCP
+ * ```
+ */
+export function skipExtensions(buf: Uint8Array, p: number, end: number, nh: number): number {
+  for (let i = 0; i < 16; i++) {
+    if (
+      nh === EXT_HOP || nh === EXT_ROUTING || nh === EXT_DSTOPTS || nh === EXT_MOBILITY ||
+      nh === EXT_HIP || nh === EXT_SHIM6
+    ) {
+      if (end - p < 2) break;
+      const len = (buf[p + 1] + 1) * 8;
+      nh = buf[p];
+      p += len;
+    } else if (nh === EXT_AH) {
+      if (end - p < 2) break;
+      const len = (buf[p + 1] + 2) * 4;
+      nh = buf[p];
+      p += len;
+    } else if (nh === EXT_FRAGMENT) {
+      if (end - p < 8) break;
+      nh = buf[p];
+      const offset = u16(buf, p + 2) & 0xfff8;
+      p += 8;
+      if (offset !== 0) {
+        v6ext.next = nh;
+        return FRAGMENT;
+      }
+    } else {
+      v6ext.next = nh;
+      return p <= end ? p : CUT;
+    }
+  }
+  v6ext.next = nh;
+  return CUT;
+}
+
+/**
+ * Decodes the IPv6 header at `off`; returns the upper-layer offset (its
+ * protocol in `out.ipProto`; the wire end from {@link ipv6WireEnd}) or -1
+ * with `out.kind` set.
+ *
+ * @example
+ * ```ts
+ * const l4 = ipv6(buf, ipOff, frameEnd, pkt);
+ * ```
+ */
+export function ipv6(buf: Uint8Array, off: number, end: number, out: Packet): number {
+  if (end - off < 40) return malformed(out, `IPv6 header cut: ${end - off} of 40 bytes captured`);
+  const v = buf[off] >> 4;
+  if (v !== 6) return malformed(out, `IP version ${v} in a frame whose link layer says IPv6`);
+  out.ipVersion = 6;
+  out.ttl = buf[off + 7];
+  out.srcOff = off + 8;
+  out.dstOff = off + 24;
+  const p = skipExtensions(buf, off + 40, end, buf[off + 6]);
+  out.ipProto = v6ext.next;
+  if (p === FRAGMENT) return stop(out, "fragment");
+  if (p < 0) return malformed(out, "IPv6 extension headers cut short by the capture");
+  return p;
+}
+
+/**
+ * Where the IPv6 packet ends on the wire: 40 + payload length (a zero payload
+ * length, jumbogram or TSO, means "as captured").
+ *
+ * @example
+ * ```ts
+ * const wireEnd = ipv6WireEnd(buf, ipOff, frameEnd);
+ * ```
+ */
+export function ipv6WireEnd(buf: Uint8Array, off: number, end: number): number {
+  const plen = u16(buf, off + 4);
+  return plen === 0 ? end : off + 40 + plen;
+}

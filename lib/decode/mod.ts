@@ -1,0 +1,82 @@
+/**
+ * The decode layer: a Frame's bytes -> one reused {@link Packet} with zero-copy
+ * offsets. Link layer -> IPv4/IPv6 -> TCP | UDP | ICMP(v6). A malformed packet
+ * is a labelled result (kind "malformed", `error` says why), never an exception.
+ *
+ * @example
+ * ```ts
+ * import { addrString, decodeFrame, newPacket } from "./lib/decode/mod.ts";
+ * const pkt = newPacket();
+ * await readCapture(src, (frame) => {
+ *   decodeFrame(frame, pkt);
+ *   if (pkt.kind === "tcp") {
+ *     console.log(addrString(pkt.buf, pkt.srcOff, pkt.ipVersion), pkt.srcPort, pkt.seq);
+ *   }
+ * });
+ * ```
+ * @module
+ */
+import type { Frame } from "../capture/types.ts";
+import { icmp4, icmp6 } from "./icmp.ts";
+import { ipv4, v4 } from "./ipv4.ts";
+import { ipv6, ipv6WireEnd } from "./ipv6.ts";
+import { linkLayer } from "./link.ts";
+import { resetPacket } from "./packet.ts";
+import { tcp } from "./tcp.ts";
+import type { Packet } from "./types.ts";
+
+export { addrString } from "./addr.ts";
+export { newPacket } from "./packet.ts";
+export { LINKTYPE } from "./link.ts";
+export * from "./types.ts";
+
+const PROTO_ICMP = 1;
+const PROTO_TCP = 6;
+const PROTO_UDP = 17;
+const PROTO_ICMP6 = 58;
+
+function transport(buf: Uint8Array, p: number, wireEnd: number, end: number, out: Packet): void {
+  const proto = out.ipProto;
+  if (proto === PROTO_TCP) tcp(buf, p, wireEnd - p, end, out);
+  else if (proto === PROTO_UDP) {
+    out.kind = "udp";
+    if (end - p >= 4) {
+      out.srcPort = (buf[p] << 8) | buf[p + 1];
+      out.dstPort = (buf[p + 2] << 8) | buf[p + 3];
+    }
+  } else if (proto === PROTO_ICMP && out.ipVersion === 4) icmp4(buf, p, end, out);
+  else if (proto === PROTO_ICMP6 && out.ipVersion === 6) icmp6(buf, p, end, out);
+  if (out.kind === "non-ip") out.kind = "other-ip";
+}
+
+/**
+ * Decodes `frame` into `out` (reset first) and returns `out`. Never throws on
+ * packet content: failures are `kind: "malformed"` with `error` set.
+ *
+ * @example
+ * ```ts
+ * const pkt = newPacket();
+ * decodeFrame(frame, pkt);
+ * if (pkt.kind === "tcp" && (pkt.flags & TCP_SYN)) console.log("SYN", pkt.srcPort, pkt.mss);
+ * ```
+ */
+export function decodeFrame(frame: Frame, out: Packet): Packet {
+  resetPacket(frame, out);
+  const buf = frame.buf;
+  let end = frame.offset + frame.caplen;
+  if (end > buf.length) end = buf.length;
+  const ip = linkLayer(buf, frame.offset, end, frame.linkType, out);
+  if (ip < 0) return out;
+  if (out.ipVersion === 4) {
+    const p = ipv4(buf, ip, end, out);
+    if (p < 0) return out;
+    const wireEnd = v4.wireEnd;
+    transport(buf, p, wireEnd, wireEnd < end ? wireEnd : end, out);
+  } else {
+    const p = ipv6(buf, ip, end, out);
+    if (p < 0) return out;
+    const wireEnd = ipv6WireEnd(buf, ip, end);
+    transport(buf, p, wireEnd, wireEnd < end ? wireEnd : end, out);
+  }
+  return out;
+}

@@ -1,0 +1,135 @@
+/**
+ * The reusable {@link Packet}: created once with every field initialised (one
+ * stable object shape for the JIT), reset per frame.
+ * @module
+ */
+import type { Frame } from "../capture/types.ts";
+import type { Packet, PacketKind } from "./types.ts";
+
+/** Maximum SACK blocks in one TCP header (40 option bytes). */
+export const MAX_SACK_BLOCKS = 4;
+
+/**
+ * A Packet with every field initialised; pass it to `decodeFrame` for each frame.
+ *
+ * @example
+ * ```ts
+ * const pkt = newPacket();
+ * await readCapture(src, (f) => decodeFrame(f, pkt));
+ * ```
+ */
+export function newPacket(): Packet {
+  return {
+    frame: 0,
+    tsSec: 0,
+    tsNsec: 0,
+    kind: "non-ip",
+    error: "",
+    ipVersion: 0,
+    buf: new Uint8Array(0),
+    srcOff: -1,
+    dstOff: -1,
+    ttl: -1,
+    linkType: -1,
+    ipProto: -1,
+    srcPort: -1,
+    dstPort: -1,
+    seq: -1,
+    ack: -1,
+    flags: 0,
+    window: -1,
+    payloadOff: -1,
+    payloadLen: 0,
+    payloadCaptured: 0,
+    mss: -1,
+    wscale: -1,
+    sackPermitted: false,
+    sack: new Array<number>(MAX_SACK_BLOCKS * 2).fill(0),
+    sackCount: 0,
+    tsVal: -1,
+    tsEcr: -1,
+    icmpType: -1,
+    icmpCode: -1,
+    quotedIpVersion: 0,
+    quotedSrcOff: -1,
+    quotedDstOff: -1,
+    quotedProto: -1,
+    quotedSrcPort: -1,
+    quotedDstPort: -1,
+    quotedSeq: -1,
+  };
+}
+
+/**
+ * Copies the frame's identity into `out` and resets every other field.
+ *
+ * @example
+ * ```ts
+ * resetPacket(frame, pkt); // pkt.kind === "non-ip", pkt.srcPort === -1
+ * ```
+ */
+export function resetPacket(frame: Frame, out: Packet): void {
+  out.frame = frame.index;
+  out.tsSec = frame.tsSec;
+  out.tsNsec = frame.tsNsec;
+  out.kind = "non-ip";
+  out.error = "";
+  out.ipVersion = 0;
+  out.buf = frame.buf;
+  out.srcOff = -1;
+  out.dstOff = -1;
+  out.ttl = -1;
+  out.linkType = frame.linkType;
+  out.ipProto = -1;
+  out.srcPort = -1;
+  out.dstPort = -1;
+  out.seq = -1;
+  out.ack = -1;
+  out.flags = 0;
+  out.window = -1;
+  out.payloadOff = -1;
+  out.payloadLen = 0;
+  out.payloadCaptured = 0;
+  out.mss = -1;
+  out.wscale = -1;
+  out.sackPermitted = false;
+  out.sackCount = 0;
+  out.tsVal = -1;
+  out.tsEcr = -1;
+  out.icmpType = -1;
+  out.icmpCode = -1;
+  out.quotedIpVersion = 0;
+  out.quotedSrcOff = -1;
+  out.quotedDstOff = -1;
+  out.quotedProto = -1;
+  out.quotedSrcPort = -1;
+  out.quotedDstPort = -1;
+  out.quotedSeq = -1;
+}
+
+/**
+ * Marks `out` as a labelled decode failure (never an exception); returns -1.
+ *
+ * @example
+ * ```ts
+ * return malformed(out, `IPv4 header length ${ihl} < 20`);
+ * ```
+ */
+export function malformed(out: Packet, why: string): number {
+  out.kind = "malformed";
+  out.error = why;
+  return -1;
+}
+
+/**
+ * Sets the kind and returns -1 (for "stop decoding here" results).
+ *
+ * @example
+ * ```ts
+ * return stop(out, "non-ip");
+ * ```
+ */
+export function stop(out: Packet, kind: PacketKind): number {
+  out.kind = kind;
+  return -1;
+}

@@ -1,0 +1,84 @@
+/**
+ * TCP header: every field, and the options MSS, window scale, SACK-permitted,
+ * SACK blocks and timestamps. Options cut by the snaplen or with a bad length
+ * end option parsing (as far as the bytes go), not the decode.
+ * @module
+ */
+import { u16, u32 } from "./bytes.ts";
+import { malformed } from "./packet.ts";
+import type { Packet } from "./types.ts";
+
+const OPT_EOL = 0;
+const OPT_NOP = 1;
+const OPT_MSS = 2;
+const OPT_WSCALE = 3;
+const OPT_SACK_PERM = 4;
+const OPT_SACK = 5;
+const OPT_TIMESTAMP = 8;
+
+function options(buf: Uint8Array, p: number, end: number, out: Packet): void {
+  while (p < end) {
+    const kind = buf[p];
+    if (kind === OPT_EOL) return;
+    if (kind === OPT_NOP) {
+      p++;
+      continue;
+    }
+    if (end - p < 2) return;
+    const len = buf[p + 1];
+    if (len < 2 || len > end - p) return;
+    if (kind === OPT_MSS && len === 4) out.mss = u16(buf, p + 2);
+    else if (kind === OPT_WSCALE && len === 3) out.wscale = buf[p + 2];
+    else if (kind === OPT_SACK_PERM && len === 2) out.sackPermitted = true;
+    else if (kind === OPT_TIMESTAMP && len === 10) {
+      out.tsVal = u32(buf, p + 2);
+      out.tsEcr = u32(buf, p + 6);
+    } else if (kind === OPT_SACK && len >= 10 && (len - 2) % 8 === 0) {
+      const n = Math.min((len - 2) >> 3, out.sack.length >> 1);
+      for (let i = 0; i < n; i++) {
+        out.sack[2 * i] = u32(buf, p + 2 + 8 * i);
+        out.sack[2 * i + 1] = u32(buf, p + 6 + 8 * i);
+      }
+      out.sackCount = n;
+    }
+    p += len;
+  }
+}
+
+/**
+ * Decodes a TCP header at `off`. `wireLen` is the TCP length from the IP
+ * header; `end` is where the captured bytes stop.
+ *
+ * @example
+ * ```ts
+ * tcp(buf, ipOff + ihl, totalLen - ihl, frameEnd, pkt); // pkt.kind === "tcp"
+ * ```
+ */
+export function tcp(buf: Uint8Array, off: number, wireLen: number, end: number, out: Packet): void {
+  const have = end - off;
+  if (have < 20) {
+    malformed(out, `TCP header cut: ${have < 0 ? 0 : have} of 20 bytes captured`);
+    return;
+  }
+  const hlen = (buf[off + 12] >> 4) * 4;
+  if (hlen < 20) {
+    malformed(out, `TCP header length ${hlen} < 20`);
+    return;
+  }
+  if (hlen > wireLen) {
+    malformed(out, `TCP header length ${hlen} exceeds the ${wireLen} bytes IP carries`);
+    return;
+  }
+  out.kind = "tcp";
+  out.srcPort = u16(buf, off);
+  out.dstPort = u16(buf, off + 2);
+  out.seq = u32(buf, off + 4);
+  out.ack = u32(buf, off + 8);
+  out.flags = buf[off + 13] | ((buf[off + 12] & 1) << 8);
+  out.window = u16(buf, off + 14);
+  if (hlen > 20) options(buf, off + 20, Math.min(off + hlen, end), out);
+  out.payloadOff = off + hlen;
+  out.payloadLen = wireLen - hlen;
+  const captured = end - out.payloadOff;
+  out.payloadCaptured = captured <= 0 ? 0 : captured < out.payloadLen ? captured : out.payloadLen;
+}
