@@ -33,11 +33,11 @@ export interface ProbeSummary {
 }
 
 /**
- * min/avg/max/mdev of a list of milliseconds; undefined for an empty list.
+ * min/avg/max/mdev of a list of milliseconds, rounded to microseconds; undefined for an empty list.
  *
  * @example
  * ```ts
- * timeStats([1, 2, 3]); // { min: 1, avg: 2, max: 3, mdev: 0.816… }
+ * timeStats([1, 2, 3]); // { min: 1, avg: 2, max: 3, mdev: 0.816 }
  * ```
  */
 export function timeStats(ms: number[]): TimeStats | undefined {
@@ -50,7 +50,9 @@ export function timeStats(ms: number[]): TimeStats | undefined {
     if (x > max) max = x;
   }
   const avg = sum / ms.length;
-  return { min, avg, max, mdev: Math.sqrt(Math.max(0, sq / ms.length - avg * avg)) };
+  const mdev = Math.sqrt(Math.max(0, sq / ms.length - avg * avg));
+  const r3 = (x: number) => Math.round(x * 1000) / 1000;
+  return { min: r3(min), avg: r3(avg), max: r3(max), mdev: r3(mdev) };
 }
 
 /**
@@ -70,7 +72,9 @@ export function summarize(
   const sent = results.length;
   const connected = count("connected");
   return {
-    ...where,
+    host: where.host,
+    address: where.address,
+    port: where.port,
     sent,
     connected,
     refused: count("refused"),

@@ -1,0 +1,55 @@
+/**
+ * The probe {@link Connector} on top of lib/runtime/net: one connect with a
+ * deadline, its normalised errno turned into a probe outcome.
+ * @module
+ */
+import type { NetApi } from "../runtime/net/types.ts";
+import type { Connector, ProbeOutcome } from "./types.ts";
+
+/**
+ * The probe outcome for a normalised errno name.
+ *
+ * @example
+ * ```ts
+ * outcomeOf("ECONNREFUSED"); // "refused"
+ * ```
+ */
+export function outcomeOf(code: string): Exclude<ProbeOutcome, "connected"> {
+  switch (code) {
+    case "ECONNREFUSED":
+      return "refused";
+    case "ETIMEDOUT":
+      return "timeout";
+    case "EHOSTUNREACH":
+    case "ENETUNREACH":
+      return "unreachable";
+    default:
+      return "error";
+  }
+}
+
+/**
+ * Builds a connector that uses `net.connect`.
+ *
+ * @example
+ * ```ts
+ * const connector = netConnector(await getNet());
+ * const a = await connector({ host: "h", address: "127.0.0.1", family: 4, port: 9877 }, 2000);
+ * ```
+ */
+export function netConnector(net: NetApi): Connector {
+  return async (target, timeoutMs) => {
+    try {
+      const conn = await net.connect({ host: target.address, port: target.port, timeoutMs });
+      return {
+        outcome: "connected",
+        local: { address: conn.local.host, port: conn.local.port },
+        close: () => Promise.resolve(conn.close()),
+      };
+    } catch (e) {
+      const err = e as { code?: string; message?: string };
+      const errno = typeof err?.code === "string" ? err.code : "EOTHER";
+      return { outcome: outcomeOf(errno), errno, message: err?.message };
+    }
+  };
+}
