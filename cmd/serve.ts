@@ -2,8 +2,24 @@
  * `tcpecho serve`: the book's echo server (UNP §5.2), concurrent and bounded.
  * @module
  */
+import { TcpechoError } from "../lib/errors.ts";
+import { formatEvent } from "../lib/echo/log.ts";
+import { EchoServer, type ServerEvent, type ServerOptions } from "../lib/echo/server.ts";
+import { startUdpEcho } from "../lib/echo/udp.ts";
+import { getNet, type NetApi, NetError } from "../lib/runtime/net/mod.ts";
+import { allValues, numberOption } from "./cli.ts";
 import { defineTcpechoCommand } from "./command.ts";
-import { notBuilt } from "./not_built.ts";
+
+const NOTES = `Logs one line per connection event on stderr (--log json: NDJSON).
+SIGINT/SIGTERM: stop accepting, FIN to every client, exit 0 within about 2.5 s.
+One event loop serves every client: no process per client, so no zombies (UNP §5.8-5.10).
+
+EXAMPLES
+  tcpecho serve                          # [::]:9877, IPv4 too
+  tcpecho serve --host 127.0.0.1 --host ::1 --port 0
+  tcpecho serve --close-after 3          # FIN after 3 echoed lines: client sees §5.12
+  tcpecho serve --reset-after 1          # RST after 1 line: client sees ECONNRESET
+  tcpecho serve --udp --host 127.0.0.1   # RFC 862 UDP echo as well`;
 
 /** The serve command. */
 export const serve = defineTcpechoCommand({
@@ -12,10 +28,15 @@ export const serve = defineTcpechoCommand({
     description: "TCP (and UDP) echo server, port 9877 by default (UNP §5.2)",
   },
   args: {
-    port: { type: "string", alias: "p", description: "port to listen on", default: "9877" },
+    port: {
+      type: "string",
+      alias: "p",
+      description: "port to listen on (0: any)",
+      default: "9877",
+    },
     host: {
       type: "string",
-      description: "address to bind (repeatable); default: dual-stack wildcard",
+      description: "address to bind (repeatable); default: dual-stack wildcard ::",
     },
     "max-conns": {
       type: "string",
@@ -46,12 +67,106 @@ export const serve = defineTcpechoCommand({
       type: "boolean",
       description: "also serve RFC 862 UDP echo (loopback unless --host is given)",
     },
+    "udp-rate": {
+      type: "string",
+      description: "UDP: datagrams per second allowed per source address (default 100)",
+    },
     log: {
       type: "enum",
-      options: ["text", "json"],
+      options: ["text", "json", "none"],
       description: "log format on stderr",
       default: "text",
     },
   },
-  run: () => notBuilt("serve"),
+  notes: NOTES,
+  async run(args, ctx, rawArgs) {
+    const int = { integer: true, min: 0 };
+    const hosts = allValues(rawArgs, "host");
+    const opts: ServerOptions = {
+      hosts: hosts.length ? hosts : ["::"],
+      port: numberOption(args.port, "port", { ...int, max: 65535 }) ?? 9877,
+      maxConns: numberOption(args["max-conns"], "max-conns", { integer: true, min: 1 }) ?? 10000,
+      idleTimeoutMs: secondsToMs(
+        numberOption(args["idle-timeout"], "idle-timeout", { min: 0.001 }),
+      ),
+      bufferSize: numberOption(args["max-buffer"], "max-buffer", { integer: true, min: 1024 }) ??
+        65536,
+      closeAfter: numberOption(args["close-after"], "close-after", int),
+      resetAfter: numberOption(args["reset-after"], "reset-after", int),
+      dropAfter: numberOption(args["drop-after"], "drop-after", int),
+      delayMs: numberOption(args.delay, "delay", { min: 0 }),
+    };
+    const udpRate = numberOption(args["udp-rate"], "udp-rate", { min: 1 }) ?? 100;
+    const rt = ctx.rt;
+    const format = args.log as "text" | "json" | "none";
+    let chain = Promise.resolve();
+    const log = (e: ServerEvent) => {
+      if (format === "none") return;
+      const line = formatEvent(e, format, new Date());
+      chain = chain.then(() => rt.writeStderr(line)).catch(() => {});
+    };
+    const net = await getNet();
+    const server = new EchoServer(net, opts, log);
+    const addrs = await listenOrExplain(server, opts, hosts.length === 0);
+    for (const a of addrs) {
+      const dual = a.host === "::" ? " (dual-stack: IPv4 too)" : "";
+      await rt.writeStdout(`tcpecho serve: listening on tcp ${fmt(a.host, a.port)}${dual}\n`);
+    }
+    const udp = args.udp ? await startUdp(net, hosts, addrs[0].port, udpRate, log) : undefined;
+    for (const u of udp?.addrs ?? []) {
+      await rt.writeStdout(`tcpecho serve: listening on udp ${fmt(u.host, u.port)}\n`);
+    }
+    await new Promise<void>((resolve) => {
+      const offs = (["SIGINT", "SIGTERM"] as const).map((s) => rt.onSignal(s, () => resolve()));
+      void offs;
+    });
+    udp?.close();
+    await server.shutdown(2000);
+    await chain;
+    return 0;
+  },
 });
+
+function fmt(host: string, port: number): string {
+  return host.includes(":") ? `[${host}]:${port}` : `${host}:${port}`;
+}
+
+function secondsToMs(s: number | undefined): number | undefined {
+  return s === undefined ? undefined : Math.round(s * 1000);
+}
+
+async function listenOrExplain(server: EchoServer, opts: ServerOptions, defaulted: boolean) {
+  try {
+    return await server.listen();
+  } catch (e) {
+    const ne = e as NetError;
+    if (defaulted && ne instanceof NetError && ne.code !== "EADDRINUSE") {
+      // No IPv6 on this host: fall back to the IPv4 wildcard.
+      opts.hosts = ["0.0.0.0"];
+      return await listenOrExplain(server, opts, false);
+    }
+    const where = opts.hosts.join(", ") + ` port ${opts.port}`;
+    const why = ne?.code === "EADDRINUSE"
+      ? "EADDRINUSE, another socket is already bound to that address and port"
+      : ne?.code === "EACCES"
+      ? "EACCES, ports below 1024 need root or CAP_NET_BIND_SERVICE"
+      : `${ne?.code ?? "error"}: ${ne?.message ?? e}`;
+    throw new TcpechoError(`Cannot listen on ${where}: ${why}`, {
+      code: ne?.code ?? "ELISTEN",
+      hint: ne?.code === "EADDRINUSE" ? "pick another --port, or stop the other server" : undefined,
+      cause: e,
+    });
+  }
+}
+
+function startUdp(
+  net: NetApi,
+  hosts: string[],
+  port: number,
+  rate: number,
+  log: (e: ServerEvent) => void,
+) {
+  // UDP echo reflects traffic at whoever a spoofed source names: loopback unless asked.
+  const udpHosts = hosts.length ? hosts : ["127.0.0.1", "::1"];
+  return startUdpEcho(net, { hosts: udpHosts, port, ratePerSource: rate }, log);
+}

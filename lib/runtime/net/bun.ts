@@ -110,7 +110,10 @@ class BunConn implements Conn {
     } else p.data = p.data.subarray(n);
   }
   onClose(err?: unknown): void {
+    const local = this.#closed;
     this.#closed = true;
+    // Bun (allowHalfOpen) may report the peer's FIN only as a clean close, without end().
+    if ((err === undefined || err === null) && !local) this.#q.end();
     const code = (err as { code?: string } | undefined)?.code;
     if (err !== undefined && err !== null) {
       if (code === "ECONNRESET") this.#reset = true;
@@ -142,6 +145,7 @@ class BunConn implements Conn {
 
   close(): void {
     if (this.#closed) return;
+    this.#closed = true;
     this.#s.end();
   }
 

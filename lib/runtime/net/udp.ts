@@ -49,7 +49,8 @@ export function bindUdp(opts: { host: string; port: number }): Promise<UdpSocket
           return new Promise((r) => (waiter = r));
         },
         send(data: Uint8Array, to: Addr) {
-          return new Promise((res) => sock.send(data, to.port, to.host, () => res()));
+          const host = type === "udp6" && to.family === 4 ? `::ffff:${to.host}` : to.host;
+          return new Promise((res) => sock.send(data, to.port, host, () => res()));
         },
         close() {
           if (closed) return;

@@ -1,0 +1,73 @@
+/**
+ * The book's str_cli done right (UNP §6.4, §6.6, §6.7): stdin and the socket
+ * are read at the same time, so the server's FIN or RST is reported the moment
+ * it arrives; stdin EOF half-closes (FIN) and echoes keep printing until the
+ * server's FIN. Runtime-free: it gets a {@link Conn} and two I/O functions.
+ * @module
+ */
+import type { Conn, NetError, StdinReader } from "../runtime/net/mod.ts";
+import { netFailure, prematureFin } from "./errors.ts";
+
+/** Where the client reads and writes. */
+export interface ClientIo {
+  stdin: StdinReader;
+  writeStdout(data: Uint8Array): Promise<void>;
+}
+
+/** Byte counts of a finished session. */
+export interface ClientResult {
+  sent: number;
+  received: number;
+}
+
+/**
+ * Copies stdin to the connection and the connection to stdout until the
+ * server's FIN after our own. Rejects with a TcpechoError: premature FIN
+ * (exit 3, §6.7), ECONNRESET / EPIPE (exit 4), ETIMEDOUT (6), unreachable (7).
+ *
+ * @example
+ * ```ts
+ * const r = await strCli(conn, { stdin: net.stdin(), writeStdout: rt.writeStdout }, "host:9877");
+ * ```
+ */
+export async function strCli(conn: Conn, io: ClientIo, where: string): Promise<ClientResult> {
+  let sent = 0;
+  let received = 0;
+  let stdinEof = false;
+  const fail = (e: unknown) => {
+    const ne = e as NetError;
+    return ne?.name === "NetError" ? netFailure(ne, where, "data") : e;
+  };
+  const upstream = (async (): Promise<never> => {
+    for (;;) {
+      const chunk = await io.stdin.read();
+      if (chunk === null) {
+        stdinEof = true;
+        await conn.closeWrite();
+        return new Promise<never>(() => {}); // done: only the socket side ends the session
+      }
+      if (chunk.length === 0) continue;
+      sent += chunk.length;
+      await conn.write(chunk);
+    }
+  })();
+  const downstream = (async (): Promise<void> => {
+    for (;;) {
+      const chunk = await conn.read();
+      if (chunk === null) return;
+      received += chunk.length;
+      await io.writeStdout(chunk);
+    }
+  })();
+  try {
+    await Promise.race([upstream, downstream]);
+  } catch (e) {
+    throw fail(e);
+  } finally {
+    upstream.catch(() => {});
+    downstream.catch(() => {});
+  }
+  if (!stdinEof || received < sent) throw prematureFin(sent - received, !stdinEof);
+  conn.close();
+  return { sent, received };
+}

@@ -1,0 +1,146 @@
+/**
+ * One server-side connection: the echo loop (UNP §5.3 str_echo) as a plain
+ * read/write loop, which is also the back-pressure: while a write waits for
+ * the peer to read, nothing more is read from it. Fault injection (close,
+ * reset, drop after N lines; delay) cuts the echo at exactly the Nth newline.
+ * @module
+ */
+import type { Conn, NetError } from "../runtime/net/mod.ts";
+
+/** Why a server-side connection ended (the `reason` field of the log). */
+export type CloseReason =
+  | "peer-fin"
+  | "peer-rst"
+  | "idle-timeout"
+  | "server-shutdown"
+  | "max-conns"
+  | "close-after"
+  | "reset-after"
+  | "drop-after"
+  | "error";
+
+/** Fault injection and pacing for sessions. */
+export interface SessionFaults {
+  /** FIN (close, as a killed server process) after N echoed lines (§5.12). */
+  closeAfter?: number;
+  /** RST (linger 0) after N echoed lines (§7.5 abort). */
+  resetAfter?: number;
+  /** Stop reading and answering after N echoed lines; keep the socket (a hung server). */
+  dropAfter?: number;
+  /** Wait this many ms before each echo. */
+  delayMs?: number;
+}
+
+/** Live state of one session, read by the server for logs, idle sweeps and shutdown. */
+export interface SessionState {
+  readonly id: number;
+  readonly conn: Conn;
+  readonly startMs: number;
+  lastActivityMs: number;
+  bytesIn: number;
+  bytesOut: number;
+  lines: number;
+  /** Set by whoever ends the session first; the loop keeps the first reason. */
+  reason?: CloseReason;
+  detail?: string;
+  /** Shutdown in progress: discard input, wait for the peer's FIN. */
+  draining: boolean;
+  /** Resolves a dropped session's wait (idle timeout or shutdown). */
+  wake?: () => void;
+}
+
+const NL = 0x0a;
+
+/** Index just past the `n`th newline in `chunk`, or -1 if there are fewer. */
+function cutAfterLines(chunk: Uint8Array, n: number): number {
+  let from = 0;
+  for (let i = 0; i < n; i++) {
+    const at = chunk.indexOf(NL, from);
+    if (at < 0) return -1;
+    from = at + 1;
+  }
+  return from;
+}
+
+function countLines(chunk: Uint8Array): number {
+  let n = 0;
+  for (let at = chunk.indexOf(NL); at >= 0; at = chunk.indexOf(NL, at + 1)) n++;
+  return n;
+}
+
+function firstLimit(f: SessionFaults): { n: number; kind: CloseReason } | undefined {
+  const all: { n: number; kind: CloseReason }[] = [];
+  if (f.closeAfter !== undefined) all.push({ n: f.closeAfter, kind: "close-after" });
+  if (f.resetAfter !== undefined) all.push({ n: f.resetAfter, kind: "reset-after" });
+  if (f.dropAfter !== undefined) all.push({ n: f.dropAfter, kind: "drop-after" });
+  all.sort((a, b) => a.n - b.n);
+  return all[0];
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * Echoes until the peer's FIN, an error, a fault limit, or shutdown; sets
+ * `st.reason`. Never rejects. The caller closes the connection afterwards.
+ *
+ * @example
+ * ```ts
+ * await runSession(state, { closeAfter: 2 }, Date.now);
+ * console.log(state.reason); // "close-after"
+ * ```
+ */
+export async function runSession(
+  st: SessionState,
+  faults: SessionFaults,
+  now: () => number,
+): Promise<void> {
+  const limit = firstLimit(faults);
+  const c = st.conn;
+  try {
+    if (limit && limit.n === 0) return await endByFault(st, limit.kind);
+    for (;;) {
+      const chunk = await c.read();
+      if (chunk === null) {
+        st.reason ??= "peer-fin";
+        return;
+      }
+      st.bytesIn += chunk.length;
+      st.lastActivityMs = now();
+      if (st.draining) continue;
+      let out = chunk;
+      let hit = false;
+      if (limit) {
+        const cut = cutAfterLines(chunk, limit.n - st.lines);
+        if (cut >= 0) {
+          out = chunk.subarray(0, cut);
+          hit = true;
+        }
+      }
+      if (faults.delayMs) await sleep(faults.delayMs);
+      await c.write(out);
+      st.bytesOut += out.length;
+      st.lines += hit ? limit!.n - st.lines : countLines(out);
+      if (hit) return await endByFault(st, limit!.kind);
+    }
+  } catch (e) {
+    const ne = e as NetError;
+    if (st.reason) return;
+    if (ne?.code === "ECONNRESET") st.reason = "peer-rst";
+    else if (ne?.code === "EPIPE") st.reason = "peer-rst";
+    else {
+      st.reason = "error";
+      st.detail = ne?.code ?? String(e);
+    }
+  }
+}
+
+async function endByFault(st: SessionState, kind: CloseReason): Promise<void> {
+  if (kind !== "drop-after") {
+    st.reason ??= kind;
+    if (kind === "reset-after") st.conn.reset();
+    return;
+  }
+  st.detail = `dropped after ${st.lines} lines`;
+  if (!st.reason) await new Promise<void>((r) => (st.wake = r));
+  st.reason ??= "drop-after";
+}
