@@ -1,0 +1,52 @@
+/**
+ * Browser entry point of the HTML report (bundled into generated/assets.ts by
+ * scripts/build_html_assets.mjs): reads the embedded data, mounts the table,
+ * and creates connection sections (all of them for small reports, on demand
+ * when a row is followed for big ones).
+ * @module
+ */
+import type { PackedReport } from "../compact.ts";
+import { connAnchor, connSection } from "./section.ts";
+import { mountTable } from "./table.ts";
+
+/** Up to this many connections every section exists up front (collapsed). */
+const ALL_SECTIONS = 300;
+/** Up to this many connections every section starts open. */
+const OPEN_ALL = 5;
+
+function start(): void {
+  const script = document.getElementById("tcpecho-data");
+  if (!script?.textContent) return;
+  const data = JSON.parse(script.textContent) as PackedReport;
+  const sections = document.getElementById("sections")!;
+  const rowsById = new Map(data.rows.map((r) => [r[0], r]));
+  const ensure = (id: number): HTMLDetailsElement | null => {
+    const have = document.getElementById(connAnchor(id));
+    if (have) return have as HTMLDetailsElement;
+    const row = rowsById.get(id);
+    if (!row) return null;
+    const d = connSection(data, row, false);
+    sections.prepend(d);
+    return d;
+  };
+  const openConn = (id: number) => {
+    const d = ensure(id);
+    if (!d) return;
+    d.open = true;
+    d.scrollIntoView();
+  };
+  mountTable(document.getElementById("table")!, data.rows, openConn);
+  if (data.rows.length <= ALL_SECTIONS) {
+    const open = data.rows.length <= OPEN_ALL;
+    for (const r of data.rows) sections.append(connSection(data, r, open));
+  }
+  const fromHash = () => {
+    const m = /^#conn-(\d+)$/.exec(location.hash);
+    if (m) openConn(Number(m[1]));
+  };
+  addEventListener("hashchange", fromHash);
+  fromHash();
+  document.body.dataset.ready = "1";
+}
+
+start();

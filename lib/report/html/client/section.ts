@@ -1,0 +1,112 @@
+/**
+ * Browser side: one connection's section, a <details> element whose body (the
+ * ladder and the graphs) is built the first time it is opened.
+ * @module
+ */
+import { type PackedReport, type PackedRow, unpackConnection } from "../compact.ts";
+import { renderLadder } from "../ladder.ts";
+import { graphDirections } from "../stevens.ts";
+import { drawStevens } from "./graph.ts";
+
+const LEGEND: [string, string][] = [
+  ["k-syn", "SYN"],
+  ["k-data", "data"],
+  ["k-ack", "ACK"],
+  ["k-fin", "FIN"],
+  ["k-rst", "RST"],
+  ["k-retrans", "retransmission"],
+  ["k-keepalive", "keepalive"],
+  ["k-lost", "after capture gap / out of order"],
+  ["k-dup", "dup ACK"],
+  ["k-window", "zero window / probe"],
+];
+
+function el<K extends keyof HTMLElementTagNameMap>(
+  tag: K,
+  cls: string,
+  text?: string,
+): HTMLElementTagNameMap[K] {
+  const e = document.createElement(tag);
+  if (cls) e.className = cls;
+  if (text !== undefined) e.textContent = text;
+  return e;
+}
+
+/** The page anchor of a connection. */
+export function connAnchor(id: number): string {
+  return `conn-${id}`;
+}
+
+function fillBody(body: HTMLElement, data: PackedReport, row: PackedRow): void {
+  const detail = data.details[String(row[0])];
+  if (!detail) {
+    body.append(el(
+      "p",
+      "note",
+      `This connection's ${row[10]} segments are not embedded (the report keeps at most ` +
+        `a fixed number of segments). Run: tcpecho explain CAPTURE --format html --conn ${row[0]}`,
+    ));
+    return;
+  }
+  const conn = unpackConnection(row, detail);
+  const facts: string[] = [];
+  if (conn.rolesGuessed) facts.push("roles guessed (no SYN in the capture)");
+  if (detail.intervals.length) {
+    facts.push(
+      `retransmission intervals: ${detail.intervals.map((s) => s.toFixed(3)).join(", ")} s`,
+    );
+  }
+  if (facts.length) body.append(el("p", "note", facts.join(" · ")));
+  const legend = el("div", "legend");
+  for (const [cls, name] of LEGEND) legend.append(el("span", cls, name));
+  body.append(legend);
+  const graphs = el("div", "graphs");
+  body.append(graphs);
+  const ladder = el("div", "ladder-wrap");
+  ladder.innerHTML = renderLadder(conn, data.maxLadderSegments);
+  body.append(ladder);
+  const width = Math.max(480, Math.min(1100, body.clientWidth - 30));
+  for (const sender of graphDirections(conn)) {
+    const box = el("div", "graph");
+    box.dataset.sender = sender;
+    box.append(el(
+      "h3",
+      "",
+      `Stevens graph: data sent by the ${sender} (drag to zoom, double-click to reset)`,
+    ));
+    const plot = el("div", "plot");
+    box.append(plot);
+    graphs.append(box);
+    drawStevens(plot, conn, sender, width);
+    box.dataset.retrans = plot.dataset.retrans;
+    box.dataset.lost = plot.dataset.lost;
+  }
+}
+
+/**
+ * Creates the collapsed section of a connection.
+ *
+ * @example
+ * ```ts
+ * document.body.append(connSection(data, data.rows[0], false));
+ * ```
+ */
+export function connSection(data: PackedReport, row: PackedRow, open: boolean): HTMLDetailsElement {
+  const d = el("details", "conn");
+  d.id = connAnchor(row[0]);
+  const sum = el("summary", "");
+  sum.append(el("h2", "", `#${row[0]} ${row[1]} → ${row[2]} · ${row[3]} (§${row[4]})`));
+  sum.append(el("p", "verdict", row[12]));
+  d.append(sum);
+  const body = el("div", "body");
+  d.append(body);
+  let built = false;
+  const build = () => {
+    if (built || !d.open) return;
+    built = true;
+    fillBody(body, data, row);
+  };
+  d.addEventListener("toggle", build);
+  if (open) d.open = true;
+  return d;
+}

@@ -1,0 +1,75 @@
+/**
+ * Figures the connections table shows, derived from one connection's segments
+ * (the analysis data itself; nothing is re-analysed).
+ * @module
+ */
+import type { ReportConnection, ReportSegment } from "./types.ts";
+
+/** Per-connection figures for the table. */
+export interface ConnectionStats {
+  /** Seconds from the first to the last segment. */
+  duration: number;
+  /** Distinct payload bytes sent by the client (highest seq+len minus lowest seq). */
+  bytesClient: number;
+  /** Distinct payload bytes sent by the server. */
+  bytesServer: number;
+  /** Retransmissions (the analysis's count). */
+  retransmissions: number;
+  /** Handshake round-trip time in seconds (SYN to the client's first ACK), or null. */
+  rtt: number | null;
+}
+
+function spanBytes(segments: ReportSegment[], from: "client" | "server"): number {
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (const s of segments) {
+    if (s.from !== from || s.len <= 0) continue;
+    if (s.seq < lo) lo = s.seq;
+    if (s.seq + s.len > hi) hi = s.seq + s.len;
+  }
+  return hi > lo ? hi - lo : 0;
+}
+
+/**
+ * The handshake RTT: time from the client's SYN to its first ACK after the
+ * server's SYN-ACK. The same wherever the capture was taken on the path.
+ *
+ * @example
+ * ```ts
+ * handshakeRtt(conn.segments); // 0.000031 on loopback, null without a handshake
+ * ```
+ */
+export function handshakeRtt(segments: ReportSegment[]): number | null {
+  const syn = segments.find((s) => s.from === "client" && s.flags.includes("SYN"));
+  if (!syn) return null;
+  const synAck = segments.find((s) =>
+    s.from === "server" && s.flags.includes("SYN") && s.flags.includes("ACK") && s.frame > syn.frame
+  );
+  if (!synAck) return null;
+  const ack = segments.find((s) =>
+    s.from === "client" && s.frame > synAck.frame && s.flags.includes("ACK") &&
+    !s.flags.includes("SYN")
+  );
+  return ack ? Math.max(0, ack.time - syn.time) : null;
+}
+
+/**
+ * Computes the table figures of one connection.
+ *
+ * @example
+ * ```ts
+ * const st = connectionStats(report.connections[0]);
+ * st.bytesClient; // 18
+ * ```
+ */
+export function connectionStats(conn: ReportConnection): ConnectionStats {
+  const segs = conn.segments;
+  const duration = segs.length > 1 ? segs[segs.length - 1].time - segs[0].time : 0;
+  return {
+    duration: Math.max(0, duration),
+    bytesClient: spanBytes(segs, "client"),
+    bytesServer: spanBytes(segs, "server"),
+    retransmissions: conn.retransmissions?.count ?? 0,
+    rtt: handshakeRtt(segs),
+  };
+}
