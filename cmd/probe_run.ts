@@ -14,11 +14,12 @@ import {
   stamped,
   summaryText,
 } from "../lib/probe/format.ts";
-import { netConnector } from "../lib/probe/net_connector.ts";
+import { libcProbeConnector, netConnector } from "../lib/probe/net_connector.ts";
 import { type LookupAll, resolveTargets } from "../lib/probe/resolve.ts";
 import { probeExitCode, summarize } from "../lib/probe/stats.ts";
 import type { ProbeResult } from "../lib/probe/types.ts";
 import { getNet } from "../lib/runtime/net/mod.ts";
+import { loadConnector } from "../lib/runtime/sockopt/mod.ts";
 import type { CommandContext } from "./cli.ts";
 import type { ProbeConfig } from "./probe_options.ts";
 
@@ -39,8 +40,16 @@ export async function runProbeMode(c: ProbeConfig, ctx: CommandContext): Promise
   );
   const out = (line: string) => ctx.rt.writeStdout(line + "\n");
   const stamp = (line: string, t: Date) => c.timestamps ? stamped(line, t) : line;
+  // libc's connect gives the kernel's own errno on both runtimes (Bun's sockets say
+  // ECONNREFUSED for every failure); the runtime's sockets are the fallback.
+  const raw = await loadConnector();
+  const net = "reason" in raw ? await getNet() : undefined;
+  const connector = "reason" in raw ? netConnector(net!) : libcProbeConnector(raw);
+  const mechanism = "reason" in raw ? `${net!.mechanism} sockets` : raw.mechanism;
   if (c.output === "text") {
-    for (const t of targets) await out(stamp(probeHeader(t, c.count, c.timeoutMs), new Date()));
+    for (const t of targets) {
+      await out(stamp(probeHeader(t, c.count, c.timeoutMs, mechanism), new Date()));
+    }
   }
   if (c.output === "csv") await out(CSV_HEADER);
   const { signal, off } = interruptSignal(ctx);
@@ -48,7 +57,7 @@ export async function runProbeMode(c: ProbeConfig, ctx: CommandContext): Promise
   try {
     results = await runProbes(
       { targets, count: c.count, intervalMs: c.intervalMs, timeoutMs: c.timeoutMs, signal },
-      netConnector(await getNet()),
+      connector,
       async (r) => {
         if (c.output === "text") await out(stamp(probeLine(r, c.timeoutMs), r.time));
         if (c.output === "csv") await out(csvLine(r));

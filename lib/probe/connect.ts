@@ -69,12 +69,13 @@ export async function probeOnce(
   const start = performance.now();
   const pending = connector(target, timeoutMs);
   const attempt: ConnectAttempt | typeof ABORTED = await untilAbort(pending, signal);
-  const elapsed = performance.now() - start;
+  const measured = performance.now() - start;
   if (attempt === ABORTED) {
     pending.then((a) => a.outcome === "connected" ? a.close() : undefined).catch(() => {});
     return undefined;
   }
   const base = { seq, host: target.host, address: target.address, port: target.port, time };
+  const elapsed = attempt.ms ?? measured;
   if (attempt.outcome !== "connected") {
     return { ...base, outcome: attempt.outcome, errno: attempt.errno, ms: elapsed };
   }

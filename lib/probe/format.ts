@@ -21,16 +21,22 @@ export function hostPort(address: string, port: number): string {
  *
  * @example
  * ```ts
- * probeHeader({ host: "localhost", address: "::1", family: 6, port: 9877 }, 4, 2000);
- * // "PROBE localhost ([::1]:9877): 4 probes, timeout 2000 ms"
+ * probeHeader({ host: "localhost", address: "::1", family: 6, port: 9877 }, 4, 2000, "libc connect via bun:ffi");
+ * // "PROBE localhost ([::1]:9877): 4 probes, timeout 2000 ms (libc connect via bun:ffi)"
  * ```
  */
-export function probeHeader(t: ProbeTarget, count: number, timeoutMs: number): string {
+export function probeHeader(
+  t: ProbeTarget,
+  count: number,
+  timeoutMs: number,
+  mechanism?: string,
+): string {
   const n = count === 0 ? "until interrupted" : `${count} probe${count === 1 ? "" : "s"}`;
   const name = t.host === t.address
     ? hostPort(t.address, t.port)
     : `${t.host} (${hostPort(t.address, t.port)})`;
-  return `PROBE ${name}: ${n}, timeout ${timeoutMs} ms`;
+  const via = mechanism ? ` (${mechanism})` : "";
+  return `PROBE ${name}: ${n}, timeout ${timeoutMs} ms${via}`;
 }
 
 /**

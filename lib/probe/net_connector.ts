@@ -4,6 +4,7 @@
  * @module
  */
 import type { NetApi } from "../runtime/net/types.ts";
+import type { RawConnector } from "../runtime/sockopt/connect.ts";
 import type { Connector, ProbeOutcome } from "./types.ts";
 
 /**
@@ -51,5 +52,27 @@ export function netConnector(net: NetApi): Connector {
       const errno = typeof err?.code === "string" ? err.code : "EOTHER";
       return { outcome: outcomeOf(errno), errno, message: err?.message };
     }
+  };
+}
+
+/**
+ * Builds a connector on the libc connect (exact errno and timing on both runtimes).
+ *
+ * @example
+ * ```ts
+ * const c = await loadConnector();
+ * const connector = "reason" in c ? netConnector(await getNet()) : libcProbeConnector(c);
+ * ```
+ */
+export function libcProbeConnector(raw: RawConnector): Connector {
+  return async (target, timeoutMs) => {
+    const r = await raw.connect(target.address, target.port, timeoutMs);
+    if (!r.ok) return { outcome: outcomeOf(r.errno), errno: r.errno, ms: r.ms };
+    return {
+      outcome: "connected",
+      local: r.local,
+      ms: r.ms,
+      close: () => Promise.resolve(r.close()),
+    };
   };
 }

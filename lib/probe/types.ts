@@ -31,8 +31,14 @@ export interface ProbeTarget {
 
 /** What a connector reports for one attempt (timing is done by the caller). */
 export type ConnectAttempt =
-  | { outcome: "connected"; local?: { address: string; port: number }; close(): Promise<void> }
-  | { outcome: Exclude<ProbeOutcome, "connected">; errno: string; message?: string };
+  | {
+    outcome: "connected";
+    local?: { address: string; port: number };
+    /** Handshake time measured next to the socket, when the connector has it. */
+    ms?: number;
+    close(): Promise<void>;
+  }
+  | { outcome: Exclude<ProbeOutcome, "connected">; errno: string; message?: string; ms?: number };
 
 /**
  * Opens one TCP connection to `target` within `timeoutMs`. Never throws for

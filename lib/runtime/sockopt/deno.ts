@@ -1,17 +1,23 @@
 /**
- * Socket options on Deno: libc by `Deno.dlopen` (needs --allow-ffi). Deno's
- * Conn hides its descriptor, so callers find it with {@link Sockopt.findFd}.
+ * Socket options and raw connects on Deno: libc by `Deno.dlopen` (needs
+ * --allow-ffi). Deno's Conn hides its descriptor, so callers find it with
+ * {@link Sockopt.findFd}.
  * @module
  */
+import { type LibcConnectCalls, libcConnector, type RawConnector } from "./connect.ts";
 import { type LibcSocketCalls, libcSockopt } from "./libc.ts";
-import type { Sockopt, SockoptUnavailable } from "./types.ts";
 import { LIBC_CANDIDATES } from "./paths.ts";
+import type { Sockopt, SockoptUnavailable } from "./types.ts";
 
 const SYMBOLS = {
   setsockopt: { parameters: ["i32", "i32", "i32", "buffer", "u32"], result: "i32" },
   getsockopt: { parameters: ["i32", "i32", "i32", "buffer", "buffer"], result: "i32" },
   getsockname: { parameters: ["i32", "buffer", "buffer"], result: "i32" },
   getpeername: { parameters: ["i32", "buffer", "buffer"], result: "i32" },
+  socket: { parameters: ["i32", "i32", "i32"], result: "i32" },
+  connect: { parameters: ["i32", "buffer", "u32"], result: "i32" },
+  poll: { parameters: ["buffer", "u64", "i32"], result: "i32" },
+  close: { parameters: ["i32"], result: "i32" },
   __errno_location: { parameters: [], result: "pointer" },
 } as const;
 
@@ -36,16 +42,24 @@ function open(): Lib | SockoptUnavailable {
   return { reason: `Cannot load libc by FFI: ${errors.join("; ")}` };
 }
 
-/** Loads libc through Deno's FFI, or says why it cannot. */
-export function loadSockopt(): Sockopt | SockoptUnavailable {
+interface Bound {
+  sockopt: Sockopt;
+  connector: RawConnector;
+}
+
+let bound: Bound | SockoptUnavailable | undefined;
+
+function bind(): Bound | SockoptUnavailable {
+  if (bound) return bound;
   const lib = open();
-  if ("reason" in lib) return lib;
+  if ("reason" in lib) return bound = lib;
   const s = lib.symbols;
   const errno = () => {
     const p = s.__errno_location();
     return p === null ? -1 : new Deno.UnsafePointerView(p).getInt32(0);
   };
   const check = (rc: number) => (rc === 0 ? 0 : errno());
+  const signed = (rc: number) => (rc >= 0 ? rc : -errno());
   const calls: LibcSocketCalls = {
     setsockopt: (fd, level, name, value) =>
       check(s.setsockopt(fd, level, name, value, value.length)),
@@ -53,5 +67,28 @@ export function loadSockopt(): Sockopt | SockoptUnavailable {
     getsockname: (fd, into, len) => check(s.getsockname(fd, into, len)),
     getpeername: (fd, into, len) => check(s.getpeername(fd, into, len)),
   };
-  return libcSockopt(calls, "libc setsockopt via Deno.dlopen");
+  const connectCalls: LibcConnectCalls = {
+    socket: (d, t, p) => signed(s.socket(d, t, p)),
+    connect: (fd, addr) => signed(s.connect(fd, addr, addr.length)),
+    poll: (pfd, ms) => signed(s.poll(pfd, 1n, ms)),
+    getsockopt: (fd, level, name, into, len) => -calls.getsockopt(fd, level, name, into, len),
+    getsockname: (fd, into, len) => -calls.getsockname(fd, into, len),
+    close: (fd) => signed(s.close(fd)),
+  };
+  return bound = {
+    sockopt: libcSockopt(calls, "libc setsockopt via Deno.dlopen"),
+    connector: libcConnector(connectCalls, "libc connect via Deno.dlopen"),
+  };
+}
+
+/** Loads libc through Deno's FFI, or says why it cannot. */
+export function loadSockopt(): Sockopt | SockoptUnavailable {
+  const b = bind();
+  return "reason" in b ? b : b.sockopt;
+}
+
+/** The libc connector through Deno's FFI, or why it is unavailable. */
+export function loadConnector(): RawConnector | SockoptUnavailable {
+  const b = bind();
+  return "reason" in b ? b : b.connector;
 }

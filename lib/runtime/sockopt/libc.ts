@@ -6,6 +6,7 @@
  * @module
  */
 import { TcpechoError } from "../../errors.ts";
+import { normalizeAddress, parseSockaddr } from "./addr.ts";
 import {
   type Endpoint,
   type KeepaliveReadback,
@@ -30,17 +31,32 @@ export const TCP_KEEPCNT = 6;
 /** TCP_INFO. */
 export const TCP_INFO = 11;
 
-const AF_INET = 2;
-const AF_INET6 = 10;
 const ERRNO_NAMES: Record<number, string> = {
   1: "EPERM",
+  4: "EINTR",
   9: "EBADF",
+  11: "EAGAIN",
   13: "EACCES",
   14: "EFAULT",
   22: "EINVAL",
+  24: "EMFILE",
+  32: "EPIPE",
   88: "ENOTSOCK",
   92: "ENOPROTOOPT",
+  97: "EAFNOSUPPORT",
+  98: "EADDRINUSE",
+  99: "EADDRNOTAVAIL",
+  100: "ENETDOWN",
+  101: "ENETUNREACH",
+  103: "ECONNABORTED",
+  104: "ECONNRESET",
   107: "ENOTCONN",
+  110: "ETIMEDOUT",
+  111: "ECONNREFUSED",
+  112: "EHOSTDOWN",
+  113: "EHOSTUNREACH",
+  114: "EALREADY",
+  115: "EINPROGRESS",
 };
 
 /** The five libc calls an adapter binds. Each returns 0, or the errno (> 0) on failure. */
@@ -58,70 +74,6 @@ export interface LibcSocketCalls {
 /** An errno number as its name ("EINVAL"), or "errno N". */
 export function errnoName(errno: number): string {
   return ERRNO_NAMES[errno] ?? `errno ${errno}`;
-}
-
-/**
- * Parses a sockaddr_in / sockaddr_in6 into an {@link Endpoint}; undefined for other families.
- *
- * @example
- * ```ts
- * parseSockaddr(new Uint8Array([2, 0, 0x26, 0x95, 127, 0, 0, 1])); // { address: "127.0.0.1", port: 9877 }
- * ```
- */
-export function parseSockaddr(b: Uint8Array): Endpoint | undefined {
-  const family = b[0] | (b[1] << 8);
-  const port = (b[2] << 8) | b[3];
-  if (family === AF_INET) return { address: b.subarray(4, 8).join("."), port };
-  if (family !== AF_INET6) return undefined;
-  const words: string[] = [];
-  for (let i = 8; i < 24; i += 2) words.push(((b[i] << 8) | b[i + 1]).toString(16));
-  return { address: normalizeAddress(words.join(":")), port };
-}
-
-/**
- * A canonical form for comparing addresses: IPv6 compressed, IPv4-mapped as plain IPv4.
- *
- * @example
- * ```ts
- * normalizeAddress("::ffff:127.0.0.1"); // "127.0.0.1"
- * normalizeAddress("0:0:0:0:0:0:0:1");  // "::1"
- * ```
- */
-export function normalizeAddress(address: string): string {
-  const a = address.toLowerCase().replace(/^\[|\]$/g, "").replace(/%.*$/, "");
-  if (!a.includes(":")) return a;
-  const mapped = /^(?:0*:){0,5}:?ffff:(\d+\.\d+\.\d+\.\d+)$/.exec(a);
-  if (mapped) return mapped[1];
-  const words = expandIpv6(a);
-  if (!words) return a;
-  if (words.slice(0, 5).every((w) => w === 0) && words[5] === 0xffff) {
-    return [words[6] >> 8, words[6] & 255, words[7] >> 8, words[7] & 255].join(".");
-  }
-  return compressIpv6(words);
-}
-
-function expandIpv6(a: string): number[] | undefined {
-  const [head, tail] = a.includes("::") ? a.split("::") : [a, undefined];
-  const part = (s: string) => (s === "" ? [] : s.split(":"));
-  const h = part(head);
-  const t = tail === undefined ? [] : part(tail);
-  if (t.length && t[t.length - 1].includes(".")) return undefined;
-  const fill = tail === undefined ? 0 : 8 - h.length - t.length;
-  const words = [...h, ...Array(Math.max(fill, 0)).fill("0"), ...t].map((w) => parseInt(w, 16));
-  return words.length === 8 && words.every((w) => w >= 0 && w <= 0xffff) ? words : undefined;
-}
-
-function compressIpv6(words: number[]): string {
-  let best = -1, bestLen = 0;
-  for (let i = 0; i < 8;) {
-    let j = i;
-    while (j < 8 && words[j] === 0) j++;
-    if (j - i > bestLen && j - i > 1) [best, bestLen] = [i, j - i];
-    i = j === i ? i + 1 : j;
-  }
-  const hex = words.map((w) => w.toString(16));
-  if (best < 0) return hex.join(":");
-  return hex.slice(0, best).join(":") + "::" + hex.slice(best + bestLen).join(":");
 }
 
 function sameEnd(a: Endpoint | undefined, b: Endpoint): boolean {

@@ -15,6 +15,7 @@
  * @module
  */
 import { runtimeName } from "../mod.ts";
+import type { RawConnector } from "./connect.ts";
 import type { Sockopt, SockoptUnavailable } from "./types.ts";
 
 export type {
@@ -26,7 +27,8 @@ export type {
   TcpInfo,
 } from "./types.ts";
 export { TCP_STATES } from "./types.ts";
-export { normalizeAddress } from "./libc.ts";
+export { normalizeAddress } from "./addr.ts";
+export type { RawConnector, RawConnectResult } from "./connect.ts";
 
 let cached: Promise<Sockopt | SockoptUnavailable> | undefined;
 
@@ -46,4 +48,25 @@ function platformReason(): string | undefined {
   return platform === undefined || platform === "linux"
     ? undefined
     : `TCP keepalive options by FFI use Linux option numbers; this is ${platform}`;
+}
+
+let cachedConnector: Promise<RawConnector | SockoptUnavailable> | undefined;
+
+/**
+ * A TCP connect through libc (exact errno on both runtimes), or why it is
+ * unavailable (Deno without --allow-ffi, not Linux).
+ *
+ * @example
+ * ```ts
+ * const c = await loadConnector();
+ * if (!("reason" in c)) console.log(await c.connect("127.0.0.1", 9877, 2000));
+ * ```
+ */
+export function loadConnector(): Promise<RawConnector | SockoptUnavailable> {
+  cachedConnector ??= platformReason() !== undefined
+    ? Promise.resolve({ reason: platformReason()! })
+    : runtimeName() === "bun"
+    ? import("./bun.ts").then((m) => m.loadConnector())
+    : import("./deno.ts").then((m) => m.loadConnector());
+  return cachedConnector;
 }
