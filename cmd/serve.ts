@@ -105,6 +105,10 @@ export const serve = defineTcpechoCommand({
       const line = formatEvent(e, format, new Date());
       chain = chain.then(() => rt.writeStderr(line)).catch(() => {});
     };
+    // Handlers first: a signal that arrives right after "listening" must still be graceful.
+    const stopSignal = new Promise<void>((resolve) => {
+      for (const sig of ["SIGINT", "SIGTERM"] as const) rt.onSignal(sig, () => resolve());
+    });
     const net = await getNet();
     const server = new EchoServer(net, opts, log);
     const addrs = await listenOrExplain(server, opts, hosts.length === 0);
@@ -116,10 +120,7 @@ export const serve = defineTcpechoCommand({
     for (const u of udp?.addrs ?? []) {
       await rt.writeStdout(`tcpecho serve: listening on udp ${fmt(u.host, u.port)}\n`);
     }
-    await new Promise<void>((resolve) => {
-      const offs = (["SIGINT", "SIGTERM"] as const).map((s) => rt.onSignal(s, () => resolve()));
-      void offs;
-    });
+    await stopSignal;
     udp?.close();
     await server.shutdown(2000);
     await chain;

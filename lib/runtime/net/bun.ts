@@ -14,7 +14,7 @@ import { isIP } from "node:net";
 import { makeAddr } from "./addr.ts";
 import { toNetError } from "./errors.ts";
 import { ChunkQueue } from "./queue.ts";
-import { routeVerdict } from "./route.ts";
+import { icmpUnreachCount, routeVerdict } from "./route.ts";
 import { bindUdp } from "./udp.ts";
 import {
   type Addr,
@@ -177,18 +177,23 @@ function handlers(onOpen: (s: BunSocket) => void): Handlers {
 
 /**
  * Recovers the real errno of a failed Bun connect (Bun says ECONNREFUSED for
- * everything). Rule order: a reject route or a failed ARP entry -> EHOSTUNREACH;
- * no route -> ENETUNREACH; 900 ms or more elapsed -> ETIMEDOUT (a refusal, an RST,
- * comes back within one round trip, and Linux's first SYN retransmission is at
- * 1 s, so a kernel connect timeout cannot end sooner); else ECONNREFUSED.
- * A refusal of a SYN retransmitted after loss would be misread as ETIMEDOUT.
+ * everything). Rule order:
+ * 1. a reject route (`ip route add unreachable …`) -> EHOSTUNREACH;
+ * 2. no route -> ENETUNREACH;
+ * 3. an ICMP destination unreachable arrived during the attempt -> EHOSTUNREACH;
+ * 4. a failed neighbour (ARP) entry for the address -> EHOSTUNREACH;
+ * 5. 900 ms or more elapsed -> ETIMEDOUT: an RST comes back within one round
+ *    trip, and Linux's first SYN retransmission is at 1 s, so a kernel connect
+ *    timeout cannot end sooner (a refusal of a SYN retransmitted after a loss
+ *    would be misread as ETIMEDOUT);
+ * 6. else ECONNREFUSED.
  *
  * @example
  * ```ts
- * await correctConnectError("127.0.0.1", 3); // "ECONNREFUSED"
+ * await correctConnectError("127.0.0.1", 3, false); // "ECONNREFUSED"
  * ```
  */
-export async function correctConnectError(host: string, elapsedMs: number) {
+export async function correctConnectError(host: string, elapsedMs: number, icmpSeen: boolean) {
   let addr = host;
   if (!isIP(host)) {
     try {
@@ -198,13 +203,14 @@ export async function correctConnectError(host: string, elapsedMs: number) {
     }
   }
   const route = routeVerdict(addr);
-  if (route === "reject") return "EHOSTUNREACH" as const;
   if (route === "no-route") return "ENETUNREACH" as const;
+  if (route === "reject" || icmpSeen) return "EHOSTUNREACH" as const;
   return elapsedMs >= 900 ? "ETIMEDOUT" as const : "ECONNREFUSED" as const;
 }
 
 async function connect(opts: ConnectOptions): Promise<Conn> {
   const t0 = performance.now();
+  const icmpBefore = icmpUnreachCount();
   const cap = opts.bufferSize ?? 65536;
   let timedOut = false;
   let timer: ReturnType<typeof setTimeout> | undefined;
@@ -237,7 +243,9 @@ async function connect(opts: ConnectOptions): Promise<Conn> {
     const elapsed = performance.now() - t0;
     const ne = toNetError(e, "connect", elapsed);
     if (ne.code !== "ECONNREFUSED") throw ne;
-    const code = await correctConnectError(opts.host, elapsed);
+    const icmpAfter = icmpUnreachCount();
+    const icmpSeen = icmpBefore !== undefined && icmpAfter !== undefined && icmpAfter > icmpBefore;
+    const code = await correctConnectError(opts.host, elapsed, icmpSeen);
     return Promise.reject(
       new NetError(code, "connect", ne.message, {
         detail: ne.detail,

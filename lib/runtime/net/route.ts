@@ -107,3 +107,36 @@ export function routeVerdict(addr: string): RouteVerdict {
   const arp = read("/proc/net/arp");
   return arp !== undefined && arpFailed(arp, addr) ? "reject" : "route";
 }
+
+/**
+ * Reads InDestUnreachs from /proc/net/snmp text (the "Icmp:" header/value pair).
+ *
+ * @example
+ * ```ts
+ * snmpDestUnreachs("Icmp: InMsgs InDestUnreachs\nIcmp: 5 2\n"); // 2
+ * ```
+ */
+export function snmpDestUnreachs(text: string): number {
+  const rows = text.split("\n").filter((l) => l.startsWith("Icmp: "));
+  if (rows.length < 2) return 0;
+  const i = rows[0].trim().split(/\s+/).indexOf("InDestUnreachs");
+  return i < 0 ? 0 : Number(rows[1].trim().split(/\s+/)[i]) || 0;
+}
+
+/**
+ * ICMP destination-unreachable messages received so far (IPv4 + IPv6) in this
+ * network namespace, or undefined off Linux. A rise across a failed connect
+ * means an ICMP unreachable ended it (EHOSTUNREACH), not an RST.
+ *
+ * @example
+ * ```ts
+ * const before = icmpUnreachCount();
+ * ```
+ */
+export function icmpUnreachCount(): number | undefined {
+  const v4 = read("/proc/net/snmp");
+  if (v4 === undefined) return undefined;
+  const v6 = read("/proc/net/snmp6") ?? "";
+  const m = /^Icmp6InDestUnreachs\s+(\d+)/m.exec(v6);
+  return snmpDestUnreachs(v4) + (m ? Number(m[1]) : 0);
+}
