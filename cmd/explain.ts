@@ -2,8 +2,9 @@
  * `tcpecho explain`: read a capture and explain each TCP connection in UNP ch. 5 terms.
  * @module
  */
+import { numberOption } from "./cli.ts";
 import { defineTcpechoCommand } from "./command.ts";
-import { notBuilt } from "./not_built.ts";
+import { runExplain } from "./explain_run.ts";
 
 /** The explain command. */
 export const explain = defineTcpechoCommand({
@@ -20,13 +21,41 @@ export const explain = defineTcpechoCommand({
     format: {
       type: "enum",
       options: ["text", "json", "ndjson"],
-      description: "output format",
+      description: "output format: text (verdict + ladder), json (one document), ndjson " +
+        "(one connection per line, as each ends)",
       default: "text",
     },
-    summary: { type: "boolean", description: "one line per connection (a table)" },
-    conn: { type: "string", description: "only connection N" },
-    port: { type: "string", description: "only connections with port P" },
-    host: { type: "string", description: "only connections with address ADDR" },
+    summary: {
+      type: "boolean",
+      description: "one line per connection (a table), streamed; with json/ndjson: no segments",
+    },
+    conn: { type: "string", description: "only connection N (numbered by first packet)" },
+    port: { type: "string", description: "only connections with port P on either side" },
+    host: { type: "string", description: "only connections with address ADDR on either side" },
   },
-  run: () => notBuilt("explain"),
+  notes: [
+    "Examples:",
+    "  tcpecho explain capture.pcapng                 verdict + ladder per connection",
+    "  tcpecho explain big.pcap --summary             one line per connection",
+    "  tcpecho explain x.pcap --conn 3 --format json  one connection, DESIGN.md JSON",
+    "  tcpdump -i lo -w - port 9877 | tcpecho explain - --format ndjson",
+    "",
+    "Scenarios (UNP ch. 5): normal, server-process-terminated, server-host-crash,",
+    "server-host-unreachable, server-crash-reboot, connection-refused, syn-timeout,",
+    "keepalive-alive, keepalive-dead-peer, keepalive-reset, half-close,",
+    "simultaneous-close, abort, open, midstream.",
+  ].join("\n"),
+  run(args, ctx) {
+    const format = args.format as "text" | "json" | "ndjson";
+    return runExplain(ctx, {
+      file: String(args.file),
+      format,
+      summary: Boolean(args.summary),
+      filter: {
+        id: numberOption(args.conn, "conn", { min: 1, integer: true }),
+        port: numberOption(args.port, "port", { min: 0, max: 65535, integer: true }),
+        host: args.host === undefined || args.host === "" ? undefined : String(args.host),
+      },
+    });
+  },
 });

@@ -78,6 +78,10 @@ export class ConnFacts {
   unansweredRetrans: [number, number] = [0, 0];
   keepalives: [number, number] = [0, 0];
   keepaliveAcks: [number, number] = [0, 0];
+  /** Capture times of the first keepalive probes (capped at 32). */
+  keepaliveTimes: number[] = [];
+  /** Frame where the handshake completed (0 = not seen). */
+  establishedFrame = 0;
   /** Keepalive probes by a side since the other side last sent anything. */
   unansweredKeepalives: [number, number] = [0, 0];
   /** ICMP unreachable errors quoting this connection. */

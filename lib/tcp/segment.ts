@@ -135,6 +135,7 @@ function handshakeFacts(c: TcpConn, side: Side, r: RawSegment): void {
   if (r.flags === TCP_ACK && c.wsRtt === 0 && c.lastSynTime >= 0) c.wsRtt = r.t - c.lastSynTime;
   if (!f.established && (r.flags & TCP_ACK) && f.synAcks[other] > 0) {
     f.established = true;
+    f.establishedFrame = r.frame;
     if (f.synTime >= 0) f.rtt = r.t - f.synTime;
   }
 }
@@ -174,6 +175,7 @@ function retransFacts(c: TcpConn, side: Side, r: RawSegment, m: number): void {
   if (m & L_KEEPALIVE) {
     f.keepalives[side]++;
     f.unansweredKeepalives[side]++;
+    if (f.keepaliveTimes.length < 32) f.keepaliveTimes.push(r.t);
   }
   if (m & L_KEEPALIVE_ACK) f.keepaliveAcks[side]++;
   if (r.flags & TCP_ACK) c.sent[other].acked(r.ack);

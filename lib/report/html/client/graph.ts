@@ -153,7 +153,12 @@ export function drawStevens(
         points: { show: false },
       },
     ],
-    hooks: { draw: [barsHook(g.start, [g.sent, g.retrans], [sent, retrans])] },
+    hooks: {
+      draw: [barsHook(g.start, [g.sent, g.retrans], [sent, retrans])],
+      setScale: [(u: uPlot, key: string) => {
+        if (key === "x") el.dataset.xrange = `${u.scales.x.min},${u.scales.x.max}`;
+      }],
+    },
   };
   return new U(opts, [g.time, g.sent, g.retrans, g.lost, g.ack, g.window], el);
 }

@@ -1,0 +1,94 @@
+/**
+ * The explain engine: decoded packets in, one explained connection out per
+ * connection as soon as it ends (streaming, O(open connections) memory).
+ * It wires the TCP tracker to the phase tracker and the scenario verdict.
+ * @module
+ */
+import type { Packet } from "../decode/types.ts";
+import type { TcpConn } from "../tcp/conn.ts";
+import { TcpTracker } from "../tcp/tracker.ts";
+import { trackPhase } from "./phases.ts";
+import { type Verdict, verdict } from "./scenarios.ts";
+
+/** A finished connection with its verdict. */
+export interface Explained {
+  conn: TcpConn;
+  verdict: Verdict;
+}
+
+/** Which connections to report (all given criteria must hold). */
+export interface ConnFilter {
+  /** Only connection N. */
+  id?: number;
+  /** Only connections with this port on either side. */
+  port?: number;
+  /** Only connections with this address on either side. */
+  host?: string;
+}
+
+/** Options of {@link Explainer}. */
+export interface ExplainerOptions {
+  /** Keep segments and state histories (text ladder, JSON); false for --summary. */
+  keepDetail: boolean;
+  filter?: ConnFilter;
+  /** Receives each connection when it ends (or at {@link Explainer.finish}). */
+  onConnection(e: Explained): void;
+  /** Formats an address (lib/decode addrString). */
+  addrString(buf: Uint8Array, off: number, version: 4 | 6): string;
+}
+
+/**
+ * Whether a connection passes the filter.
+ *
+ * @example
+ * ```ts
+ * // matches(conn, { port: 9877 })
+ * ```
+ */
+export function matches(c: TcpConn, f: ConnFilter | undefined): boolean {
+  if (!f) return true;
+  if (f.id !== undefined && c.id !== f.id) return false;
+  if (f.port !== undefined && c.aPort !== f.port && c.bPort !== f.port) return false;
+  if (f.host !== undefined) {
+    const h = f.host.toLowerCase();
+    if (c.aAddr.toLowerCase() !== h && c.bAddr.toLowerCase() !== h) return false;
+  }
+  return true;
+}
+
+/** Streams packets through tracking, phases and verdicts. */
+export class Explainer {
+  readonly tracker: TcpTracker;
+  /** Connections seen (before filtering). */
+  connections = 0;
+
+  constructor(opts: ExplainerOptions) {
+    this.tracker = new TcpTracker({
+      keepDetail: opts.keepDetail,
+      addrString: opts.addrString,
+      onSegment: trackPhase,
+      onEnd: (conn) => {
+        this.connections++;
+        if (matches(conn, opts.filter)) opts.onConnection({ conn, verdict: verdict(conn) });
+      },
+    });
+  }
+
+  /**
+   * Feeds one decoded frame (every frame of the file, in order).
+   *
+   * @example
+   * ```ts
+   * // const ex = new Explainer({ keepDetail: true, onConnection: (e) => out.push(e), addrString });
+   * // for each frame: decodeFrame(frame, pkt); ex.push(pkt);   then ex.finish();
+   * ```
+   */
+  push(p: Packet): void {
+    this.tracker.push(p);
+  }
+
+  /** Reports every connection still open. */
+  finish(): void {
+    this.tracker.finish();
+  }
+}

@@ -1,0 +1,175 @@
+/**
+ * The JSON contract of DESIGN.md: one object per connection
+ * ({@link ConnectionReport}), the whole-capture document, and NDJSON lines.
+ * @module
+ */
+import type { CaptureInfo } from "../capture/types.ts";
+import type { Explained } from "../explain/engine.ts";
+import type { SegmentRecord } from "../tcp/conn.ts";
+import { labelNames } from "../tcp/labels.ts";
+import type { StateChange } from "../tcp/state.ts";
+
+/** An endpoint. */
+export interface EndpointJson {
+  addr: string;
+  port: number;
+}
+
+/** One segment in the JSON. */
+export interface SegmentJson {
+  frame: number;
+  time: number;
+  from: "client" | "server";
+  flags: string[];
+  seq: number;
+  ack: number;
+  len: number;
+  labels: string[];
+}
+
+/** One connection in the JSON (DESIGN.md). */
+export interface ConnectionReport {
+  id: number;
+  client: EndpointJson;
+  server: EndpointJson;
+  rolesGuessed: boolean;
+  scenario: string;
+  section: string;
+  summary: string;
+  phases: { name: string; firstFrame: number; lastFrame: number }[];
+  segments: SegmentJson[];
+  states: {
+    client: { frame: number; state: string }[];
+    server: { frame: number; state: string }[];
+  };
+  retransmissions: { count: number; intervals: number[] };
+}
+
+/** The capture part of the JSON document. */
+export interface CaptureJson {
+  format: "pcap" | "pcapng";
+  linkTypes: number[];
+  frames: number;
+  truncated: boolean;
+  warnings: string[];
+}
+
+const FLAG_NAMES: [number, string][] = [
+  [0x02, "SYN"],
+  [0x01, "FIN"],
+  [0x04, "RST"],
+  [0x08, "PSH"],
+  [0x10, "ACK"],
+  [0x20, "URG"],
+  [0x40, "ECE"],
+  [0x80, "CWR"],
+];
+
+/**
+ * TCP flag names in the order people read them ("SYN", "ACK").
+ *
+ * @example
+ * ```ts
+ * flagNames(0x12); // ["SYN", "ACK"]
+ * ```
+ */
+export function flagNames(flags: number): string[] {
+  const out: string[] = [];
+  for (const [bit, name] of FLAG_NAMES) if (flags & bit) out.push(name);
+  return out;
+}
+
+/** Seconds rounded to microseconds. */
+export function roundTime(t: number): number {
+  return Math.round(t * 1e6) / 1e6;
+}
+
+function segmentJson(s: SegmentRecord): SegmentJson {
+  return {
+    frame: s.frame,
+    time: roundTime(s.time),
+    from: s.side === 0 ? "client" : "server",
+    flags: flagNames(s.flags),
+    seq: s.seq,
+    ack: s.ack,
+    len: s.len,
+    labels: labelNames(s.labels),
+  };
+}
+
+function statesJson(h: StateChange[] | null): { frame: number; state: string }[] {
+  return (h ?? []).map((x) => ({ frame: x.frame, state: x.state }));
+}
+
+/**
+ * The DESIGN.md object for one explained connection.
+ *
+ * @example
+ * ```ts
+ * // JSON.stringify(connectionReport(explained))
+ * ```
+ */
+export function connectionReport(e: Explained): ConnectionReport {
+  const c = e.conn;
+  const f = c.facts;
+  return {
+    id: c.id,
+    client: c.client,
+    server: c.server,
+    rolesGuessed: c.rolesGuessed,
+    scenario: e.verdict.scenario,
+    section: e.verdict.section,
+    summary: e.verdict.summary,
+    phases: c.phases.map((p) => ({
+      name: p.name,
+      firstFrame: p.firstFrame,
+      lastFrame: p.lastFrame,
+    })),
+    segments: (c.segments ?? []).map(segmentJson),
+    states: { client: statesJson(c.fsm[0].history), server: statesJson(c.fsm[1].history) },
+    retransmissions: { count: f.retrans[0] + f.retrans[1], intervals: f.intervals.slice() },
+  };
+}
+
+/**
+ * The capture object of the JSON document.
+ *
+ * @example
+ * ```ts
+ * // captureJson(info) -> { format: "pcap", linkTypes: [1], frames: 12, truncated: false, warnings: [] }
+ * ```
+ */
+export function captureJson(info: CaptureInfo): CaptureJson {
+  return {
+    format: info.format,
+    linkTypes: info.linkTypes.slice(),
+    frames: info.frames,
+    truncated: info.truncated,
+    warnings: info.warnings.slice(),
+  };
+}
+
+/**
+ * The whole `--format json` document (connections in id order).
+ *
+ * @example
+ * ```ts
+ * // renderJson(info, reports) -> '{"capture":{…},"connections":[…]}\n'
+ * ```
+ */
+export function renderJson(info: CaptureInfo, conns: ConnectionReport[]): string {
+  const sorted = conns.slice().sort((a, b) => a.id - b.id);
+  return JSON.stringify({ capture: captureJson(info), connections: sorted }, null, 2) + "\n";
+}
+
+/**
+ * One NDJSON line for a connection (`--format ndjson`).
+ *
+ * @example
+ * ```ts
+ * // ndjsonLine(report) -> '{"id":1,…}\n'
+ * ```
+ */
+export function ndjsonLine(r: ConnectionReport): string {
+  return JSON.stringify(r) + "\n";
+}

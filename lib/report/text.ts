@@ -1,0 +1,142 @@
+/**
+ * The text report people read: per connection a verdict line and the
+ * book's ladder diagram (client column, server column, arrows with flags,
+ * seq/ack, length and time, analysis labels, phase headings, and each
+ * endpoint's state changes on its own side). Colour only when asked.
+ * @module
+ */
+import { createColors } from "picocolors";
+import type { Explained } from "../explain/engine.ts";
+import type { SegmentRecord, TcpConn } from "../tcp/conn.ts";
+import {
+  L_ACK,
+  L_ANY_RETRANS,
+  L_DATA,
+  L_FIN,
+  L_ICMP_UNREACH,
+  L_RST,
+  L_SYN,
+  L_SYN_ACK,
+  labelNames,
+} from "../tcp/labels.ts";
+import type { StateChange } from "../tcp/state.ts";
+import { flagNames } from "./json.ts";
+
+/** Width of each state column. */
+const STATE_W = 22;
+/** Width of the arrow between the columns. */
+const ARROW_W = 44;
+const KIND_BITS = L_SYN | L_SYN_ACK | L_ACK | L_DATA | L_FIN | L_RST | L_ICMP_UNREACH;
+
+type Colors = ReturnType<typeof createColors>;
+
+function endpoint(e: { addr: string; port: number }): string {
+  return e.addr.includes(":") ? `[${e.addr}]:${e.port}` : `${e.addr}:${e.port}`;
+}
+
+/**
+ * The verdict line(s) for a connection.
+ *
+ * @example
+ * ```ts
+ * // verdictLines(explained, false) -> "#1 … normal (§5.6)\n   Normal: …\n"
+ * ```
+ */
+export function verdictLines(e: Explained, color: boolean): string {
+  const c = createColors(color);
+  const conn = e.conn;
+  const sec = e.verdict.section ? ` (§${e.verdict.section.replace(/^TCPv1 /, "TCPv1 §")})` : "";
+  const guess = conn.rolesGuessed ? c.yellow(" [roles guessed]") : "";
+  return `${c.bold(`#${conn.id}`)} ${endpoint(conn.client)} → ${endpoint(conn.server)}  ` +
+    `${c.bold(c.cyan(e.verdict.scenario))}${sec}${guess}\n    ${e.verdict.summary}\n`;
+}
+
+function arrowText(s: SegmentRecord): string {
+  if (s.labels & L_ICMP_UNREACH) return `ICMP unreachable (quotes seq=${s.seq})`;
+  const flags = flagNames(s.flags).join(",");
+  return `${flags} seq=${s.seq} ack=${s.ack} len=${s.len}`;
+}
+
+function arrow(s: SegmentRecord, c: Colors): string {
+  const text = ` ${arrowText(s)} `;
+  const fill = Math.max(2, ARROW_W - text.length - 2);
+  const body = s.side === 0 ? `─${text}${"─".repeat(fill)}▶` : `◀${"─".repeat(fill)}${text}─`;
+  if (s.labels & (L_RST | L_ICMP_UNREACH)) return c.red(body);
+  if (s.labels & L_ANY_RETRANS) return c.magenta(body);
+  return body;
+}
+
+function stateCell(changes: Map<number, StateChange[]>, frame: number): string {
+  const list = changes.get(frame);
+  return list ? list.map((x) => x.state).join("→") : "";
+}
+
+function byFrame(h: StateChange[] | null): Map<number, StateChange[]> {
+  const m = new Map<number, StateChange[]>();
+  for (const x of h ?? []) {
+    const list = m.get(x.frame);
+    if (list) list.push(x);
+    else m.set(x.frame, [x]);
+  }
+  return m;
+}
+
+function labelText(mask: number, c: Colors): string {
+  const extra = labelNames(mask & ~KIND_BITS);
+  if (extra.length === 0) return "";
+  const t = `  [${extra.join(", ")}]`;
+  return mask & L_ANY_RETRANS ? c.magenta(t) : c.yellow(t);
+}
+
+/**
+ * The ladder diagram of one connection (needs segments and state histories).
+ *
+ * @example
+ * ```ts
+ * // ladder(conn, false) -> multi-line string
+ * ```
+ */
+export function ladder(conn: TcpConn, color: boolean): string {
+  const c = createColors(color);
+  const cl = byFrame(conn.fsm[0].history);
+  const sv = byFrame(conn.fsm[1].history);
+  const phaseAt = new Map(conn.phases.map((p) => [p.firstFrame, p]));
+  const head = `${"client".padEnd(STATE_W)} ${"frame".padStart(6)} ${"time".padStart(10)}  ` +
+    `${endpoint(conn.client)} ⇄ ${endpoint(conn.server)}`.padEnd(ARROW_W + 2) + "  server";
+  const lines = [c.dim(head)];
+  for (const s of conn.segments ?? []) {
+    const p = phaseAt.get(s.frame);
+    if (p) {
+      phaseAt.delete(s.frame);
+      lines.push(
+        c.bold(`${"".padEnd(STATE_W)} ── ${p.name} (frames ${p.firstFrame}–${p.lastFrame}) ──`),
+      );
+    }
+    const left = stateCell(cl, s.frame).padEnd(STATE_W);
+    const right = stateCell(sv, s.frame);
+    lines.push(
+      `${c.green(left)} ${String(s.frame).padStart(6)} ${c.dim(s.time.toFixed(6).padStart(10))}  ` +
+        `${arrow(s, c)}  ${c.green(right)}${labelText(s.labels, c)}`,
+    );
+  }
+  const f = conn.facts;
+  const rt = f.retrans[0] + f.retrans[1];
+  const rtt = f.rtt >= 0 ? `handshake RTT ${(f.rtt * 1e3).toFixed(3)} ms` : "handshake not seen";
+  const rtx = rt > 0
+    ? `; ${rt} retransmission(s), intervals ${f.intervals.map((x) => x.toFixed(3)).join(" ")} s`
+    : "";
+  lines.push(c.dim(`${"".padEnd(STATE_W)} ${rtt}${rtx}`));
+  return lines.join("\n") + "\n";
+}
+
+/**
+ * Verdict plus ladder for one connection.
+ *
+ * @example
+ * ```ts
+ * // renderText(explained, false)
+ * ```
+ */
+export function renderText(e: Explained, color: boolean): string {
+  return verdictLines(e, color) + "\n" + ladder(e.conn, color) + "\n";
+}
