@@ -21,6 +21,9 @@ const LEGEND: [string, string][] = [
   ["k-window", "zero window / probe"],
 ];
 
+/** Up to this many segments the ladder comes before the graphs. */
+const LADDER_FIRST = 60;
+
 function el<K extends keyof HTMLElementTagNameMap>(
   tag: K,
   cls: string,
@@ -61,10 +64,10 @@ function fillBody(body: HTMLElement, data: PackedReport, row: PackedRow): void {
   for (const [cls, name] of LEGEND) legend.append(el("span", cls, name));
   body.append(legend);
   const graphs = el("div", "graphs");
-  body.append(graphs);
   const ladder = el("div", "ladder-wrap");
   ladder.innerHTML = renderLadder(conn, data.maxLadderSegments);
-  body.append(ladder);
+  // A short exchange reads best as a ladder; a long one needs the graph's overview first.
+  body.append(...(conn.segments.length <= LADDER_FIRST ? [ladder, graphs] : [graphs, ladder]));
   const width = Math.max(480, Math.min(1100, body.clientWidth - 30));
   for (const sender of graphDirections(conn)) {
     const box = el("div", "graph");

@@ -1,0 +1,127 @@
+/**
+ * Test helpers for the HTML report: get a report object for a real capture
+ * (the real `tcpecho explain --format json` when it works, else the stand-in
+ * JSON made from tshark's analysis), and open HTML in Debian's headless
+ * Chromium through playwright-core (never a downloaded browser).
+ * @module
+ */
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "./path.ts";
+import { ROOT, runCli } from "./helpers.ts";
+import type { ExplainReport } from "../lib/report/html/mod.ts";
+import { chromium, type Page } from "playwright-core";
+
+/** The system Chromium (Debian package `chromium`). */
+export const CHROMIUM = "/usr/bin/chromium";
+
+/** Why the browser tests cannot run here, or "" when they can. */
+export function browserMissing(): string {
+  return existsSync(CHROMIUM)
+    ? ""
+    : `needs Debian's chromium at ${CHROMIUM} (apt-get install chromium)`;
+}
+
+/** Fixture folder of the HTML tests. */
+export const FIXTURES = join(ROOT, "tests", "fixtures", "html");
+
+/**
+ * The report of a fixture capture: `tcpecho explain NAME.pcap --format json`
+ * when that command works, else NAME.json (made from tshark, see the README there).
+ */
+export function fixtureReport(name: string): { report: ExplainReport; source: string } {
+  const pcap = join(FIXTURES, `${name}.pcap`);
+  const r = runCli(["explain", pcap, "--format", "json"], { timeoutMs: 60_000 });
+  if (r.code === 0) {
+    try {
+      const report = JSON.parse(r.stdout) as ExplainReport;
+      if (Array.isArray(report.connections) && report.connections.length > 0) {
+        return { report, source: "tcpecho explain --format json" };
+      }
+    } catch { /* not JSON yet: fall through */ }
+  }
+  const report = JSON.parse(readFileSync(join(FIXTURES, `${name}.json`), "utf8")) as ExplainReport;
+  return { report, source: "tshark stand-in JSON" };
+}
+
+/** What happened while a page was open. */
+export interface PageLog {
+  consoleErrors: string[];
+  pageErrors: string[];
+  /** Every request other than the report file itself. */
+  requests: string[];
+}
+
+/** Launch flags: no network services, no first-run, no GPU. */
+const ARGS = [
+  "--headless",
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-quic",
+  "--no-first-run",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+];
+
+/**
+ * Opens `file` in a fresh headless Chromium (empty profile folder), waits until
+ * the page says it is ready, runs `fn`, and closes everything.
+ */
+export async function withPage<T>(
+  file: string,
+  opts: { dark?: boolean; width?: number },
+  fn: (page: Page, log: PageLog) => Promise<T>,
+): Promise<T> {
+  const profile = mkdtempSync(join(tmpdir(), "tcpecho-chromium-"));
+  const ctx = await chromium.launchPersistentContext(profile, {
+    executablePath: CHROMIUM,
+    headless: true,
+    args: ARGS,
+    viewport: { width: opts.width ?? 1200, height: 900 },
+    colorScheme: opts.dark ? "dark" : "light",
+    offline: true,
+  });
+  try {
+    const page = ctx.pages()[0] ?? await ctx.newPage();
+    const url = "file://" + file;
+    const log: PageLog = { consoleErrors: [], pageErrors: [], requests: [] };
+    page.on("console", (m) => {
+      if (m.type() === "error" || m.type() === "warning") log.consoleErrors.push(m.text());
+    });
+    page.on("pageerror", (e) => log.pageErrors.push(e.message));
+    page.on("request", (r) => {
+      if (r.url() !== url) log.requests.push(r.url());
+    });
+    await page.goto(url);
+    await page.waitForSelector("body[data-ready]", { timeout: 30_000 });
+    return await fn(page, log);
+  } finally {
+    await ctx.close();
+    rmSync(profile, { recursive: true, force: true });
+  }
+}
+
+/**
+ * Counts canvas pixels close to a CSS colour inside `selector`'s canvas (how a
+ * test sees that the graph really draws retransmission marks).
+ */
+export function countColorPixels(page: Page, selector: string, cssVar: string): Promise<number> {
+  return page.evaluate(([sel, v]) => {
+    const canvas = document.querySelector(`${sel} canvas`) as HTMLCanvasElement | null;
+    if (!canvas) return -1;
+    const probe = document.createElement("div");
+    probe.style.color = `var(${v})`;
+    document.body.append(probe);
+    const m = /(\d+), (\d+), (\d+)/.exec(getComputedStyle(probe).color);
+    probe.remove();
+    if (!m) return -2;
+    const [r, g, b] = [Number(m[1]), Number(m[2]), Number(m[3])];
+    const px = canvas.getContext("2d")!.getImageData(0, 0, canvas.width, canvas.height).data;
+    let n = 0;
+    for (let i = 0; i < px.length; i += 4) {
+      if (Math.abs(px[i] - r) + Math.abs(px[i + 1] - g) + Math.abs(px[i + 2] - b) < 30) n++;
+    }
+    return n;
+  }, [selector, cssVar] as const);
+}
