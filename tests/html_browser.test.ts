@@ -11,7 +11,8 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "./path.ts";
 import { skipUnless } from "./helpers.ts";
-import { browserMissing, countColorPixels, fixtureReport, withPage } from "./html_chromium.ts";
+import { browserMissing, countColorPixels, withPage } from "./html_chromium.ts";
+import { fixtureReport } from "./html_fixtures.ts";
 import { type ExplainReport, renderHtmlReport } from "../lib/report/html/mod.ts";
 
 const missing = browserMissing();

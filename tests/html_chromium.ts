@@ -1,15 +1,11 @@
 /**
- * Test helpers for the HTML report: get a report object for a real capture
- * (the real `tcpecho explain --format json` when it works, else the stand-in
- * JSON made from tshark's analysis), and open HTML in Debian's headless
- * Chromium through playwright-core (never a downloaded browser).
+ * Test helper for the HTML report: open HTML in Debian's headless Chromium
+ * through playwright-core (never a downloaded browser).
  * @module
  */
-import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "./path.ts";
-import { ROOT, runCli } from "./helpers.ts";
-import type { ExplainReport } from "../lib/report/html/mod.ts";
 import { chromium, type Page } from "playwright-core";
 
 /** The system Chromium (Debian package `chromium`). */
@@ -20,28 +16,6 @@ export function browserMissing(): string {
   return existsSync(CHROMIUM)
     ? ""
     : `needs Debian's chromium at ${CHROMIUM} (apt-get install chromium)`;
-}
-
-/** Fixture folder of the HTML tests. */
-export const FIXTURES = join(ROOT, "tests", "fixtures", "html");
-
-/**
- * The report of a fixture capture: `tcpecho explain NAME.pcap --format json`
- * when that command works, else NAME.json (made from tshark, see the README there).
- */
-export function fixtureReport(name: string): { report: ExplainReport; source: string } {
-  const pcap = join(FIXTURES, `${name}.pcap`);
-  const r = runCli(["explain", pcap, "--format", "json"], { timeoutMs: 60_000 });
-  if (r.code === 0) {
-    try {
-      const report = JSON.parse(r.stdout) as ExplainReport;
-      if (Array.isArray(report.connections) && report.connections.length > 0) {
-        return { report, source: "tcpecho explain --format json" };
-      }
-    } catch { /* not JSON yet: fall through */ }
-  }
-  const report = JSON.parse(readFileSync(join(FIXTURES, `${name}.json`), "utf8")) as ExplainReport;
-  return { report, source: "tshark stand-in JSON" };
 }
 
 /** What happened while a page was open. */
