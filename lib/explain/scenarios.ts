@@ -157,7 +157,7 @@ export interface Verdict {
  */
 export function verdict(c: TcpConn): Verdict {
   for (const s of SCENARIOS) {
-    if (s.when(c)) return { scenario: s.id, section: s.section, summary: s.says(c) };
+    if (s.when(c)) return { scenario: s.id, section: s.section, summary: oneSided(c) + s.says(c) };
   }
   throw new Error("unreachable: the fallback scenario always matches");
 }
@@ -185,4 +185,13 @@ function serverTerminated(c: TcpConn): boolean {
   if (f.firstFinSide !== 1 || f.bytes[0] + f.bytes[1] === 0) return false;
   if (f.rstSide === 1) return f.rstAnswersData;
   return f.rstFrame === 0 && (f.finFrame[0] === 0 || f.bytes[0] > 0);
+}
+
+/** A prefix saying only one direction was captured (asymmetric routing, a filter). */
+function oneSided(c: TcpConn): string {
+  const f = c.facts;
+  if (f.segs[0] > 0 && f.segs[1] > 0) return "";
+  const seen = f.segs[0] > 0 ? "client" : "server";
+  return `Only the ${seen}'s direction is in the capture (one-sided): the other side's ` +
+    `segments are inferred from acknowledgements. `;
 }

@@ -133,7 +133,9 @@ function handshakeFacts(c: TcpConn, side: Side, r: RawSegment): void {
     return;
   }
   if (r.flags === TCP_ACK && c.wsRtt === 0 && c.lastSynTime >= 0) c.wsRtt = r.t - c.lastSynTime;
-  if (!f.established && (r.flags & TCP_ACK) && f.synAcks[other] > 0) {
+  // The ACK completing the handshake; when the SYN,ACK was not captured, the
+  // SYN's sender acknowledging anything is the evidence that it arrived.
+  if (!f.established && (r.flags & TCP_ACK) && (f.synAcks[other] > 0 || f.syns[side] > 0)) {
     f.established = true;
     f.establishedFrame = r.frame;
     if (f.synTime >= 0) f.rtt = r.t - f.synTime;

@@ -98,7 +98,7 @@ export function onSegment(snd: EndpointFsm, rcv: EndpointFsm, seg: FsmSegment): 
 
 function onSyn(snd: EndpointFsm, rcv: EndpointFsm, frame: number, withAck: boolean): void {
   if (!withAck) {
-    if (snd.state === "CLOSED" || snd.state === "SYN-SENT") {
+    if (snd.state === "CLOSED" || snd.state === "SYN-SENT" || snd.state === "LISTEN") {
       snd.setState("SYN-SENT", frame, "sent SYN (active open)");
     }
     if (rcv.state === "CLOSED") rcv.setState("LISTEN", frame, "SYN arrives: assumed listening");
