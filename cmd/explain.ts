@@ -4,6 +4,7 @@
  */
 import { numberOption } from "./cli.ts";
 import { defineTcpechoCommand } from "./command.ts";
+import { checkOutput } from "./explain_html.ts";
 import { runExplain } from "./explain_run.ts";
 
 /** The explain command. */
@@ -20,10 +21,15 @@ export const explain = defineTcpechoCommand({
     },
     format: {
       type: "enum",
-      options: ["text", "json", "ndjson"],
+      options: ["text", "json", "ndjson", "html"],
       description: "output format: text (verdict + ladder), json (one document), ndjson " +
-        "(one connection per line, as each ends)",
+        "(one connection per line, as each ends), html (one self-contained page)",
       default: "text",
+    },
+    output: {
+      type: "string",
+      alias: "o",
+      description: "write the html report to FILE (default: standard output)",
     },
     summary: {
       type: "boolean",
@@ -39,6 +45,7 @@ export const explain = defineTcpechoCommand({
     "  tcpecho explain big.pcap --summary             one line per connection",
     "  tcpecho explain x.pcap --conn 3 --format json  one connection, DESIGN.md JSON",
     "  tcpdump -i lo -w - port 9877 | tcpecho explain - --format ndjson",
+    "  tcpecho explain x.pcap --format html -o report.html   ladder + Stevens graph page",
     "",
     "Scenarios (UNP ch. 5): normal, server-process-terminated, server-host-crash,",
     "server-host-unreachable, server-crash-reboot, connection-refused, syn-timeout,",
@@ -46,10 +53,13 @@ export const explain = defineTcpechoCommand({
     "simultaneous-close, abort, open, midstream.",
   ].join("\n"),
   run(args, ctx) {
-    const format = args.format as "text" | "json" | "ndjson";
+    const format = args.format as "text" | "json" | "ndjson" | "html";
+    const output = args.output === undefined ? undefined : String(args.output);
+    checkOutput(format, output);
     return runExplain(ctx, {
       file: String(args.file),
       format,
+      output,
       summary: Boolean(args.summary),
       filter: {
         id: numberOption(args.conn, "conn", { min: 1, integer: true }),

@@ -16,11 +16,14 @@ import { connectionReport, ndjsonLine, renderJson } from "../lib/report/json.ts"
 import { summaryHeader, summaryRow } from "../lib/report/summary.ts";
 import { renderText } from "../lib/report/text.ts";
 import type { CommandContext } from "./cli.ts";
+import { writeHtmlReport } from "./explain_html.ts";
 
 /** What the explain command was asked to do. */
 export interface ExplainRequest {
   file: string;
-  format: "text" | "json" | "ndjson";
+  format: "text" | "json" | "ndjson" | "html";
+  /** File for the html report (stdout when absent). */
+  output?: string;
   summary: boolean;
   filter: ConnFilter;
 }
@@ -137,6 +140,10 @@ export async function runExplain(ctx: CommandContext, req: ExplainRequest): Prom
   }
   ex.finish();
   if (!streaming) collected.sort((a, b) => a.conn.id - b.conn.id);
+  if (req.format === "html") {
+    await writeHtmlReport(ctx, req.output, req.file, info, collected.map(connectionReport));
+    return 0;
+  }
   if (req.format === "json") pending.push(renderJson(info, collected.map(connectionReport)));
   else if (req.format === "text" && !req.summary) {
     for (const e of collected) pending.push(renderText(e, ctx.color));

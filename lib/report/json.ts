@@ -24,6 +24,8 @@ export interface SegmentJson {
   seq: number;
   ack: number;
   len: number;
+  /** Advertised window in bytes (scaled when window scaling is in effect). */
+  window: number;
   labels: string[];
 }
 
@@ -93,6 +95,7 @@ function segmentJson(s: SegmentRecord): SegmentJson {
     seq: s.seq,
     ack: s.ack,
     len: s.len,
+    window: s.window,
     labels: labelNames(s.labels),
   };
 }
