@@ -206,3 +206,25 @@ export function makeNetnsPair(tag: string, subnet: number): NetnsPair {
     cleanup,
   };
 }
+
+/** Like {@link runConnect} but without blocking the event loop (for in-process servers). */
+export function runConnectAsync(
+  args: string[],
+  input: Uint8Array | string = "",
+  timeoutMs = 30_000,
+): Promise<ConnectResult> {
+  const child = spawnConnect(args);
+  const out: Buffer[] = [];
+  let err = "";
+  child.stdout!.on("data", (d) => out.push(d));
+  child.stderr!.on("data", (d) => (err += d));
+  child.stdin!.on("error", () => {});
+  child.stdin!.end(input);
+  return new Promise((resolve) => {
+    const t = setTimeout(() => child.kill("SIGKILL"), timeoutMs);
+    child.on("close", (c, s) => {
+      clearTimeout(t);
+      resolve({ code: c ?? (s ? 128 : -1), stdout: Buffer.concat(out), stderr: err });
+    });
+  });
+}
