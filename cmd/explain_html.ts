@@ -27,6 +27,14 @@ export function checkOutput(format: string, output: string | undefined): void {
   );
 }
 
+const WHY: Record<string, string> = {
+  ENOENT: "its folder does not exist",
+  EACCES: "permission denied",
+  EISDIR: "it is a directory",
+  EROFS: "read-only file system",
+  ENOSPC: "no space left on the device",
+};
+
 /**
  * Renders and writes the HTML report.
  *
@@ -55,7 +63,8 @@ export async function writeHtmlReport(
     await ctx.rt.writeFile(output, html);
   } catch (e) {
     const code = (e as { code?: string }).code ?? "EIO";
-    throw new TcpechoError(`Cannot write report '${output}': ${(e as Error).message} (${code})`, {
+    const why = WHY[code] ?? (e as Error).message;
+    throw new TcpechoError(`Cannot write report '${output}': ${why} (${code})`, {
       code,
       hint: "choose a file in a folder you can write to",
       cause: e,

@@ -10,15 +10,23 @@ import assert from "node:assert/strict";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "./path.ts";
-import { skipUnless } from "./helpers.ts";
+import { runCli, skipUnless } from "./helpers.ts";
 import { browserMissing, countColorPixels, withPage } from "./html_chromium.ts";
-import { fixtureReport } from "./html_fixtures.ts";
+import { fixtureReport, FIXTURES } from "./html_fixtures.ts";
 import { type ExplainReport, renderHtmlReport } from "../lib/report/html/mod.ts";
 
 const missing = browserMissing();
 const skip = skipUnless(missing === "", missing);
 const SHOTS = mkdtempSync(join(tmpdir(), "tcpecho-html-shots-"));
 if (!skip) console.log(`html browser: screenshots in ${SHOTS}`);
+
+/** The report of a fixture capture as `tcpecho explain --format html -o` writes it. */
+function cliReport(name: string): string {
+  const file = join(SHOTS, `${name}.html`);
+  const r = runCli(["explain", join(FIXTURES, `${name}.pcap`), "--format", "html", "-o", file]);
+  assert.equal(r.code, 0, r.stderr);
+  return file;
+}
 
 function write(name: string, report: ExplainReport): string {
   const file = join(SHOTS, `${name}.html`);
@@ -34,7 +42,7 @@ for (const name of ["server-process-terminated", "server-host-crash", "lossy-bul
   }, async () => {
     const { report, source } = fixtureReport(name);
     const conn = report.connections[0];
-    const file = write(name, report);
+    const file = cliReport(name);
     await withPage(file, {}, async (page, log) => {
       assert.equal(await page.locator("details.conn[open]").count(), report.connections.length);
       assert.equal(
@@ -64,7 +72,7 @@ for (const name of ["server-host-crash", "lossy-bulk"]) {
     )
       .length;
     assert.ok(expected > 0, "the capture has retransmissions");
-    await withPage(write(`${name}-graph`, report), {}, async (page, log) => {
+    await withPage(cliReport(name), {}, async (page, log) => {
       const graph = page.locator(`#conn-${conn.id} .graph[data-sender=client]`);
       assert.equal(await graph.getAttribute("data-retrans"), String(expected));
       const red = await countColorPixels(
