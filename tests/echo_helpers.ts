@@ -195,6 +195,7 @@ export function makeNetnsPair(tag: string, subnet: number): NetnsPair {
     cleanup();
     throw e;
   }
+  process.once("exit", cleanup);
   return {
     client,
     server,

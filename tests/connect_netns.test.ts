@@ -1,0 +1,121 @@
+/**
+ * Error classes that need a real path: two network namespaces joined by a
+ * veth, nft in the server namespace. Every runtime must name the same errno.
+ */
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { spawn } from "node:child_process";
+import { cliArgv, EXEC, ROOT } from "./helpers.ts";
+import { makeNetnsPair, type NetnsPair, netnsSkipReason, runConnect } from "./echo_helpers.ts";
+
+const skip = netnsSkipReason();
+let pair: NetnsPair | undefined;
+function ns(): NetnsPair {
+  pair ??= makeNetnsPair("e", 40);
+  return pair;
+}
+
+test("connect netns: setup/namespace pair with veth and nft", { skip: skip || false }, () => {
+  const p = ns();
+  assert.ok(p.client && p.server);
+});
+
+test(
+  "connect netns: ETIMEDOUT/SYN dropped by nft, kernel gives up: exit 6",
+  { skip: skip || false },
+  () => {
+    const p = ns();
+    const r = runConnect([p.serverAddr, "9"], "", { netns: p.client, timeoutMs: 20_000 });
+    assert.equal(r.code, 6, r.stderr);
+    assert.match(r.stderr, /ETIMEDOUT, connection timed out.*\(UNP §4\.3\)/);
+  },
+);
+
+test(
+  "connect netns: --timeout/SYN dropped, our own timer: exit 6",
+  { skip: skip || false },
+  () => {
+    const p = ns();
+    const r = runConnect([p.serverAddr, "9", "--timeout", "0.5"], "", { netns: p.client });
+    assert.equal(r.code, 6, r.stderr);
+    assert.match(r.stderr, /ETIMEDOUT/);
+  },
+);
+
+test(
+  "connect netns: EHOSTUNREACH/ICMP host-unreachable from nft reject: exit 7",
+  { skip: skip || false },
+  () => {
+    const p = ns();
+    const r = runConnect([p.serverAddr, "11"], "", { netns: p.client });
+    assert.equal(r.code, 7, r.stderr);
+    assert.match(r.stderr, /EHOSTUNREACH, no route to host.*\(UNP §5\.14\)/);
+  },
+);
+
+test(
+  "connect netns: EHOSTUNREACH/unreachable route: exit 7",
+  { skip: skip || false },
+  () => {
+    const p = ns();
+    const r = runConnect([p.unreachableAddr, "9877"], "", { netns: p.client });
+    assert.equal(r.code, 7, r.stderr);
+    assert.match(r.stderr, /EHOSTUNREACH/);
+  },
+);
+
+test(
+  "connect netns: ENETUNREACH/no route to the network: exit 7",
+  { skip: skip || false },
+  () => {
+    const p = ns();
+    const r = runConnect([p.noRouteAddr, "9877"], "", { netns: p.client });
+    assert.equal(r.code, 7, r.stderr);
+    assert.match(r.stderr, /ENETUNREACH, network is unreachable/);
+  },
+);
+
+test(
+  "connect netns: ECONNREFUSED/RST across the veth: exit 5",
+  { skip: skip || false },
+  () => {
+    const p = ns();
+    const r = runConnect([p.serverAddr, "10"], "", { netns: p.client });
+    assert.equal(r.code, 5, r.stderr);
+    assert.match(r.stderr, /ECONNREFUSED/);
+  },
+);
+
+test(
+  "connect netns: echo/serve in one namespace, connect from the other, 1 MB intact",
+  { skip: skip || false },
+  async () => {
+    const p = ns();
+    const srv = spawn("ip", [
+      "netns",
+      "exec",
+      p.server,
+      EXEC,
+      ...cliArgv(["serve", "--port", "7", "--host", p.serverAddr]),
+    ], { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] });
+    let out = "";
+    srv.stdout!.on("data", (d) => (out += d));
+    try {
+      const end = Date.now() + 15_000;
+      while (!out.includes("listening") && Date.now() < end) {
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      const data = new Uint8Array(1024 * 1024).map((_, i) => (i * 7) & 0xff);
+      const r = runConnect([p.serverAddr, "7"], data, { netns: p.client });
+      assert.equal(r.code, 0, r.stderr);
+      assert.ok(Buffer.compare(r.stdout, data) === 0);
+    } finally {
+      srv.kill("SIGKILL");
+    }
+  },
+);
+
+test("connect netns: cleanup/namespaces removed", { skip: skip || false }, () => {
+  pair?.cleanup();
+  pair = undefined;
+});
