@@ -2,9 +2,12 @@
  * `tcpecho connect --count` (timed round trips) and `--clients` (load mode).
  * @module
  */
-import { TcpechoError } from "../lib/errors.ts";
-import type { NetApi } from "../lib/runtime/net/mod.ts";
-import type { CommandContext } from "./cli.ts";
+import { netFailure } from "../lib/echo/errors.ts";
+import { runLoad } from "../lib/echo/load.ts";
+import { pingEcho, type PingReport } from "../lib/echo/pinger.ts";
+import { formatSummary } from "../lib/echo/stats.ts";
+import { type Conn, type NetApi, NetError } from "../lib/runtime/net/mod.ts";
+import { type CommandContext, numberOption } from "./cli.ts";
 
 /** Where connect goes. */
 export interface Target {
@@ -24,26 +27,86 @@ export interface ModeArgs {
   duration?: string;
 }
 
-/** --count mode. */
-export function runCountMode(
-  _net: NetApi,
-  _ctx: CommandContext,
-  _t: Target,
-  _args: ModeArgs,
-): Promise<number> {
-  return Promise.reject(
-    new TcpechoError("Cannot run --count: not built yet", { code: "ENOTBUILT" }),
-  );
+async function open(net: NetApi, t: Target): Promise<Conn> {
+  try {
+    return await net.connect({ host: t.host, port: t.port, timeoutMs: t.timeoutMs });
+  } catch (e) {
+    throw e instanceof NetError ? netFailure(e, t.where, "connect") : e;
+  }
 }
 
-/** --clients mode. */
-export function runLoadMode(
-  _net: NetApi,
-  _ctx: CommandContext,
-  _t: Target,
-  _args: ModeArgs,
+function summaryText(t: Target, r: PingReport): string {
+  const loss = r.sent ? (100 * (r.sent - r.echoed)) / r.sent : 0;
+  return `--- ${t.where} echo statistics ---\n` +
+    `${r.sent} sent, ${r.echoed} echoed, ${r.mismatched} mismatched, ${loss.toFixed(0)}% lost\n` +
+    (r.echoed ? formatSummary(r.rtt) + "\n" : "");
+}
+
+/**
+ * --count mode: N messages of --size bytes, --interval seconds apart, each
+ * round trip printed, then a summary. Exit 0 only if every echo matched.
+ */
+export async function runCountMode(
+  net: NetApi,
+  ctx: CommandContext,
+  t: Target,
+  args: ModeArgs,
 ): Promise<number> {
-  return Promise.reject(
-    new TcpechoError("Cannot run --clients: not built yet", { code: "ENOTBUILT" }),
+  const count = numberOption(args.count, "count", { integer: true, min: 1 })!;
+  const interval = numberOption(args.interval, "interval", { min: 0 }) ?? 1;
+  const size = numberOption(args.size, "size", { integer: true, min: 1, max: 16 << 20 }) ?? 64;
+  const conn = await open(net, t);
+  const out = (s: string) => ctx.rt.writeStdout(s);
+  await out(`ECHO ${t.where}: ${count} messages of ${size} bytes\n`);
+  const report = await pingEcho(
+    conn,
+    { count, intervalMs: interval * 1000, size },
+    t.where,
+    (seq, ms, ok) =>
+      out(
+        `${size} bytes from ${t.where}: seq=${seq} time=${ms.toFixed(3)} ms` +
+          (ok ? "\n" : " (MISMATCH: echo differs from what was sent)\n"),
+      ),
+    (partial) => out(summaryText(t, partial)),
   );
+  await out(summaryText(t, report));
+  return report.mismatched ? 1 : 0;
+}
+
+/**
+ * Load mode: --clients connections, one message in flight on each, for
+ * --duration seconds. Exit 0 if every client ran without error, else 1.
+ */
+export async function runLoadMode(
+  net: NetApi,
+  ctx: CommandContext,
+  t: Target,
+  args: ModeArgs,
+): Promise<number> {
+  const clients = numberOption(args.clients, "clients", { integer: true, min: 1, max: 100000 })!;
+  const duration = numberOption(args.duration, "duration", { min: 0.1, max: 3600 }) ?? 10;
+  const size = numberOption(args.size, "size", { integer: true, min: 1, max: 1 << 20 }) ?? 64;
+  const r = await runLoad({
+    clients,
+    durationMs: duration * 1000,
+    size,
+    connect: () => net.connect({ host: t.host, port: t.port, timeoutMs: t.timeoutMs }),
+  });
+  const errs = Object.entries(r.errors).map(([k, v]) => `${k} ${v}`).join(", ");
+  await ctx.rt.writeStdout(
+    `LOAD ${t.where}: ${r.connected}/${clients} clients connected, ${size}-byte messages\n` +
+      `${r.roundTrips} round trips in ${r.seconds.toFixed(2)} s: ` +
+      `${Math.round(r.perSecond)} round trips/s\n` +
+      (r.roundTrips ? formatSummary(r.rtt) + "\n" : "") +
+      (errs ? `errors: ${errs}\n` : ""),
+  );
+  if (r.connected === 0) {
+    const [code] = Object.keys(r.errors);
+    throw netFailure(
+      new NetError((code ?? "EOTHER") as never, "connect", "no client connected"),
+      t.where,
+      "connect",
+    );
+  }
+  return errs ? 1 : 0;
 }

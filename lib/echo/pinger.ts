@@ -1,0 +1,115 @@
+/**
+ * `connect --count`: generated messages, one at a time, each timed from the
+ * write to the last echoed byte and checked byte for byte.
+ * @module
+ */
+import type { Conn, NetError } from "../runtime/net/mod.ts";
+import { netFailure, prematureFin } from "./errors.ts";
+import { RttSamples, type RttSummary } from "./stats.ts";
+
+/** What to send. */
+export interface PingOptions {
+  count: number;
+  intervalMs: number;
+  /** Bytes per message (the last one is a newline, so line-based servers work). */
+  size: number;
+}
+
+/** The outcome of a run. */
+export interface PingReport {
+  sent: number;
+  echoed: number;
+  mismatched: number;
+  rtt: RttSummary;
+}
+
+/**
+ * Message `seq`: letters rotating with the sequence number, newline last.
+ *
+ * @example
+ * ```ts
+ * new TextDecoder().decode(message(1, 4)); // "bcd\n"
+ * ```
+ */
+export function message(seq: number, size: number): Uint8Array {
+  const m = new Uint8Array(size);
+  for (let i = 0; i < size - 1; i++) m[i] = 97 + ((seq + i) % 26);
+  m[size - 1] = 0x0a;
+  return m;
+}
+
+/**
+ * Reads exactly `into.length` bytes. Resolves false if the peer sent FIN first.
+ *
+ * @example
+ * ```ts
+ * const ok = await readExact(conn, new Uint8Array(64));
+ * ```
+ */
+export async function readExact(conn: Conn, into: Uint8Array): Promise<boolean> {
+  let got = 0;
+  while (got < into.length) {
+    const chunk = await conn.read();
+    if (chunk === null) return false;
+    const n = Math.min(chunk.length, into.length - got);
+    into.set(chunk.subarray(0, n), got);
+    got += n;
+  }
+  return true;
+}
+
+function same(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+/**
+ * Sends `count` messages `intervalMs` apart, awaiting each echo. `onReply`
+ * gets each reply's sequence number and round-trip time. Rejects with the
+ * CLI error (premature FIN exit 3, RST exit 4 …) carrying the partial report.
+ *
+ * @example
+ * ```ts
+ * const r = await pingEcho(conn, { count: 3, intervalMs: 200, size: 64 }, "h:9877",
+ *   (seq, ms) => console.log(seq, ms));
+ * ```
+ */
+export async function pingEcho(
+  conn: Conn,
+  opts: PingOptions,
+  where: string,
+  onReply: (seq: number, ms: number, ok: boolean) => Promise<void>,
+  onPartial?: (r: PingReport) => Promise<void>,
+): Promise<PingReport> {
+  const rtt = new RttSamples();
+  const report = () => ({ sent, echoed: rtt.count, mismatched, rtt: rtt.summary() });
+  const reply = new Uint8Array(opts.size);
+  let sent = 0;
+  let mismatched = 0;
+  try {
+    for (let seq = 1; seq <= opts.count; seq++) {
+      const start = performance.now();
+      const msg = message(seq, opts.size);
+      sent++;
+      await conn.write(msg);
+      if (!(await readExact(conn, reply))) throw prematureFin(opts.size, true);
+      const ms = performance.now() - start;
+      rtt.add(ms);
+      const ok = same(msg, reply);
+      if (!ok) mismatched++;
+      await onReply(seq, ms, ok);
+      const wait = opts.intervalMs - (performance.now() - start);
+      if (seq < opts.count && wait > 0) await new Promise((r) => setTimeout(r, wait));
+    }
+    await conn.closeWrite();
+    if ((await conn.read()) !== null) throw prematureFin(0, false);
+    return report();
+  } catch (e) {
+    await onPartial?.(report());
+    const ne = e as NetError;
+    throw ne?.name === "NetError" ? netFailure(ne, where, "data") : e;
+  } finally {
+    conn.close();
+  }
+}
