@@ -1,32 +1,31 @@
 /**
- * The data embedded in the report: the analysis object made compact (one
- * array per segment, one per table row) so a report of 100,000 connections
- * stays a reasonable size, and the decoder the page uses to get the
+ * The data embedded in the report: the analysis object made compact so a
+ * report of 100,000 connections stays a reasonable size (one array per table
+ * row and per segment, repeated strings in one table, frames and times stored
+ * as differences), and the decoder the page uses to get the
  * {@link ReportConnection} shape back.
  * @module
  */
 import { connectionStats } from "./stats.ts";
-import type {
-  ExplainReport,
-  ReportCapture,
-  ReportConnection,
-  ReportPhase,
-  ReportSegment,
-  ReportState,
-} from "./types.ts";
-
-/** One segment: [frame, time, fromServer 0|1, "SYN,ACK", seq, ack, len, window|-1, "syn,ack"]. */
-export type PackedSegment = [number, number, 0 | 1, string, number, number, number, number, string];
+import type { ExplainReport, ReportCapture, ReportConnection, ReportSegment } from "./types.ts";
 
 /**
- * One table row: [id, client, server, scenario, section, duration s, bytes C→S,
- * bytes S→C, retransmissions, rtt s or -1, segments, rolesGuessed 0|1, summary].
+ * One segment: [frame − previous frame, µs since the connection's first
+ * segment, fromServer 0|1, flags (string index), seq, ack, len, window or −1,
+ * labels (string index)].
+ */
+export type PackedSegment = [number, number, 0 | 1, number, number, number, number, number, number];
+
+/**
+ * One table row: [id, client, server, scenario (string index), section,
+ * duration s, bytes C→S, bytes S→C, retransmissions, rtt s or −1, segments,
+ * rolesGuessed 0|1].
  */
 export type PackedRow = [
   number,
   string,
   string,
-  string,
+  number,
   string,
   number,
   number,
@@ -35,23 +34,33 @@ export type PackedRow = [
   number,
   number,
   0 | 1,
-  string,
 ];
 
-/** The per-connection detail the ladder and the graph need. */
+/** The per-connection detail the verdict, the ladder and the graph need. */
 export interface PackedDetail {
-  phases: ReportPhase[];
-  states: { client: ReportState[]; server: ReportState[] };
-  intervals: number[];
-  segs: PackedSegment[];
+  /** Summary (string index). */
+  s: number;
+  /** First frame and first time (s). */
+  f0: number;
+  t0: number;
+  /** Phases: [name (string index), firstFrame, lastFrame]. */
+  p: [number, number, number][];
+  /** Client and server states: [frame, state (string index)]. */
+  c: [number, number][];
+  v: [number, number][];
+  /** Retransmission intervals (s). */
+  i: number[];
+  g: PackedSegment[];
 }
 
 /** The whole embedded object. */
 export interface PackedReport {
-  v: 1;
+  v: 2;
   title: string;
   captureName: string;
   capture: ReportCapture;
+  /** Strings referred to by index. */
+  strings: string[];
   rows: PackedRow[];
   /** Detail by connection id; absent for connections beyond the segment budget. */
   details: Record<string, PackedDetail>;
@@ -65,18 +74,53 @@ export function endpointText(e: { addr: string; port: number }): string {
   return e.addr.includes(":") ? `[${e.addr}]:${e.port}` : `${e.addr}:${e.port}`;
 }
 
-function packSegment(s: ReportSegment): PackedSegment {
-  return [
-    s.frame,
-    s.time,
-    s.from === "server" ? 1 : 0,
-    s.flags.join(","),
-    s.seq,
-    s.ack,
-    s.len,
-    typeof s.window === "number" ? s.window : -1,
-    s.labels.join(","),
-  ];
+/** Interns strings into one table. */
+class Strings {
+  readonly list: string[] = [];
+  #index = new Map<string, number>();
+  id(s: string): number {
+    let i = this.#index.get(s);
+    if (i === undefined) {
+      i = this.list.length;
+      this.list.push(s);
+      this.#index.set(s, i);
+    }
+    return i;
+  }
+}
+
+function packSegments(segs: ReportSegment[], str: Strings, f0: number, t0: number) {
+  let prev = f0;
+  return segs.map((s): PackedSegment => {
+    const d = s.frame - prev;
+    prev = s.frame;
+    return [
+      d,
+      Math.round((s.time - t0) * 1e6),
+      s.from === "server" ? 1 : 0,
+      str.id(s.flags.join(",")),
+      s.seq,
+      s.ack,
+      s.len,
+      typeof s.window === "number" ? s.window : -1,
+      str.id(s.labels.join(",")),
+    ];
+  });
+}
+
+function packDetail(c: ReportConnection, str: Strings): PackedDetail {
+  const f0 = c.segments.length ? c.segments[0].frame : 0;
+  const t0 = c.segments.length ? c.segments[0].time : 0;
+  return {
+    s: str.id(c.summary),
+    f0,
+    t0,
+    p: (c.phases ?? []).map((p) => [str.id(p.name), p.firstFrame, p.lastFrame]),
+    c: (c.states?.client ?? []).map((x) => [x.frame, str.id(x.state)]),
+    v: (c.states?.server ?? []).map((x) => [x.frame, str.id(x.state)]),
+    i: c.retransmissions?.intervals ?? [],
+    g: packSegments(c.segments, str, f0, t0),
+  };
 }
 
 /**
@@ -112,43 +156,44 @@ export function packReport(
   opts: { title?: string; captureName?: string; maxSegments?: number; maxLadderSegments?: number },
 ): PackedReport {
   const detailed = chooseDetailed(report.connections, opts.maxSegments ?? 200_000);
+  const str = new Strings();
   const rows: PackedRow[] = [];
   const details: Record<string, PackedDetail> = {};
+  const round = (x: number) => Math.round(x * 1e6) / 1e6;
   for (const c of report.connections) {
     const st = connectionStats(c);
     rows.push([
       c.id,
       endpointText(c.client),
       endpointText(c.server),
-      c.scenario,
+      str.id(c.scenario),
       c.section,
-      st.duration,
+      round(st.duration),
       st.bytesClient,
       st.bytesServer,
       st.retransmissions,
-      st.rtt ?? -1,
+      st.rtt === null ? -1 : round(st.rtt),
       c.segments.length,
       c.rolesGuessed ? 1 : 0,
-      c.summary,
     ]);
-    if (!detailed.has(c.id)) continue;
-    details[String(c.id)] = {
-      phases: c.phases,
-      states: c.states,
-      intervals: c.retransmissions?.intervals ?? [],
-      segs: c.segments.map(packSegment),
-    };
+    if (detailed.has(c.id)) details[String(c.id)] = packDetail(c, str);
   }
   return {
-    v: 1,
+    v: 2,
     title: opts.title ?? "tcpecho explain",
     captureName: opts.captureName ?? "",
     capture: report.capture,
+    strings: str.list,
     rows,
     details,
     omitted: report.connections.length - detailed.size,
     maxLadderSegments: opts.maxLadderSegments ?? 2000,
   };
+}
+
+function endpoint(t: string): { addr: string; port: number } {
+  const i = t.lastIndexOf(":");
+  return { addr: t.slice(0, i).replace(/^\[|\]$/g, ""), port: Number(t.slice(i + 1)) };
 }
 
 /**
@@ -157,37 +202,46 @@ export function packReport(
  *
  * @example
  * ```ts
- * const conn = unpackConnection(packed.rows[0], packed.details["1"]);
+ * const conn = unpackConnection(packed, packed.rows[0], packed.details["1"]);
  * conn.segments.length; // as in the JSON output
  * ```
  */
-export function unpackConnection(row: PackedRow, detail: PackedDetail): ReportConnection {
-  const split = (t: string) => (t === "" ? [] : t.split(","));
-  const ep = (t: string) => {
-    const i = t.lastIndexOf(":");
-    return { addr: t.slice(0, i).replace(/^\[|\]$/g, ""), port: Number(t.slice(i + 1)) };
-  };
+export function unpackConnection(
+  data: { strings: string[] },
+  row: PackedRow,
+  d: PackedDetail,
+): ReportConnection {
+  const S = data.strings;
+  const split = (i: number) => (S[i] === "" ? [] : S[i].split(","));
+  let frame = d.f0;
+  const t0us = d.t0 * 1e6;
   return {
     id: row[0],
-    client: ep(row[1]),
-    server: ep(row[2]),
+    client: endpoint(row[1]),
+    server: endpoint(row[2]),
     rolesGuessed: row[11] === 1,
-    scenario: row[3],
+    scenario: S[row[3]],
     section: row[4],
-    summary: row[12],
-    phases: detail.phases,
-    states: detail.states,
-    retransmissions: { count: row[8], intervals: detail.intervals },
-    segments: detail.segs.map((p) => ({
-      frame: p[0],
-      time: p[1],
-      from: p[2] === 1 ? "server" : "client",
-      flags: split(p[3]),
-      seq: p[4],
-      ack: p[5],
-      len: p[6],
-      ...(p[7] >= 0 ? { window: p[7] } : {}),
-      labels: split(p[8]),
-    })),
+    summary: S[d.s],
+    phases: d.p.map(([n, firstFrame, lastFrame]) => ({ name: S[n], firstFrame, lastFrame })),
+    states: {
+      client: d.c.map(([f, s]) => ({ frame: f, state: S[s] })),
+      server: d.v.map(([f, s]) => ({ frame: f, state: S[s] })),
+    },
+    retransmissions: { count: row[8], intervals: d.i },
+    segments: d.g.map((p) => {
+      frame += p[0];
+      return {
+        frame,
+        time: Math.round(t0us + p[1]) / 1e6,
+        from: p[2] === 1 ? "server" : "client",
+        flags: split(p[3]),
+        seq: p[4],
+        ack: p[5],
+        len: p[6],
+        ...(p[7] >= 0 ? { window: p[7] } : {}),
+        labels: split(p[8]),
+      };
+    }),
   };
 }

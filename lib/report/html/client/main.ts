@@ -7,7 +7,7 @@
  */
 import type { PackedReport } from "../compact.ts";
 import { connAnchor, connSection } from "./section.ts";
-import { mountTable } from "./table.ts";
+import { mountTable, type TableRow } from "./table.ts";
 
 /** Up to this many connections every section exists up front (collapsed). */
 const ALL_SECTIONS = 300;
@@ -19,7 +19,12 @@ function start(): void {
   if (!script?.textContent) return;
   const data = JSON.parse(script.textContent) as PackedReport;
   const sections = document.getElementById("sections")!;
-  const rowsById = new Map(data.rows.map((r) => [r[0], r]));
+  const rows = data.rows.map((r) => {
+    const t = [...r] as unknown as TableRow;
+    t[3] = data.strings[r[3]];
+    return t;
+  });
+  const rowsById = new Map(rows.map((r) => [r[0], r]));
   const ensure = (id: number): HTMLDetailsElement | null => {
     const have = document.getElementById(connAnchor(id));
     if (have) return have as HTMLDetailsElement;
@@ -35,10 +40,10 @@ function start(): void {
     d.open = true;
     d.scrollIntoView();
   };
-  mountTable(document.getElementById("table")!, data.rows, openConn);
-  if (data.rows.length <= ALL_SECTIONS) {
-    const open = data.rows.length <= OPEN_ALL;
-    for (const r of data.rows) sections.append(connSection(data, r, open));
+  mountTable(document.getElementById("table")!, rows, openConn);
+  if (rows.length <= ALL_SECTIONS) {
+    const open = rows.length <= OPEN_ALL;
+    for (const r of rows) sections.append(connSection(data, r, open));
   }
   const fromHash = () => {
     const m = /^#conn-(\d+)$/.exec(location.hash);

@@ -3,7 +3,8 @@
  * ladder and the graphs) is built the first time it is opened.
  * @module
  */
-import { type PackedReport, type PackedRow, unpackConnection } from "../compact.ts";
+import { type PackedReport, unpackConnection } from "../compact.ts";
+import type { TableRow } from "./table.ts";
 import { renderLadder } from "../ladder.ts";
 import { graphDirections } from "../stevens.ts";
 import { drawStevens } from "./graph.ts";
@@ -35,12 +36,16 @@ function el<K extends keyof HTMLElementTagNameMap>(
   return e;
 }
 
+function fmtInterval(s: number): string {
+  return s >= 1 ? `${s.toFixed(2)} s` : `${(s * 1000).toPrecision(3)} ms`;
+}
+
 /** The page anchor of a connection. */
 export function connAnchor(id: number): string {
   return `conn-${id}`;
 }
 
-function fillBody(body: HTMLElement, data: PackedReport, row: PackedRow): void {
+function fillBody(body: HTMLElement, data: PackedReport, row: TableRow): void {
   const detail = data.details[String(row[0])];
   if (!detail) {
     body.append(el(
@@ -51,14 +56,13 @@ function fillBody(body: HTMLElement, data: PackedReport, row: PackedRow): void {
     ));
     return;
   }
-  const conn = unpackConnection(row, detail);
+  const packedRow = [...row] as unknown as Parameters<typeof unpackConnection>[1];
+  packedRow[3] = data.strings.indexOf(row[3]);
+  const conn = unpackConnection(data, packedRow, detail);
   const facts: string[] = [];
   if (conn.rolesGuessed) facts.push("roles guessed (no SYN in the capture)");
-  if (detail.intervals.length) {
-    facts.push(
-      `retransmission intervals: ${detail.intervals.map((s) => s.toFixed(3)).join(", ")} s`,
-    );
-  }
+  const iv = conn.retransmissions.intervals;
+  if (iv.length) facts.push(`retransmission intervals: ${iv.map(fmtInterval).join(", ")}`);
   if (facts.length) body.append(el("p", "note", facts.join(" · ")));
   const legend = el("div", "legend");
   for (const [cls, name] of LEGEND) legend.append(el("span", cls, name));
@@ -91,15 +95,16 @@ function fillBody(body: HTMLElement, data: PackedReport, row: PackedRow): void {
  *
  * @example
  * ```ts
- * document.body.append(connSection(data, data.rows[0], false));
+ * document.body.append(connSection(data, row, false));
  * ```
  */
-export function connSection(data: PackedReport, row: PackedRow, open: boolean): HTMLDetailsElement {
+export function connSection(data: PackedReport, row: TableRow, open: boolean): HTMLDetailsElement {
   const d = el("details", "conn");
   d.id = connAnchor(row[0]);
   const sum = el("summary", "");
   sum.append(el("h2", "", `#${row[0]} ${row[1]} → ${row[2]} · ${row[3]} (§${row[4]})`));
-  sum.append(el("p", "verdict", row[12]));
+  const detail = data.details[String(row[0])];
+  sum.append(el("p", "verdict", detail ? data.strings[detail.s] : "(verdict not embedded)"));
   d.append(sum);
   const body = el("div", "body");
   d.append(body);

@@ -3,7 +3,21 @@
  * text, shown a page at a time so 100,000 rows stay fast.
  * @module
  */
-import type { PackedRow } from "../compact.ts";
+/** A table row: a packed row with its scenario as text. */
+export type TableRow = [
+  number,
+  string,
+  string,
+  string,
+  string,
+  number,
+  number,
+  number,
+  number,
+  number,
+  number,
+  0 | 1,
+];
 
 /** Rows shown per page. */
 export const PAGE_SIZE = 100;
@@ -12,7 +26,7 @@ interface Column {
   title: string;
   key: number;
   num?: boolean;
-  fmt?: (row: PackedRow) => string;
+  fmt?: (row: TableRow) => string;
 }
 
 function fmtBytes(n: number): string {
@@ -37,15 +51,15 @@ const COLUMNS: Column[] = [
 
 /** State of the table view. */
 export interface TableView {
-  rows: PackedRow[];
-  shown: PackedRow[];
+  rows: TableRow[];
+  shown: TableRow[];
   page: number;
   sortKey: number;
   sortDir: 1 | -1;
   filter: string;
 }
 
-function matches(row: PackedRow, f: string): boolean {
+function matches(row: TableRow, f: string): boolean {
   if (!f) return true;
   return `${row[0]} ${row[1]} ${row[2]} ${row[3]} ${row[4]}`.toLowerCase().includes(f);
 }
@@ -75,7 +89,7 @@ function apply(v: TableView): void {
  * mountTable(document.getElementById("table")!, data.rows, (id) => location.hash = `#conn-${id}`);
  * ```
  */
-export function mountTable(root: HTMLElement, rows: PackedRow[], open: (id: number) => void): void {
+export function mountTable(root: HTMLElement, rows: TableRow[], open: (id: number) => void): void {
   const v: TableView = { rows, shown: rows, page: 0, sortKey: 0, sortDir: 1, filter: "" };
   const controls = document.createElement("div");
   controls.className = "controls noprint";
