@@ -1,0 +1,156 @@
+/**
+ * The lab's private network: a client namespace and a server namespace joined
+ * by a veth pair, IPv4 and IPv6 addresses, no default route (nothing leaves),
+ * fast TCP timeouts set per namespace, and a destroy that kills every process
+ * left inside before deleting the namespaces (their nft tables go with them).
+ * @module
+ */
+import { TcpechoError } from "../lib/errors.ts";
+import type { ProcApi } from "../lib/runtime/proc/mod.ts";
+import { IPV4, IPV6, type LabNames, labNames, randomHex } from "./names.ts";
+import { type AppliedSysctl, CLIENT_SYSCTLS, type LabSysctl, SERVER_SYSCTLS } from "./sysctls.ts";
+
+/** Time limit for each short command (ip, nft, sysctl, ss). */
+const COMMAND_MS = 10_000;
+
+/** Which end of the lab. */
+export type Side = "client" | "server";
+
+/** A created lab network. */
+export class LabNet {
+  /** Sysctls set, with the values they replaced. */
+  readonly sysctls: AppliedSysctl[] = [];
+  private destroyed = false;
+
+  private constructor(private readonly proc: ProcApi, readonly names: LabNames) {}
+
+  /**
+   * Creates the namespaces, veth pair, addresses and sysctls. On any failure
+   * what was made is removed and a TcpechoError says which step failed.
+   *
+   * @example
+   * ```ts
+   * const net = LabNet.create(await getProc(), process.pid);
+   * try { net.exec("client", ["ip", "addr"]); } finally { net.destroy(); }
+   * ```
+   */
+  static create(proc: ProcApi, pid: number): LabNet {
+    const net = new LabNet(proc, labNames(pid, randomHex(6)));
+    try {
+      net.build();
+    } catch (e) {
+      net.destroy();
+      throw e;
+    }
+    return net;
+  }
+
+  private build(): void {
+    const n = this.names;
+    this.must(["ip", "netns", "add", n.client], "create the client namespace");
+    this.must(["ip", "netns", "add", n.server], "create the server namespace");
+    this.must(
+      ["ip", "link", "add", n.clientDev, "netns", n.client, "type", "veth"].concat(
+        ["peer", "name", n.serverDev, "netns", n.server],
+      ),
+      "create the veth pair",
+    );
+    for (
+      const [ns, dev, a] of [[n.client, n.clientDev, "client"], [
+        n.server,
+        n.serverDev,
+        "server",
+      ]] as const
+    ) {
+      this.must(["ip", "-n", ns, "link", "set", "lo", "up"], "bring up loopback");
+      this.must(
+        ["ip", "-n", ns, "addr", "add", `${IPV4[a]}/${IPV4.prefix}`, "dev", dev],
+        "add IPv4",
+      );
+      this.must(
+        ["ip", "-n", ns, "-6", "addr", "add", `${IPV6[a]}/${IPV6.prefix}`, "dev", dev, "nodad"],
+        "add IPv6",
+      );
+      this.must(["ip", "-n", ns, "link", "set", dev, "up"], "bring up the veth");
+    }
+    for (const s of CLIENT_SYSCTLS) this.setSysctl("client", s);
+    for (const s of SERVER_SYSCTLS) this.setSysctl("server", s);
+  }
+
+  private setSysctl(side: Side, s: LabSysctl): void {
+    const got = this.must(this.inNs(side, ["sysctl", "-n", s.key]), `read ${s.key}`);
+    this.must(this.inNs(side, ["sysctl", "-q", "-w", `${s.key}=${s.value}`]), `set ${s.key}`);
+    this.sysctls.push({ ...s, namespace: side, was: got.trim() });
+  }
+
+  /** The namespace name of a side. */
+  ns(side: Side): string {
+    return side === "client" ? this.names.client : this.names.server;
+  }
+
+  /** argv that runs `argv` inside a side's namespace. */
+  inNs(side: Side, argv: string[]): string[] {
+    return ["ip", "netns", "exec", this.ns(side), ...argv];
+  }
+
+  /** Runs a short command in a namespace; throws when it fails. Returns stdout. */
+  exec(side: Side, argv: string[], what = argv.join(" ")): string {
+    return this.must(this.inNs(side, argv), what);
+  }
+
+  /** Loads an nft ruleset (a script, as `nft -f -` reads it) in a namespace. */
+  nft(side: Side, script: string): void {
+    this.exec(side, ["nft", script.replace(/\n\s*/g, " ")], `load nft rules: ${script}`);
+  }
+
+  /** Runs a short command; throws TcpechoError naming the step when it fails. */
+  private must(argv: string[], what: string): string {
+    const r = this.proc.run(argv, COMMAND_MS);
+    if (r.code !== 0) {
+      const why = r.timedOut
+        ? `no answer in ${COMMAND_MS / 1000} s`
+        : r.stderr.trim() || `exit ${r.code}`;
+      throw new TcpechoError(`Cannot ${what}: ${why}`, {
+        code: "ELAB",
+        hint: why.includes("netns") || why.includes("Operation not permitted")
+          ? "the kernel needs network namespace support (CONFIG_NET_NS) and the lab needs root"
+          : `the command was: ${argv.join(" ")}`,
+      });
+    }
+    return r.stdout;
+  }
+
+  /**
+   * Kills every process still inside the namespaces, then deletes them (the
+   * veth pair and nft tables go with them). Safe to call twice; never throws.
+   */
+  destroy(): string[] {
+    if (this.destroyed) return [];
+    this.destroyed = true;
+    return destroyNamespaces(this.proc, [this.names.client, this.names.server]);
+  }
+}
+
+/**
+ * Kills the processes in each namespace (SIGKILL) and deletes it. Returns
+ * the problems met (empty when everything went).
+ *
+ * @example
+ * ```ts
+ * destroyNamespaces(proc, ["tcpecho-1234-a1b2c3-c"]); // []
+ * ```
+ */
+export function destroyNamespaces(proc: ProcApi, names: string[]): string[] {
+  const problems: string[] = [];
+  for (const ns of names) {
+    const pids = proc.run(["ip", "netns", "pids", ns], COMMAND_MS);
+    for (const pid of pids.stdout.split(/\s+/).filter((p) => /^\d+$/.test(p))) {
+      proc.run(["kill", "-KILL", pid], COMMAND_MS);
+    }
+    const del = proc.run(["ip", "netns", "del", ns], COMMAND_MS);
+    if (del.code !== 0 && !/No such file|not found/i.test(del.stderr)) {
+      problems.push(`Cannot delete namespace ${ns}: ${del.stderr.trim()}`);
+    }
+  }
+  return problems;
+}

@@ -1,0 +1,162 @@
+/**
+ * Runs one lab scenario end to end: build the network, start the capture,
+ * run the scenario's steps, stop everything, delete the namespaces, then ask
+ * explain about the capture. Cleanup runs on success, failure and interrupt.
+ * @module
+ */
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import process from "node:process";
+import type { Proc, ProcApi, ProcExit } from "../lib/runtime/proc/mod.ts";
+import { type Capture, startCapture } from "./capture.ts";
+import { explainCapture, type ExplainOutcome } from "./explain.ts";
+import { LabNet } from "./netns.ts";
+import type { LabScenario } from "./scenarios.ts";
+import { describeExit, LabSession, type TimelineEntry } from "./session.ts";
+import type { AppliedSysctl } from "./sysctls.ts";
+import { within } from "./wait.ts";
+
+/** What one scenario run produced. */
+export interface LabResult {
+  scenario: LabScenario;
+  /** Wall-clock seconds, from creating the network to its removal. */
+  seconds: number;
+  /** The client program: argv tail, how it ended, and the line that says what it saw. */
+  client?: { args: string[]; exit?: ProcExit; saw: string; stdout: string; stderr: string };
+  /** The server's log (stderr). */
+  serverLog: string;
+  /** explain's verdicts on the capture. */
+  explain: ExplainOutcome;
+  /** The capture, when kept. */
+  capture?: string;
+  timeline: TimelineEntry[];
+  sysctls: AppliedSysctl[];
+  /** Why the lab itself failed (not the scenario's expected failure). */
+  labError?: string;
+  /** Client exit code and message as BOOK.md says, and explain agreeing. */
+  ok: boolean;
+}
+
+/** Options for {@link runScenario}. */
+export interface RunOptions {
+  proc: ProcApi;
+  signal: AbortSignal;
+  /** Directory that keeps the capture and logs (default: a temporary one, removed). */
+  keep?: string;
+}
+
+/** The line that says what the client saw: its error line, else its last output line. */
+export function clientSaw(p: Proc): string {
+  const err = p.stderr().split("\n").find((l) => l.startsWith("tcpecho"));
+  if (err) return err.trim();
+  const lines = p.stdout().trim().split("\n").filter((l) => l.trim() !== "");
+  return (lines.pop() ?? "").trim();
+}
+
+/**
+ * Runs a scenario; never leaves a namespace or process behind. Throws only
+ * when interrupted (after cleaning up); other failures are in `labError`.
+ *
+ * @example
+ * ```ts
+ * const r = await runScenario(findScenario("normal")!, { proc, signal });
+ * r.ok; // true
+ * ```
+ */
+export async function runScenario(sc: LabScenario, opts: RunOptions): Promise<LabResult> {
+  const t0 = Date.now();
+  const dir = opts.keep ?? mkdtempSync(`${tmpdir()}/tcpecho-lab-`);
+  const file = `${dir}/${sc.id}.pcap`;
+  const extra: Proc[] = [];
+  let net: LabNet | undefined;
+  let session: LabSession | undefined;
+  let capture: Capture | undefined;
+  let labError: string | undefined;
+  try {
+    net = LabNet.create(opts.proc, process.pid);
+    session = new LabSession(net, opts.proc, opts.signal, sc.family);
+    const spawn = (argv: string[]) => {
+      const p = opts.proc.spawn(argv, { stdin: false });
+      extra.push(p);
+      return p;
+    };
+    capture = await startCapture(net, spawn, file, opts.signal);
+    session.note(`tcpdump listening on ${net.names.clientDev} (client side)`);
+    await sc.run(session);
+    await within(new Promise((r) => setTimeout(r, 300)), 400, opts.signal); // trailing ACKs
+  } catch (e) {
+    if (opts.signal.aborted) {
+      await cleanup(session, capture, extra, net);
+      if (!opts.keep) rmSync(dir, { recursive: true, force: true });
+      throw e;
+    }
+    labError = (e as Error).message;
+  }
+  await cleanup(session, capture, extra, net);
+  const explain = labError ? { verdicts: [] } : await explainCapture(opts.proc, file, opts.signal);
+  const c = session?.client;
+  const result: LabResult = {
+    scenario: sc,
+    seconds: (Date.now() - t0) / 1000,
+    client: c && {
+      args: c.argv.slice(c.argv.indexOf(c.argv.find((a) => a === "connect" || a === "probe")!)),
+      exit: c.exit(),
+      saw: clientSaw(c),
+      stdout: c.stdout(),
+      stderr: c.stderr(),
+    },
+    serverLog: session?.server?.stderr() ?? "",
+    explain,
+    capture: opts.keep ? file : undefined,
+    timeline: session?.timeline ?? [],
+    sysctls: net?.sysctls ?? [],
+    labError,
+    ok: false,
+  };
+  result.ok = judge(result);
+  if (opts.keep) writeFileSync(`${dir}/${sc.id}.log`, logText(result));
+  else rmSync(dir, { recursive: true, force: true });
+  return result;
+}
+
+/** Whether the client did what BOOK.md says and explain named the scenario. */
+export function judge(r: LabResult): boolean {
+  const e = r.scenario.expect;
+  const exit = r.client?.exit;
+  if (r.labError || !exit || exit.code !== e.exit) return false;
+  if (e.stderr && !e.stderr.test(r.client!.stderr + r.client!.stdout)) return false;
+  return r.explain.verdicts.length === 1 && r.explain.verdicts[0].scenario === r.scenario.verdict;
+}
+
+async function cleanup(
+  session: LabSession | undefined,
+  capture: Capture | undefined,
+  extra: Proc[],
+  net: LabNet | undefined,
+): Promise<void> {
+  const fresh = new AbortController().signal;
+  await session?.stopAll(fresh);
+  await capture?.stop(fresh);
+  for (const p of extra) p.kill("SIGKILL");
+  net?.destroy();
+}
+
+function logText(r: LabResult): string {
+  const lines = [
+    `scenario ${r.scenario.id} (BOOK.md ${r.scenario.verdict}, §${r.scenario.section})`,
+    ...r.sysctls.map((s) => `sysctl (${s.namespace}) ${s.key} = ${s.value} (was ${s.was})`),
+    ...r.timeline.map((t) => `${t.t.toFixed(3).padStart(7)} s  ${t.what}`),
+    `client ${r.client?.args.join(" ") ?? "(not started)"}: ${describeExit(r.client?.exit)}`,
+    "--- client stdout",
+    r.client?.stdout.trimEnd() ?? "",
+    "--- client stderr",
+    r.client?.stderr.trimEnd() ?? "",
+    "--- server stderr",
+    r.serverLog.trimEnd(),
+    "--- explain",
+    ...r.explain.verdicts.map((v) => `${v.scenario} (§${v.section}): ${v.summary}`),
+    ...(r.explain.error ? [r.explain.error] : []),
+    ...(r.labError ? [`--- lab error`, r.labError] : []),
+  ];
+  return lines.join("\n") + "\n";
+}
