@@ -18,6 +18,7 @@ const COMMANDS: Record<string, () => Promise<TcpechoCommand>> = {
   connect: () => import("./connect.ts").then((m) => m.connect as unknown as TcpechoCommand),
   probe: () => import("./probe.ts").then((m) => m.probe as unknown as TcpechoCommand),
   explain: () => import("./explain.ts").then((m) => m.explain as unknown as TcpechoCommand),
+  lab: () => import("./lab.ts").then((m) => m.lab as unknown as TcpechoCommand),
 };
 
 const SUMMARIES: Record<string, string> = {
@@ -25,6 +26,7 @@ const SUMMARIES: Record<string, string> = {
   connect: "the book's echo client, done right: select + half-close (UNP §6.4, §6.6)",
   probe: "TCP connect probes; --keepalive watches an idle connection (UNP §7.5)",
   explain: "read a pcap/pcapng capture and explain each TCP connection (UNP ch. 5)",
+  lab: "reproduce the book's scenarios in network namespaces, capture, explain (root)",
 };
 
 function mainHelp(): string {
