@@ -119,8 +119,9 @@ export async function runSession(
       if (faults.delayMs) await sleep(faults.delayMs);
       await c.write(out);
       st.bytesOut += out.length;
-      st.lines += hit ? limit!.n - st.lines : countLines(out);
+      if (limit) st.lines += hit ? limit.n - st.lines : countLines(out);
       if (hit) return await endByFault(st, limit!.kind);
+      st.lastActivityMs = now();
     }
   } catch (e) {
     const ne = e as NetError;
