@@ -28,7 +28,8 @@ export const CLIENT_SYSCTLS: readonly LabSysctl[] = [
   {
     key: "net.ipv4.tcp_syn_linear_timeouts",
     value: "1",
-    why: "SYN retransmissions 1 s apart before backoff (default 4): 3 SYNs, ETIMEDOUT at about 3 s " +
+    why:
+      "SYN retransmissions 1 s apart before backoff (default 4): 3 SYNs, ETIMEDOUT at about 3 s " +
       "(defaults: about 2 min)",
   },
   {

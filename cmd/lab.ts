@@ -1,0 +1,78 @@
+/**
+ * `tcpecho lab`: reproduce the book's scenarios with real kernel TCP in two
+ * private network namespaces, capture them, and explain them (Linux, root).
+ * @module
+ */
+import { mkdirSync } from "node:fs";
+import { resolve } from "node:path";
+import { createColors } from "picocolors";
+import { usageError } from "../lib/errors.ts";
+import { getProc } from "../lib/runtime/proc/mod.ts";
+import { runLab } from "../lab/lab.ts";
+import { listText } from "../lab/report.ts";
+import { findScenario, LAB_SCENARIOS } from "../lab/scenarios.ts";
+import { defineTcpechoCommand } from "./command.ts";
+
+const NOTES = `Each scenario builds a fresh pair of network namespaces joined by a veth pair
+(198.18.0.1 and 198.18.0.2, 2001:db8::1 and 2001:db8::2, no route out), runs
+tcpecho serve and tcpecho connect (or probe --keepalive) in them, causes the
+fault with nftables, kill or ss -K, captures the client's side with tcpdump,
+removes everything, and runs tcpecho explain on the capture. TCP timeouts are
+shortened per namespace (printed), so each scenario takes seconds.
+
+Needs Linux, root, and: iproute2 (ip, ss), nftables, tcpdump, procps (sysctl).
+
+EXAMPLES
+  sudo tcpecho lab --list
+  sudo tcpecho lab server-crash-reboot
+  sudo tcpecho lab all --keep captures/ --format json`;
+
+/** The lab command. */
+export const lab = defineTcpechoCommand({
+  meta: {
+    name: "lab",
+    description: "reproduce the book's scenarios in network namespaces, capture and explain",
+  },
+  args: {
+    scenario: {
+      type: "positional",
+      description: "scenario id (see --list), or all",
+      required: false,
+    },
+    list: { type: "boolean", description: "list the scenarios" },
+    keep: { type: "string", description: "keep each capture (ID.pcap) and log (ID.log) in DIR" },
+    format: {
+      type: "enum",
+      options: ["text", "json"],
+      description: "output format",
+      default: "text",
+    },
+  },
+  notes: NOTES,
+  async run(args, ctx) {
+    if (args.list) {
+      await ctx.rt.writeStdout(listText());
+      return 0;
+    }
+    const id = args.scenario === undefined ? undefined : String(args.scenario);
+    if (id === undefined) {
+      throw usageError("Cannot run the lab: no scenario given", "tcpecho lab --list names them");
+    }
+    const one = findScenario(id);
+    if (id !== "all" && !one) {
+      throw usageError(
+        `Cannot run the lab: unknown scenario '${id}'`,
+        `one of: ${LAB_SCENARIOS.map((s) => s.id).join(", ")}, all`,
+      );
+    }
+    const keep = args.keep === undefined ? undefined : resolve(String(args.keep));
+    if (keep) mkdirSync(keep, { recursive: true });
+    const c = createColors(ctx.color);
+    return await runLab(ctx.rt, await getProc(), {
+      scenarios: one ? [one] : LAB_SCENARIOS,
+      keep,
+      format: args.format === "json" ? "json" : "text",
+      paint: { bold: c.bold, dim: c.dim, green: c.green, red: c.red },
+    });
+  },
+});

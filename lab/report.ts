@@ -1,0 +1,157 @@
+/**
+ * The lab's output: per scenario, side by side, what the client program saw,
+ * what the book says, and explain's verdict; the sysctls that made it fast
+ * and what was simulated; a summary table for `lab all`; and JSON for scripts.
+ * @module
+ */
+import type { LabResult } from "./run.ts";
+import { LAB_SCENARIOS } from "./scenarios.ts";
+import { describeExit } from "./session.ts";
+import type { AppliedSysctl } from "./sysctls.ts";
+
+/** Colour functions (identity when colour is off). */
+export interface Paint {
+  bold(s: string): string;
+  dim(s: string): string;
+  green(s: string): string;
+  red(s: string): string;
+}
+
+/**
+ * The `--list` text: id, section, explain verdict, what happens.
+ *
+ * @example
+ * ```ts
+ * listText(); // "normal  §5.6  normal  echo two lines, EOF, orderly close\n…"
+ * ```
+ */
+export function listText(): string {
+  const w = Math.max(...LAB_SCENARIOS.map((s) => s.id.length));
+  const rows = LAB_SCENARIOS.map((s) =>
+    `  ${s.id.padEnd(w)}  §${s.section.padEnd(4)}  ${s.title}${s.simulated ? " (simulated)" : ""}`
+  );
+  return ["SCENARIOS (tcpecho lab ID, or tcpecho lab all)", ...rows, ""].join("\n");
+}
+
+/**
+ * The header: the private network and the sysctls set, with the values replaced.
+ *
+ * @example
+ * ```ts
+ * headerText(result.sysctls, paint);
+ * ```
+ */
+export function headerText(sysctls: AppliedSysctl[], p: Paint): string {
+  const lines = [
+    p.bold("lab network") +
+    ": two network namespaces joined by a veth pair, client 198.18.0.1 / 2001:db8::1, " +
+    "server 198.18.0.2 / 2001:db8::2, no route out; tcpdump on the client's side",
+    p.bold("timeouts shortened") + " (per namespace, the host keeps its own):",
+    ...sysctls.map((s) => `  ${s.namespace} ${s.key} = ${s.value} (was ${s.was}): ${p.dim(s.why)}`),
+    "",
+  ];
+  return lines.join("\n");
+}
+
+function clientLine(r: LabResult): string {
+  if (!r.client) return "(client not started)";
+  return `${r.client.saw || "(no output)"} [${describeExit(r.client.exit)}]`;
+}
+
+function explainLine(r: LabResult): string {
+  if (r.explain.error) return r.explain.error;
+  if (r.explain.verdicts.length === 0) return r.labError ? "(no capture)" : "(no connection)";
+  return r.explain.verdicts.map((v) => `${v.scenario} (§${v.section}): ${v.summary}`).join(" | ");
+}
+
+/**
+ * One scenario's block: verdict line, then client / book / explain side by side.
+ *
+ * @example
+ * ```ts
+ * scenarioText(result, paint, true);
+ * ```
+ */
+export function scenarioText(r: LabResult, p: Paint, timeline: boolean): string {
+  const s = r.scenario;
+  const mark = r.ok ? p.green("as the book says") : p.red("DIFFERS from the book");
+  const out = [
+    `${p.bold(s.id)}  §${s.section}  ${r.seconds.toFixed(1)} s  ${mark}`,
+  ];
+  if (s.simulated) out.push(`  ${p.dim("simulated ")}  ${s.simulated}`);
+  if (timeline) {
+    for (const t of r.timeline) {
+      out.push(`  ${p.dim(`${t.t.toFixed(2).padStart(6)} s`)}    ${t.what}`);
+    }
+  }
+  out.push(`  client saw   ${clientLine(r)}`);
+  out.push(`  book says    ${s.book} [exit ${s.expect.exit}]`);
+  out.push(`  explain      ${explainLine(r)}`);
+  if (r.capture) out.push(`  capture      ${r.capture}`);
+  if (r.labError) out.push(`  ${p.red("lab error")}    ${r.labError}`);
+  return out.join("\n") + "\n\n";
+}
+
+/**
+ * The closing table for `lab all`.
+ *
+ * @example
+ * ```ts
+ * summaryText(results, paint);
+ * ```
+ */
+export function summaryText(results: LabResult[], p: Paint): string {
+  const w = Math.max(...results.map((r) => r.scenario.id.length));
+  const rows = results.map((r) => {
+    const verdict = r.explain.verdicts.map((v) => v.scenario).join(",") || "-";
+    const ok = r.ok ? p.green("ok") : p.red("DIFFERS");
+    return `  ${r.scenario.id.padEnd(w)}  ${r.seconds.toFixed(1).padStart(5)} s  ` +
+      `${describeExit(r.client?.exit).padEnd(7)}  ${verdict.padEnd(26)}${ok}`;
+  });
+  const good = results.filter((r) => r.ok).length;
+  return [
+    p.bold(`${good} of ${results.length} scenarios as the book says`),
+    `  ${"scenario".padEnd(w)}  ${"time".padStart(7)}  ${"client".padEnd(7)}  ${
+      "explain".padEnd(26)
+    }`,
+    ...rows,
+    "",
+  ].join("\n");
+}
+
+/**
+ * The `--format json` document.
+ *
+ * @example
+ * ```ts
+ * JSON.parse(jsonText(results)).scenarios[0].ok; // true
+ * ```
+ */
+export function jsonText(results: LabResult[]): string {
+  const doc = {
+    sysctls: results[0]?.sysctls ?? [],
+    scenarios: results.map((r) => ({
+      id: r.scenario.id,
+      section: r.scenario.section,
+      expectedVerdict: r.scenario.verdict,
+      ok: r.ok,
+      seconds: Math.round(r.seconds * 1000) / 1000,
+      client: r.client
+        ? {
+          args: r.client.args,
+          exitCode: r.client.exit?.code ?? null,
+          signal: r.client.exit?.signal ?? null,
+          saw: r.client.saw,
+        }
+        : null,
+      book: { says: r.scenario.book, exitCode: r.scenario.expect.exit },
+      explain: r.explain.verdicts,
+      explainError: r.explain.error ?? null,
+      simulated: r.scenario.simulated ?? null,
+      capture: r.capture ?? null,
+      timeline: r.timeline,
+      labError: r.labError ?? null,
+    })),
+  };
+  return JSON.stringify(doc, null, 2) + "\n";
+}
