@@ -21,7 +21,7 @@ import {
 } from "./types.ts";
 
 /** First read buffer; grows (x4) up to the cap while reads fill it, so idle connections stay small. */
-const FIRST_BUFFER = 4096;
+const FIRST_BUFFER = 1024;
 
 function addrOf(a: Deno.Addr): Addr {
   const n = a as Deno.NetAddr;
