@@ -49,14 +49,18 @@ function arrow(p: PlacedSegment): string {
   const labels = seg.labels.filter((l) => l !== "ack" && l !== "data");
   const text = escapeHtml(arrowText(seg));
   const tags = labels.length ? ` <tspan class="tag">${escapeHtml(labels.join(" "))}</tspan>` : "";
+  // Text wider than the space between the lines is squeezed to fit (about 6.9 px a glyph).
+  const chars = arrowText(seg).length + (labels.length ? 1 + labels.join(" ").length : 0);
+  const room = LADDER.serverX - LADDER.clientX - 30;
+  const fit = chars * 6.9 > room ? ` textLength="${room}" lengthAdjust="spacingAndGlyphs"` : "";
   const title = escapeHtml(
     `frame ${seg.frame}, t=${seg.time}s, ${seg.from}: ${arrowText(seg)} [${seg.labels.join(", ")}]`,
   );
   return `<g class="seg ${segmentClass(seg)}" data-frame="${seg.frame}"><title>${title}</title>` +
     `<line x1="${x1}" y1="${y}" x2="${hx}" y2="${y2}"/><polygon points="${head}"/>` +
-    `<text x="${mid}" y="${(y + y2) / 2 - 5}" text-anchor="middle">${text}${tags}</text>` +
+    `<text x="${mid}" y="${(y + y2) / 2 - 5}" text-anchor="middle"${fit}>${text}${tags}</text>` +
     `<text class="when" x="6" y="${y + 4}">#${seg.frame}</text>` +
-    `<text class="when" x="118" y="${y + 4}" text-anchor="end">${seg.time.toFixed(6)}</text></g>`;
+    `<text class="when" x="112" y="${y + 4}" text-anchor="end">${seg.time.toFixed(6)}</text></g>`;
 }
 
 function statesText(

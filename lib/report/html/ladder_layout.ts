@@ -9,12 +9,12 @@ import { handshakeRtt } from "./stats.ts";
 
 /** Geometry constants of the ladder (pixels). */
 export const LADDER = {
-  width: 900,
+  width: 980,
   top: 34,
   row: 28,
   phaseStrip: 18,
-  clientX: 270,
-  serverX: 690,
+  clientX: 285,
+  serverX: 790,
   maxGap: 64,
   minSlant: 8,
   maxSlant: 22,
