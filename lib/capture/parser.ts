@@ -25,8 +25,10 @@ export interface FormatParser {
   need: number;
   /** True once the file header (pcap) or first section header (pcapng) was read. */
   started: boolean;
-  /** Records delivered so far. */
+  /** Records numbered so far (the last frame index given). */
   frames: number;
+  /** Packet records delivered so far (frames minus pcapng custom blocks). */
+  packets: number;
   /** Distinct link types seen in headers, in order of first appearance. */
   linkTypes: number[];
   /** Warnings so far. */

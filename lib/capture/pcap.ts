@@ -10,6 +10,8 @@ import type { Frame } from "./types.ts";
 
 /** libpcap's sanity bound on a record's captured length when the snaplen is smaller. */
 const MAX_SNAPLEN = 262144;
+/** Largest record accepted when the header's snaplen is above libpcap's bound. */
+const MAX_RECORD = 64 * 1024 * 1024;
 /** Size of the pcap file header. */
 const FILE_HEADER = 24;
 
@@ -49,6 +51,7 @@ export class PcapParser implements FormatParser {
   need = FILE_HEADER;
   started = false;
   frames = 0;
+  packets = 0;
   linkTypes: number[] = [];
   warnings: string[] = [];
   /** Byte order of the file (true: little-endian). */
@@ -64,6 +67,7 @@ export class PcapParser implements FormatParser {
   /** Version from the file header, e.g. "2.4". */
   version = "";
   #maxCaplen = MAX_SNAPLEN;
+  #warnedSnap = false;
   #frame: Frame;
   #onFrame: FrameCallback;
 
@@ -88,11 +92,20 @@ export class PcapParser implements FormatParser {
     }
     this.snaplen = view.getUint32(pos + 16, this.le);
     this.linkType = view.getUint32(pos + 20, this.le) & 0xffff;
-    this.#maxCaplen = Math.max(this.snaplen, MAX_SNAPLEN);
+    this.#maxCaplen = this.snaplen > MAX_SNAPLEN ? Math.min(this.snaplen, MAX_RECORD) : MAX_SNAPLEN;
     noteLinkType(this.linkTypes, this.linkType);
     this.#frame.linkType = this.linkType;
     this.#frame.interfaceId = 0;
     this.started = true;
+  }
+
+  /** Records longer than the snaplen are read (as libpcap does), with one warning. */
+  #warnSnap(index: number, at: number, caplen: number): void {
+    this.#warnedSnap = true;
+    this.warnings.push(
+      `record ${index} at byte ${at} has captured length ${caplen} above the file's snaplen ` +
+        `${this.snaplen}; read anyway (warned once)`,
+    );
   }
 
   parse(buf: Uint8Array, view: DataView, start: number, end: number, base: number): number {
@@ -126,6 +139,7 @@ export class PcapParser implements FormatParser {
             `(expected at most ${max}, the snaplen is ${this.snaplen})`,
         );
       }
+      if (caplen > this.snaplen && !this.#warnedSnap) this.#warnSnap(index + 1, base + pos, caplen);
       const total = hl + caplen;
       if (end - pos < total) {
         this.need = total;
@@ -141,6 +155,7 @@ export class PcapParser implements FormatParser {
       pos += total;
     }
     this.frames = index;
+    this.packets = index;
     return pos;
   }
 }

@@ -20,6 +20,9 @@ export const BLOCK = {
   ISB: 5,
   EPB: 6,
   DSB: 0x0a,
+  /** Custom blocks (copyable, do-not-copy): Wireshark gives each a frame number. */
+  CB: 0x0bad,
+  DCB: 0x40000bad,
 } as const;
 
 const BYTE_ORDER_MAGIC = 0x1a2b3c4d;
@@ -43,6 +46,7 @@ export class PcapngParser implements FormatParser {
   need = 12;
   started = false;
   frames = 0;
+  packets = 0;
   linkTypes: number[] = [];
   warnings: string[] = [];
   /** Sections seen. */
@@ -96,6 +100,7 @@ export class PcapngParser implements FormatParser {
       else if (type === BLOCK.IDB) this.#idb(view, pos, len, base);
       else if (type === BLOCK.SHB) this.#shb(view, pos, len, base);
       else if (type === BLOCK.PB) this.#pb(view, pos, len, base);
+      else if (type === BLOCK.CB || type === BLOCK.DCB) this.frames++; // numbered, as Wireshark does
       else if (!this.started) {
         throw captureError(`pcapng file does not start with a section header block`);
       }
@@ -186,6 +191,7 @@ export class PcapngParser implements FormatParser {
     if (caplen > len - 32) throw this.#caplen(pos, caplen, len - 32, base);
     const f = this.#frame;
     f.index = ++this.frames;
+    this.packets++;
     f.interfaceId = id;
     f.linkType = this.ifLink[id];
     splitTimestamp(
@@ -210,6 +216,7 @@ export class PcapngParser implements FormatParser {
     if (caplen > len - 32) throw this.#caplen(pos, caplen, len - 32, base);
     const f = this.#frame;
     f.index = ++this.frames;
+    this.packets++;
     f.interfaceId = id;
     f.linkType = this.ifLink[id];
     splitTimestamp(
@@ -235,6 +242,7 @@ export class PcapngParser implements FormatParser {
     if (snap > 0 && snap < caplen) caplen = snap;
     const f = this.#frame;
     f.index = ++this.frames;
+    this.packets++;
     f.interfaceId = 0;
     f.linkType = this.ifLink[0];
     f.offset = pos + 12;

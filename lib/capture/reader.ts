@@ -115,8 +115,10 @@ export async function readCapture(
       base += next;
       end -= next;
     }
-    if (parser.need > buf.length) {
-      const bigger = new Uint8Array(Math.max(parser.need, buf.length * 2));
+    // Grow (doubling) only when the buffer is full and the record still does
+    // not fit: memory follows the bytes actually present, not a length field.
+    if (end === buf.length && parser.need > buf.length) {
+      const bigger = new Uint8Array(Math.min(parser.need, buf.length * 2));
       bigger.set(buf.subarray(0, end));
       buf = bigger;
       view = new DataView(buf.buffer);
@@ -129,6 +131,7 @@ export async function readCapture(
     format: parser.format,
     linkTypes: parser.linkTypes,
     frames: parser.frames,
+    packets: parser.packets,
     truncated: false,
     warnings: parser.warnings,
     gzip: gunzip !== undefined,
@@ -144,14 +147,14 @@ export async function readCapture(
     info.truncated = true;
     info.warnings.push(
       `capture ends inside a record at byte ${base}: ${end} of its ${parser.need} bytes ` +
-        `are present; the ${parser.frames} records before it were read`,
+        `are present; the ${parser.packets} records before it were read`,
     );
   }
   if (gunzip && gunzip.failure !== "") {
     info.truncated = true;
     info.warnings.push(
       `the gzip data ends early or is corrupt after ${base + end} decompressed bytes ` +
-        `(${gunzip.failure}); the ${parser.frames} records before it were read`,
+        `(${gunzip.failure}); the ${parser.packets} records before it were read`,
     );
   }
   return info;

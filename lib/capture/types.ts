@@ -40,8 +40,13 @@ export interface CaptureInfo {
   format: "pcap" | "pcapng";
   /** Distinct link types seen, in order of first appearance. */
   linkTypes: number[];
-  /** Packet records delivered. */
+  /**
+   * Records numbered: the last frame index. Equals `packets` except that, as in
+   * Wireshark, each pcapng custom block also takes a frame number (not delivered).
+   */
   frames: number;
+  /** Packet records delivered to the callback. */
+  packets: number;
   /** True when the file ended inside a record (everything before it was delivered). */
   truncated: boolean;
   /** Human-readable warnings (each names a byte offset where relevant). */
