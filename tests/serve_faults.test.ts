@@ -145,6 +145,7 @@ test("serve: --udp echoes a datagram (RFC 862) and rate-limits per source", asyn
   const srv = await startServe(["--udp", "--udp-rate", "5"]);
   const sock = dgram.createSocket("udp4");
   try {
+    await waitFor(() => srv.stdout().includes("udp"), 5000, "udp line");
     assert.match(srv.stdout(), /listening on udp 127\.0\.0\.1:\d+/);
     let got = 0;
     let first = "";
@@ -166,8 +167,8 @@ test("serve: --udp echoes a datagram (RFC 862) and rate-limits per source", asyn
 test("serve: --udp without --host binds loopback only", async () => {
   const srv = await startServe(["--udp"], false);
   try {
+    await waitFor(() => (srv.stdout().match(/udp/g) ?? []).length >= 2, 5000, "udp lines");
     const udpLines = srv.stdout().split("\n").filter((l) => l.includes("udp"));
-    await waitFor(() => srv.stdout().includes("udp"), 5000, "udp line");
     for (const l of udpLines) assert.match(l, /udp (127\.0\.0\.1|\[::1\]):\d+/);
   } finally {
     await srv.stop();
