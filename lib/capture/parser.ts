@@ -54,6 +54,7 @@ export function newFrame(): Frame {
     index: 0,
     tsSec: 0,
     tsNsec: 0,
+    hasTimestamp: true,
     linkType: 0,
     interfaceId: 0,
     buf: new Uint8Array(0),

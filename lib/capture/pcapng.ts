@@ -194,6 +194,7 @@ export class PcapngParser implements FormatParser {
     this.packets++;
     f.interfaceId = id;
     f.linkType = this.ifLink[id];
+    f.hasTimestamp = true;
     splitTimestamp(
       view.getUint32(pos + 12, le),
       view.getUint32(pos + 16, le),
@@ -219,6 +220,7 @@ export class PcapngParser implements FormatParser {
     this.packets++;
     f.interfaceId = id;
     f.linkType = this.ifLink[id];
+    f.hasTimestamp = true;
     splitTimestamp(
       view.getUint32(pos + 12, le),
       view.getUint32(pos + 16, le),
@@ -245,6 +247,7 @@ export class PcapngParser implements FormatParser {
     this.packets++;
     f.interfaceId = 0;
     f.linkType = this.ifLink[0];
+    f.hasTimestamp = false;
     f.offset = pos + 12;
     f.caplen = caplen;
     f.origLen = orig;

@@ -21,6 +21,11 @@ export interface Frame {
   tsSec: number;
   /** Timestamp: nanoseconds within the second, 0..999999999. */
   tsNsec: number;
+  /**
+   * False for a pcapng Simple Packet Block, which has no timestamp: tsSec/tsNsec
+   * then repeat the previous frame's (0 if none), and Wireshark shows no time.
+   */
+  hasTimestamp: boolean;
   /** LINKTYPE_* of the interface the packet was captured on. */
   linkType: number;
   /** pcapng interface id (0 for classic pcap). */
