@@ -149,3 +149,22 @@ test(
     });
   },
 );
+
+test(
+  "html browser: a --summary report is the table and verdicts, without drawings",
+  { skip },
+  async () => {
+    const file = join(SHOTS, "summary.html");
+    const pcap = join(FIXTURES, "server-host-crash.pcap");
+    const r = runCli(["explain", pcap, "--format", "html", "--summary", "-o", file]);
+    assert.equal(r.code, 0, r.stderr);
+    await withPage(file, {}, async (page, log) => {
+      assert.equal(await page.locator("table.conns tbody tr").count(), 1);
+      assert.match(await page.locator("p.verdict").innerText(), /§5\.14/);
+      assert.match(await page.locator(".body .note").innerText(), /--summary/);
+      assert.equal(await page.locator("svg.ladder").count(), 0);
+      assert.deepEqual(log.pageErrors, []);
+      assert.deepEqual(log.consoleErrors, []);
+    });
+  },
+);

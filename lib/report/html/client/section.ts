@@ -59,6 +59,10 @@ function fillBody(body: HTMLElement, data: PackedReport, row: TableRow): void {
   const packedRow = [...row] as unknown as Parameters<typeof unpackConnection>[1];
   packedRow[3] = data.strings.indexOf(row[3]);
   const conn = unpackConnection(data, packedRow, detail);
+  if (conn.segments.length === 0) {
+    body.append(el("p", "note", "No segments in this report (made with --summary)."));
+    return;
+  }
   const facts: string[] = [];
   if (conn.rolesGuessed) facts.push("roles guessed (no SYN in the capture)");
   const iv = conn.retransmissions.intervals;

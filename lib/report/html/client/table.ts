@@ -133,7 +133,9 @@ export function mountTable(root: HTMLElement, rows: TableRow[], open: (id: numbe
         const td = tr.insertCell();
         td.className = (c.num ? "num " : "") + (c.key === 3 ? "sc" : c.key === 8 ? "re" : "");
         if (c.key === 8 && r[8] > 0) td.className += " some";
-        const text = c.fmt ? c.fmt(r) : String(r[c.key]);
+        // Without segments (--summary) the figures derived from them are unknown.
+        const unknown = r[10] === 0 && c.key >= 5 && c.key !== 8;
+        const text = unknown ? "–" : c.fmt ? c.fmt(r) : String(r[c.key]);
         if (c.key === 0) {
           const a = document.createElement("a");
           a.href = `#conn-${r[0]}`;
