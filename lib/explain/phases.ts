@@ -9,7 +9,8 @@
  *  3. `syn-timeout` a retransmitted SYN that no SYN,ACK answered yet
  *  4. `handshake`   SYN, SYN,ACK, and the ACK that completes the handshake
  *  5. `keepalive`   keepalive probes and their ACKs
- *  6. `stall`       a plain (timeout) retransmission: the sender got no ACK
+ *  6. `stall`       a plain (timeout) retransmission before any FIN: the sender
+ *                   got no ACK (a retransmitted FIN stays in termination)
  *  7. `half-close`  data from the side that has not sent FIN after the other
  *                   side's FIN (the termination phase it follows is renamed)
  *  8. `termination` the first FIN and everything after it
@@ -17,6 +18,7 @@
  *  An ICMP error joins the current phase.
  * @module
  */
+import { FIN_FRAME, SYN_ACKS } from "../tcp/conn.ts";
 import type { Phase, Side, TcpConn } from "../tcp/conn.ts";
 import {
   L_ACK,
@@ -48,14 +50,16 @@ export function phaseFor(c: TcpConn, side: Side, labels: number, frame: number):
   if (labels & L_ICMP_UNREACH) return last?.name ?? "handshake";
   if (labels & L_RST) return f.rstAnswersSyn && frame === f.rstFrame ? "refused" : "abort";
   if (labels & (L_SYN | L_SYN_ACK)) {
-    return (labels & L_RETRANS) && f.synAcks[0] + f.synAcks[1] === 0 ? "syn-timeout" : "handshake";
+    return (labels & L_RETRANS) && f.p[SYN_ACKS] + f.p[SYN_ACKS + 1] === 0
+      ? "syn-timeout"
+      : "handshake";
   }
   if (labels === L_ACK && frame === f.establishedFrame) return "handshake";
   if (labels & (L_KEEPALIVE | L_KEEPALIVE_ACK)) return "keepalive";
-  if (labels & L_RETRANS) return "stall";
+  if ((labels & L_RETRANS) && f.firstFinSide < 0) return "stall";
   if (f.firstFinSide >= 0) {
     const other = 1 - f.firstFinSide;
-    if (side === other && (labels & L_DATA) && !(labels & L_FIN) && f.finFrame[other] === 0) {
+    if (side === other && (labels & L_DATA) && !(labels & L_FIN) && f.p[FIN_FRAME + other] === 0) {
       return "half-close";
     }
     if (last?.name === "half-close" && !(labels & L_FIN)) return "half-close";
@@ -94,5 +98,5 @@ export function trackPhase(c: TcpConn, side: Side, labels: number, frame: number
 
 function firstFin(c: TcpConn): number {
   const f = c.facts;
-  return f.firstFinSide < 0 ? -1 : f.finFrame[f.firstFinSide];
+  return f.firstFinSide < 0 ? -1 : f.p[FIN_FRAME + f.firstFinSide];
 }

@@ -12,6 +12,17 @@
  * retransmissions, and the orderly closes; `open` is the fallback.
  * @module
  */
+import {
+  BYTES,
+  DATA_AFTER_PEER_FIN,
+  FIN_FRAME,
+  KEEPALIVES,
+  SEGS,
+  SYN_ACKS,
+  SYNS,
+  UNANSWERED_KEEPALIVES,
+  UNANSWERED_RETRANS,
+} from "../tcp/conn.ts";
 import type { TcpConn } from "../tcp/conn.ts";
 import * as say from "./sentences.ts";
 
@@ -54,7 +65,7 @@ export const SCENARIOS: readonly Scenario[] = [
     // The client's SYN got nothing back: no SYN,ACK, no RST.
     id: "syn-timeout",
     section: "4.3",
-    when: (c) => c.facts.syns[0] > 0 && !c.facts.established && c.facts.synAcks[1] === 0,
+    when: (c) => c.facts.p[SYNS] > 0 && !c.facts.established && c.facts.p[SYN_ACKS + 1] === 0,
     says: say.synTimeout,
   },
   {
@@ -91,7 +102,7 @@ export const SCENARIOS: readonly Scenario[] = [
     id: "server-crash-reboot",
     section: "5.15",
     when: (c) =>
-      c.facts.rstSide === 1 && c.facts.rstAnswersData && c.facts.finFrame[1] === 0 &&
+      c.facts.rstSide === 1 && c.facts.rstAnswersData && c.facts.p[FIN_FRAME + 1] === 0 &&
       c.facts.established,
     says: say.crashReboot,
   },
@@ -114,21 +125,21 @@ export const SCENARIOS: readonly Scenario[] = [
     // The client sent FIN first and the server kept sending data after it.
     id: "half-close",
     section: "6.6",
-    when: (c) => c.facts.firstFinSide === 0 && c.facts.dataAfterPeerFin[1] > 0,
+    when: (c) => c.facts.firstFinSide === 0 && c.facts.p[DATA_AFTER_PEER_FIN + 1] > 0,
     says: say.halfClose,
   },
   {
     // Keepalive probes were sent and answered.
     id: "keepalive-alive",
     section: "7.5",
-    when: (c) => c.facts.keepalives[0] + c.facts.keepalives[1] > 0,
+    when: (c) => c.facts.p[KEEPALIVES] + c.facts.p[KEEPALIVES + 1] > 0,
     says: say.keepaliveAlive,
   },
   {
     // Both sides sent FIN (no RST).
     id: "normal",
     section: "5.6",
-    when: (c) => c.facts.finFrame[0] !== 0 && c.facts.finFrame[1] !== 0,
+    when: (c) => c.facts.p[FIN_FRAME] !== 0 && c.facts.p[FIN_FRAME + 1] !== 0,
     says: say.normal,
   },
   {
@@ -166,7 +177,7 @@ export function verdict(c: TcpConn): Verdict {
 export function deadPeerProber(c: TcpConn): number {
   const f = c.facts;
   for (const s of [0, 1]) {
-    const n = f.unansweredKeepalives[s];
+    const n = f.p[UNANSWERED_KEEPALIVES + s];
     const gaveUp = n >= 1 && f.rstSide === s && !f.rstAnswersData;
     if (n >= 2 || gaveUp) return s;
   }
@@ -176,22 +187,22 @@ export function deadPeerProber(c: TcpConn): number {
 /** The side stalled in retransmissions at the end of the capture (-1 none). */
 export function stalledSide(c: TcpConn): number {
   const f = c.facts;
-  for (const s of [0, 1]) if (f.unansweredRetrans[s] >= 2 && f.prevSide === s) return s;
+  for (const s of [0, 1]) if (f.p[UNANSWERED_RETRANS + s] >= 2 && f.prevSide === s) return s;
   return -1;
 }
 
 function serverTerminated(c: TcpConn): boolean {
   const f = c.facts;
-  if (f.firstFinSide !== 1 || f.bytes[0] + f.bytes[1] === 0) return false;
+  if (f.firstFinSide !== 1 || f.p[BYTES] + f.p[BYTES + 1] === 0) return false;
   if (f.rstSide === 1) return f.rstAnswersData;
-  return f.rstFrame === 0 && (f.finFrame[0] === 0 || f.bytes[0] > 0);
+  return f.rstFrame === 0 && (f.p[FIN_FRAME] === 0 || f.p[BYTES] > 0);
 }
 
 /** A prefix saying only one direction was captured (asymmetric routing, a filter). */
 function oneSided(c: TcpConn): string {
   const f = c.facts;
-  if (f.segs[0] > 0 && f.segs[1] > 0) return "";
-  const seen = f.segs[0] > 0 ? "client" : "server";
+  if (f.p[SEGS] > 0 && f.p[SEGS + 1] > 0) return "";
+  const seen = f.p[SEGS] > 0 ? "client" : "server";
   return `Only the ${seen}'s direction is in the capture (one-sided): the other side's ` +
     `segments are inferred from acknowledgements. `;
 }

@@ -3,6 +3,18 @@
  * what deviates in this capture. Each reads only the connection's facts.
  * @module
  */
+import {
+  BYTES,
+  DATA_AFTER_PEER_FIN,
+  FIN_ACKED_FRAME,
+  FIN_FRAME,
+  KEEPALIVE_ACKS,
+  KEEPALIVES,
+  RETRANS,
+  SYNS,
+  UNANSWERED_KEEPALIVES,
+  UNANSWERED_RETRANS,
+} from "../tcp/conn.ts";
 import type { TcpConn } from "../tcp/conn.ts";
 import { backoffDoubles, icmpWords, intervalList, secs, span, who } from "./words.ts";
 import { deadPeerProber, stalledSide } from "./scenarios.ts";
@@ -15,7 +27,7 @@ function ep(c: TcpConn, side: number): string {
 function ending(c: TcpConn): string {
   const f = c.facts;
   if (f.rstFrame) return `reset by the ${who(f.rstSide)} (frame ${f.rstFrame})`;
-  if (f.finFrame[0] && f.finFrame[1]) return "closed by both sides";
+  if (f.p[FIN_FRAME] && f.p[FIN_FRAME + 1]) return "closed by both sides";
   if (f.firstFinSide >= 0) return `half-closed by the ${who(f.firstFinSide)}`;
   return "still open when the capture ends";
 }
@@ -29,7 +41,7 @@ export function midstream(c: TcpConn): string {
 /** connection-refused */
 export function refused(c: TcpConn): string {
   const f = c.facts;
-  const tries = f.syns[0] > 1 ? ` after ${f.syns[0]} SYNs` : "";
+  const tries = f.p[SYNS] > 1 ? ` after ${f.p[SYNS]} SYNs` : "";
   return `Connection refused: the SYN to ${ep(c, 1)} was answered by RST${tries} (no process ` +
     `listens on port ${c.server.port}); connect() fails with ECONNREFUSED (§4.3).`;
 }
@@ -39,7 +51,7 @@ export function unreachable(c: TcpConn): string {
   const f = c.facts;
   const { what, errno } = icmpWords(f.icmpType, f.icmpCode);
   const when = f.established
-    ? `after ${f.retrans[0]} retransmission(s) of the client's data`
+    ? `after ${f.p[RETRANS]} retransmission(s) of the client's data`
     : "in answer to the SYN";
   const next = f.established
     ? "the book's client keeps retransmitting and reports the error when it gives up (§5.14)"
@@ -51,11 +63,11 @@ export function unreachable(c: TcpConn): string {
 /** syn-timeout */
 export function synTimeout(c: TcpConn): string {
   const f = c.facts;
-  const iv = f.intervals.length ? ` at intervals ${intervalList(f.intervals)}` : "";
+  const iv = f.intervals ? ` at intervals ${intervalList(f.intervals)}` : "";
   const left = span(f) < 120
     ? `; the capture ends ${secs(span(f))} after the first SYN, before connect() gives up`
     : "";
-  return `No answer to the SYN: sent ${f.syns[0]} time(s)${iv} to ${ep(c, 1)} (host down, or a ` +
+  return `No answer to the SYN: sent ${f.p[SYNS]} time(s)${iv} to ${ep(c, 1)} (host down, or a ` +
     `firewall drops it); connect() fails with ETIMEDOUT after about 127 s on Linux ` +
     `(tcp_syn_retries=6, first retries ~1 s apart)${left} (§4.3).`;
 }
@@ -73,37 +85,40 @@ export function keepaliveReset(c: TcpConn): string {
 export function keepaliveDead(c: TcpConn): string {
   const f = c.facts;
   const s = deadPeerProber(c);
-  const ts = f.keepaliveTimes;
+  const ts = f.keepaliveTimes ?? [];
   const gaps = ts.slice(1).map((t, i) => Math.round((t - ts[i]) * 1e3) / 1e3);
   const iv = gaps.length ? ` at intervals ${intervalList(gaps)}` : "";
   const end = f.rstSide === s
     ? `then the ${who(s)} sent RST (Linux gives up this way) and its program gets ETIMEDOUT`
     : `the capture ends before the ${who(s)} gives up (ETIMEDOUT after idle + interval × count)`;
-  return `${f.unansweredKeepalives[s]} keepalive probe(s) from the ${who(s)}${iv} went ` +
+  return `${f.p[UNANSWERED_KEEPALIVES + s]} keepalive probe(s) from the ${who(s)}${iv} went ` +
     `unanswered: the ${who(1 - s)} is dead or unreachable; ${end} (§7.5).`;
 }
 
 /** simultaneous-close */
 export function simultaneousClose(c: TcpConn): string {
   const f = c.facts;
-  const acked = f.finAckedFrame[0] && f.finAckedFrame[1]
+  const acked = f.p[FIN_ACKED_FRAME] && f.p[FIN_ACKED_FRAME + 1]
     ? "both FINs were acknowledged"
     : "not every FIN was acknowledged in the capture";
-  return `Simultaneous close: the FINs crossed (frames ${f.finFrame[0]} and ${f.finFrame[1]}); ` +
+  return `Simultaneous close: the FINs crossed (frames ${f.p[FIN_FRAME]} and ${
+    f.p[FIN_FRAME + 1]
+  }); ` +
     `both sides go FIN-WAIT-1 → CLOSING → TIME-WAIT; ${acked} (TCPv1 §18.9).`;
 }
 
 /** server-process-terminated */
 export function serverTerminated(c: TcpConn): string {
   const f = c.facts;
-  const head = `The server closed first (FIN at frame ${f.finFrame[1]}) while the client was ` +
+  const head =
+    `The server closed first (FIN at frame ${f.p[FIN_FRAME + 1]}) while the client was ` +
     `still talking: the server process ended (killed, crashed, or shut down, §5.16)`;
   if (f.rstSide === 1) {
-    return `${head}; the client wrote ${f.dataAfterPeerFin[0]} byte(s) after that FIN and the ` +
+    return `${head}; the client wrote ${f.p[DATA_AFTER_PEER_FIN]} byte(s) after that FIN and the ` +
       `server's kernel answered RST (frame ${f.rstFrame}): the client reads EOF ("server ` +
       `terminated prematurely") or ECONNRESET, and a second write gets EPIPE (§5.12, §5.13).`;
   }
-  if (f.finFrame[0]) {
+  if (f.p[FIN_FRAME]) {
     return `${head}; the client then closed too: a client that reads the socket reports ` +
       `"server terminated prematurely" (§5.12, §6.7).`;
   }
@@ -114,8 +129,8 @@ export function serverTerminated(c: TcpConn): string {
 /** server-crash-reboot */
 export function crashReboot(c: TcpConn): string {
   const f = c.facts;
-  const tries = f.retrans[0] > 0
-    ? `; before it, the client retransmitted ${f.retrans[0]} time(s) while the server was down`
+  const tries = f.p[RETRANS] > 0
+    ? `; before it, the client retransmitted ${f.p[RETRANS]} time(s) while the server was down`
     : "";
   return `The server answered the client's data with RST (frame ${f.rstFrame}) without ever ` +
     `sending FIN: the server host crashed and rebooted and knows no such connection${tries}; ` +
@@ -136,11 +151,14 @@ export function abort(c: TcpConn): string {
 export function hostCrash(c: TcpConn): string {
   const f = c.facts;
   const s = stalledSide(c);
-  const iv = f.intervals.length ? ` at intervals ${intervalList(f.intervals)}` : "";
-  const shape = f.intervals.length >= 3 && !backoffDoubles(f.intervals)
+  const ivs = f.intervals ?? [];
+  const iv = ivs.length ? ` at intervals ${intervalList(ivs)}` : "";
+  const shape = ivs.length >= 3 && !backoffDoubles(ivs)
     ? " (the intervals do not double as RTO backoff should)"
     : "";
-  return `The ${who(s)}'s data was retransmitted ${f.unansweredRetrans[s]} time(s)${iv}${shape} ` +
+  return `The ${who(s)}'s data was retransmitted ${
+    f.p[UNANSWERED_RETRANS + s]
+  } time(s)${iv}${shape} ` +
     `with no ACK, FIN or RST back: the ${who(1 - s)} host crashed or the path is down; the ` +
     `${who(s)} gets ETIMEDOUT after about 15 min on Linux (tcp_retries2=15; 9 min in the ` +
     `book), the capture ends ${secs(span(f))} after the first segment (§5.14).`;
@@ -149,19 +167,19 @@ export function hostCrash(c: TcpConn): string {
 /** half-close */
 export function halfClose(c: TcpConn): string {
   const f = c.facts;
-  const end = f.finFrame[1]
-    ? `then the server closed (FIN at frame ${f.finFrame[1]}): every echo arrived`
+  const end = f.p[FIN_FRAME + 1]
+    ? `then the server closed (FIN at frame ${f.p[FIN_FRAME + 1]}): every echo arrived`
     : "the server has not closed yet when the capture ends";
-  return `Half-close: the client sent FIN (frame ${f.finFrame[0]}, shutdown SHUT_WR) and the ` +
-    `server kept sending ${f.dataAfterPeerFin[1]} byte(s) after it; ${end} (§6.6).`;
+  return `Half-close: the client sent FIN (frame ${f.p[FIN_FRAME]}, shutdown SHUT_WR) and the ` +
+    `server kept sending ${f.p[DATA_AFTER_PEER_FIN + 1]} byte(s) after it; ${end} (§6.6).`;
 }
 
 /** keepalive-alive */
 export function keepaliveAlive(c: TcpConn): string {
   const f = c.facts;
-  const s = f.keepalives[0] >= f.keepalives[1] ? 0 : 1;
-  return `Idle connection kept alive: ${f.keepalives[s]} keepalive probe(s) from the ` +
-    `${who(s)}, ${f.keepaliveAcks[1 - s]} answered by ACK; the connection stays up and the ` +
+  const s = f.p[KEEPALIVES] >= f.p[KEEPALIVES + 1] ? 0 : 1;
+  return `Idle connection kept alive: ${f.p[KEEPALIVES + s]} keepalive probe(s) from the ` +
+    `${who(s)}, ${f.p[KEEPALIVE_ACKS + 1 - s]} answered by ACK; the connection stays up and the ` +
     `program sees nothing (§7.5).`;
 }
 
@@ -169,14 +187,16 @@ export function keepaliveAlive(c: TcpConn): string {
 export function normal(c: TcpConn): string {
   const f = c.facts;
   const first = f.firstFinSide;
-  const missing = [0, 1].filter((s) => !f.finAckedFrame[s]).map((s) =>
+  const missing = [0, 1].filter((s) => !f.p[FIN_ACKED_FRAME + s]).map((s) =>
     `the ${who(s)}'s FIN was never acknowledged in the capture`
   );
-  const merged = f.finAckedFrame[first] === f.finFrame[1 - first]
+  const merged = f.p[FIN_ACKED_FRAME + first] === f.p[FIN_FRAME + 1 - first]
     ? "3-segment close (the ACK rode on the FIN, as Linux does)"
     : "4-segment close as in the book";
   const tail = missing.length ? `; deviation: ${missing.join(", ")}` : "";
-  return `Normal: handshake, ${f.bytes[0]} byte(s) from the client and ${f.bytes[1]} from the ` +
+  return `Normal: handshake, ${f.p[BYTES]} byte(s) from the client and ${
+    f.p[BYTES + 1]
+  } from the ` +
     `server, ${merged}; the ${who(first)} holds TIME-WAIT for 2MSL${tail} (§5.6, §5.7).`;
 }
 
@@ -187,6 +207,6 @@ export function open(c: TcpConn): string {
   if (!f.established) {
     return `Handshake not completed when the capture ends (${state}).`;
   }
-  return `Still open when the capture ends (${state}), ${f.bytes[0]} byte(s) from the client ` +
-    `and ${f.bytes[1]} from the server; nothing went wrong in the part captured.`;
+  return `Still open when the capture ends (${state}), ${f.p[BYTES]} byte(s) from the client ` +
+    `and ${f.p[BYTES + 1]} from the server; nothing went wrong in the part captured.`;
 }

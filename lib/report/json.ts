@@ -3,6 +3,7 @@
  * ({@link ConnectionReport}), the whole-capture document, and NDJSON lines.
  * @module
  */
+import { RETRANS } from "../tcp/conn.ts";
 import type { CaptureInfo } from "../capture/types.ts";
 import type { Explained } from "../explain/engine.ts";
 import type { SegmentRecord } from "../tcp/conn.ts";
@@ -130,7 +131,10 @@ export function connectionReport(e: Explained): ConnectionReport {
     })),
     segments: (c.segments ?? []).map(segmentJson),
     states: { client: statesJson(c.fsm[0].history), server: statesJson(c.fsm[1].history) },
-    retransmissions: { count: f.retrans[0] + f.retrans[1], intervals: f.intervals.slice() },
+    retransmissions: {
+      count: f.p[RETRANS] + f.p[RETRANS + 1],
+      intervals: f.intervals?.slice() ?? [],
+    },
   };
 }
 

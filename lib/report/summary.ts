@@ -3,8 +3,12 @@
  * printed as connections end (streaming, no buffering of the whole table).
  * @module
  */
+import { BYTES, RETRANS, SEGS } from "../tcp/conn.ts";
 import { createColors } from "picocolors";
 import type { Explained } from "../explain/engine.ts";
+
+const PLAIN = createColors(false);
+const COLOR = createColors(true);
 
 function endpoint(e: { addr: string; port: number }): string {
   return e.addr.includes(":") ? `[${e.addr}]:${e.port}` : `${e.addr}:${e.port}`;
@@ -32,7 +36,7 @@ const COLS: [string, number][] = [
  * ```
  */
 export function summaryHeader(color: boolean): string {
-  const c = createColors(color);
+  const c = color ? COLOR : PLAIN;
   return c.bold(COLS.map(([n, w]) => n.padEnd(w)).join(" ").trimEnd()) + "\n";
 }
 
@@ -45,7 +49,7 @@ export function summaryHeader(color: boolean): string {
  * ```
  */
 export function summaryRow(e: Explained, color: boolean): string {
-  const c = createColors(color);
+  const c = color ? COLOR : PLAIN;
   const conn = e.conn;
   const f = conn.facts;
   const cells = [
@@ -54,11 +58,11 @@ export function summaryRow(e: Explained, color: boolean): string {
     endpoint(conn.server),
     e.verdict.scenario + (conn.rolesGuessed ? "?" : ""),
     e.verdict.section.replace("TCPv1 ", "v1 "),
-    String(f.segs[0] + f.segs[1] + f.icmpCount),
-    String(f.bytes[0]),
-    String(f.bytes[1]),
+    String(f.p[SEGS] + f.p[SEGS + 1] + f.icmpCount),
+    String(f.p[BYTES]),
+    String(f.p[BYTES + 1]),
     Math.max(0, f.lastTime - f.firstTime).toFixed(3),
-    String(f.retrans[0] + f.retrans[1]),
+    String(f.p[RETRANS] + f.p[RETRANS + 1]),
   ];
   const row = cells.map((v, i) => v.padEnd(COLS[i][1])).join(" ").trimEnd();
   const ok = e.verdict.scenario === "normal" || e.verdict.scenario === "half-close" ||

@@ -5,6 +5,7 @@
  * endpoint's state changes on its own side). Colour only when asked.
  * @module
  */
+import { RETRANS } from "../tcp/conn.ts";
 import { createColors } from "picocolors";
 import type { Explained } from "../explain/engine.ts";
 import type { SegmentRecord, TcpConn } from "../tcp/conn.ts";
@@ -120,10 +121,12 @@ export function ladder(conn: TcpConn, color: boolean): string {
     );
   }
   const f = conn.facts;
-  const rt = f.retrans[0] + f.retrans[1];
+  const rt = f.p[RETRANS] + f.p[RETRANS + 1];
   const rtt = f.rtt >= 0 ? `handshake RTT ${(f.rtt * 1e3).toFixed(3)} ms` : "handshake not seen";
   const rtx = rt > 0
-    ? `; ${rt} retransmission(s), intervals ${f.intervals.map((x) => x.toFixed(3)).join(" ")} s`
+    ? `; ${rt} retransmission(s), intervals ${
+      (f.intervals ?? []).map((x) => x.toFixed(3)).join(" ")
+    } s`
     : "";
   lines.push(c.dim(`${"".padEnd(STATE_W)} ${rtt}${rtx}`));
   return lines.join("\n") + "\n";

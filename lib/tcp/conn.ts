@@ -36,33 +36,59 @@ export interface Phase {
   lastFrame: number;
 }
 
+/*
+ * Per-side counters live in ONE Float64Array per connection (ConnFacts.p),
+ * indexed by these constants plus the side (0 client, 1 server): one
+ * allocation instead of a dozen small arrays, which keeps a capture of
+ * millions of short connections cheap to track.
+ */
+/** SYNs without ACK sent by a side. */
+export const SYNS = 0;
+/** SYN,ACKs sent by a side. */
+export const SYN_ACKS = 2;
+/** Segments sent by a side. */
+export const SEGS = 4;
+/** Payload bytes sent by a side. */
+export const BYTES = 6;
+/** Frame of a side's first FIN (0 = none). */
+export const FIN_FRAME = 8;
+/** Raw sequence number just after a side's FIN. */
+export const FIN_END = 10;
+/** Frame where a side's FIN was acknowledged (0 = not seen). */
+export const FIN_ACKED_FRAME = 12;
+/** Payload bytes a side sent after the other side's FIN. */
+export const DATA_AFTER_PEER_FIN = 14;
+/** Retransmissions (any kind) by a side. */
+export const RETRANS = 16;
+/** Retransmissions by a side since the other side last sent anything. */
+export const UNANSWERED_RETRANS = 18;
+/** Keepalive probes sent by a side. */
+export const KEEPALIVES = 20;
+/** Keepalive ACKs sent by a side. */
+export const KEEPALIVE_ACKS = 22;
+/** Keepalive probes by a side since the other side last sent anything. */
+export const UNANSWERED_KEEPALIVES = 24;
+const PER_SIDE_SLOTS = 26;
+
 /** Facts gathered segment by segment; the scenario predicates read only these. */
 export class ConnFacts {
+  /** Per-side counters: `p[SEGS + side]` etc. (see the constants above). */
+  p = new Float64Array(PER_SIDE_SLOTS);
   firstFrame = 0;
   lastFrame = 0;
   firstTime = 0;
   lastTime = 0;
-  /** SYNs (without ACK) sent per side, SYN,ACKs per side. */
-  syns: [number, number] = [0, 0];
-  synAcks: [number, number] = [0, 0];
   /** Handshake completed (third segment seen, or data both ways after SYN,ACK). */
   established = false;
+  /** Frame where the handshake completed (0 = not seen). */
+  establishedFrame = 0;
   synTime = -1;
   /** Handshake RTT at the capture point: SYN to the ACK of the SYN,ACK (s), -1 unknown. */
   rtt = -1;
-  segs: [number, number] = [0, 0];
-  bytes: [number, number] = [0, 0];
-  /** Frame of each side's first FIN (0 = none) and the seq just after it. */
-  finFrame: [number, number] = [0, 0];
-  finEnd: [number, number] = [0, 0];
-  /** Frame where each side's FIN was acknowledged (0 = not seen). */
-  finAckedFrame: [number, number] = [0, 0];
   /** Side whose FIN came first (-1 none). */
   firstFinSide = -1;
   /** The second FIN was sent before the first was acknowledged (FINs crossed). */
   finsCrossed = false;
-  /** Payload bytes each side sent after the other side's FIN. */
-  dataAfterPeerFin: [number, number] = [0, 0];
   /** First RST: frame (0 none), side, and what came just before it. */
   rstFrame = 0;
   rstSide = -1;
@@ -70,20 +96,11 @@ export class ConnFacts {
   rstAnswersData = false;
   rstAnswersKeepalive = false;
   rstAnswersSyn = false;
-  /** Retransmissions (any kind) per side; intervals in order (capped). */
-  retrans: [number, number] = [0, 0];
   synRetrans = 0;
-  intervals: number[] = [];
-  /** Retransmissions by a side since the other side last sent anything. */
-  unansweredRetrans: [number, number] = [0, 0];
-  keepalives: [number, number] = [0, 0];
-  keepaliveAcks: [number, number] = [0, 0];
-  /** Capture times of the first keepalive probes (capped at 32). */
-  keepaliveTimes: number[] = [];
-  /** Frame where the handshake completed (0 = not seen). */
-  establishedFrame = 0;
-  /** Keepalive probes by a side since the other side last sent anything. */
-  unansweredKeepalives: [number, number] = [0, 0];
+  /** Retransmission intervals in order (capped), created on first use. */
+  intervals: number[] | null = null;
+  /** Capture times of the first keepalive probes (capped at 32), created on first use. */
+  keepaliveTimes: number[] | null = null;
   /** ICMP unreachable errors quoting this connection. */
   icmpCount = 0;
   icmpFrame = 0;
@@ -113,9 +130,7 @@ export class TcpConn extends FlowKey {
   /** Window scale from each side's SYN (-1 none); scaling applies when both are set. */
   wscale: [number, number] = [-1, -1];
   sent: [SentLog, SentLog] = [new SentLog(), new SentLog()];
-  /** Time of the last segment with SYN (s), -1 none. */
-  lastSynTime = -1;
-  /** Wireshark's first RTT: last SYN to the first pure ACK (s); 0 unknown. */
+  /** Wireshark's first RTT: first SYN to the first pure ACK (s); 0 unknown. */
   wsRtt = 0;
   facts = new ConnFacts();
   /** Kept only when the output needs them. */

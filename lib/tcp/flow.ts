@@ -74,7 +74,8 @@ export class TupleView {
     this.dPort = dp;
     const hs = mix(this.s0 ^ this.s1 ^ this.s2 ^ this.s3, sp);
     const hd = mix(this.d0 ^ this.d1 ^ this.d2 ^ this.d3, dp);
-    this.hash = (hs + hd) >>> 0;
+    // 30 bits: a small integer in every engine, so Map keys stay unboxed.
+    this.hash = (hs + hd) & 0x3fffffff;
   }
 }
 

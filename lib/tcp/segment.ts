@@ -4,6 +4,21 @@
  * scenarios read, and (when kept) the segment record.
  * @module
  */
+import {
+  BYTES,
+  DATA_AFTER_PEER_FIN,
+  FIN_ACKED_FRAME,
+  FIN_END,
+  FIN_FRAME,
+  KEEPALIVE_ACKS,
+  KEEPALIVES,
+  RETRANS,
+  SEGS,
+  SYN_ACKS,
+  SYNS,
+  UNANSWERED_KEEPALIVES,
+  UNANSWERED_RETRANS,
+} from "./conn.ts";
 import { TCP_ACK, TCP_FIN, TCP_RST, TCP_SYN } from "../decode/types.ts";
 import { analyzeSegment, type SegView } from "./analysis.ts";
 import { type ConnFacts, MAX_INTERVALS, type Side, type TcpConn } from "./conn.ts";
@@ -61,9 +76,9 @@ export function applySegment(c: TcpConn, side: Side, r: RawSegment): number {
   let m = kindLabels(flags, len);
   m |= analyzeSegment(c.dirs[side], c.dirs[other], view, c.wsRtt);
   handshakeFacts(c, side, r);
-  const acksOtherFin = (flags & TCP_ACK) !== 0 && f.finFrame[other] !== 0 &&
-    seqGe(ack, f.finEnd[other]);
-  if (acksOtherFin && f.finAckedFrame[other] === 0) f.finAckedFrame[other] = r.frame;
+  const acksOtherFin = (flags & TCP_ACK) !== 0 && f.p[FIN_FRAME + other] !== 0 &&
+    seqGe(ack, f.p[FIN_END + other]);
+  if (acksOtherFin && f.p[FIN_ACKED_FRAME + other] === 0) f.p[FIN_ACKED_FRAME + other] = r.frame;
   closeFacts(f, side, r, m);
   rstFacts(c, side, r);
   retransFacts(c, side, r, m);
@@ -72,8 +87,8 @@ export function applySegment(c: TcpConn, side: Side, r: RawSegment): number {
     flags,
     acksReceiverFin: acksOtherFin,
   });
-  f.segs[side]++;
-  f.bytes[side] += len;
+  f.p[SEGS + side]++;
+  f.p[BYTES + side] += len;
   f.prevSide = side;
   f.prevLen = len;
   f.prevLabels = m;
@@ -94,7 +109,9 @@ export function applySegment(c: TcpConn, side: Side, r: RawSegment): number {
     labels: m,
     window: view.window,
   });
-  if ((flags & TCP_RST) || (f.finAckedFrame[0] !== 0 && f.finAckedFrame[1] !== 0)) c.ended = true;
+  if ((flags & TCP_RST) || (f.p[FIN_ACKED_FRAME] !== 0 && f.p[FIN_ACKED_FRAME + 1] !== 0)) {
+    c.ended = true;
+  }
   return m;
 }
 
@@ -126,16 +143,18 @@ function handshakeFacts(c: TcpConn, side: Side, r: RawSegment): void {
   const f = c.facts;
   const other = 1 - side;
   if (r.flags & TCP_SYN) {
-    if (r.flags & TCP_ACK) f.synAcks[side]++;
-    else f.syns[side]++;
+    if (r.flags & TCP_ACK) f.p[SYN_ACKS + side]++;
+    else f.p[SYNS + side]++;
     if (f.synTime < 0) f.synTime = r.t;
-    c.lastSynTime = r.t;
     return;
   }
-  if (r.flags === TCP_ACK && c.wsRtt === 0 && c.lastSynTime >= 0) c.wsRtt = r.t - c.lastSynTime;
+  // Wireshark's first RTT (its out-of-order threshold): first SYN to the first pure ACK.
+  if (r.flags === TCP_ACK && c.wsRtt === 0 && f.synTime >= 0) c.wsRtt = r.t - f.synTime;
   // The ACK completing the handshake; when the SYN,ACK was not captured, the
   // SYN's sender acknowledging anything is the evidence that it arrived.
-  if (!f.established && (r.flags & TCP_ACK) && (f.synAcks[other] > 0 || f.syns[side] > 0)) {
+  if (
+    !f.established && (r.flags & TCP_ACK) && (f.p[SYN_ACKS + other] > 0 || f.p[SYNS + side] > 0)
+  ) {
     f.established = true;
     f.establishedFrame = r.frame;
     if (f.synTime >= 0) f.rtt = r.t - f.synTime;
@@ -144,14 +163,14 @@ function handshakeFacts(c: TcpConn, side: Side, r: RawSegment): void {
 
 function closeFacts(f: ConnFacts, side: Side, r: RawSegment, m: number): void {
   const other = 1 - side;
-  if ((r.flags & TCP_FIN) && f.finFrame[side] === 0) {
-    f.finFrame[side] = r.frame;
-    f.finEnd[side] = seqAdd(r.seq, r.len + 1);
+  if ((r.flags & TCP_FIN) && f.p[FIN_FRAME + side] === 0) {
+    f.p[FIN_FRAME + side] = r.frame;
+    f.p[FIN_END + side] = seqAdd(r.seq, r.len + 1);
     if (f.firstFinSide < 0) f.firstFinSide = side;
-    else if (!(r.flags & TCP_ACK) || !seqGe(r.ack, f.finEnd[other])) f.finsCrossed = true;
+    else if (!(r.flags & TCP_ACK) || !seqGe(r.ack, f.p[FIN_END + other])) f.finsCrossed = true;
   }
-  if (r.len > 0 && f.finFrame[other] !== 0 && (m & L_ANY_RETRANS) === 0) {
-    f.dataAfterPeerFin[side] += r.len;
+  if (r.len > 0 && f.p[FIN_FRAME + other] !== 0 && (m & L_ANY_RETRANS) === 0) {
+    f.p[DATA_AFTER_PEER_FIN + side] += r.len;
   }
 }
 
@@ -166,28 +185,30 @@ function rstFacts(c: TcpConn, side: Side, r: RawSegment): void {
   f.rstAnswersData = f.prevSide === other && f.prevLen > 0 &&
     (f.prevLabels & L_KEEPALIVE) === 0;
   f.rstAnswersKeepalive = f.prevSide === other && (f.prevLabels & L_KEEPALIVE) !== 0;
-  f.rstAnswersSyn = !f.established && f.syns[other] > 0 && f.synAcks[side] === 0;
+  f.rstAnswersSyn = !f.established && f.p[SYNS + other] > 0 && f.p[SYN_ACKS + side] === 0;
 }
 
 function retransFacts(c: TcpConn, side: Side, r: RawSegment, m: number): void {
   const f = c.facts;
   const other = (1 - side) as Side;
-  f.unansweredRetrans[other] = 0;
-  f.unansweredKeepalives[other] = 0;
+  f.p[UNANSWERED_RETRANS + other] = 0;
+  f.p[UNANSWERED_KEEPALIVES + other] = 0;
   if (m & L_KEEPALIVE) {
-    f.keepalives[side]++;
-    f.unansweredKeepalives[side]++;
+    f.p[KEEPALIVES + side]++;
+    f.p[UNANSWERED_KEEPALIVES + side]++;
+    f.keepaliveTimes ??= [];
     if (f.keepaliveTimes.length < 32) f.keepaliveTimes.push(r.t);
   }
-  if (m & L_KEEPALIVE_ACK) f.keepaliveAcks[side]++;
+  if (m & L_KEEPALIVE_ACK) f.p[KEEPALIVE_ACKS + side]++;
   if (r.flags & TCP_ACK) c.sent[other].acked(r.ack);
   const counts = r.len > 0 || (r.flags & (TCP_SYN | TCP_FIN)) !== 0;
   if (!counts || (m & L_KEEPALIVE)) return;
   const end = seqAdd(r.seq, r.len + ((r.flags & (TCP_SYN | TCP_FIN)) ? 1 : 0));
   const dt = c.sent[side].sent(r.seq, end, r.t);
   if (!(m & L_ANY_RETRANS)) return;
-  f.retrans[side]++;
-  f.unansweredRetrans[side]++;
+  f.p[RETRANS + side]++;
+  f.p[UNANSWERED_RETRANS + side]++;
   if (r.flags & TCP_SYN) f.synRetrans++;
+  f.intervals ??= [];
   if (dt >= 0 && f.intervals.length < MAX_INTERVALS) f.intervals.push(Math.round(dt * 1e6) / 1e6);
 }

@@ -50,8 +50,28 @@ export class EndpointFsm {
    */
   setState(state: TcpState, frame: number, reason: string): void {
     if (state === this.state) return;
+    this.#previous = this.state;
     this.state = state;
     this.history?.push({ frame, state, reason });
+  }
+
+  #previous: TcpState = "CLOSED";
+
+  /**
+   * Takes back the last change, when a later segment proves it never happened
+   * (a FIN seen at the capture point that had not reached this endpoint).
+   *
+   * @example
+   * ```ts
+   * const e = new EndpointFsm(true);
+   * e.setState("ESTABLISHED", 3, "handshake");
+   * e.setState("CLOSE-WAIT", 8, "received FIN");
+   * e.retract(); // back to ESTABLISHED, history without frame 8
+   * ```
+   */
+  retract(): void {
+    this.state = this.#previous;
+    this.history?.pop();
   }
 }
 
@@ -91,7 +111,7 @@ export function onSegment(snd: EndpointFsm, rcv: EndpointFsm, seg: FsmSegment): 
     snd.setState("ESTABLISHED", frame, "sent ACK (its SYN,ACK was not captured)");
   }
   if (flags & TCP_FIN) {
-    senderFin(snd, frame);
+    senderFin(snd, frame, (flags & TCP_ACK) !== 0 && seg.acksReceiverFin);
     receiverFin(rcv, frame);
   }
 }
@@ -123,7 +143,10 @@ function receiverFinAcked(rcv: EndpointFsm, frame: number): void {
   else if (rcv.state === "LAST-ACK") rcv.setState("CLOSED", frame, "its FIN was acknowledged");
 }
 
-function senderFin(snd: EndpointFsm, frame: number): void {
+function senderFin(snd: EndpointFsm, frame: number, acksPeerFin: boolean): void {
+  // FINs crossed: the peer's FIN passed the capture point but had not reached
+  // this sender (its FIN does not acknowledge it), so it never was CLOSE-WAIT.
+  if (snd.state === "CLOSE-WAIT" && !acksPeerFin) snd.retract();
   const s = snd.state;
   if (s === "ESTABLISHED" || s === "SYN-RECEIVED") {
     snd.setState("FIN-WAIT-1", frame, "sent FIN (active close)");

@@ -11,6 +11,7 @@
  * connection and starts a new one (the next epoch) on the same 4-tuple.
  * @module
  */
+import { FIN_FRAME, SYNS } from "./conn.ts";
 import type { Packet } from "../decode/types.ts";
 import { TCP_ACK, TCP_SYN } from "../decode/types.ts";
 import { type Side, TcpConn } from "./conn.ts";
@@ -207,20 +208,18 @@ export class TcpTracker {
   #end(c: TcpConn, t: number): void {
     this.#live.remove(c);
     const tomb = new Tombstone();
-    Object.assign(tomb, {
-      v: c.v,
-      a0: c.a0,
-      a1: c.a1,
-      a2: c.a2,
-      a3: c.a3,
-      b0: c.b0,
-      b1: c.b1,
-      b2: c.b2,
-      b3: c.b3,
-      aPort: c.aPort,
-      bPort: c.bPort,
-      hash: c.hash,
-    });
+    tomb.v = c.v;
+    tomb.a0 = c.a0;
+    tomb.a1 = c.a1;
+    tomb.a2 = c.a2;
+    tomb.a3 = c.a3;
+    tomb.b0 = c.b0;
+    tomb.b1 = c.b1;
+    tomb.b2 = c.b2;
+    tomb.b3 = c.b3;
+    tomb.aPort = c.aPort;
+    tomb.bPort = c.bPort;
+    tomb.hash = c.hash;
     const a: Side = c.clientIsA ? 0 : 1;
     tomb.isnA = c.baseSet[a] ? c.base[a] : -1;
     tomb.isnB = c.baseSet[1 - a] ? c.base[1 - a] : -1;
@@ -251,6 +250,6 @@ export class TcpTracker {
 function isNewEpoch(c: TcpConn, side: Side, seq: number): boolean {
   if (c.baseSet[side] && c.base[side] === seq) return false;
   const f = c.facts;
-  return f.established || f.rstFrame !== 0 || f.finFrame[0] !== 0 || f.finFrame[1] !== 0 ||
-    f.syns[side] > 0;
+  return f.established || f.rstFrame !== 0 || f.p[FIN_FRAME] !== 0 || f.p[FIN_FRAME + 1] !== 0 ||
+    f.p[SYNS + side] > 0;
 }
