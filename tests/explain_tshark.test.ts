@@ -83,6 +83,7 @@ const skip = !haveCommand("tshark")
 
 test("explain tshark: label agreement per label on every fixture >= 99% or documented", {
   skip,
+  timeout: 120_000,
 }, async () => {
   const ok = documented();
   const failures: string[] = [];
