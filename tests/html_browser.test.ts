@@ -36,7 +36,7 @@ function write(name: string, report: ExplainReport): string {
 
 const isRetrans = (l: string[]) => l.some((x) => x.endsWith("retransmission"));
 
-for (const name of ["server-process-terminated", "server-host-crash", "lossy-bulk"]) {
+for (const name of ["server-process-terminated", "server-host-crash", "lossy-bulk", "keepalive"]) {
   test(`html browser: ${name} report opens clean with one ladder arrow per segment`, {
     skip,
   }, async () => {
@@ -53,6 +53,8 @@ for (const name of ["server-process-terminated", "server-host-crash", "lossy-bul
       assert.equal(await page.locator(`#conn-${conn.id} g.seg.k-rst`).count(), rst);
       const re = conn.segments.filter((s) => isRetrans(s.labels)).length;
       assert.equal(await page.locator(`#conn-${conn.id} g.seg.k-retrans`).count(), re);
+      const ka = conn.segments.filter((s) => s.labels.some((l) => l.startsWith("keepalive")));
+      assert.equal(await page.locator(`#conn-${conn.id} g.seg.k-keepalive`).count(), ka.length);
       assert.ok(await page.locator(`#conn-${conn.id} .graph canvas`).count() >= 1);
       await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: name !== "lossy-bulk" });
       assert.deepEqual(log.pageErrors, []);

@@ -69,6 +69,15 @@ export interface PackedReport {
   maxLadderSegments: number;
 }
 
+/** Scenarios that are no sign of trouble: not highlighted, and last in the segment budget. */
+export const UNREMARKABLE: ReadonlySet<string> = new Set([
+  "normal",
+  "open",
+  "half-close",
+  "simultaneous-close",
+  "keepalive-alive",
+]);
+
 /** Formats an endpoint as "addr:port" ("[v6]:port" for IPv6). */
 export function endpointText(e: { addr: string; port: number }): string {
   return e.addr.includes(":") ? `[${e.addr}]:${e.port}` : `${e.addr}:${e.port}`;
@@ -130,7 +139,7 @@ function packDetail(c: ReportConnection, str: Strings): PackedDetail {
 function chooseDetailed(conns: ReportConnection[], budget: number): Set<number> {
   const chosen = new Set<number>();
   let used = 0;
-  const plain = (c: ReportConnection) => c.scenario === "normal" || c.scenario === "open";
+  const plain = (c: ReportConnection) => UNREMARKABLE.has(c.scenario);
   for (const pass of [false, true]) {
     for (const c of conns) {
       if (plain(c) !== pass || chosen.has(c.id)) continue;

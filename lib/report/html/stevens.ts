@@ -2,8 +2,8 @@
  * The data of a Stevens time-sequence graph for one direction of a connection
  * (Wireshark's "Stevens" graph, tcptrace's xplot): relative sequence number
  * against time for the sender's segments, with the receiver's ACK line and
- * its advertised-window line (ACK + window), retransmissions and segments
- * after a capture gap ("lost-segment") as their own series.
+ * its advertised-window line (ACK + window), retransmissions, segments
+ * after a capture gap ("lost-segment") and keepalive probes as their own series.
  * @module
  */
 import type { ReportConnection, ReportSegment } from "./types.ts";
@@ -22,12 +22,14 @@ export interface StevensSeries {
   retrans: (number | null)[];
   /** seq of each segment that follows a capture gap (the lost data ends there), else null. */
   lost: (number | null)[];
+  /** seq of each keepalive probe the sender sent (next seq − 1), else null. */
+  keepalive: (number | null)[];
   /** The receiver's cumulative ACK at each of its segments, else null. */
   ack: (number | null)[];
   /** ACK + advertised window at each receiver segment (when the window is known), else null. */
   window: (number | null)[];
   /** Counts, for captions and tests. */
-  counts: { sent: number; retrans: number; lost: number; acks: number };
+  counts: { sent: number; retrans: number; lost: number; acks: number; keepalives: number };
 }
 
 const isRetrans = (s: ReportSegment) => s.labels.some((l) => l.endsWith("retransmission"));
@@ -65,15 +67,19 @@ export function stevensSeries(conn: ReportConnection, sender: "client" | "server
     start: [],
     retrans: [],
     lost: [],
+    keepalive: [],
     ack: [],
     window: [],
-    counts: { sent: 0, retrans: 0, lost: 0, acks: 0 },
+    counts: { sent: 0, retrans: 0, lost: 0, acks: 0, keepalives: 0 },
   };
   for (const s of conn.segments) {
     const mine = s.from === sender;
     const carries = s.len > 0 || s.flags.includes("SYN") || s.flags.includes("FIN");
     const acks = !mine && s.flags.includes("ACK") && !s.flags.includes("RST");
-    if (!(mine && carries) && !acks && !(mine && s.labels.includes("lost-segment"))) continue;
+    const probe = mine && s.labels.includes("keepalive");
+    if (!(mine && carries) && !acks && !probe && !(mine && s.labels.includes("lost-segment"))) {
+      continue;
+    }
     out.time.push(s.time);
     const top = s.seq + Math.max(s.len, 0);
     const re = mine && carries && isRetrans(s);
@@ -81,11 +87,13 @@ export function stevensSeries(conn: ReportConnection, sender: "client" | "server
     out.retrans.push(re ? top : null);
     out.start.push(mine && carries ? s.seq : null);
     out.lost.push(mine && s.labels.includes("lost-segment") ? s.seq : null);
+    out.keepalive.push(probe ? s.seq : null);
     out.ack.push(acks ? s.ack : null);
     out.window.push(acks && typeof s.window === "number" ? s.ack + s.window : null);
     if (mine && carries) re ? out.counts.retrans++ : out.counts.sent++;
     if (mine && s.labels.includes("lost-segment")) out.counts.lost++;
     if (acks) out.counts.acks++;
+    if (probe) out.counts.keepalives++;
   }
   return out;
 }

@@ -2,7 +2,7 @@
  * Browser side: draws one direction's Stevens graph with uPlot (embedded in the
  * page as the global `uPlot`). Each sent segment is a vertical bar from seq to
  * seq+len (as tcptrace draws it) with a dot at its top; retransmissions are
- * red, segments after a capture gap orange rings, the ACK line and the
+ * red, segments after a capture gap orange rings, keepalive probes purple, the ACK line and the
  * advertised-window line are step lines. Drag to zoom (x and y), double-click
  * to reset.
  * @module
@@ -66,7 +66,7 @@ function yRange(g: ReturnType<typeof stevensSeries>): [number, number] {
     a.reduce<number>((m, v) => (v !== null && v > m ? v : m), 0);
   const min = (a: (number | null)[]) =>
     a.reduce<number>((m, v) => (v !== null && v < m ? v : m), Infinity);
-  const top = Math.max(max(g.sent), max(g.retrans), max(g.ack), 1);
+  const top = Math.max(max(g.sent), max(g.retrans), max(g.ack), max(g.keepalive), 1);
   const bottom = Math.min(min(g.start), min(g.ack), 0);
   const win = max(g.window);
   const hi = win > top && win <= 4 * top ? win : top;
@@ -105,6 +105,7 @@ export function drawStevens(
   el.dataset.retrans = String(g.retrans.filter((v) => v !== null).length);
   el.dataset.lost = String(g.lost.filter((v) => v !== null).length);
   el.dataset.acks = String(g.counts.acks);
+  el.dataset.keepalives = String(g.counts.keepalives);
   const opts: uPlot.Options = {
     width,
     height: 340,
@@ -136,6 +137,12 @@ export function drawStevens(
         points: { show: true, size: 11, width: 2, fill: "transparent", stroke: lost },
       },
       {
+        label: "keepalive probe",
+        stroke: cssVar("--keepalive"),
+        paths: none,
+        points: { show: true, size: 9, fill: cssVar("--keepalive"), stroke: cssVar("--keepalive") },
+      },
+      {
         label: "ACK",
         stroke: cssVar("--ackline"),
         width: 1.5,
@@ -160,5 +167,6 @@ export function drawStevens(
       }],
     },
   };
-  return new U(opts, [g.time, g.sent, g.retrans, g.lost, g.ack, g.window], el);
+  const data = [g.time, g.sent, g.retrans, g.lost, g.keepalive, g.ack, g.window];
+  return new U(opts, data as uPlot.AlignedData, el);
 }

@@ -3,6 +3,8 @@
  * text, shown a page at a time so 100,000 rows stay fast.
  * @module
  */
+import { UNREMARKABLE } from "../compact.ts";
+
 /** A table row: a packed row with its scenario as text. */
 export type TableRow = [
   number,
@@ -128,7 +130,7 @@ export function mountTable(root: HTMLElement, rows: TableRow[], open: (id: numbe
     tbody.textContent = "";
     for (const r of page) {
       const tr = tbody.insertRow();
-      if (r[3] !== "normal" && r[3] !== "open") tr.className = "bad";
+      if (!UNREMARKABLE.has(r[3])) tr.className = "bad";
       for (const c of COLUMNS) {
         const td = tr.insertCell();
         td.className = (c.num ? "num " : "") + (c.key === 3 ? "sc" : c.key === 8 ? "re" : "");
