@@ -135,8 +135,10 @@ async function cleanup(
   net: LabNet | undefined,
 ): Promise<void> {
   const fresh = new AbortController().signal;
-  await session?.stopAll(fresh);
+  // The capture stops first, so killing what is left (a server still holding
+  // the connection) adds nothing to it.
   await capture?.stop(fresh);
+  await session?.stopAll(fresh);
   for (const p of extra) p.kill("SIGKILL");
   net?.destroy();
 }

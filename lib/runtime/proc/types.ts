@@ -8,7 +8,10 @@
  * an error), with two Deno differences that {@link Proc} hides: Deno's
  * `ChildProcess.kill()` sends nothing after its first successful call (so
  * signals go through `process.kill(pid)`), and Deno reports a child stopped
- * by SIGSTOP as exited (so the lab never stops a child).
+ * by SIGSTOP as exited (so the lab never stops a child). A third, not hidden:
+ * a Deno parent reports a child it signalled as ended by that signal even when
+ * the child caught it and exited with a code; the lab only signals children
+ * it kills.
  * @module
  */
 
