@@ -114,7 +114,7 @@ export async function runScenario(sc: LabScenario, opts: RunOptions): Promise<La
     ok: false,
   };
   result.ok = judge(result);
-  if (opts.keep) writeFileSync(`${dir}/${sc.id}.log`, logText(result));
+  if (opts.keep) writeFileSync(`${dir}/${sc.id}.txt`, logText(result));
   else rmSync(dir, { recursive: true, force: true });
   return result;
 }
