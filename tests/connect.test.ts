@@ -1,6 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import * as net from "node:net";
+import process from "node:process";
 import { runCli } from "./helpers.ts";
 import { runConnect, runConnectAsync, spawnConnect, startServe, waitFor } from "./echo_helpers.ts";
 
@@ -109,4 +110,27 @@ test("connect: usage/bad port exits 2", () => {
   const r = runCli(["connect", "127.0.0.1", "0"]);
   assert.equal(r.code, 2);
   assert.match(r.stderr, /Invalid value for --port: '0'/);
+});
+
+test("connect: server process killed (SIGKILL) while stdin open: FIN, exit 3 (UNP §5.12)", async () => {
+  const srv = await startServe([]);
+  const child = spawnConnect(["127.0.0.1", String(srv.port)]);
+  let err = "";
+  let out = "";
+  let code: number | null = null;
+  child.stderr!.on("data", (d) => (err += d));
+  child.stdout!.on("data", (d) => (out += d));
+  child.on("exit", (c) => (code = c));
+  try {
+    child.stdin!.write("alive?\n");
+    await waitFor(() => out === "alive?\n", 10_000, "first echo");
+    process.kill(srv.proc.pid!, "SIGKILL");
+    await waitFor(() => code !== null, 10_000, "connect to notice the FIN");
+    assert.equal(code, 3, err);
+    assert.match(err, /server terminated prematurely/);
+  } finally {
+    child.stdin!.destroy();
+    if (code === null) child.kill("SIGKILL");
+    await srv.stop();
+  }
 });

@@ -4,9 +4,16 @@
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
+import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import { cliArgv, EXEC, ROOT } from "./helpers.ts";
-import { makeNetnsPair, type NetnsPair, netnsSkipReason, runConnect } from "./echo_helpers.ts";
+import {
+  makeNetnsPair,
+  type NetnsPair,
+  netnsSkipReason,
+  runConnect,
+  spawnConnect,
+  waitFor,
+} from "./echo_helpers.ts";
 
 const skip = netnsSkipReason();
 let pair: NetnsPair | undefined;
@@ -110,6 +117,55 @@ test(
       assert.equal(r.code, 0, r.stderr);
       assert.ok(Buffer.compare(r.stdout, data) === 0);
     } finally {
+      srv.kill("SIGKILL");
+    }
+  },
+);
+
+test(
+  "connect netns: server host crash/nft drops everything mid-connection: ETIMEDOUT exit 6 (§5.14)",
+  { skip: skip || false, timeout: 60_000 },
+  async () => {
+    const p = ns();
+    const srv = spawn("ip", [
+      "netns",
+      "exec",
+      p.server,
+      EXEC,
+      ...cliArgv(["serve", "--port", "8", "--host", p.serverAddr]),
+    ], { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] });
+    let out = "";
+    srv.stdout!.on("data", (d) => (out += d));
+    const nft = (...a: string[]) => spawnSync("ip", ["netns", "exec", p.server, "nft", ...a]);
+    let child: ChildProcess | undefined;
+    let echoed = "";
+    let err = "";
+    let code: number | null = null;
+    try {
+      await waitFor(() => out.includes("listening"), 15_000, "serve in netns");
+      child = spawnConnect([p.serverAddr, "8"], p.client);
+      child.stdout!.on("data", (d) => (echoed += d));
+      child.stderr!.on("data", (d) => (err += d));
+      child.on("exit", (c) => (code = c));
+      child.stdin!.write("before the crash\n");
+      await waitFor(() => echoed === "before the crash\n", 10_000, "first echo");
+      nft("add", "table", "inet", "crash");
+      nft(
+        "add",
+        "chain",
+        "inet",
+        "crash",
+        "input",
+        "{ type filter hook input priority 0; policy drop; }",
+      );
+      child.stdin!.write("into the void\n");
+      await waitFor(() => code !== null, 30_000, "ETIMEDOUT after retransmissions");
+      assert.equal(code, 6, err);
+      assert.match(err, /ETIMEDOUT, connection timed out: the peer stopped acknowledging.*§5\.14/);
+    } finally {
+      nft("delete", "table", "inet", "crash");
+      child?.stdin?.destroy();
+      if (code === null) child?.kill("SIGKILL");
       srv.kill("SIGKILL");
     }
   },

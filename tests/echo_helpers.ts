@@ -90,9 +90,11 @@ export function runConnect(
   };
 }
 
-/** Spawns `tcpecho connect` with piped stdin that the test controls. */
-export function spawnConnect(args: string[]): ChildProcess {
-  return spawn(EXEC, cliArgv(["connect", ...args]), {
+/** Spawns `tcpecho connect` with piped stdin that the test controls (optionally in a netns). */
+export function spawnConnect(args: string[], netns?: string): ChildProcess {
+  const argv = cliArgv(["connect", ...args]);
+  const [cmd, full] = netns ? ["ip", ["netns", "exec", netns, EXEC, ...argv]] : [EXEC, argv];
+  return spawn(cmd, full, {
     cwd: ROOT,
     env: { ...process.env, NO_COLOR: "1" },
     stdio: ["pipe", "pipe", "pipe"],
@@ -141,7 +143,8 @@ export interface NetnsPair {
 /**
  * Creates a client/server namespace pair. In the server namespace nft drops
  * TCP port 9 (ETIMEDOUT) and rejects port 11 with ICMP host-unreachable.
- * The client uses tcp_syn_retries=1 so a SYN timeout takes about 3 s.
+ * The client uses tcp_syn_retries=1 (a SYN timeout takes about 3 s) and
+ * tcp_retries2=3 (unacknowledged data times out after about 7 s).
  */
 export function makeNetnsPair(tag: string, subnet: number): NetnsPair {
   const id = `${tag}${process.pid % 100000}`;
@@ -178,6 +181,7 @@ export function makeNetnsPair(tag: string, subnet: number): NetnsPair {
     }
     sh("ip", ["-n", client, "route", "add", "unreachable", `198.18.${subnet + 1}.0/24`]);
     sh("ip", ["netns", "exec", client, "sysctl", "-q", "net.ipv4.tcp_syn_retries=1"]);
+    sh("ip", ["netns", "exec", client, "sysctl", "-q", "net.ipv4.tcp_retries2=3"]);
     sh(
       "ip",
       ["netns", "exec", server, "nft", "-f", "-"],
