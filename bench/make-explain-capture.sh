@@ -32,7 +32,7 @@ def serve():
 t = threading.Thread(target=serve); t.start()
 for i in range(64):
     s = socket.create_connection(("127.0.0.1", 9877))
-    for j in range(5):
+    for j in range(8):
         s.sendall(b"line %d of connection %d\n" % (j, i)); s.recv(4096)
     s.close()
 t.join()

@@ -151,11 +151,25 @@ export const SCENARIOS: readonly Scenario[] = [
   },
 ];
 
-/** The verdict for a connection. */
-export interface Verdict {
-  scenario: string;
-  section: string;
-  summary: string;
+/** The verdict for a connection; the sentence is built only when read (--summary never does). */
+export class Verdict {
+  readonly scenario: string;
+  readonly section: string;
+  #conn: TcpConn;
+  #says: (c: TcpConn) => string;
+  #summary: string | undefined;
+
+  constructor(s: Scenario, conn: TcpConn) {
+    this.scenario = s.id;
+    this.section = s.section;
+    this.#conn = conn;
+    this.#says = s.says;
+  }
+
+  /** One sentence a person can act on. */
+  get summary(): string {
+    return this.#summary ??= oneSided(this.#conn) + this.#says(this.#conn);
+  }
 }
 
 /**
@@ -167,9 +181,7 @@ export interface Verdict {
  * ```
  */
 export function verdict(c: TcpConn): Verdict {
-  for (const s of SCENARIOS) {
-    if (s.when(c)) return { scenario: s.id, section: s.section, summary: oneSided(c) + s.says(c) };
-  }
+  for (const s of SCENARIOS) if (s.when(c)) return new Verdict(s, c);
   throw new Error("unreachable: the fallback scenario always matches");
 }
 

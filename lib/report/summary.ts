@@ -10,8 +10,15 @@ import type { Explained } from "../explain/engine.ts";
 const PLAIN = createColors(false);
 const COLOR = createColors(true);
 
-function endpoint(e: { addr: string; port: number }): string {
-  return e.addr.includes(":") ? `[${e.addr}]:${e.port}` : `${e.addr}:${e.port}`;
+const SPACES = " ".repeat(64);
+
+/** `s` padded to `w` characters plus the column gap (one space). */
+function pad(s: string, w: number): string {
+  return s.length >= w ? s + " " : s + SPACES.slice(0, w - s.length + 1);
+}
+
+function endpoint(addr: string, port: number): string {
+  return addr.includes(":") ? `[${addr}]:${port}` : `${addr}:${port}`;
 }
 
 const COLS: [string, number][] = [
@@ -52,19 +59,19 @@ export function summaryRow(e: Explained, color: boolean): string {
   const c = color ? COLOR : PLAIN;
   const conn = e.conn;
   const f = conn.facts;
-  const cells = [
-    String(conn.id),
-    endpoint(conn.client),
-    endpoint(conn.server),
-    e.verdict.scenario + (conn.rolesGuessed ? "?" : ""),
-    e.verdict.section.replace("TCPv1 ", "v1 "),
-    String(f.p[SEGS] + f.p[SEGS + 1] + f.icmpCount),
-    String(f.p[BYTES]),
-    String(f.p[BYTES + 1]),
-    Math.max(0, f.lastTime - f.firstTime).toFixed(3),
-    String(f.p[RETRANS] + f.p[RETRANS + 1]),
-  ];
-  const row = cells.map((v, i) => v.padEnd(COLS[i][1])).join(" ").trimEnd();
+  const a = conn.clientIsA;
+  const scenario = conn.rolesGuessed ? e.verdict.scenario + "?" : e.verdict.scenario;
+  const section = e.verdict.section.startsWith("TCPv1 ")
+    ? "v1 " + e.verdict.section.slice(6)
+    : e.verdict.section;
+  const row = pad(String(conn.id), 6) +
+    pad(endpoint(a ? conn.aAddr : conn.bAddr, a ? conn.aPort : conn.bPort), 22) +
+    pad(endpoint(a ? conn.bAddr : conn.aAddr, a ? conn.bPort : conn.aPort), 22) +
+    pad(scenario, 26) + pad(section, 6) +
+    pad(String(f.p[SEGS] + f.p[SEGS + 1] + f.icmpCount), 7) +
+    pad(String(f.p[BYTES]), 10) + pad(String(f.p[BYTES + 1]), 10) +
+    pad(Math.max(0, f.lastTime - f.firstTime).toFixed(3), 9) +
+    String(f.p[RETRANS] + f.p[RETRANS + 1]);
   const ok = e.verdict.scenario === "normal" || e.verdict.scenario === "half-close" ||
     e.verdict.scenario === "open" || e.verdict.scenario === "keepalive-alive";
   return (ok ? row : c.yellow(row)) + "\n";

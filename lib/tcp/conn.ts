@@ -37,7 +37,7 @@ export interface Phase {
 }
 
 /*
- * Per-side counters live in ONE Float64Array per connection (ConnFacts.p),
+ * Per-side counters live in ONE array per connection (ConnFacts.p),
  * indexed by these constants plus the side (0 client, 1 server): one
  * allocation instead of a dozen small arrays, which keeps a capture of
  * millions of short connections cheap to track.
@@ -68,12 +68,13 @@ export const KEEPALIVES = 20;
 export const KEEPALIVE_ACKS = 22;
 /** Keepalive probes by a side since the other side last sent anything. */
 export const UNANSWERED_KEEPALIVES = 24;
-const PER_SIDE_SLOTS = 26;
+/** A zeroed per-side array to copy (an array literal copy: cheaper than a typed array). */
+const PER_SIDE_ZERO: readonly number[] = Array.from({ length: 26 }, () => 0);
 
 /** Facts gathered segment by segment; the scenario predicates read only these. */
 export class ConnFacts {
   /** Per-side counters: `p[SEGS + side]` etc. (see the constants above). */
-  p = new Float64Array(PER_SIDE_SLOTS);
+  p: number[] = PER_SIDE_ZERO.slice();
   firstFrame = 0;
   lastFrame = 0;
   firstTime = 0;

@@ -34,7 +34,7 @@ import {
   L_SYN_ACK,
 } from "./labels.ts";
 import { seqAdd, seqGe, seqRel } from "./seq.ts";
-import { onSegment } from "./state.ts";
+import { type FsmSegment, onSegment } from "./state.ts";
 
 /** The raw fields of one TCP segment (reused by the caller). */
 export interface RawSegment {
@@ -50,7 +50,9 @@ export interface RawSegment {
   wscale: number;
 }
 
+/** Scratch objects reused for every segment (no allocation per packet). */
 const view: SegView = { seq: 0, ack: 0, len: 0, flags: 0, window: 0, t: 0 };
+const fsmSeg: FsmSegment = { frame: 0, flags: 0, acksReceiverFin: false };
 
 /**
  * Processes one segment sent by `side`; returns its label bits.
@@ -82,11 +84,10 @@ export function applySegment(c: TcpConn, side: Side, r: RawSegment): number {
   closeFacts(f, side, r, m);
   rstFacts(c, side, r);
   retransFacts(c, side, r, m);
-  onSegment(c.fsm[side], c.fsm[other], {
-    frame: r.frame,
-    flags,
-    acksReceiverFin: acksOtherFin,
-  });
+  fsmSeg.frame = r.frame;
+  fsmSeg.flags = flags;
+  fsmSeg.acksReceiverFin = acksOtherFin;
+  onSegment(c.fsm[side], c.fsm[other], fsmSeg);
   f.p[SEGS + side]++;
   f.p[BYTES + side] += len;
   f.prevSide = side;

@@ -11,10 +11,10 @@ export const SENT_LOG_CAP = 256;
 
 /** Send times of one direction's unacknowledged segments. */
 export class SentLog {
-  #seq: number[] = [];
-  #end: number[] = [];
-  #t: number[] = [];
+  /** Flat triples (seq, end, time) in [head, tail); the array is reused, never shrunk. */
+  #log: number[] | null = null;
   #head = 0;
+  #tail = 0;
 
   /**
    * Records a transmission; returns seconds since the previous transmission
@@ -28,29 +28,37 @@ export class SentLog {
    * ```
    */
   sent(seq: number, end: number, t: number): number {
-    for (let i = this.#seq.length - 1; i >= this.#head; i--) {
-      if (this.#seq[i] === seq) {
-        const dt = t - this.#t[i];
-        this.#t[i] = t;
-        if (seqLe(this.#end[i], end)) this.#end[i] = end;
+    const log = this.#log ??= [];
+    for (let i = this.#tail - 3; i >= this.#head; i -= 3) {
+      if (log[i] === seq) {
+        const dt = t - log[i + 2];
+        log[i + 2] = t;
+        if (seqLe(log[i + 1], end)) log[i + 1] = end;
         return dt;
       }
     }
-    if (this.#seq.length - this.#head >= SENT_LOG_CAP) this.#head++;
-    this.#seq.push(seq);
-    this.#end.push(end);
-    this.#t.push(t);
+    if (this.#tail - this.#head >= SENT_LOG_CAP * 3) this.#head += 3;
+    if (this.#head > 192 && this.#head * 2 > this.#tail) {
+      log.copyWithin(0, this.#head, this.#tail);
+      this.#tail -= this.#head;
+      this.#head = 0;
+    }
+    const i = this.#tail;
+    if (i === log.length) log.push(seq, end, t);
+    else {
+      log[i] = seq;
+      log[i + 1] = end;
+      log[i + 2] = t;
+    }
+    this.#tail = i + 3;
     return -1;
   }
 
   /** Forgets every segment that `ack` covers. */
   acked(ack: number): void {
-    while (this.#head < this.#seq.length && seqLe(this.#end[this.#head], ack)) this.#head++;
-    if (this.#head > 64 && this.#head * 2 > this.#seq.length) {
-      this.#seq = this.#seq.slice(this.#head);
-      this.#end = this.#end.slice(this.#head);
-      this.#t = this.#t.slice(this.#head);
-      this.#head = 0;
-    }
+    const log = this.#log;
+    if (!log) return;
+    while (this.#head < this.#tail && seqLe(log[this.#head + 1], ack)) this.#head += 3;
+    if (this.#head === this.#tail) this.#head = this.#tail = 0;
   }
 }

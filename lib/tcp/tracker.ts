@@ -23,7 +23,7 @@ import { seqRel } from "./seq.ts";
 /** How long (capture seconds) an ended connection's tombstone absorbs late packets. */
 export const TOMBSTONE_LINGER_S = 30;
 /** Most tombstones kept; the oldest go first (keeps memory flat). */
-export const TOMBSTONE_CAP = 65536;
+export const TOMBSTONE_CAP = 8192;
 
 /** Options of {@link TcpTracker}. */
 export interface TrackerOptions {
