@@ -31,7 +31,8 @@ export interface LabRequest {
  * ```
  */
 export async function runLab(rt: Runtime, proc: ProcApi, req: LabRequest): Promise<number> {
-  assertLabCanRun(proc.isRoot());
+  const missing = proc.missingPermissions();
+  assertLabCanRun(missing.length === 0 && proc.isRoot(), missing);
   const stale = removeStale(proc);
   if (stale.length > 0) {
     await rt.writeStderr(`lab: removed namespaces left by a killed lab: ${stale.join(", ")}\n`);

@@ -49,7 +49,8 @@ export function missingTools(): LabTool[] {
 }
 
 /**
- * Throws one clear error (exit 1) when the lab cannot run here: not root, or
+ * Throws one clear error (exit 1) when the lab cannot run here: Deno
+ * permissions missing, not root, or
  * a program missing (naming the Debian packages to install).
  *
  * @example
@@ -57,7 +58,16 @@ export function missingTools(): LabTool[] {
  * assertLabCanRun(true); // returns, or throws TcpechoError "Cannot run the lab: …"
  * ```
  */
-export function assertLabCanRun(isRoot: boolean): void {
+export function assertLabCanRun(isRoot: boolean, missingPermissions: string[] = []): void {
+  if (missingPermissions.length > 0) {
+    throw new TcpechoError(
+      `Cannot run the lab: Deno was not given ${missingPermissions.join(" ")}`,
+      {
+        code: "EPERM",
+        hint: "run it with deno run -A (the lab starts programs and writes captures as root)",
+      },
+    );
+  }
   if (process.platform !== "linux") {
     throw new TcpechoError(
       `Cannot run the lab: it needs Linux network namespaces (this is ${process.platform})`,

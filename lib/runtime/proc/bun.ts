@@ -22,4 +22,5 @@ export const proc: ProcApi = {
   run: runProc,
   selfCommand,
   isRoot: isRootUser,
+  missingPermissions: () => [],
 };

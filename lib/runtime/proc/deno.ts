@@ -14,10 +14,25 @@ function selfCommand(): string[] {
   return [exe, "run", "-A", mainScript()];
 }
 
+/** What the lab does: run programs, read and write captures, read env/uid. */
+const NEEDED: Deno.PermissionDescriptor[] = [
+  { name: "run" },
+  { name: "read" },
+  { name: "write" },
+  { name: "env" },
+  { name: "sys" },
+];
+
+function missingPermissions(): string[] {
+  return NEEDED.filter((d) => Deno.permissions.querySync(d).state !== "granted")
+    .map((d) => `--allow-${d.name}`);
+}
+
 /** The process API for Deno. */
 export const proc: ProcApi = {
   spawn: spawnProc,
   run: runProc,
   selfCommand,
   isRoot: isRootUser,
+  missingPermissions,
 };

@@ -73,4 +73,6 @@ export interface ProcApi {
   selfCommand(): string[];
   /** Whether this process runs as root (uid 0). */
   isRoot(): boolean;
+  /** Runtime permissions the lab needs but lacks, as flags (Deno: "--allow-run" …; Bun: none). */
+  missingPermissions(): string[];
 }
