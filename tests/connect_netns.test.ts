@@ -83,6 +83,17 @@ test(
 );
 
 test(
+  "connect netns: ENETUNREACH/IPv6 destination without a route: exit 7",
+  { skip: skip || false },
+  () => {
+    const p = ns();
+    const r = runConnect(["2001:db8:ffff::1", "9877"], "", { netns: p.client });
+    assert.equal(r.code, 7, r.stderr);
+    assert.match(r.stderr, /ENETUNREACH/);
+  },
+);
+
+test(
   "connect netns: ECONNREFUSED/RST across the veth: exit 5",
   { skip: skip || false },
   () => {

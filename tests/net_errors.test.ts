@@ -2,7 +2,12 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { toNetError } from "../lib/runtime/net/errors.ts";
-import { arpFailed, ipv4RouteVerdict, snmpDestUnreachs } from "../lib/runtime/net/route.ts";
+import {
+  arpFailed,
+  ipv4RouteVerdict,
+  ipv6RouteVerdict,
+  snmpDestUnreachs,
+} from "../lib/runtime/net/route.ts";
 import { ChunkQueue } from "../lib/runtime/net/queue.ts";
 import { formatAddr, makeAddr, NetError } from "../lib/runtime/net/mod.ts";
 import { errnoInfo, netFailure, prematureFin } from "../lib/echo/errors.ts";
@@ -46,6 +51,19 @@ test("net route: /proc/net/route/longest prefix, reject flag, no route", () => {
   const withDefault = text + "\nv0\t00000000\t010512C6\t0003\t0\t0\t0\t00000000\t0\t0\t0";
   assert.equal(ipv4RouteVerdict(withDefault, "198.18.7.9"), "route");
   assert.equal(ipv4RouteVerdict(withDefault, "198.18.6.9"), "reject");
+});
+
+test("net route: /proc/net/ipv6_route/prefix match, catch-all reject is no route", () => {
+  const z = "00000000000000000000000000000000";
+  const text = [
+    `20010db8000000000000000000000000 40 ${z} 00 ${z} 00000100 00000001 00000000 00000001 v0`,
+    `20010db8000100000000000000000000 40 ${z} 00 ${z} 00000400 00000001 00000000 00000201 lo`,
+    `${z} 00 ${z} 00 ${z} ffffffff 00000001 00000000 00200200 lo`,
+  ].join("\n");
+  assert.equal(ipv6RouteVerdict(text, "2001:db8::5"), "route");
+  assert.equal(ipv6RouteVerdict(text, "2001:db8:1::5"), "reject");
+  assert.equal(ipv6RouteVerdict(text, "2001:db8:2::5"), "no-route");
+  assert.equal(ipv6RouteVerdict(text, "not-an-address"), "unknown");
 });
 
 test("net route: /proc/net/arp/failed entry and snmp counter", () => {

@@ -81,6 +81,53 @@ export function arpFailed(text: string, addr: string): boolean {
   });
 }
 
+/** Expands an IPv6 address to 32 hex digits, or undefined if it is not one. */
+function ipv6Hex(a: string): string | undefined {
+  if (!a.includes(":") || a.includes(".")) return undefined;
+  const [head, tail, more] = a.split("::");
+  if (more !== undefined) return undefined;
+  const h = head ? head.split(":") : [];
+  const t = tail !== undefined && tail ? tail.split(":") : [];
+  const fill = tail === undefined ? 0 : 8 - h.length - t.length;
+  if (fill < 0 || (tail === undefined && h.length !== 8)) return undefined;
+  const groups = [...h, ...Array(fill).fill("0"), ...t];
+  if (groups.some((g) => !/^[0-9a-f]{1,4}$/i.test(g))) return undefined;
+  return groups.map((g) => g.padStart(4, "0")).join("").toLowerCase();
+}
+
+function hexToBits(h: string): string {
+  return [...h].map((c) => parseInt(c, 16).toString(2).padStart(4, "0")).join("");
+}
+
+/**
+ * Longest-prefix match of an IPv6 address against /proc/net/ipv6_route text.
+ * The kernel's catch-all reject route (::/0 on lo) means no route at all.
+ *
+ * @example
+ * ```ts
+ * ipv6RouteVerdict("00000000000000000000000000000000 00 00000000000000000000000000000000 00 " +
+ *   "00000000000000000000000000000000 ffffffff 00000001 00000000 00200200 lo\n", "2001:db8::1");
+ * // "no-route"
+ * ```
+ */
+export function ipv6RouteVerdict(text: string, addr: string): RouteVerdict {
+  const hex = ipv6Hex(addr);
+  if (hex === undefined) return "unknown";
+  const bits = hexToBits(hex);
+  let best = -1;
+  let verdict: RouteVerdict = "no-route";
+  for (const line of text.split("\n")) {
+    const f = line.trim().split(/\s+/);
+    if (f.length < 10) continue;
+    const plen = parseInt(f[1], 16);
+    if (plen <= best || hexToBits(f[0]).slice(0, plen) !== bits.slice(0, plen)) continue;
+    best = plen;
+    const reject = (parseInt(f[8], 16) & RTF_REJECT) !== 0;
+    verdict = !reject ? "route" : plen === 0 ? "no-route" : "reject";
+  }
+  return verdict;
+}
+
 function read(path: string): string | undefined {
   try {
     return readFileSync(path, "utf8");
@@ -90,8 +137,9 @@ function read(path: string): string | undefined {
 }
 
 /**
- * The kernel's view of a numeric IPv4 destination: "reject" (unreachable route
- * or failed ARP), "no-route", "route", or "unknown" (IPv6, non-Linux, local).
+ * The kernel's view of a numeric destination: "reject" (unreachable route or,
+ * for IPv4, a failed ARP entry), "no-route", "route", or "unknown" (non-Linux,
+ * local address, not numeric).
  *
  * @example
  * ```ts
@@ -99,7 +147,12 @@ function read(path: string): string | undefined {
  * ```
  */
 export function routeVerdict(addr: string): RouteVerdict {
-  if (ipv4ToInt(addr) === undefined || isLocal(addr)) return "unknown";
+  if (isLocal(addr)) return "unknown";
+  if (ipv6Hex(addr) !== undefined) {
+    const v6 = read("/proc/net/ipv6_route");
+    return v6 === undefined ? "unknown" : ipv6RouteVerdict(v6, addr);
+  }
+  if (ipv4ToInt(addr) === undefined) return "unknown";
   const routes = read("/proc/net/route");
   if (routes === undefined) return "unknown";
   const v = ipv4RouteVerdict(routes, addr);
