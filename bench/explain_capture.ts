@@ -29,7 +29,10 @@ for (let o = 24; o + 16 <= tpl.length;) {
   conns.get(key)!.push(rec);
   o += 16 + incl;
 }
-const templates = [...conns.values()];
+// Only whole connections (first record a SYN, a FIN seen) serve as templates.
+const templates = [...conns.values()].filter((recs) =>
+  (recs[0][47] & 0x12) === 0x02 && recs.some((r) => (r[47] & 0x01) !== 0)
+);
 const T = templates.length;
 
 const out = openSync(outPath, "w");

@@ -37,5 +37,8 @@ for i in range(64):
     s.close()
 t.join()
 PY
-sleep 0.5; kill "$TD"; wait "$TD" 2>/dev/null || true
+# let tcpdump drain its buffer (file size steady for 0.5 s), then stop it
+prev=-1
+for _ in $(seq 20); do sleep 0.5; size=$(stat -c %s "$TPL"); [ "$size" = "$prev" ] && break; prev=$size; done
+kill -INT "$TD"; wait "$TD" 2>/dev/null || true
 "$ROOT/node_modules/.bin/bun" "$ROOT/bench/explain_capture.ts" "$TPL" "$OUT" "$CONNS"
