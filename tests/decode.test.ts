@@ -1,0 +1,371 @@
+/**
+ * The decoder on hand-built frames (each field, option and failure named) and
+ * on the real fixtures (ICMP quoting, snaplen cuts, every link layer alike).
+ */
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import type { Frame } from "../lib/capture/types.ts";
+import { newFrame } from "../lib/capture/mod.ts";
+import { addrString, decodeFrame, newPacket, TCP_ACK, TCP_NS, TCP_SYN } from "../lib/decode/mod.ts";
+import { fixture, readRows, type Row } from "./fixtures/formats/util.ts";
+
+function frameOf(bytes: number[], linkType: number, caplen = bytes.length): Frame {
+  const f = newFrame();
+  // Put the frame at an offset inside a larger buffer, as the reader does.
+  const buf = new Uint8Array(bytes.length + 8);
+  buf.set(bytes, 5);
+  f.index = 1;
+  f.buf = buf;
+  f.offset = 5;
+  f.caplen = caplen;
+  f.origLen = bytes.length;
+  f.linkType = linkType;
+  return f;
+}
+
+const be16 = (x: number) => [x >> 8, x & 255];
+const be32 = (x: number) => [x >>> 24, (x >>> 16) & 255, (x >>> 8) & 255, x & 255];
+const ETH = (type: number) => [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, ...be16(type)];
+
+function ipv4(proto: number, payload: number[], opts: { frag?: number; ihlWords?: number } = {}) {
+  const ihl = opts.ihlWords ?? 5;
+  const hdr = [
+    0x40 | ihl,
+    0,
+    ...be16(ihl * 4 + payload.length),
+    0x12,
+    0x34,
+    ...be16(opts.frag ?? 0x4000),
+    64,
+    proto,
+    0,
+    0,
+    198,
+    18,
+    0,
+    1,
+    198,
+    18,
+    0,
+    2,
+  ];
+  while (hdr.length < ihl * 4) hdr.push(1);
+  return [...hdr, ...payload];
+}
+
+function ipv6(next: number, payload: number[]) {
+  const src = [0x20, 0x01, 0x0d, 0xb8, ...Array(11).fill(0), 1];
+  const dst = [0x20, 0x01, 0x0d, 0xb8, ...Array(11).fill(0), 2];
+  return [0x60, 0, 0, 0, ...be16(payload.length), next, 61, ...src, ...dst, ...payload];
+}
+
+function tcp(opts: number[] = [], data: number[] = [], flags = TCP_ACK, ns = false) {
+  while (opts.length % 4) opts.push(1);
+  const off = (20 + opts.length) / 4;
+  return [
+    ...be16(40000),
+    ...be16(9877),
+    ...be32(0xfffffff0),
+    ...be32(123456789),
+    (off << 4) | (ns ? 1 : 0),
+    flags,
+    ...be16(502),
+    0,
+    0,
+    0,
+    0,
+    ...opts,
+    ...data,
+  ];
+}
+
+test("decode addrString: IPv4 dotted quad", () => {
+  assert.equal(addrString(new Uint8Array([198, 18, 0, 255]), 0, 4), "198.18.0.255");
+});
+
+test("decode addrString: IPv6 follows RFC 5952", () => {
+  const v6 = (groups: number[]) => {
+    const b = new Uint8Array(16);
+    groups.forEach((g, i) => {
+      b[2 * i] = g >> 8;
+      b[2 * i + 1] = g & 255;
+    });
+    return addrString(b, 0, 6);
+  };
+  assert.equal(v6([0x2001, 0xdb8, 0, 0, 0, 0, 0, 1]), "2001:db8::1");
+  assert.equal(v6([0, 0, 0, 0, 0, 0, 0, 0]), "::");
+  assert.equal(v6([0, 0, 0, 0, 0, 0, 0, 1]), "::1");
+  assert.equal(v6([0x2001, 0xdb8, 0, 0, 1, 0, 0, 1]), "2001:db8::1:0:0:1"); // first run on a tie
+  assert.equal(v6([0x2001, 0xdb8, 0, 1, 1, 1, 1, 1]), "2001:db8:0:1:1:1:1:1"); // one zero: kept
+  assert.equal(v6([0x2001, 0xdb8, 0, 0, 1, 0, 0, 0]), "2001:db8:0:0:1::"); // longest run wins
+  assert.equal(v6([0x2001, 0xdb8, 0, 0, 0, 0, 0, 0]), "2001:db8::");
+  assert.equal(v6([0xfe80, 0, 0, 0, 0x42bc, 0x880, 0x4a77, 0x7f46]), "fe80::42bc:880:4a77:7f46");
+  assert.equal(v6([0, 0, 0, 0, 0, 0xffff, 0xc000, 0x0201]), "::ffff:192.0.2.1");
+  assert.equal(v6([0xABCD, 0xEF01, 0, 0, 0, 0, 0, 0x00a]), "abcd:ef01::a");
+});
+
+test("decode addrString: absent or out-of-range addresses are empty", () => {
+  assert.equal(addrString(new Uint8Array(4), -1, 4), "");
+  assert.equal(addrString(new Uint8Array(10), 0, 6), "");
+  assert.equal(addrString(new Uint8Array(10), 0, 0), "");
+});
+
+test("decode tcp: every header field and option (MSS, WS, SACK-permitted, TS, SACK, NS)", () => {
+  const opts = [
+    2,
+    4,
+    ...be16(1460),
+    3,
+    3,
+    7,
+    4,
+    2,
+    8,
+    10,
+    ...be32(111),
+    ...be32(222),
+    1,
+    1,
+    5,
+    18,
+    ...be32(10),
+    ...be32(20),
+    ...be32(30),
+    ...be32(40),
+  ];
+  const seg = tcp(opts, [0x61, 0x62, 0x63], TCP_SYN | TCP_ACK, true);
+  const p = decodeFrame(frameOf([...ETH(0x0800), ...ipv4(6, seg)], 1), newPacket());
+  assert.equal(p.kind, "tcp", p.error);
+  assert.equal(p.ipVersion, 4);
+  assert.equal(p.ipProto, 6);
+  assert.equal(p.ttl, 64);
+  assert.equal(addrString(p.buf, p.srcOff, 4), "198.18.0.1");
+  assert.equal(addrString(p.buf, p.dstOff, 4), "198.18.0.2");
+  assert.equal(p.srcPort, 40000);
+  assert.equal(p.dstPort, 9877);
+  assert.equal(p.seq, 0xfffffff0);
+  assert.equal(p.ack, 123456789);
+  assert.equal(p.flags, TCP_SYN | TCP_ACK | TCP_NS);
+  assert.equal(p.window, 502);
+  assert.equal(p.mss, 1460);
+  assert.equal(p.wscale, 7);
+  assert.equal(p.sackPermitted, true);
+  assert.equal(p.tsVal, 111);
+  assert.equal(p.tsEcr, 222);
+  assert.equal(p.sackCount, 2);
+  assert.deepEqual(p.sack.slice(0, 4), [10, 20, 30, 40]);
+  assert.equal(p.payloadLen, 3);
+  assert.equal(p.payloadCaptured, 3);
+  assert.equal(String.fromCharCode(...p.buf.subarray(p.payloadOff, p.payloadOff + 3)), "abc");
+});
+
+test("decode tcp: four SACK blocks and a truncated option list stop cleanly", () => {
+  const sack = [1, 1, 5, 34];
+  for (let i = 0; i < 8; i++) sack.push(...be32(i + 1));
+  const p = decodeFrame(frameOf(ipv4(6, tcp(sack)), 101), newPacket());
+  assert.equal(p.sackCount, 4);
+  assert.deepEqual(p.sack, [1, 2, 3, 4, 5, 6, 7, 8]);
+  // An MSS option claiming 40 bytes: options end there, the segment still decodes.
+  const q = decodeFrame(frameOf(ipv4(6, tcp([2, 40, 1, 1])), 101), newPacket());
+  assert.equal(q.kind, "tcp");
+  assert.equal(q.mss, -1);
+});
+
+test("decode ipv4: a non-first fragment is never parsed as TCP", () => {
+  const p = decodeFrame(frameOf(ipv4(6, tcp(), { frag: 0x0010 }), 101), newPacket());
+  assert.equal(p.kind, "fragment");
+  assert.equal(p.srcPort, -1);
+  assert.equal(p.ipProto, 6);
+  const first = decodeFrame(frameOf(ipv4(6, tcp(), { frag: 0x2000 }), 101), newPacket());
+  assert.equal(first.kind, "tcp"); // first fragment (MF, offset 0): the header is there
+});
+
+test("decode ipv4: header options are skipped by the header length", () => {
+  const p = decodeFrame(frameOf(ipv4(6, tcp(), { ihlWords: 7 }), 228), newPacket());
+  assert.equal(p.kind, "tcp", p.error);
+  assert.equal(p.srcPort, 40000);
+});
+
+test("decode ipv4: total length 0 (TSO on the capturing host) means as captured", () => {
+  const bytes = ipv4(6, tcp([], [1, 2, 3, 4]));
+  bytes[2] = 0;
+  bytes[3] = 0;
+  const p = decodeFrame(frameOf(bytes, 101), newPacket());
+  assert.equal(p.kind, "tcp");
+  assert.equal(p.payloadLen, 4);
+});
+
+test("decode ipv4: Ethernet padding after the IP packet is not payload", () => {
+  const p = decodeFrame(
+    frameOf([...ETH(0x0800), ...ipv4(6, tcp()), 0, 0, 0, 0, 0, 0], 1),
+    newPacket(),
+  );
+  assert.equal(p.payloadLen, 0);
+  assert.equal(p.payloadCaptured, 0);
+});
+
+test("decode ipv6: hop-by-hop, destination options and a first fragment lead to TCP", () => {
+  const seg = tcp();
+  const frag = [6, 0, 0, 0, 0, 0, 0, 9]; // offset 0, no MF
+  const dst = [44, 0, 1, 4, 0, 0, 0, 0];
+  const hop = [60, 0, 1, 4, 0, 0, 0, 0];
+  const p = decodeFrame(frameOf(ipv6(0, [...hop, ...dst, ...frag, ...seg]), 229), newPacket());
+  assert.equal(p.kind, "tcp", p.error);
+  assert.equal(p.ipVersion, 6);
+  assert.equal(p.ttl, 61);
+  assert.equal(addrString(p.buf, p.srcOff, 6), "2001:db8::1");
+  assert.equal(p.seq, 0xfffffff0);
+});
+
+test("decode ipv6: a non-first fragment is never parsed as TCP", () => {
+  const frag = [6, 0, 0x05, 0xa8, 0, 0, 0, 9]; // offset 1448
+  const p = decodeFrame(frameOf(ipv6(44, [...frag, ...tcp()]), 229), newPacket());
+  assert.equal(p.kind, "fragment");
+  assert.equal(p.ipProto, 6);
+  assert.equal(p.seq, -1);
+});
+
+test("decode link: SLL, SLL2, NULL (either order), LOOP, PPP, PPPoE, VLAN, QinQ", () => {
+  const ip = ipv4(6, tcp());
+  const cases: Array<[string, number[], number]> = [
+    ["sll", [0, 0, 3, 4, 0, 6, 1, 2, 3, 4, 5, 6, 0, 0, 8, 0, ...ip], 113],
+    ["sll2", [8, 0, 0, 0, 0, 0, 0, 1, 0, 1, 0, 6, 1, 2, 3, 4, 5, 6, 0, 0, ...ip], 276],
+    ["null le", [2, 0, 0, 0, ...ip], 0],
+    ["null be", [0, 0, 0, 2, ...ip], 0],
+    ["loop", [0, 0, 0, 2, ...ip], 108],
+    ["ppp", [0xff, 3, 0, 0x21, ...ip], 9],
+    ["ppp no hdlc", [0, 0x21, ...ip], 9],
+    ["pppoe", [...ETH(0x8864), 0x11, 0, 0, 1, 0, 0, 0, 0x21, ...ip], 1],
+    ["vlan", [...ETH(0x8100), 0, 100, 8, 0, ...ip], 1],
+    ["qinq", [...ETH(0x88a8), 0, 200, 0x81, 0, 1, 44, 8, 0, ...ip], 1],
+    ["raw", ip, 101],
+    ["raw 12", ip, 12],
+    ["raw 14", ip, 14],
+  ];
+  for (const [name, bytes, lt] of cases) {
+    const p = decodeFrame(frameOf(bytes, lt), newPacket());
+    assert.equal(p.kind, "tcp", `${name}: ${p.error}`);
+    assert.equal(p.srcPort, 40000, name);
+    assert.equal(p.linkType, lt);
+  }
+  const v6 = decodeFrame(frameOf([30, 0, 0, 0, ...ipv6(6, tcp())], 0), newPacket());
+  assert.equal(v6.kind, "tcp");
+  assert.equal(v6.ipVersion, 6);
+});
+
+test("decode kinds: ARP is non-ip, an unknown link type is unknown-link, UDP has ports", () => {
+  assert.equal(
+    decodeFrame(frameOf([...ETH(0x0806), ...Array(28).fill(0)], 1), newPacket()).kind,
+    "non-ip",
+  );
+  assert.equal(decodeFrame(frameOf([1, 2, 3], 147), newPacket()).kind, "unknown-link");
+  const u = decodeFrame(frameOf(ipv4(17, [0, 53, 0x26, 0x95, 0, 8, 0, 0]), 101), newPacket());
+  assert.equal(u.kind, "udp");
+  assert.equal(u.srcPort, 53);
+  assert.equal(u.dstPort, 9877);
+  assert.equal(decodeFrame(frameOf(ipv4(47, [0, 0, 0, 0]), 101), newPacket()).kind, "other-ip");
+  const echo = decodeFrame(frameOf(ipv4(1, [8, 0, 0, 0, 0, 1, 0, 1]), 101), newPacket());
+  assert.equal(echo.kind, "other-ip");
+  assert.equal(echo.icmpType, 8);
+});
+
+test("decode malformed: labelled failures, never exceptions", () => {
+  const cases: Array<[number[], number, RegExp, number?]> = [
+    [[1, 2, 3, 4, 5], 1, /Ethernet header cut: 5 of 14/],
+    [ipv4(6, tcp(), { ihlWords: 4 }), 101, /IPv4 header length 16 < 20/],
+    [[0x50, ...Array(30).fill(0)], 101, /IP version 5 \(expected 4 or 6\)/],
+    [[0x60, ...Array(30).fill(0)], 228, /IP version 6 in a frame whose link layer says IPv4/],
+    [ipv4(6, tcp()).slice(0, 30), 101, /TCP header cut: 10 of 20/],
+    [ipv4(6, tcp()), 101, /TCP header cut: 5 of 20/, 25],
+    [ipv4(6, [...tcp().slice(0, 12), 0x30, ...tcp().slice(13)]), 101, /TCP header length 12 < 20/],
+    [ipv4(6, [...tcp().slice(0, 12), 0xf0, ...tcp().slice(13)]), 101, /exceeds the 20 bytes/],
+    [ipv6(6, tcp()).slice(0, 30), 101, /IPv6 header cut: 30 of 40/],
+    [ipv6(0, [6, 5]), 229, /extension headers cut short/],
+    [ipv4(1, [3, 1, 0]), 101, /ICMP header cut/],
+    [[2, 0], 0, /loopback header cut/],
+  ];
+  for (const [bytes, lt, why, caplen] of cases) {
+    const p = decodeFrame(frameOf(bytes, lt, caplen), newPacket());
+    assert.equal(p.kind, "malformed", `${why}: got ${p.kind}`);
+    assert.match(p.error, why);
+  }
+});
+
+test("decode packet: one object shape whatever the frame", () => {
+  const keys = Object.keys(newPacket()).join(",");
+  const p = newPacket();
+  for (const [bytes, lt] of [[ipv4(6, tcp()), 101], [[1], 147], [[0x50], 101]] as const) {
+    decodeFrame(frameOf([...bytes], lt), p);
+    assert.equal(Object.keys(p).join(","), keys);
+  }
+});
+
+async function rowsOf(name: string): Promise<Row[]> {
+  return (await readRows(fixture(name))).rows;
+}
+
+test("decode icmp: unreachables quote the connection's addresses, ports and seq (§5.14)", async () => {
+  const rows = await rowsOf("eth-usec.pcap");
+  const syn4 = rows.find((r) => r.kind === "tcp" && r.dstPort === 9999 && r.src === "198.18.0.1")!;
+  const un4 = rows.find((r) =>
+    r.kind === "icmp-unreachable" && r.quotedProto === 6 && r.icmpType === 3
+  )!;
+  assert.equal(un4.icmpCode, 1); // host unreachable
+  assert.equal(un4.src, "198.18.0.2");
+  assert.equal(un4.quotedSrc, "198.18.0.1");
+  assert.equal(un4.quotedDst, "198.18.0.2");
+  assert.equal(un4.quotedSrcPort, syn4.srcPort);
+  assert.equal(un4.quotedDstPort, 9999);
+  assert.equal(un4.quotedSeq, syn4.seq);
+  const syn6 = rows.find((r) => r.kind === "tcp" && r.dstPort === 9999 && r.src === "2001:db8::1")!;
+  const un6 = rows.find((r) =>
+    r.kind === "icmp-unreachable" && r.quotedProto === 6 && r.icmpType === 1
+  )!;
+  assert.equal(un6.icmpCode, 3); // address unreachable
+  assert.equal(un6.quotedSrc, "2001:db8::1");
+  assert.equal(un6.quotedSrcPort, syn6.srcPort);
+  assert.equal(un6.quotedSeq, syn6.seq);
+  const udp = rows.filter((r) => r.kind === "icmp-unreachable" && r.quotedProto === 17);
+  assert.equal(udp.length, 2); // port unreachable for the UDP datagrams, v4 and v6
+  for (const u of udp) {
+    assert.equal(u.quotedDstPort, 9878);
+    assert.equal(u.quotedSeq, -1);
+  }
+  assert.equal(rows.filter((r) => r.kind === "fragment").length, 4); // 2 IPv4 + 2 IPv6
+});
+
+test("decode snaplen: cut segments keep their wire length and say how much was captured", async () => {
+  const full = (await rowsOf("eth-usec.pcap")).filter((r) => r.kind !== "malformed");
+  const cut = await rowsOf("eth-snap80.pcap");
+  for (const r of cut) {
+    const f = full.find((x) => x.frame === r.frame);
+    if (!f || f.kind !== "tcp") continue;
+    assert.equal(r.kind, "tcp");
+    assert.equal(r.tcpLen, f.tcpLen);
+    assert.equal(r.seq, f.seq);
+  }
+  assert.ok(cut.some((r) => r.caplen < r.len));
+});
+
+test("decode fixtures: the same traffic decodes alike under every link layer and format", async () => {
+  const strip = (rows: Row[]) =>
+    rows.filter((r) => r.kind === "tcp" || r.kind === "icmp-unreachable").map((r) => ({
+      ...r,
+      caplen: 0,
+      len: 0,
+      linkType: 0,
+      time: r.time.slice(0, 17),
+    }));
+  const base = strip(await rowsOf("eth-usec.pcap"));
+  assert.ok(base.length > 30);
+  for (const name of ["vlan.pcap", "qinq.pcap", "be-usec.pcap", "v22.pcap", "eth-modified.pcap"]) {
+    assert.deepEqual(strip(await rowsOf(name)), base, name);
+  }
+  const raw = strip(await rowsOf("rawip.pcap"));
+  for (const name of ["null.pcap", "loop.pcap", "ppp.pcap"]) {
+    assert.deepEqual(strip(await rowsOf(name)), raw, name);
+  }
+  // Two separate captures: equal but for timestamps.
+  const untimed = (rows: Row[]) => strip(rows).map((r) => ({ ...r, time: "" }));
+  assert.deepEqual(untimed(await rowsOf("any-sll2.pcap")), untimed(await rowsOf("any-sll.pcap")));
+});
