@@ -7,7 +7,9 @@
  *
  * rt:       100 connections x one 64-byte message in flight: round trips/s for
  *           tcpecho serve on Deno and on Bun vs a plain Node.js net echo server,
- *           rounds interleaved (the machine is shared; report the median).
+ *           rounds interleaved (the machine is shared; report the median), and
+ *           per server CPU-second. "deno-nodenet" is serve on Deno through node:net
+ *           (what --reset-after uses): the measurement behind the native choice.
  * idle:     10,000 idle connections held: server RSS (Deno, Bun).
  * writer:   a client writes 1 GB and never reads: server peak RSS.
  * connrate: connect + one echo + close, 8 at a time: connections/s vs socat
@@ -30,13 +32,23 @@ const arg = (name: string, dflt: number) => {
 const SECONDS = arg("seconds", 3);
 const ROUNDS = arg("rounds", 3);
 
-type ServerKind = "deno" | "bun" | "node" | "socat";
+type ServerKind = "deno" | "bun" | "node" | "socat" | "deno-nodenet";
 
 function serverArgv(kind: ServerKind, port: number): string[] {
   const serve = ["serve", "--port", String(port), "--host", "127.0.0.1", "--log", "none"];
   switch (kind) {
     case "deno":
       return [join(BIN, "deno"), "run", "-A", join(ROOT, "cmd", "main.ts"), ...serve];
+    case "deno-nodenet": // --reset-after makes Deno listen through node:net (abortive close)
+      return [
+        join(BIN, "deno"),
+        "run",
+        "-A",
+        join(ROOT, "cmd", "main.ts"),
+        ...serve,
+        "--reset-after",
+        "1000000000",
+      ];
     case "bun":
       return [join(BIN, "bun"), join(ROOT, "cmd", "main.ts"), ...serve];
     case "node":
@@ -134,9 +146,9 @@ function cpuSeconds(pid: number): number {
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 async function benchRt(): Promise<void> {
-  const kinds: ServerKind[] = ["node", "deno", "bun"];
-  const runs: Record<string, number[]> = { node: [], deno: [], bun: [] };
-  const perCpu: Record<string, number[]> = { node: [], deno: [], bun: [] };
+  const kinds: ServerKind[] = ["node", "deno", "bun", "deno-nodenet"];
+  const runs: Record<string, number[]> = Object.fromEntries(kinds.map((k) => [k, []]));
+  const perCpu: Record<string, number[]> = Object.fromEntries(kinds.map((k) => [k, []]));
   for (let r = 0; r < ROUNDS; r++) {
     for (const k of kinds) {
       await withServer(k, async (port, pid) => {
@@ -152,7 +164,7 @@ async function benchRt(): Promise<void> {
   console.log("  (round trips per server CPU-second is the figure that survives a shared machine)");
   for (const k of kinds) {
     console.log(
-      `  ${k.padEnd(5)} median ${median(runs[k])} round trips/s, ` +
+      `  ${k.padEnd(12)} median ${median(runs[k])} round trips/s, ` +
         `${median(perCpu[k])} per server CPU-second  (runs ${runs[k].join(", ")})`,
     );
   }
