@@ -87,7 +87,7 @@ export function scenarioText(r: LabResult, p: Paint, timeline: boolean): string 
   out.push(`  client saw   ${clientLine(r)}`);
   out.push(`  book says    ${s.book} [exit ${s.expect.exit}]`);
   out.push(`  explain      ${explainLine(r)}`);
-  if (r.capture) out.push(`  capture      ${r.capture}`);
+  if (r.capture) out.push(`  capture      ${r.capture} ${p.dim(`(tcpecho explain ${r.capture})`)}`);
   if (r.labError) out.push(`  ${p.red("lab error")}    ${r.labError}`);
   return out.join("\n") + "\n\n";
 }

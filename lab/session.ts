@@ -70,6 +70,7 @@ export class LabSession {
     const p = this.spawn("client", [...this.proc.selfCommand(), ...args]);
     this.client = p;
     this.note(`client: tcpecho ${args.join(" ")}`);
+    p.exited.then((e) => this.note(`client ended: ${describeExit(e)}`));
     return p;
   }
 
