@@ -130,6 +130,8 @@ export class TcpConn extends FlowKey {
   baseSet: [boolean, boolean] = [false, false];
   /** Window scale from each side's SYN (-1 none); scaling applies when both are set. */
   wscale: [number, number] = [-1, -1];
+  /** 2^wscale per side (the window multiplier once scaling is in effect). */
+  winMul: [number, number] = [1, 1];
   sent: [SentLog, SentLog] = [new SentLog(), new SentLog()];
   /** Wireshark's first RTT: first SYN to the first pure ACK (s); 0 unknown. */
   wsRtt = 0;

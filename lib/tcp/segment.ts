@@ -67,13 +67,16 @@ export function applySegment(c: TcpConn, side: Side, r: RawSegment): number {
   const f = c.facts;
   const { flags, seq, ack, len } = r;
   setBases(c, side, r);
-  if (flags & TCP_SYN) c.wscale[side] = r.wscale >= 0 ? r.wscale : -2;
+  if (flags & TCP_SYN) {
+    c.wscale[side] = r.wscale >= 0 ? r.wscale : -2;
+    c.winMul[side] = 2 ** Math.max(0, c.wscale[side]);
+  }
   const scaled = (flags & TCP_SYN) === 0 && c.wscale[0] >= 0 && c.wscale[1] >= 0;
   view.seq = seq;
   view.ack = ack;
   view.len = len;
   view.flags = flags;
-  view.window = scaled ? r.window * 2 ** c.wscale[side] : r.window;
+  view.window = scaled ? r.window * c.winMul[side] : r.window;
   view.t = r.t;
   let m = kindLabels(flags, len);
   m |= analyzeSegment(c.dirs[side], c.dirs[other], view, c.wsRtt);

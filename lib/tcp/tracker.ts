@@ -22,6 +22,8 @@ import { seqRel } from "./seq.ts";
 
 /** How long (capture seconds) an ended connection's tombstone absorbs late packets. */
 export const TOMBSTONE_LINGER_S = 30;
+/** Distinct IPv4 address strings remembered (the cache restarts when full). */
+const ADDR_CACHE_CAP = 4096;
 /** Most tombstones kept; the oldest go first (keeps memory flat). */
 export const TOMBSTONE_CAP = 8192;
 
@@ -51,6 +53,9 @@ export class TcpTracker {
   #deadQueue: Tombstone[] = [];
   #deadHead = 0;
   #tv = new TupleView();
+  #v4Names = new Map<number, string>();
+  /** Tombstones evicted from the table, reused for the next ended connection. */
+  #spare: Tombstone[] = [];
   #raw: RawSegment = { frame: 0, t: 0, seq: 0, ack: 0, flags: 0, window: 0, len: 0, wscale: -1 };
   #t0Sec = 0;
   #t0Nsec = 0;
@@ -148,8 +153,8 @@ export class TcpTracker {
     setKey(c, this.#tv);
     c.id = ++this.#nextId;
     const v = p.ipVersion as 4 | 6;
-    c.aAddr = this.#opts.addrString(p.buf, p.srcOff, v);
-    c.bAddr = this.#opts.addrString(p.buf, p.dstOff, v);
+    c.aAddr = this.#addr(p, p.srcOff, v, c.a0);
+    c.bAddr = this.#addr(p, p.dstOff, v, c.b0);
     if ((p.flags & TCP_SYN) !== 0) {
       c.clientIsA = (p.flags & TCP_ACK) === 0;
     } else {
@@ -162,6 +167,18 @@ export class TcpTracker {
     }
     this.#live.add(c);
     return c;
+  }
+
+  /** IPv4 address strings are cached (a capture has few distinct hosts). */
+  #addr(p: Packet, off: number, v: 4 | 6, word: number): string {
+    if (v !== 4) return this.#opts.addrString(p.buf, off, v);
+    let s = this.#v4Names.get(word);
+    if (s === undefined) {
+      s = this.#opts.addrString(p.buf, off, v);
+      if (this.#v4Names.size >= ADDR_CACHE_CAP) this.#v4Names.clear();
+      this.#v4Names.set(word, s);
+    }
+    return s;
   }
 
   #icmp(p: Packet): void {
@@ -207,7 +224,8 @@ export class TcpTracker {
 
   #end(c: TcpConn, t: number): void {
     this.#live.remove(c);
-    const tomb = new Tombstone();
+    this.#expire(t);
+    const tomb = this.#spare.pop() ?? new Tombstone();
     tomb.v = c.v;
     tomb.a0 = c.a0;
     tomb.a1 = c.a1;
@@ -224,7 +242,6 @@ export class TcpTracker {
     tomb.isnA = c.baseSet[a] ? c.base[a] : -1;
     tomb.isnB = c.baseSet[1 - a] ? c.base[1 - a] : -1;
     tomb.until = t + TOMBSTONE_LINGER_S;
-    this.#expire(t);
     this.#dead.add(tomb);
     this.#deadQueue.push(tomb);
     this.#opts.onEnd(c);
@@ -236,7 +253,9 @@ export class TcpTracker {
       this.#deadHead < q.length &&
       (q[this.#deadHead].until < t || q.length - this.#deadHead >= TOMBSTONE_CAP)
     ) {
-      this.#dead.remove(q[this.#deadHead]);
+      const old = q[this.#deadHead];
+      this.#dead.remove(old);
+      if (this.#spare.length < 64) this.#spare.push(old);
       this.#deadHead++;
     }
     if (this.#deadHead > 4096 && this.#deadHead * 2 > q.length) {
