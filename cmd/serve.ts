@@ -80,22 +80,8 @@ export const serve = defineTcpechoCommand({
   },
   notes: NOTES,
   async run(args, ctx, rawArgs) {
-    const int = { integer: true, min: 0 };
     const hosts = allValues(rawArgs, "host");
-    const opts: ServerOptions = {
-      hosts: hosts.length ? hosts : ["::"],
-      port: numberOption(args.port, "port", { ...int, max: 65535 }) ?? 9877,
-      maxConns: numberOption(args["max-conns"], "max-conns", { integer: true, min: 1 }) ?? 10000,
-      idleTimeoutMs: secondsToMs(
-        numberOption(args["idle-timeout"], "idle-timeout", { min: 0.001 }),
-      ),
-      bufferSize: numberOption(args["max-buffer"], "max-buffer", { integer: true, min: 1024 }) ??
-        65536,
-      closeAfter: numberOption(args["close-after"], "close-after", int),
-      resetAfter: numberOption(args["reset-after"], "reset-after", int),
-      dropAfter: numberOption(args["drop-after"], "drop-after", int),
-      delayMs: numberOption(args.delay, "delay", { min: 0 }),
-    };
+    const opts = serverOptions(args, hosts);
     const udpRate = numberOption(args["udp-rate"], "udp-rate", { min: 1 }) ?? 100;
     const rt = ctx.rt;
     const format = args.log as "text" | "json" | "none";
@@ -127,6 +113,26 @@ export const serve = defineTcpechoCommand({
     return 0;
   },
 });
+
+/** The TCP server options from parsed arguments (bad values are usage errors, exit 2). */
+function serverOptions(args: Record<string, unknown>, hosts: string[]): ServerOptions {
+  const str = (k: string) => args[k] as string | undefined;
+  const int = { integer: true, min: 0 };
+  return {
+    hosts: hosts.length ? hosts : ["::"],
+    port: numberOption(str("port"), "port", { ...int, max: 65535 }) ?? 9877,
+    maxConns: numberOption(str("max-conns"), "max-conns", { integer: true, min: 1 }) ?? 10000,
+    idleTimeoutMs: secondsToMs(
+      numberOption(str("idle-timeout"), "idle-timeout", { min: 0.001 }),
+    ),
+    bufferSize: numberOption(str("max-buffer"), "max-buffer", { integer: true, min: 1024 }) ??
+      65536,
+    closeAfter: numberOption(str("close-after"), "close-after", int),
+    resetAfter: numberOption(str("reset-after"), "reset-after", int),
+    dropAfter: numberOption(str("drop-after"), "drop-after", int),
+    delayMs: numberOption(str("delay"), "delay", { min: 0 }),
+  };
+}
 
 function fmt(host: string, port: number): string {
   return host.includes(":") ? `[${host}]:${port}` : `${host}:${port}`;
