@@ -20,7 +20,7 @@ fault with nftables, kill or ss -K, captures the client's side with tcpdump,
 removes everything, and runs tcpecho explain on the capture. TCP timeouts are
 shortened per namespace (printed), so each scenario takes seconds.
 
-Needs Linux, root, and: iproute2 (ip, ss), nftables, tcpdump, procps (sysctl).
+Needs Linux, root, and: iproute2 (ip, ss), nftables, tcpdump.
 
 EXAMPLES
   sudo tcpecho lab --list

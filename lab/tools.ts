@@ -20,7 +20,6 @@ export const LAB_TOOLS: readonly LabTool[] = [
   { command: "ss", debianPackage: "iproute2", use: "destroying the server's sockets (ss -K)" },
   { command: "nft", debianPackage: "nftables", use: "drops and ICMP rejects" },
   { command: "tcpdump", debianPackage: "tcpdump", use: "the capture" },
-  { command: "sysctl", debianPackage: "procps", use: "fast TCP timeouts per namespace" },
 ];
 
 /**

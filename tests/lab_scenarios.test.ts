@@ -3,20 +3,20 @@
  * real kernel TCP in network namespaces), then checks each against BOOK.md:
  * (a) the client's error and exit code, (b) explain's verdict, (c) the wire
  * sequence as tshark reads it. Also interrupts running labs (SIGTERM, SIGINT)
- * and checks nothing is left behind. Needs root, iproute2, nftables, tcpdump,
- * procps and tshark; skips with the reason otherwise.
+ * and checks nothing is left behind. Needs root, iproute2, nftables, tcpdump
+ * and tshark; skips with the reason otherwise.
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { existsSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { LAB_SCENARIOS } from "../lab/scenarios.ts";
 import { haveCommand, isRoot, RUNTIME, spawnCli, tempDir } from "./helpers.ts";
 import { readWire, WIRE_CHECKS } from "./lab_wire.ts";
 
 function skipReason(): string | false {
   if (!isRoot()) return "needs root for network namespaces";
-  for (const t of ["ip", "ss", "nft", "tcpdump", "sysctl", "tshark"]) {
+  for (const t of ["ip", "ss", "nft", "tcpdump", "tshark"]) {
     if (!haveCommand(t)) return `needs ${t}`;
   }
   return false;
@@ -125,6 +125,16 @@ function labNamespaces(pid: number): string[] {
   );
 }
 
+/** Whether a process runs (a zombie waiting for its reaper counts as gone). */
+function running(pid: number): boolean {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    return stat.slice(stat.lastIndexOf(")") + 2)[0] !== "Z";
+  } catch {
+    return false;
+  }
+}
+
 function pidsIn(ns: string): number[] {
   const out = spawnSync("ip", ["netns", "pids", ns]).stdout.toString();
   return out.split(/\s+/).filter((p) => p !== "").map(Number);
@@ -161,9 +171,31 @@ for (const [signal, code] of [["SIGTERM", 143], ["SIGINT", 130]] as const) {
     else assert.equal(exit, code, err);
     assert.match(err, new RegExp(`interrupted by ${signal}`));
     assert.deepEqual(labNamespaces(p.pid!), []);
-    assert.deepEqual(pids.filter((pid) => existsSync(`/proc/${pid}`)), []);
+    assert.deepEqual(pids.filter(running), []);
   });
 }
+
+test("lab: namespaces of a lab killed with SIGKILL are removed by the next lab", {
+  skip: SKIP,
+  timeout: 200_000,
+}, async () => {
+  await labAll();
+  const p = spawnCli(["lab", "server-host-crash"]);
+  const ended = new Promise((r) => p.on("close", r));
+  let pids: number[] = [];
+  for (let i = 0; i < 150 && pids.length < 3; i++) {
+    await new Promise((r) => setTimeout(r, 50));
+    pids = labNamespaces(p.pid!).flatMap(pidsIn);
+  }
+  p.kill("SIGKILL");
+  await ended;
+  assert.equal(labNamespaces(p.pid!).length, 2, "SIGKILL should leave the namespaces");
+  const next = await runLab(["connection-refused"], 60_000);
+  assert.equal(next.code, 0, next.err);
+  assert.match(next.err, new RegExp(`removed namespaces left by a killed lab: tcpecho-${p.pid}-`));
+  assert.deepEqual(labNamespaces(p.pid!), []);
+  assert.deepEqual(pids.filter(running), []);
+});
 
 test("lab: cleanup of the shared capture folder", { skip: SKIP, timeout: 200_000 }, async () => {
   await labAll().catch(() => {});
