@@ -8,8 +8,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { NO_TSHARK, PCAPNG_SUITE, readRows, tsharkRows } from "./fixtures/formats/util.ts";
-import { diffRow } from "./capture_tshark.test.ts";
+import { diffRow, NO_TSHARK, PCAPNG_SUITE, readRows, tsharkRows } from "./fixtures/formats/util.ts";
 
 const NO_SUITE = PCAPNG_SUITE === ""
   ? "../shared/captures/pcapng-test-generator-le is absent (external conformance suite)"
