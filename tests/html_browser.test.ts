@@ -7,13 +7,14 @@
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "./path.ts";
-import { runCli, skipUnless } from "./helpers.ts";
-import { browserMissing, countColorPixels, withPage } from "./html_chromium.ts";
+import { ROOT, runCli, skipUnless } from "./helpers.ts";
+import { browserMissing, countColorPixels, withBrowser, withPage } from "./html_chromium.ts";
 import { fixtureReport, FIXTURES } from "./html_fixtures.ts";
 import { type ExplainReport, renderHtmlReport } from "../lib/report/html/mod.ts";
+import { type PackedReport, unpackConnection } from "../lib/report/html/compact.ts";
 
 const missing = browserMissing();
 const skip = skipUnless(missing === "", missing);
@@ -34,11 +35,22 @@ function write(name: string, report: ExplainReport): string {
   return file;
 }
 
+/** Per-test time limit (bun's default of 5 s is too short for a browser start on a busy machine). */
+const T = 60_000;
+
+/** The data a report embeds. */
+function embedded(html: string): PackedReport {
+  const m = /<script type="application\/json" id="tcpecho-data">(.*?)<\/script>/s.exec(html);
+  assert.ok(m, "the page embeds its data");
+  return JSON.parse(m[1]) as PackedReport;
+}
+
 const isRetrans = (l: string[]) => l.some((x) => x.endsWith("retransmission"));
 
 for (const name of ["server-process-terminated", "server-host-crash", "lossy-bulk", "keepalive"]) {
   test(`html browser: ${name} report opens clean with one ladder arrow per segment`, {
     skip,
+    timeout: T,
   }, async () => {
     const { report, source } = fixtureReport(name);
     const conn = report.connections[0];
@@ -66,30 +78,34 @@ for (const name of ["server-process-terminated", "server-host-crash", "lossy-bul
 }
 
 for (const name of ["server-host-crash", "lossy-bulk"]) {
-  test(`html browser: ${name} Stevens graph marks the retransmissions`, { skip }, async () => {
-    const { report } = fixtureReport(name);
-    const conn = report.connections[0];
-    const expected = conn.segments.filter((s) =>
-      s.from === "client" && s.len > 0 && isRetrans(s.labels)
-    )
-      .length;
-    assert.ok(expected > 0, "the capture has retransmissions");
-    await withPage(cliReport(name), {}, async (page, log) => {
-      const graph = page.locator(`#conn-${conn.id} .graph[data-sender=client]`);
-      assert.equal(await graph.getAttribute("data-retrans"), String(expected));
-      const red = await countColorPixels(
-        page,
-        `#conn-${conn.id} .graph[data-sender=client]`,
-        "--retrans",
-      );
-      assert.ok(red > 20 * expected, `retransmission marks drawn (${red} pixels)`);
-      await graph.screenshot({ path: join(SHOTS, `${name}-graph.png`) });
-      assert.deepEqual(log.pageErrors, []);
-    });
-  });
+  test(
+    `html browser: ${name} Stevens graph marks the retransmissions`,
+    { skip, timeout: T },
+    async () => {
+      const { report } = fixtureReport(name);
+      const conn = report.connections[0];
+      const expected = conn.segments.filter((s) =>
+        s.from === "client" && s.len > 0 && isRetrans(s.labels)
+      )
+        .length;
+      assert.ok(expected > 0, "the capture has retransmissions");
+      await withPage(cliReport(name), {}, async (page, log) => {
+        const graph = page.locator(`#conn-${conn.id} .graph[data-sender=client]`);
+        assert.equal(await graph.getAttribute("data-retrans"), String(expected));
+        const red = await countColorPixels(
+          page,
+          `#conn-${conn.id} .graph[data-sender=client]`,
+          "--retrans",
+        );
+        assert.ok(red > 20 * expected, `retransmission marks drawn (${red} pixels)`);
+        await graph.screenshot({ path: join(SHOTS, `${name}-graph.png`) });
+        assert.deepEqual(log.pageErrors, []);
+      });
+    },
+  );
 }
 
-test("html browser: dark mode follows prefers-color-scheme", { skip }, async () => {
+test("html browser: dark mode follows prefers-color-scheme", { skip, timeout: T }, async () => {
   const { report } = fixtureReport("server-host-crash");
   await withPage(write("dark", report), { dark: true }, async (page, log) => {
     const bg = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);
@@ -100,26 +116,30 @@ test("html browser: dark mode follows prefers-color-scheme", { skip }, async () 
   });
 });
 
-test("html browser: zooming the graph by dragging narrows the time axis", { skip }, async () => {
-  const { report } = fixtureReport("lossy-bulk");
-  await withPage(write("zoom", report), {}, async (page) => {
-    const over = page.locator(".graph[data-sender=client] .u-over");
-    const box = (await over.boundingBox())!;
-    const plot = page.locator(".graph[data-sender=client] .plot");
-    const before = await plot.getAttribute("data-xrange");
-    await page.mouse.move(box.x + box.width * 0.3, box.y + box.height * 0.2);
-    await page.mouse.down();
-    await page.mouse.move(box.x + box.width * 0.5, box.y + box.height * 0.8, { steps: 5 });
-    await page.mouse.up();
-    const [a0, a1] = (await plot.getAttribute("data-xrange"))!.split(",").map(Number);
-    const [b0, b1] = before!.split(",").map(Number);
-    assert.ok(a0 > b0 && a1 < b1, `zoomed from ${before} to ${a0},${a1}`);
-  });
-});
+test(
+  "html browser: zooming the graph by dragging narrows the time axis",
+  { skip, timeout: T },
+  async () => {
+    const { report } = fixtureReport("lossy-bulk");
+    await withPage(write("zoom", report), {}, async (page) => {
+      const over = page.locator(".graph[data-sender=client] .u-over");
+      const box = (await over.boundingBox())!;
+      const plot = page.locator(".graph[data-sender=client] .plot");
+      const before = await plot.getAttribute("data-xrange");
+      await page.mouse.move(box.x + box.width * 0.3, box.y + box.height * 0.2);
+      await page.mouse.down();
+      await page.mouse.move(box.x + box.width * 0.5, box.y + box.height * 0.8, { steps: 5 });
+      await page.mouse.up();
+      const [a0, a1] = (await plot.getAttribute("data-xrange"))!.split(",").map(Number);
+      const [b0, b1] = before!.split(",").map(Number);
+      assert.ok(a0 > b0 && a1 < b1, `zoomed from ${before} to ${a0},${a1}`);
+    });
+  },
+);
 
 test(
   "html browser: 450 connections: table pages and sorts, a row opens its section",
-  { skip },
+  { skip, timeout: T },
   async () => {
     const base = [
       fixtureReport("server-process-terminated").report,
@@ -154,7 +174,7 @@ test(
 
 test(
   "html browser: a --summary report is the table and verdicts, without drawings",
-  { skip },
+  { skip, timeout: T },
   async () => {
     const file = join(SHOTS, "summary.html");
     const pcap = join(FIXTURES, "server-host-crash.pcap");
@@ -170,3 +190,37 @@ test(
     });
   },
 );
+
+test("html browser: the report of every scenario capture in tests/fixtures/explain opens clean", {
+  skip,
+  timeout: 4 * T,
+}, async () => {
+  const dir = join(ROOT, "tests", "fixtures", "explain");
+  const captures = existsSync(dir) ? readdirSync(dir).filter((f) => /\.pcap(ng)?$/.test(f)) : [];
+  if (captures.length === 0) return void console.log("  no captures in tests/fixtures/explain yet");
+  await withBrowser({}, async (open) => {
+    for (const name of captures.sort()) {
+      const file = join(SHOTS, `scenario-${name}.html`);
+      const r = runCli(["explain", join(dir, name), "--format", "html", "-o", file]);
+      assert.equal(r.code, 0, `${name}: ${r.stderr}`);
+      const data = embedded(readFileSync(file, "utf8"));
+      const conns = data.rows.slice(0, 5).map((row) =>
+        unpackConnection(data, row, data.details[String(row[0])])
+      );
+      const { page, log } = await open(file);
+      const few = data.rows.length <= 5;
+      for (const c of conns) {
+        if (!few) await page.evaluate((id) => location.hash = `#conn-${id}`, c.id);
+        const arrows = page.locator(`#conn-${c.id} svg.ladder g.seg`);
+        if (c.segments.length) await arrows.first().waitFor();
+        assert.equal(await arrows.count(), Math.min(c.segments.length, 2000), `${name} #${c.id}`);
+      }
+      await page.screenshot({ path: join(SHOTS, `scenario-${name}.png`), fullPage: true });
+      assert.deepEqual(log.pageErrors, [], name);
+      assert.deepEqual(log.consoleErrors, [], name);
+      assert.deepEqual(log.requests, [], name);
+      await page.close();
+    }
+  });
+  console.log(`  ${captures.length} scenario reports opened`);
+});

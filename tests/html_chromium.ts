@@ -38,14 +38,17 @@ const ARGS = [
   "--disable-sync",
 ];
 
+/** Opens a file in a new page of the browser; see {@link withBrowser}. */
+export type OpenPage = (file: string) => Promise<{ page: Page; log: PageLog }>;
+
 /**
- * Opens `file` in a fresh headless Chromium (empty profile folder), waits until
- * the page says it is ready, runs `fn`, and closes everything.
+ * Starts a fresh headless Chromium (empty profile folder, offline), gives `fn`
+ * a function that opens files in new pages (each waits until the report says
+ * it is ready), and closes everything afterwards.
  */
-export async function withPage<T>(
-  file: string,
+export async function withBrowser<T>(
   opts: { dark?: boolean; width?: number },
-  fn: (page: Page, log: PageLog) => Promise<T>,
+  fn: (open: OpenPage) => Promise<T>,
 ): Promise<T> {
   const profile = mkdtempSync(join(tmpdir(), "tcpecho-chromium-"));
   const ctx = await chromium.launchPersistentContext(profile, {
@@ -57,23 +60,37 @@ export async function withPage<T>(
     offline: true,
   });
   try {
-    const page = ctx.pages()[0] ?? await ctx.newPage();
-    const url = "file://" + file;
-    const log: PageLog = { consoleErrors: [], pageErrors: [], requests: [] };
-    page.on("console", (m) => {
-      if (m.type() === "error" || m.type() === "warning") log.consoleErrors.push(m.text());
+    return await fn(async (file) => {
+      const page = await ctx.newPage();
+      const url = "file://" + file;
+      const log: PageLog = { consoleErrors: [], pageErrors: [], requests: [] };
+      page.on("console", (m) => {
+        if (m.type() === "error" || m.type() === "warning") log.consoleErrors.push(m.text());
+      });
+      page.on("pageerror", (e) => log.pageErrors.push(e.message));
+      page.on("request", (r) => {
+        if (r.url() !== url) log.requests.push(r.url());
+      });
+      await page.goto(url);
+      await page.waitForSelector("body[data-ready]", { timeout: 30_000 });
+      return { page, log };
     });
-    page.on("pageerror", (e) => log.pageErrors.push(e.message));
-    page.on("request", (r) => {
-      if (r.url() !== url) log.requests.push(r.url());
-    });
-    await page.goto(url);
-    await page.waitForSelector("body[data-ready]", { timeout: 30_000 });
-    return await fn(page, log);
   } finally {
     await ctx.close();
     rmSync(profile, { recursive: true, force: true });
   }
+}
+
+/** Opens one file in a fresh browser, runs `fn`, and closes everything. */
+export function withPage<T>(
+  file: string,
+  opts: { dark?: boolean; width?: number },
+  fn: (page: Page, log: PageLog) => Promise<T>,
+): Promise<T> {
+  return withBrowser(opts, async (open) => {
+    const { page, log } = await open(file);
+    return await fn(page, log);
+  });
 }
 
 /**

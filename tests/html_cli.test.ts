@@ -12,6 +12,9 @@ import { FIXTURES } from "./html_fixtures.ts";
 import { type PackedReport, unpackConnection } from "../lib/report/html/compact.ts";
 import type { ExplainReport } from "../lib/report/html/mod.ts";
 
+/** Per-test time limit (bun's default is 5 s; each test starts the CLI). */
+const T = 60_000;
+
 const CRASH = join(FIXTURES, "server-host-crash.pcap");
 
 function embedded(html: string): PackedReport {
@@ -20,24 +23,28 @@ function embedded(html: string): PackedReport {
   return JSON.parse(m[1]) as PackedReport;
 }
 
-test("html cli: explain --format html -o FILE writes one self-contained page", () => {
-  const dir = tempDir();
-  try {
-    const out = join(dir.path, "report.html");
-    const r = runCli(["explain", CRASH, "--format", "html", "-o", out]);
-    assert.equal(r.code, 0, r.stderr);
-    assert.equal(r.stdout, "");
-    assert.match(r.stderr, /wrote .*report\.html: 1 connection/);
-    const html = readFileSync(out, "utf8");
-    assert.match(html, /^<!doctype html>/);
-    assert.match(html, /server-host-crash\.pcap/);
-    assert.doesNotMatch(html, /(src|href)="https?:/);
-  } finally {
-    dir.cleanup();
-  }
-});
+test(
+  "html cli: explain --format html -o FILE writes one self-contained page",
+  { timeout: T },
+  () => {
+    const dir = tempDir();
+    try {
+      const out = join(dir.path, "report.html");
+      const r = runCli(["explain", CRASH, "--format", "html", "-o", out]);
+      assert.equal(r.code, 0, r.stderr);
+      assert.equal(r.stdout, "");
+      assert.match(r.stderr, /wrote .*report\.html: 1 connection/);
+      const html = readFileSync(out, "utf8");
+      assert.match(html, /^<!doctype html>/);
+      assert.match(html, /server-host-crash\.pcap/);
+      assert.doesNotMatch(html, /(src|href)="https?:/);
+    } finally {
+      dir.cleanup();
+    }
+  },
+);
 
-test("html cli: the page embeds exactly what --format json reports", () => {
+test("html cli: the page embeds exactly what --format json reports", { timeout: T }, () => {
   const json = runCli(["explain", CRASH, "--format", "json"]);
   assert.equal(json.code, 0, json.stderr);
   const report = JSON.parse(json.stdout) as ExplainReport;
@@ -53,19 +60,19 @@ test("html cli: the page embeds exactly what --format json reports", () => {
   assert.ok(report.connections[0].segments.every((s) => typeof s.window === "number"));
 });
 
-test("html cli: --output with another format is a usage error (exit 2)", () => {
+test("html cli: --output with another format is a usage error (exit 2)", { timeout: T }, () => {
   const r = runCli(["explain", CRASH, "--format", "json", "-o", "x.json"]);
   assert.equal(r.code, 2);
   assert.match(r.stderr, /Cannot use --output with --format json/);
 });
 
-test("html cli: an unwritable output file is exit 1 with the reason", () => {
+test("html cli: an unwritable output file is exit 1 with the reason", { timeout: T }, () => {
   const r = runCli(["explain", CRASH, "--format", "html", "-o", "/nonexistent-dir/r.html"]);
   assert.equal(r.code, 1);
   assert.match(r.stderr, /Cannot write report '\/nonexistent-dir\/r\.html'/);
 });
 
-test("html cli: --conn N keeps one connection in the page", () => {
+test("html cli: --conn N keeps one connection in the page", { timeout: T }, () => {
   const r = runCli(["explain", CRASH, "--format", "html", "--conn", "1"]);
   assert.equal(r.code, 0, r.stderr);
   assert.equal(embedded(r.stdout).rows.length, 1);
