@@ -5,6 +5,7 @@
  * classes (see style.ts) make retransmissions, RSTs and keepalives stand out.
  * @module
  */
+import { endpointText } from "./compact.ts";
 import { escapeHtml } from "./escape.ts";
 import { LADDER, layoutLadder, type PlacedSegment } from "./ladder_layout.ts";
 import type { ReportConnection, ReportSegment, ReportState } from "./types.ts";
@@ -121,8 +122,8 @@ export function renderLadder(conn: ReportConnection, limit = 2000): string {
     ? `<text class="gap" x="${LADDER.width / 2}" y="${height}" text-anchor="middle">` +
       `${omitted} more segments not drawn: see the graph, or --format json</text>`
     : "";
-  const c = `${escapeHtml(conn.client.addr)}:${conn.client.port}`;
-  const s = `${escapeHtml(conn.server.addr)}:${conn.server.port}`;
+  const c = escapeHtml(endpointText(conn.client));
+  const s = escapeHtml(endpointText(conn.server));
   return `<svg class="ladder" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${LADDER.width} ${h}" ` +
     `width="${LADDER.width}" height="${h}" role="img" aria-label="ladder diagram of connection ${conn.id}">` +
     bands(placed, conn) +
