@@ -40,7 +40,11 @@ export const lab = defineTcpechoCommand({
       required: false,
     },
     list: { type: "boolean", description: "list the scenarios" },
-    keep: { type: "string", description: "keep each capture (ID.pcap) and log (ID.txt) in DIR" },
+    keep: {
+      type: "string",
+      valueHint: "DIR",
+      description: "keep each capture (ID.pcap) and log (ID.txt) in DIR",
+    },
     format: {
       type: "enum",
       options: ["text", "json"],
