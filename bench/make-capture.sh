@@ -2,13 +2,13 @@
 # Makes the benchmark capture from real kernel traffic: many short echo
 # connections on the loopback of a private network namespace (198.18.0.1),
 # captured with `tcpdump -s 128`, stopped at PACKETS packets (default 2.5 M).
-# Cached under /tmp/tcpecho-bench (not committed); prints the file's path.
+# Cached under /tmp/tcpecho-capture-bench (not committed); prints the file's path.
 # Needs root, ip, tcpdump and the project's bun (npm ci).
 # Usage: bash bench/make-capture.sh [PACKETS]
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 PACKETS="${1:-2500000}"
-DIR=/tmp/tcpecho-bench
+DIR=/tmp/tcpecho-capture-bench
 OUT="$DIR/echo-$PACKETS.pcap"
 if [ -s "$OUT" ]; then echo "$OUT"; exit 0; fi
 mkdir -p "$DIR"

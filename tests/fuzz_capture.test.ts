@@ -101,7 +101,7 @@ async function readOnce(bytes: Uint8Array, rnd: () => number): Promise<string> {
   }
 }
 
-const ITERATIONS = 3000;
+const ITERATIONS = 5000;
 const BUDGET_MS = 20_000;
 
 test("fuzz capture: thousands of seeded mutations never throw anything but ECAPTURE", async () => {

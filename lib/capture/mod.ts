@@ -2,6 +2,28 @@
  * The capture layer: read pcap and pcapng (optionally gzip-compressed) from any
  * {@link ByteSource}, streaming, one reused Frame per record.
  *
+ * Design rules (each a deliberate choice, tested in tests/capture_*.test.ts):
+ * - Frame numbers follow Wireshark: a pcapng custom block (0xBAD, 0x40000BAD)
+ *   takes a number but is not delivered (`CaptureInfo.frames` vs `packets`).
+ * - A Simple Packet Block has no timestamp: `hasTimestamp` is false and the
+ *   previous frame's time is repeated (Wireshark shows none).
+ * - Truncated vs corrupt: a record whose header is sane but whose bytes run
+ *   past the end of the input is "truncated" (warning + `truncated: true`,
+ *   everything before delivered). A length that is misaligned, below the
+ *   minimum, above the bound (pcap: 262144 as libpcap, or the snaplen up to
+ *   64 MiB; pcapng: 64 MiB) or that disagrees with the block's trailing copy
+ *   is "corrupt": ECAPTURE naming the byte offset and what was expected.
+ * - A pcap record above the file's snaplen but within the bound is read (as
+ *   libpcap does) with one warning.
+ * - gzip is detected by its magic, not the file name; a gzip stream that is
+ *   cut off or corrupt after some output ends the capture as truncated.
+ * - Memory: one buffer (1 MiB default), grown by doubling only when it is full
+ *   and a record still does not fit, so a bogus length cannot allocate more
+ *   than the bytes actually present.
+ * - Not read: the 1999-era pcap variants with the standard magic but longer
+ *   record headers (RedHat 6.1, SuSE 6.3, Nokia); the "modified" pcap with
+ *   its own magic (a1b2cd34) is read.
+ *
  * @example
  * ```ts
  * import { readCapture } from "./lib/capture/mod.ts";
