@@ -134,3 +134,27 @@ test("connect: server process killed (SIGKILL) while stdin open: FIN, exit 3 (UN
     await srv.stop();
   }
 });
+
+test("connect: stdout closed by its reader/EPIPE on stdout is exit 1, not a crash", async () => {
+  const srv = await startServe(["--log", "none"]);
+  const child = spawnConnect(["127.0.0.1", String(srv.port)]);
+  let err = "";
+  let code: number | null = null;
+  child.stderr!.on("data", (d) => (err += d));
+  child.on("exit", (c) => (code = c));
+  child.stdin!.on("error", () => {});
+  try {
+    child.stdout!.once("data", () => child.stdout!.destroy());
+    const big = new Uint8Array(1 << 20).fill(0x61);
+    for (let i = 0; i < 8 && code === null; i++) {
+      await new Promise<void>((r) => child.stdin!.write(big, () => r()));
+    }
+    child.stdin!.end();
+    await waitFor(() => code !== null, 15_000, "connect to exit");
+    assert.equal(code, 1, err);
+    assert.match(err, /Cannot write echoes to stdout: EPIPE/);
+  } finally {
+    if (code === null) child.kill("SIGKILL");
+    await srv.stop();
+  }
+});

@@ -6,6 +6,7 @@
  * @module
  */
 import type { Conn, NetError, StdinReader } from "../runtime/net/mod.ts";
+import { TcpechoError } from "../errors.ts";
 import { netFailure, prematureFin } from "./errors.ts";
 
 /** Where the client reads and writes. */
@@ -56,7 +57,11 @@ export async function strCli(conn: Conn, io: ClientIo, where: string): Promise<C
       const chunk = await conn.read();
       if (chunk === null) return;
       received += chunk.length;
-      await io.writeStdout(chunk);
+      try {
+        await io.writeStdout(chunk);
+      } catch (e) {
+        throw stdoutFailure(e);
+      }
     }
   })();
   try {
@@ -70,4 +75,17 @@ export async function strCli(conn: Conn, io: ClientIo, where: string): Promise<C
   if (!stdinEof || received < sent) throw prematureFin(sent - received, !stdinEof);
   conn.close();
   return { sent, received };
+}
+
+/** Our own stdout failed (e.g. `| head` exited): not a network error. */
+function stdoutFailure(e: unknown): TcpechoError {
+  const code = (e as { code?: string })?.code;
+  const name = (e as { name?: string })?.name;
+  const epipe = code === "EPIPE" || name === "BrokenPipe";
+  return new TcpechoError(
+    epipe
+      ? "Cannot write echoes to stdout: EPIPE, whatever reads our output has exited"
+      : `Cannot write echoes to stdout: ${code ?? name ?? String(e)}`,
+    { code: "ESTDOUT", cause: e },
+  );
 }
