@@ -113,6 +113,7 @@ export async function runExplain(ctx: CommandContext, req: ExplainRequest): Prom
   };
   const ex = new Explainer({
     keepDetail: !req.summary,
+    tableOnly: req.summary && req.format === "text",
     filter: req.filter,
     onConnection,
     addrString: (buf, off, v) => addrString(buf, off, v),

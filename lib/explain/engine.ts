@@ -30,6 +30,11 @@ export interface ConnFilter {
 export interface ExplainerOptions {
   /** Keep segments and state histories (text ladder, JSON); false for --summary. */
   keepDetail: boolean;
+  /**
+   * Only the verdict id and the counters will be shown (the --summary table):
+   * skip phases and retransmission intervals. Default false.
+   */
+  tableOnly?: boolean;
   filter?: ConnFilter;
   /** Receives each connection when it ends (or at {@link Explainer.finish}). */
   onConnection(e: Explained): void;
@@ -65,8 +70,9 @@ export class Explainer {
   constructor(opts: ExplainerOptions) {
     this.tracker = new TcpTracker({
       keepDetail: opts.keepDetail,
+      keepIntervals: !opts.tableOnly,
       addrString: opts.addrString,
-      onSegment: trackPhase,
+      onSegment: opts.tableOnly ? undefined : trackPhase,
       onEnd: (conn) => {
         this.connections++;
         if (matches(conn, opts.filter)) opts.onConnection({ conn, verdict: verdict(conn) });

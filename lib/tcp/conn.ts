@@ -68,8 +68,12 @@ export const KEEPALIVES = 20;
 export const KEEPALIVE_ACKS = 22;
 /** Keepalive probes by a side since the other side last sent anything. */
 export const UNANSWERED_KEEPALIVES = 24;
-/** A zeroed per-side array to copy (an array literal copy: cheaper than a typed array). */
-const PER_SIDE_ZERO: readonly number[] = Array.from({ length: 26 }, () => 0);
+/**
+ * A zeroed per-side array to copy (cheaper than a typed array). Made from
+ * non-integers first so engines store it as doubles from the start (sequence
+ * numbers above 2^30 would otherwise convert each connection's array once).
+ */
+const PER_SIDE_ZERO: readonly number[] = Array.from({ length: 26 }, () => 0.5).fill(0);
 
 /** Facts gathered segment by segment; the scenario predicates read only these. */
 export class ConnFacts {
@@ -132,7 +136,8 @@ export class TcpConn extends FlowKey {
   wscale: [number, number] = [-1, -1];
   /** 2^wscale per side (the window multiplier once scaling is in effect). */
   winMul: [number, number] = [1, 1];
-  sent: [SentLog, SentLog] = [new SentLog(), new SentLog()];
+  /** Send times for retransmission intervals (null when the output needs none). */
+  sent: [SentLog, SentLog] | null;
   /** Wireshark's first RTT: first SYN to the first pure ACK (s); 0 unknown. */
   wsRtt = 0;
   facts = new ConnFacts();
@@ -145,8 +150,9 @@ export class TcpConn extends FlowKey {
   aAddr = "";
   bAddr = "";
 
-  constructor(keepDetail: boolean) {
+  constructor(keepDetail: boolean, keepIntervals = true) {
     super();
+    this.sent = keepIntervals ? [new SentLog(), new SentLog()] : null;
     this.fsm = [new EndpointFsm(keepDetail), new EndpointFsm(keepDetail)];
     this.segments = keepDetail ? [] : null;
   }

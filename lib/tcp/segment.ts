@@ -204,11 +204,13 @@ function retransFacts(c: TcpConn, side: Side, r: RawSegment, m: number): void {
     if (f.keepaliveTimes.length < 32) f.keepaliveTimes.push(r.t);
   }
   if (m & L_KEEPALIVE_ACK) f.p[KEEPALIVE_ACKS + side]++;
-  if (r.flags & TCP_ACK) c.sent[other].acked(r.ack);
+  const sent = c.sent;
+  if (sent !== null && (r.flags & TCP_ACK)) sent[other].acked(r.ack);
+  if (sent === null && !(m & L_ANY_RETRANS)) return;
   const counts = r.len > 0 || (r.flags & (TCP_SYN | TCP_FIN)) !== 0;
   if (!counts || (m & L_KEEPALIVE)) return;
   const end = seqAdd(r.seq, r.len + ((r.flags & (TCP_SYN | TCP_FIN)) ? 1 : 0));
-  const dt = c.sent[side].sent(r.seq, end, r.t);
+  const dt = sent === null ? -1 : sent[side].sent(r.seq, end, r.t);
   if (!(m & L_ANY_RETRANS)) return;
   f.p[RETRANS + side]++;
   f.p[UNANSWERED_RETRANS + side]++;

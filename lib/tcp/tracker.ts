@@ -31,6 +31,8 @@ export const TOMBSTONE_CAP = 8192;
 export interface TrackerOptions {
   /** Keep segment records and state histories (text/JSON need them; --summary does not). */
   keepDetail: boolean;
+  /** Keep retransmission intervals (default true; a summary table does not show them). */
+  keepIntervals?: boolean;
   /** Called for every connection when it ends, then the engine forgets it. */
   onEnd(conn: TcpConn): void;
   /** Called after each segment or ICMP error is applied (phases use it). */
@@ -149,7 +151,7 @@ export class TcpTracker {
   }
 
   #create(p: Packet): TcpConn {
-    const c = new TcpConn(this.#opts.keepDetail);
+    const c = new TcpConn(this.#opts.keepDetail, this.#opts.keepIntervals ?? true);
     setKey(c, this.#tv);
     c.id = ++this.#nextId;
     const v = p.ipVersion as 4 | 6;
