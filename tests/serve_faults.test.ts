@@ -112,7 +112,7 @@ test("serve: --idle-timeout: idle client gets FIN, log says idle timeout", async
 });
 
 test("serve: back-pressure/client writes 64 MB and never reads, server RSS stays bounded", async () => {
-  const srv = await startServe(["--max-buffer", "65536"]);
+  const srv = await startServe(["--max-buffer", "65536", "--idle-timeout", "2"]);
   try {
     const before = rssBytes(srv.proc.pid!);
     const c = client(srv.port);
@@ -135,6 +135,7 @@ test("serve: back-pressure/client writes 64 MB and never reads, server RSS stays
     if (before > 0) {
       assert.ok(after - before < 48 * 1024 * 1024, `server RSS grew ${after - before} B`);
     }
+    await waitFor(() => /stalled: the client does not read/.test(srv.stderr()), 10_000, "log");
     c.s.destroy();
   } finally {
     await srv.stop();

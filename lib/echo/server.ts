@@ -152,6 +152,7 @@ export class EchoServer {
     for (const st of this.#sessions) {
       if (st.reason || t - st.lastActivityMs < idleMs) continue;
       st.reason = "idle-timeout";
+      if (st.writing) st.detail = "stalled: the client does not read its echoes";
       st.wake?.();
       st.conn.close();
     }

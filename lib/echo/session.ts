@@ -43,6 +43,8 @@ export interface SessionState {
   /** Set by whoever ends the session first; the loop keeps the first reason. */
   reason?: CloseReason;
   detail?: string;
+  /** An echo write is waiting for the client to read (back-pressure engaged). */
+  writing?: boolean;
   /** Shutdown in progress: discard input, wait for the peer's FIN. */
   draining: boolean;
   /** Resolves a dropped session's wait (idle timeout or shutdown). */
@@ -117,7 +119,9 @@ export async function runSession(
         }
       }
       if (faults.delayMs) await sleep(faults.delayMs);
+      st.writing = true;
       await c.write(out);
+      st.writing = false;
       st.bytesOut += out.length;
       if (limit) st.lines += hit ? limit.n - st.lines : countLines(out);
       if (hit) return await endByFault(st, limit!.kind);
