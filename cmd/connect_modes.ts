@@ -57,10 +57,13 @@ export async function runCountMode(
   const size = numberOption(args.size, "size", { integer: true, min: 1, max: 16 << 20 }) ?? 64;
   const conn = await open(net, t);
   const out = (s: string) => ctx.rt.writeStdout(s);
+  // Ctrl-C (or SIGTERM) ends the run after the current round trip, with the summary, like ping.
+  let stop = false;
+  const offs = (["SIGINT", "SIGTERM"] as const).map((s) => ctx.rt.onSignal(s, () => (stop = true)));
   await out(`ECHO ${t.where}: ${count} messages of ${size} bytes\n`);
   const report = await pingEcho(
     conn,
-    { count, intervalMs: interval * 1000, size },
+    { count, intervalMs: interval * 1000, size, stopped: () => stop },
     t.where,
     (seq, ms, ok) =>
       out(
@@ -69,6 +72,7 @@ export async function runCountMode(
       ),
     (partial) => out(summaryText(t, partial)),
   );
+  offs.forEach((off) => off());
   await out(summaryText(t, report));
   return report.mismatched ? 1 : 0;
 }

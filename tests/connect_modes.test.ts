@@ -1,7 +1,8 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { runCli } from "./helpers.ts";
-import { runConnect, startServe } from "./echo_helpers.ts";
+import process from "node:process";
+import { runConnect, spawnConnect, startServe, waitFor } from "./echo_helpers.ts";
 import { RttSamples } from "../lib/echo/stats.ts";
 import { message } from "../lib/echo/pinger.ts";
 
@@ -80,4 +81,24 @@ test("echo stats: percentiles/nearest rank over samples", () => {
 test("echo pinger: message/newline-terminated, rotates with seq", () => {
   assert.equal(new TextDecoder().decode(message(1, 4)), "bcd\n");
   assert.equal(message(0, 1)[0], 0x0a);
+});
+
+test("connect --count: SIGINT ends the run with the summary, exit 0 (like ping)", async () => {
+  const srv = await startServe(["--log", "none"]);
+  const child = spawnConnect(["127.0.0.1", String(srv.port), "-c", "1000", "-i", "0.05"]);
+  let out = "";
+  let code: number | null = null;
+  child.stdout!.on("data", (d) => (out += d));
+  child.on("exit", (c) => (code = c));
+  try {
+    await waitFor(() => out.includes("seq=2 "), 10_000, "two round trips");
+    process.kill(child.pid!, "SIGINT");
+    await waitFor(() => code !== null, 10_000, "exit after SIGINT");
+    assert.equal(code, 0);
+    assert.match(out, /\d+ sent, \d+ echoed, 0 mismatched/);
+    assert.match(out, /rtt min\/avg\/max\/p50\/p99/);
+  } finally {
+    if (code === null) child.kill("SIGKILL");
+    await srv.stop();
+  }
 });

@@ -13,6 +13,8 @@ export interface PingOptions {
   intervalMs: number;
   /** Bytes per message (the last one is a newline, so line-based servers work). */
   size: number;
+  /** Checked before each message and during the wait: true ends the run early (Ctrl-C). */
+  stopped?: () => boolean;
 }
 
 /** The outcome of a run. */
@@ -58,6 +60,16 @@ export async function readExact(conn: Conn, into: Uint8Array): Promise<boolean> 
   return true;
 }
 
+/** Waits `ms`, ending early (in 50 ms steps) once `stopped()` is true. */
+async function pause(ms: number, stopped?: () => boolean): Promise<void> {
+  const end = performance.now() + ms;
+  while (!stopped?.()) {
+    const left = end - performance.now();
+    if (left <= 0) return;
+    await new Promise((r) => setTimeout(r, Math.min(left, 50)));
+  }
+}
+
 function same(a: Uint8Array, b: Uint8Array): boolean {
   if (a.length !== b.length) return false;
   for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
@@ -88,7 +100,7 @@ export async function pingEcho(
   let sent = 0;
   let mismatched = 0;
   try {
-    for (let seq = 1; seq <= opts.count; seq++) {
+    for (let seq = 1; seq <= opts.count && !opts.stopped?.(); seq++) {
       const start = performance.now();
       const msg = message(seq, opts.size);
       sent++;
@@ -100,7 +112,7 @@ export async function pingEcho(
       if (!ok) mismatched++;
       await onReply(seq, ms, ok);
       const wait = opts.intervalMs - (performance.now() - start);
-      if (seq < opts.count && wait > 0) await new Promise((r) => setTimeout(r, wait));
+      if (seq < opts.count && wait > 0) await pause(wait, opts.stopped);
     }
     await conn.closeWrite();
     if ((await conn.read()) !== null) throw prematureFin(0, false);
