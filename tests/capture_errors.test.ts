@@ -110,7 +110,7 @@ test("capture errors: an absurd pcap caplen names the record, its offset and the
 test("capture errors: a caplen above the snaplen (but sane) is read with one warning", async () => {
   const b = setU32(fixture("eth-usec.pcap"), 16, 60); // snaplen 60, records up to 1514
   const { info, rows } = await readRows(b);
-  assert.equal(rows.length, 54);
+  assert.equal(rows.length, (await readRows(fixture("eth-usec.pcap"))).rows.length);
   assert.equal(info.warnings.length, 1);
   assert.match(info.warnings[0], /above the file's snaplen 60/);
 });
@@ -169,7 +169,8 @@ test("capture errors: a cut-off .gz delivers what was decompressed and says so",
   const { info, rows } = await readRows(gz.subarray(0, Math.floor(gz.length * 0.7)));
   assert.equal(info.gzip, true);
   assert.equal(info.truncated, true);
-  assert.ok(rows.length > 0 && rows.length < 54, `${rows.length} rows`);
+  const all = (await readRows(fixture("eth-usec.pcap"))).rows.length;
+  assert.ok(rows.length > 0 && rows.length < all, `${rows.length} of ${all} rows`);
   assert.ok(info.warnings.some((w) => /gzip|inside a record/.test(w)), info.warnings.join("; "));
 });
 
