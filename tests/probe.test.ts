@@ -142,3 +142,16 @@ test("probe cli: bad option combinations/usage error, exit 2", () => {
     assert.equal(r.code, 2, `${args.join(" ")}: ${r.stdout}${r.stderr}`);
   }
 });
+
+test("probe cli: --count 0 until Ctrl-C/SIGINT ends the run with the summary, exit 0", async () => {
+  const { peer, port } = await startPeer("127.0.0.1");
+  try {
+    const cli = startCli(["probe", "127.0.0.1", String(port), "-c", "0", "-i", "0.05"]);
+    await cli.waitFor(/seq=3 connected/, 15_000);
+    cli.kill("SIGINT");
+    assert.equal(await cli.exit(15_000), 0, cli.stderr());
+    assert.match(cli.stdout(), /^\d+ sent, \d+ connected, 0 refused/m);
+  } finally {
+    peer.kill();
+  }
+});

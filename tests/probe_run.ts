@@ -74,7 +74,12 @@ export function start(argv: string[], prefix: string[] = []): Running {
       }
     },
     kill(signal = "SIGKILL") {
-      if (child.exitCode === null) child.kill(signal);
+      // process.kill, not child.kill: Deno's child.kill makes a normal exit read as
+      // killed-by-that-signal (exit code null), which hides the CLI's own exit code.
+      if (child.exitCode !== null || child.pid === undefined) return;
+      try {
+        process.kill(child.pid, signal);
+      } catch { /* already gone */ }
     },
   };
 }
