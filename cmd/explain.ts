@@ -64,8 +64,28 @@ export const explain = defineTcpechoCommand({
       filter: {
         id: numberOption(args.conn, "conn", { min: 1, integer: true }),
         port: numberOption(args.port, "port", { min: 0, max: 65535, integer: true }),
-        host: args.host === undefined || args.host === "" ? undefined : String(args.host),
+        host: args.host === undefined || args.host === ""
+          ? undefined
+          : canonicalHost(String(args.host)),
       },
     });
   },
 });
+
+/**
+ * The address as the report writes it (IPv6 compressed, lower case), so
+ * `--host 2001:DB8:0::1` matches 2001:db8::1. Anything else is kept as given.
+ *
+ * @example
+ * ```ts
+ * canonicalHost("2001:DB8:44:0::1"); // "2001:db8:44::1"
+ * ```
+ */
+export function canonicalHost(host: string): string {
+  if (!host.includes(":")) return host;
+  try {
+    return new URL(`http://[${host.replace(/^\[|\]$/g, "")}]/`).hostname.slice(1, -1);
+  } catch {
+    return host;
+  }
+}

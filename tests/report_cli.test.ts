@@ -121,3 +121,17 @@ test("report cli: bad --conn value -> usage error exit 2", () => {
   assert.equal(r.code, 2);
   assert.match(r.stderr, /Invalid value for --conn: 'zero'/);
 });
+
+test("report cli: --host with a non-canonical IPv6 address -> matches the connection", {
+  skip: existsSync(join(DIR, "normal-ipv6.pcap")) ? false : "fixture missing",
+}, () => {
+  const r = runCli([
+    "explain",
+    join(DIR, "normal-ipv6.pcap"),
+    "--host",
+    "2001:DB8:44:0::1",
+    "--summary",
+  ]);
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stdout, /\[2001:db8:44::1\]:\d+ +\[2001:db8:45::1\]:\d+ +normal/);
+});

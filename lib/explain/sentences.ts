@@ -50,14 +50,16 @@ export function refused(c: TcpConn): string {
 export function unreachable(c: TcpConn): string {
   const f = c.facts;
   const { what, errno } = icmpWords(f.icmpType, f.icmpCode);
+  const count = f.icmpCount > 1 ? `, ${f.icmpCount} in all` : "";
   const when = f.established
-    ? `after ${f.p[RETRANS]} retransmission(s) of the client's data`
+    ? `while the client sent data (retransmitted ${f.p[RETRANS]} time(s))`
     : "in answer to the SYN";
   const next = f.established
-    ? "the book's client keeps retransmitting and reports the error when it gives up (§5.14)"
-    : "Linux fails connect() at once instead of retrying";
-  return `${what} came back (frame ${f.icmpFrame}) ${when}: ${ep(c, 1)} cannot be reached; ` +
-    `the program gets ${errno}; ${next}.`;
+    ? "Linux treats it as a soft error: it keeps retransmitting and the program gets " +
+      `${errno} when it gives up (§5.14)`
+    : `connect() fails at once with ${errno} instead of retrying (§4.3)`;
+  return `${what} came back (first at frame ${f.icmpFrame}${count}) ${when}: ` +
+    `${ep(c, 1)} cannot be reached; ${next}.`;
 }
 
 /** syn-timeout */
