@@ -16,7 +16,15 @@ const OPT_SACK_PERM = 4;
 const OPT_SACK = 5;
 const OPT_TIMESTAMP = 8;
 
+/** NOP, NOP, timestamps (kind 8, length 10): how Linux starts nearly every non-SYN segment. */
+const NOP_NOP_TS = 0x0101080a;
+
 function options(buf: Uint8Array, p: number, end: number, out: Packet): void {
+  if (end - p >= 12 && u32(buf, p) === NOP_NOP_TS) {
+    out.tsVal = u32(buf, p + 4);
+    out.tsEcr = u32(buf, p + 8);
+    p += 12;
+  }
   while (p < end) {
     const kind = buf[p];
     if (kind === OPT_EOL) return;
@@ -77,8 +85,10 @@ export function tcp(buf: Uint8Array, off: number, wireLen: number, end: number, 
   out.flags = buf[off + 13] | ((buf[off + 12] & 1) << 8);
   out.window = u16(buf, off + 14);
   if (hlen > 20) options(buf, off + 20, Math.min(off + hlen, end), out);
-  out.payloadOff = off + hlen;
-  out.payloadLen = wireLen - hlen;
-  const captured = end - out.payloadOff;
-  out.payloadCaptured = captured <= 0 ? 0 : captured < out.payloadLen ? captured : out.payloadLen;
+  const payloadOff = off + hlen;
+  const payloadLen = wireLen - hlen;
+  const captured = end - payloadOff;
+  out.payloadOff = payloadOff;
+  out.payloadLen = payloadLen;
+  out.payloadCaptured = captured <= 0 ? 0 : captured < payloadLen ? captured : payloadLen;
 }
