@@ -56,8 +56,8 @@ export const probe = defineTcpechoCommand({
       description: "seconds to wait for each handshake (and for each echo with --echo/--heartbeat)",
       default: "2",
     },
-    "4": { type: "boolean", description: "IPv4 only" },
-    "6": { type: "boolean", description: "IPv6 only" },
+    "4": { type: "boolean", description: "-4: IPv4 addresses only" },
+    "6": { type: "boolean", description: "-6: IPv6 addresses only" },
     all: { type: "boolean", description: "probe every address the name resolves to" },
     format: {
       type: "enum",

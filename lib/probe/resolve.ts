@@ -45,7 +45,8 @@ export async function resolveTargets(
       found = await lookup(bare, { all: true, family: opts.family });
     } catch (e) {
       const code = (e as { code?: string }).code ?? "ENOTFOUND";
-      throw new TcpechoError(`Cannot resolve '${host}': ${code}`, {
+      const fam = opts.family === 0 ? "" : ` to an IPv${opts.family} address`;
+      throw new TcpechoError(`Cannot resolve '${host}'${fam}: ${code}`, {
         code: "ENOTFOUND",
         hint: "check the name, or give a numeric address",
         cause: e,
