@@ -4,6 +4,7 @@
 # pcap-parser, tshark and tcptrace; prints wall time and packets/s for each.
 # Every tool reads the same file once the page cache is warm; one core each.
 # Usage: bash bench/capture-compare.sh [FILE]
+#   SKIP="tshark tcptrace" leaves out the slow ones (tshark takes minutes on 2.5 M packets).
 set -uo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 B="$ROOT/node_modules/.bin"
@@ -19,6 +20,7 @@ row() { # name, seconds
 timed() { # name, command...
   local name="$1"
   shift
+  case " ${SKIP:-} " in *" $1 "*) echo "$name: skipped (SKIP)"; return ;; esac
   local t0 t1
   t0=$(date +%s.%N)
   taskset -c 0 "$@" >/dev/null 2>&1
