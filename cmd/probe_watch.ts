@@ -161,6 +161,9 @@ export function endLines(r: WatchReport): string[] {
           : ""),
     );
   }
+  if (r.unexpectedBytes > 0) {
+    lines.push(`end: the peer sent ${r.unexpectedBytes} bytes nobody asked for (not an echo)`);
+  }
   if (r.message && r.cause !== "duration") lines.push(`end: ${r.message}`);
   return lines;
 }

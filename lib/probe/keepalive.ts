@@ -49,6 +49,8 @@ export interface WatchReport {
   probesUnanswered: number | null;
   /** Heartbeats (with --heartbeat). */
   heartbeats?: Heartbeats;
+  /** Bytes the peer sent that were not an expected echo. */
+  unexpectedBytes: number;
   /** DESIGN.md exit code for the cause. */
   exitCode: number;
 }
@@ -80,6 +82,7 @@ export async function watchConnection(
     watchedMs: at - start,
     probesAnswered: null,
     probesUnanswered: null,
+    unexpectedBytes: pump.unexpectedBytes,
     exitCode: causeMeaning(cause).exitCode,
     ...extra,
   });

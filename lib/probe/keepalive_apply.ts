@@ -91,7 +91,16 @@ export function describeKeepalive(a: KeepaliveApplied): string[] {
       "unless changed in net.ipv4.tcp_keepalive_*); use --heartbeat for an application-level check",
     ];
   }
+  const q = a.requested;
+  const differs = r.idle !== q.idle || r.interval !== q.interval || r.count !== q.count;
+  const warn = differs
+    ? [
+      `keepalive: the socket differs from what was asked (${q.idle}/${q.interval}/${q.count}); ` +
+      "the values read back are the ones in force",
+    ]
+    : [];
   return [
+    ...warn,
     `keepalive: SO_KEEPALIVE ${r.enabled ? "on" : "OFF"}, TCP_KEEPIDLE ${r.idle} s, ` +
     `TCP_KEEPINTVL ${r.interval} s, TCP_KEEPCNT ${r.count} (read back; ${a.mechanism}, fd ${a.fd})`,
     `keepalive: a silent peer is declared dead after ${r.idle} + ${r.interval} × ${r.count} = ` +
