@@ -6,7 +6,16 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import type { Frame } from "../lib/capture/types.ts";
 import { newFrame } from "../lib/capture/mod.ts";
-import { addrString, decodeFrame, newPacket, TCP_ACK, TCP_NS, TCP_SYN } from "../lib/decode/mod.ts";
+import {
+  addrString,
+  decodeFrame,
+  knownLinkType,
+  linkTypeName,
+  newPacket,
+  TCP_ACK,
+  TCP_NS,
+  TCP_SYN,
+} from "../lib/decode/mod.ts";
 import { fixture, readRows, type Row } from "./fixtures/formats/util.ts";
 
 function frameOf(bytes: number[], linkType: number, caplen = bytes.length): Frame {
@@ -368,4 +377,11 @@ test("decode fixtures: the same traffic decodes alike under every link layer and
   // Two separate captures: equal but for timestamps.
   const untimed = (rows: Row[]) => strip(rows).map((r) => ({ ...r, time: "" }));
   assert.deepEqual(untimed(await rowsOf("any-sll2.pcap")), untimed(await rowsOf("any-sll.pcap")));
+});
+
+test("decode link names: known link types are named, others say unknown", () => {
+  assert.equal(linkTypeName(276), "Linux cooked v2 (SLL2)");
+  assert.equal(linkTypeName(147), "link type 147 (unknown)");
+  assert.ok([0, 1, 9, 12, 14, 50, 51, 101, 108, 113, 228, 229, 276].every(knownLinkType));
+  assert.equal(knownLinkType(147), false);
 });

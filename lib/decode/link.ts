@@ -133,3 +133,45 @@ export function linkLayer(
       return stop(out, "unknown-link");
   }
 }
+
+const LINKTYPE_NAMES: Record<number, string> = {
+  [LINKTYPE.NULL]: "BSD loopback (NULL)",
+  [LINKTYPE.ETHERNET]: "Ethernet",
+  [LINKTYPE.PPP]: "PPP",
+  [LINKTYPE.RAW_OPENBSD]: "raw IP (12)",
+  [LINKTYPE.RAW_BSDOS]: "raw IP (14)",
+  [LINKTYPE.PPP_HDLC]: "PPP in HDLC framing",
+  [LINKTYPE.PPP_ETHER]: "PPPoE",
+  [LINKTYPE.RAW]: "raw IP",
+  [LINKTYPE.LOOP]: "OpenBSD loopback (LOOP)",
+  [LINKTYPE.LINUX_SLL]: "Linux cooked (SLL)",
+  [LINKTYPE.IPV4]: "raw IPv4",
+  [LINKTYPE.IPV6]: "raw IPv6",
+  [LINKTYPE.LINUX_SLL2]: "Linux cooked v2 (SLL2)",
+};
+
+/**
+ * Whether the decoder understands a link type (others decode as "unknown-link").
+ *
+ * @example
+ * ```ts
+ * knownLinkType(276); // true (Linux SLL2)
+ * knownLinkType(147); // false (a user-defined DLT)
+ * ```
+ */
+export function knownLinkType(linkType: number): boolean {
+  return linkType in LINKTYPE_NAMES;
+}
+
+/**
+ * A readable name for a link type, e.g. for "N frames of link type 147 (unknown) skipped".
+ *
+ * @example
+ * ```ts
+ * linkTypeName(113); // "Linux cooked (SLL)"
+ * linkTypeName(147); // "link type 147 (unknown)"
+ * ```
+ */
+export function linkTypeName(linkType: number): string {
+  return LINKTYPE_NAMES[linkType] ?? `link type ${linkType} (unknown)`;
+}

@@ -27,7 +27,7 @@ import type { Packet } from "./types.ts";
 
 export { addrString } from "./addr.ts";
 export { newPacket } from "./packet.ts";
-export { LINKTYPE } from "./link.ts";
+export { knownLinkType, LINKTYPE, linkTypeName } from "./link.ts";
 export * from "./types.ts";
 
 const PROTO_ICMP = 1;
