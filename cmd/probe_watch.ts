@@ -11,7 +11,7 @@ import { outcomeOf } from "../lib/probe/net_connector.ts";
 import { type LookupAll, resolveTargets } from "../lib/probe/resolve.ts";
 import { timeStats } from "../lib/probe/stats.ts";
 import { getNet } from "../lib/runtime/net/mod.ts";
-import { loadSockopt } from "../lib/runtime/sockopt/mod.ts";
+import { loadConnector, loadSockopt } from "../lib/runtime/sockopt/mod.ts";
 import type { CommandContext } from "./cli.ts";
 import type { ProbeConfig } from "./probe_options.ts";
 import { interruptSignal } from "./probe_run.ts";
@@ -42,9 +42,10 @@ export async function runWatch(c: ProbeConfig, ctx: CommandContext): Promise<num
   try {
     conn = await net.connect({ host: target.address, port: target.port, timeoutMs: c.timeoutMs });
   } catch (e) {
-    const errno = (e as { code?: string }).code ?? "EOTHER";
-    const outcome = outcomeOf(errno);
     const ms = performance.now() - t0;
+    const said = (e as { code?: string }).code ?? "EOTHER";
+    const errno = await confirmRefused(said, target.address, target.port, c.timeoutMs, log);
+    const outcome = outcomeOf(errno);
     log(`${name}: connect failed: ${outcome} (${errno}) after ${ms.toFixed(3)} ms`);
     await written;
     if (json) {
@@ -166,4 +167,30 @@ export function endLines(r: WatchReport): string[] {
   }
   if (r.message && r.cause !== "duration") lines.push(`end: ${r.message}`);
   return lines;
+}
+
+/**
+ * Bun's sockets call every failed connect ECONNREFUSED (lib/runtime/net
+ * corrects timeouts and local routes, not an ICMP unreachable from afar), so a
+ * refusal is checked once with a connect through libc, which reports the
+ * kernel's errno; a different answer is used and said.
+ */
+async function confirmRefused(
+  errno: string,
+  address: string,
+  port: number,
+  timeoutMs: number,
+  log: (line: string) => void,
+): Promise<string> {
+  if (errno !== "ECONNREFUSED") return errno;
+  const raw = await loadConnector();
+  if ("reason" in raw) return errno;
+  const r = await raw.connect(address, port, timeoutMs);
+  if (r.ok) {
+    r.close();
+    return errno;
+  }
+  if (r.errno === errno) return errno;
+  log(`the runtime said ${errno}; a second connect through libc says ${r.errno}`);
+  return r.errno;
 }

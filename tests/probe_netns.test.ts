@@ -121,3 +121,18 @@ test(
     }
   },
 );
+
+test(
+  "keepalive netns: connect meets ICMP host unreachable/unreachable (EHOSTUNREACH), exit 7",
+  { skip },
+  async () => {
+    const ns = firewalledPair();
+    try {
+      const cli = startCli(["probe", SERVER_ADDR, "81", "--keepalive"], ns.inClient);
+      assert.equal(await cli.exit(20_000), 7, cli.stdout() + cli.stderr());
+      assert.match(cli.stdout(), /connect failed: unreachable \(EHOSTUNREACH\)/);
+    } finally {
+      ns.destroy();
+    }
+  },
+);
