@@ -1,7 +1,12 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import net from "node:net";
-import { loadSockopt, normalizeAddress, type Sockopt } from "../lib/runtime/sockopt/mod.ts";
+import {
+  loadConnector,
+  loadSockopt,
+  normalizeAddress,
+  type Sockopt,
+} from "../lib/runtime/sockopt/mod.ts";
 
 /** A connected node:net pair on loopback; closes both on `close()`. */
 async function pair(host = "127.0.0.1") {
@@ -92,4 +97,25 @@ test("sockopt: no such connection/findFd returns undefined", async () => {
   const so = await sockopt();
   const fd = so.findFd({ address: "127.0.0.1", port: 1 }, { address: "127.0.0.1", port: 2 });
   assert.equal(fd, undefined);
+});
+
+test("sockopt connect: libc connect/open port connects with a local port; closed port is ECONNREFUSED", async () => {
+  const raw = await loadConnector();
+  if ("reason" in raw) throw new Error(raw.reason);
+  const server = net.createServer((s) => s.on("error", () => {}));
+  await new Promise<void>((r) => server.listen(0, "::1", r));
+  const port = (server.address() as net.AddressInfo).port;
+  try {
+    const ok = await raw.connect("::1", port, 2000);
+    assert.equal(ok.ok, true);
+    if (ok.ok) {
+      assert.equal(ok.local?.address, "::1");
+      assert.ok((ok.local?.port ?? 0) > 0);
+      ok.close();
+    }
+  } finally {
+    await new Promise((r) => server.close(r));
+  }
+  const refused = await raw.connect("::1", port, 2000);
+  assert.deepEqual(refused.ok ? "connected" : refused.errno, "ECONNREFUSED");
 });
