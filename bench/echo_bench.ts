@@ -203,7 +203,9 @@ async function benchWriter(): Promise<void> {
 
 async function benchConnrate(): Promise<void> {
   const haveSocat = spawnSync("sh", ["-c", "command -v socat"]).status === 0;
-  const kinds: ServerKind[] = haveSocat ? ["socat", "deno", "bun"] : ["deno", "bun"];
+  const kinds: ServerKind[] = haveSocat
+    ? ["socat", "node", "deno", "bun"]
+    : ["node", "deno", "bun"];
   console.log(`connrate: connect + 1 echo + close, 8 concurrent, ${SECONDS} s`);
   for (const k of kinds) {
     await withServer(k, async (port, pid) => {
