@@ -1,17 +1,18 @@
 /**
  * The Bun implementation of {@link Runtime}. Bun implements node:fs and
- * node:process natively, so file and stdio access goes through them; `Bun.*`
+ * node:process natively, so file and stdout/stderr access goes through them; `Bun.*`
  * is used where it is the better API.
  * @module
  */
-import { readSync } from "node:fs";
 import { open, readFile, writeFile } from "node:fs/promises";
 import process from "node:process";
 import { isatty } from "node:tty";
 import type { ByteReader, Runtime, SignalName } from "./types.ts";
 
 /** The part of the `Bun` global this file uses (Deno type-checks this file too). */
-const BunGlobal = (globalThis as unknown as { Bun: { version: string } }).Bun;
+const BunGlobal = (globalThis as unknown as {
+  Bun: { version: string; stdin: { stream(): ReadableStream<Uint8Array> } };
+}).Bun;
 
 function writeAll(fd: 1 | 2, data: Uint8Array | string): Promise<void> {
   const stream = fd === 1 ? process.stdout : process.stderr;
@@ -20,36 +21,35 @@ function writeAll(fd: 1 | 2, data: Uint8Array | string): Promise<void> {
   });
 }
 
-/** Reads stdin by blocking reads on fd 0 in small bursts; EAGAIN means "try later". */
+/**
+ * Reads stdin through Bun's stream (never a blocking read, so timers and
+ * sockets keep running while it waits). A chunk larger than the caller's
+ * buffer is handed out over several reads.
+ */
 function stdinReader(): ByteReader {
+  const reader = BunGlobal.stdin.stream().getReader();
+  let pending: Uint8Array | null = null;
   let done = false;
   return {
     async read(into) {
-      while (!done) {
-        try {
-          const n = readSync(0, into, 0, into.length, null);
-          if (n === 0) {
-            done = true;
-            return null;
-          }
-          return n;
-        } catch (e) {
-          const code = (e as { code?: string }).code;
-          if (code === "EAGAIN") {
-            await new Promise((r) => setTimeout(r, 5));
-            continue;
-          }
-          if (code === "EOF") {
-            done = true;
-            return null;
-          }
-          throw e;
+      while (pending === null || pending.length === 0) {
+        if (done) return null;
+        const r = await reader.read();
+        if (r.done) {
+          done = true;
+          return null;
         }
+        pending = r.value;
       }
-      return null;
+      const n = Math.min(into.length, pending.length);
+      into.set(pending.subarray(0, n));
+      pending = pending.subarray(n);
+      return n;
     },
     close() {
+      if (done) return;
       done = true;
+      reader.cancel().catch(() => {});
     },
   };
 }
