@@ -32,7 +32,7 @@ export interface ExplainerOptions {
   keepDetail: boolean;
   /**
    * Only the verdict id and the counters will be shown (the --summary table):
-   * skip phases and retransmission intervals. Default false.
+   * skip phases, retransmission intervals and state machines. Default false.
    */
   tableOnly?: boolean;
   filter?: ConnFilter;
@@ -71,6 +71,7 @@ export class Explainer {
     this.tracker = new TcpTracker({
       keepDetail: opts.keepDetail,
       keepIntervals: !opts.tableOnly,
+      keepStates: !opts.tableOnly,
       addrString: opts.addrString,
       onSegment: opts.tableOnly ? undefined : trackPhase,
       onEnd: (conn) => {

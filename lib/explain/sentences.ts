@@ -205,7 +205,7 @@ export function normal(c: TcpConn): string {
 /** open */
 export function open(c: TcpConn): string {
   const f = c.facts;
-  const state = `client ${c.fsm[0].state}, server ${c.fsm[1].state}`;
+  const state = c.fsm ? `client ${c.fsm[0].state}, server ${c.fsm[1].state}` : "states not tracked";
   if (!f.established) {
     return `Handshake not completed when the capture ends (${state}).`;
   }

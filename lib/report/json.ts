@@ -130,7 +130,10 @@ export function connectionReport(e: Explained): ConnectionReport {
       lastFrame: p.lastFrame,
     })),
     segments: (c.segments ?? []).map(segmentJson),
-    states: { client: statesJson(c.fsm[0].history), server: statesJson(c.fsm[1].history) },
+    states: {
+      client: statesJson(c.fsm?.[0].history ?? null),
+      server: statesJson(c.fsm?.[1].history ?? null),
+    },
     retransmissions: {
       count: f.p[RETRANS] + f.p[RETRANS + 1],
       intervals: f.intervals?.slice() ?? [],

@@ -99,8 +99,8 @@ function labelText(mask: number, c: Colors): string {
  */
 export function ladder(conn: TcpConn, color: boolean): string {
   const c = createColors(color);
-  const cl = byFrame(conn.fsm[0].history);
-  const sv = byFrame(conn.fsm[1].history);
+  const cl = byFrame(conn.fsm?.[0].history ?? null);
+  const sv = byFrame(conn.fsm?.[1].history ?? null);
   const phaseAt = new Map(conn.phases.map((p) => [p.firstFrame, p]));
   const head = `${"client".padEnd(STATE_W)} ${"frame".padStart(6)} ${"time".padStart(10)}  ` +
     `${endpoint(conn.client)} ⇄ ${endpoint(conn.server)}`.padEnd(ARROW_W + 2) + "  server";

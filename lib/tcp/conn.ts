@@ -128,7 +128,8 @@ export class TcpConn extends FlowKey {
   clientIsA = true;
   rolesGuessed = false;
   dirs: [DirSeq, DirSeq] = [new DirSeq(), new DirSeq()];
-  fsm: [EndpointFsm, EndpointFsm];
+  /** Endpoint state machines (null when the output shows no states: the --summary table). */
+  fsm: [EndpointFsm, EndpointFsm] | null;
   /** ISN (or first seq − 1) per side, and whether known. */
   base: [number, number] = [0, 0];
   baseSet: [boolean, boolean] = [false, false];
@@ -150,10 +151,10 @@ export class TcpConn extends FlowKey {
   aAddr = "";
   bAddr = "";
 
-  constructor(keepDetail: boolean, keepIntervals = true) {
+  constructor(keepDetail: boolean, keepIntervals = true, keepStates = true) {
     super();
     this.sent = keepIntervals ? [new SentLog(), new SentLog()] : null;
-    this.fsm = [new EndpointFsm(keepDetail), new EndpointFsm(keepDetail)];
+    this.fsm = keepStates ? [new EndpointFsm(keepDetail), new EndpointFsm(keepDetail)] : null;
     this.segments = keepDetail ? [] : null;
   }
 

@@ -87,10 +87,12 @@ export function applySegment(c: TcpConn, side: Side, r: RawSegment): number {
   closeFacts(f, side, r, m);
   rstFacts(c, side, r);
   retransFacts(c, side, r, m);
-  fsmSeg.frame = r.frame;
-  fsmSeg.flags = flags;
-  fsmSeg.acksReceiverFin = acksOtherFin;
-  onSegment(c.fsm[side], c.fsm[other], fsmSeg);
+  if (c.fsm !== null) {
+    fsmSeg.frame = r.frame;
+    fsmSeg.flags = flags;
+    fsmSeg.acksReceiverFin = acksOtherFin;
+    onSegment(c.fsm[side], c.fsm[other], fsmSeg);
+  }
   f.p[SEGS + side]++;
   f.p[BYTES + side] += len;
   f.prevSide = side;

@@ -33,6 +33,8 @@ export interface TrackerOptions {
   keepDetail: boolean;
   /** Keep retransmission intervals (default true; a summary table does not show them). */
   keepIntervals?: boolean;
+  /** Run the endpoint state machines (default true; a summary table does not show them). */
+  keepStates?: boolean;
   /** Called for every connection when it ends, then the engine forgets it. */
   onEnd(conn: TcpConn): void;
   /** Called after each segment or ICMP error is applied (phases use it). */
@@ -151,7 +153,8 @@ export class TcpTracker {
   }
 
   #create(p: Packet): TcpConn {
-    const c = new TcpConn(this.#opts.keepDetail, this.#opts.keepIntervals ?? true);
+    const o = this.#opts;
+    const c = new TcpConn(o.keepDetail, o.keepIntervals ?? true, o.keepStates ?? true);
     setKey(c, this.#tv);
     c.id = ++this.#nextId;
     const v = p.ipVersion as 4 | 6;
@@ -164,8 +167,8 @@ export class TcpTracker {
       c.clientIsA = p.srcPort > p.dstPort || (p.srcPort === p.dstPort);
       c.facts.established = true;
       const why = "already established when the capture began (guessed)";
-      c.fsm[0].setState("ESTABLISHED", p.frame, why);
-      c.fsm[1].setState("ESTABLISHED", p.frame, why);
+      c.fsm?.[0].setState("ESTABLISHED", p.frame, why);
+      c.fsm?.[1].setState("ESTABLISHED", p.frame, why);
     }
     this.#live.add(c);
     return c;
