@@ -10,7 +10,9 @@ import { join } from "node:path";
 import { runCli, tempDir } from "./helpers.ts";
 import { fixture, FORMATS } from "./fixtures/formats/util.ts";
 
-test("capture cli: a file that is not a capture says so with its first bytes in hex, exit 1", () => {
+test("capture cli: a file that is not a capture says so with its first bytes in hex, exit 1", {
+  timeout: 300_000,
+}, () => {
   const tmp = tempDir();
   try {
     const path = join(tmp.path, "notes.txt");
@@ -27,7 +29,9 @@ test("capture cli: a file that is not a capture says so with its first bytes in 
   }
 });
 
-test("capture cli: corrupt data names the offset and what was expected, exit 1", () => {
+test("capture cli: corrupt data names the offset and what was expected, exit 1", {
+  timeout: 300_000,
+}, () => {
   const tmp = tempDir();
   try {
     const b = fixture("eth-dumpcap.pcapng");
@@ -46,7 +50,9 @@ test("capture cli: corrupt data names the offset and what was expected, exit 1",
   }
 });
 
-test("capture cli: a truncated capture is analysed, JSON says truncated with the byte offset", () => {
+test("capture cli: a truncated capture is analysed, JSON says truncated with the byte offset", {
+  timeout: 300_000,
+}, () => {
   const tmp = tempDir();
   try {
     const path = join(tmp.path, "cut.pcap");
@@ -62,7 +68,9 @@ test("capture cli: a truncated capture is analysed, JSON says truncated with the
   }
 });
 
-test("capture cli: gzip-compressed and stdin captures read like the plain file", () => {
+test("capture cli: gzip-compressed and stdin captures read like the plain file", {
+  timeout: 300_000,
+}, () => {
   const plain = JSON.parse(
     runCli(["explain", join(FORMATS, "eth-usec.pcap"), "--format", "json"]).stdout,
   );

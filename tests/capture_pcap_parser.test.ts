@@ -61,13 +61,19 @@ const USEC = fixtureNames().filter((n) => {
   return m === 0xa1b2c3d4 || m === 0xd4c3b2a1;
 });
 
-test("capture vs pcap-parser: the fixtures include several microsecond pcaps", () => {
-  assert.ok(USEC.length >= 10, USEC.join(" "));
-  assert.ok(USEC.includes("be-usec.pcap") && USEC.includes("v22.pcap"));
-});
+test(
+  "capture vs pcap-parser: the fixtures include several microsecond pcaps",
+  { timeout: 300_000 },
+  () => {
+    assert.ok(USEC.length >= 10, USEC.join(" "));
+    assert.ok(USEC.includes("be-usec.pcap") && USEC.includes("v22.pcap"));
+  },
+);
 
 for (const name of USEC) {
-  test(`capture vs pcap-parser: ${name} has equal records, timestamps and bytes`, async () => {
+  test(`capture vs pcap-parser: ${name} has equal records, timestamps and bytes`, {
+    timeout: 300_000,
+  }, async () => {
     const theirs = await viaPcapParser(join(FORMATS, name));
     const ours = await viaReader(fixture(name));
     assert.ok(theirs.length > 0);
@@ -76,7 +82,9 @@ for (const name of USEC) {
   });
 }
 
-test("capture vs pcap-parser: records cut by 1..13-byte reads equal pcap-parser's", async () => {
+test("capture vs pcap-parser: records cut by 1..13-byte reads equal pcap-parser's", {
+  timeout: 300_000,
+}, async () => {
   const theirs = await viaPcapParser(join(FORMATS, "eth-usec.pcap"));
   for (let maxRead = 1; maxRead <= 13; maxRead += 3) {
     assert.deepEqual(await viaReader(fixture("eth-usec.pcap"), maxRead), theirs);

@@ -31,7 +31,10 @@ function blockCounts(txt: string): Record<string, number> {
 if (NO_SUITE) console.log(`skipping the pcapng conformance suite: ${NO_SUITE}`);
 
 for (const file of suiteFiles()) {
-  test(`pcapng suite: ${file} reads every packet block`, { skip: NO_SUITE || false }, async () => {
+  test(`pcapng suite: ${file} reads every packet block`, {
+    timeout: 300_000,
+    skip: NO_SUITE || false,
+  }, async () => {
     const path = join(PCAPNG_SUITE, file);
     const counts = blockCounts(readFileSync(path.replace(/\.pcapng$/, ".txt"), "utf8"));
     assert.ok(counts.SHB >= 1, "the .txt lists the blocks");
@@ -45,6 +48,7 @@ for (const file of suiteFiles()) {
   });
 
   test(`pcapng suite: ${file} agrees with tshark`, {
+    timeout: 300_000,
     skip: NO_SUITE || NO_TSHARK || false,
   }, async () => {
     const path = join(PCAPNG_SUITE, file);

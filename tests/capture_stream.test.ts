@@ -12,7 +12,9 @@ import process from "node:process";
 import { haveCommand, isRoot } from "./helpers.ts";
 import { fixture, readRows } from "./fixtures/formats/util.ts";
 
-test("capture stream: frames are delivered before the input ends (a slow source)", async () => {
+test("capture stream: frames are delivered before the input ends (a slow source)", {
+  timeout: 300_000,
+}, async () => {
   const bytes = fixture("eth-usec.pcap");
   const half = 24 + 2000;
   let seenBeforeEnd = -1;
@@ -51,6 +53,7 @@ const NO_LIVE = !isRoot()
   : "";
 
 test("capture stream: `tcpdump -U -w -` is read live while the capture runs", {
+  timeout: 300_000,
   skip: NO_LIVE || false,
 }, async () => {
   const ns = `tcpecho-cs-${process.pid}`;

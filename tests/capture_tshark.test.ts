@@ -19,6 +19,7 @@ import {
 
 for (const name of fixtureNames()) {
   test(`capture vs tshark: ${name} reads with the same frames and TCP fields`, {
+    timeout: 300_000,
     skip: NO_TSHARK || false,
   }, async () => {
     const { info, rows } = await readRows(fixture(name));

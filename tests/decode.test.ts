@@ -88,11 +88,11 @@ function tcp(opts: number[] = [], data: number[] = [], flags = TCP_ACK, ns = fal
   ];
 }
 
-test("decode addrString: IPv4 dotted quad", () => {
+test("decode addrString: IPv4 dotted quad", { timeout: 300_000 }, () => {
   assert.equal(addrString(new Uint8Array([198, 18, 0, 255]), 0, 4), "198.18.0.255");
 });
 
-test("decode addrString: IPv6 follows RFC 5952", () => {
+test("decode addrString: IPv6 follows RFC 5952", { timeout: 300_000 }, () => {
   const v6 = (groups: number[]) => {
     const b = new Uint8Array(16);
     groups.forEach((g, i) => {
@@ -113,13 +113,15 @@ test("decode addrString: IPv6 follows RFC 5952", () => {
   assert.equal(v6([0xABCD, 0xEF01, 0, 0, 0, 0, 0, 0x00a]), "abcd:ef01::a");
 });
 
-test("decode addrString: absent or out-of-range addresses are empty", () => {
+test("decode addrString: absent or out-of-range addresses are empty", { timeout: 300_000 }, () => {
   assert.equal(addrString(new Uint8Array(4), -1, 4), "");
   assert.equal(addrString(new Uint8Array(10), 0, 6), "");
   assert.equal(addrString(new Uint8Array(10), 0, 0), "");
 });
 
-test("decode tcp: every header field and option (MSS, WS, SACK-permitted, TS, SACK, NS)", () => {
+test("decode tcp: every header field and option (MSS, WS, SACK-permitted, TS, SACK, NS)", {
+  timeout: 300_000,
+}, () => {
   const opts = [
     2,
     4,
@@ -168,19 +170,23 @@ test("decode tcp: every header field and option (MSS, WS, SACK-permitted, TS, SA
   assert.equal(String.fromCharCode(...p.buf.subarray(p.payloadOff, p.payloadOff + 3)), "abc");
 });
 
-test("decode tcp: four SACK blocks and a truncated option list stop cleanly", () => {
-  const sack = [1, 1, 5, 34];
-  for (let i = 0; i < 8; i++) sack.push(...be32(i + 1));
-  const p = decodeFrame(frameOf(ipv4(6, tcp(sack)), 101), newPacket());
-  assert.equal(p.sackCount, 4);
-  assert.deepEqual(p.sack, [1, 2, 3, 4, 5, 6, 7, 8]);
-  // An MSS option claiming 40 bytes: options end there, the segment still decodes.
-  const q = decodeFrame(frameOf(ipv4(6, tcp([2, 40, 1, 1])), 101), newPacket());
-  assert.equal(q.kind, "tcp");
-  assert.equal(q.mss, -1);
-});
+test(
+  "decode tcp: four SACK blocks and a truncated option list stop cleanly",
+  { timeout: 300_000 },
+  () => {
+    const sack = [1, 1, 5, 34];
+    for (let i = 0; i < 8; i++) sack.push(...be32(i + 1));
+    const p = decodeFrame(frameOf(ipv4(6, tcp(sack)), 101), newPacket());
+    assert.equal(p.sackCount, 4);
+    assert.deepEqual(p.sack, [1, 2, 3, 4, 5, 6, 7, 8]);
+    // An MSS option claiming 40 bytes: options end there, the segment still decodes.
+    const q = decodeFrame(frameOf(ipv4(6, tcp([2, 40, 1, 1])), 101), newPacket());
+    assert.equal(q.kind, "tcp");
+    assert.equal(q.mss, -1);
+  },
+);
 
-test("decode ipv4: a non-first fragment is never parsed as TCP", () => {
+test("decode ipv4: a non-first fragment is never parsed as TCP", { timeout: 300_000 }, () => {
   const p = decodeFrame(frameOf(ipv4(6, tcp(), { frag: 0x0010 }), 101), newPacket());
   assert.equal(p.kind, "fragment");
   assert.equal(p.srcPort, -1);
@@ -189,13 +195,15 @@ test("decode ipv4: a non-first fragment is never parsed as TCP", () => {
   assert.equal(first.kind, "tcp"); // first fragment (MF, offset 0): the header is there
 });
 
-test("decode ipv4: header options are skipped by the header length", () => {
+test("decode ipv4: header options are skipped by the header length", { timeout: 300_000 }, () => {
   const p = decodeFrame(frameOf(ipv4(6, tcp(), { ihlWords: 7 }), 228), newPacket());
   assert.equal(p.kind, "tcp", p.error);
   assert.equal(p.srcPort, 40000);
 });
 
-test("decode ipv4: total length 0 (TSO on the capturing host) means as captured", () => {
+test("decode ipv4: total length 0 (TSO on the capturing host) means as captured", {
+  timeout: 300_000,
+}, () => {
   const bytes = ipv4(6, tcp([], [1, 2, 3, 4]));
   bytes[2] = 0;
   bytes[3] = 0;
@@ -204,16 +212,22 @@ test("decode ipv4: total length 0 (TSO on the capturing host) means as captured"
   assert.equal(p.payloadLen, 4);
 });
 
-test("decode ipv4: Ethernet padding after the IP packet is not payload", () => {
-  const p = decodeFrame(
-    frameOf([...ETH(0x0800), ...ipv4(6, tcp()), 0, 0, 0, 0, 0, 0], 1),
-    newPacket(),
-  );
-  assert.equal(p.payloadLen, 0);
-  assert.equal(p.payloadCaptured, 0);
-});
+test(
+  "decode ipv4: Ethernet padding after the IP packet is not payload",
+  { timeout: 300_000 },
+  () => {
+    const p = decodeFrame(
+      frameOf([...ETH(0x0800), ...ipv4(6, tcp()), 0, 0, 0, 0, 0, 0], 1),
+      newPacket(),
+    );
+    assert.equal(p.payloadLen, 0);
+    assert.equal(p.payloadCaptured, 0);
+  },
+);
 
-test("decode ipv6: hop-by-hop, destination options and a first fragment lead to TCP", () => {
+test("decode ipv6: hop-by-hop, destination options and a first fragment lead to TCP", {
+  timeout: 300_000,
+}, () => {
   const seg = tcp();
   const frag = [6, 0, 0, 0, 0, 0, 0, 9]; // offset 0, no MF
   const dst = [44, 0, 1, 4, 0, 0, 0, 0];
@@ -226,7 +240,7 @@ test("decode ipv6: hop-by-hop, destination options and a first fragment lead to 
   assert.equal(p.seq, 0xfffffff0);
 });
 
-test("decode ipv6: a non-first fragment is never parsed as TCP", () => {
+test("decode ipv6: a non-first fragment is never parsed as TCP", { timeout: 300_000 }, () => {
   const frag = [6, 0, 0x05, 0xa8, 0, 0, 0, 9]; // offset 1448
   const p = decodeFrame(frameOf(ipv6(44, [...frag, ...tcp()]), 229), newPacket());
   assert.equal(p.kind, "fragment");
@@ -234,7 +248,9 @@ test("decode ipv6: a non-first fragment is never parsed as TCP", () => {
   assert.equal(p.seq, -1);
 });
 
-test("decode link: SLL, SLL2, NULL (either order), LOOP, PPP, PPPoE, VLAN, QinQ", () => {
+test("decode link: SLL, SLL2, NULL (either order), LOOP, PPP, PPPoE, VLAN, QinQ", {
+  timeout: 300_000,
+}, () => {
   const ip = ipv4(6, tcp());
   const cases: Array<[string, number[], number]> = [
     ["sll", [0, 0, 3, 4, 0, 6, 1, 2, 3, 4, 5, 6, 0, 0, 8, 0, ...ip], 113],
@@ -262,7 +278,9 @@ test("decode link: SLL, SLL2, NULL (either order), LOOP, PPP, PPPoE, VLAN, QinQ"
   assert.equal(v6.ipVersion, 6);
 });
 
-test("decode kinds: ARP is non-ip, an unknown link type is unknown-link, UDP has ports", () => {
+test("decode kinds: ARP is non-ip, an unknown link type is unknown-link, UDP has ports", {
+  timeout: 300_000,
+}, () => {
   assert.equal(
     decodeFrame(frameOf([...ETH(0x0806), ...Array(28).fill(0)], 1), newPacket()).kind,
     "non-ip",
@@ -278,7 +296,7 @@ test("decode kinds: ARP is non-ip, an unknown link type is unknown-link, UDP has
   assert.equal(echo.icmpType, 8);
 });
 
-test("decode malformed: labelled failures, never exceptions", () => {
+test("decode malformed: labelled failures, never exceptions", { timeout: 300_000 }, () => {
   const cases: Array<[number[], number, RegExp, number?]> = [
     [[1, 2, 3, 4, 5], 1, /Ethernet header cut: 5 of 14/],
     [ipv4(6, tcp(), { ihlWords: 4 }), 101, /IPv4 header length 16 < 20/],
@@ -300,7 +318,7 @@ test("decode malformed: labelled failures, never exceptions", () => {
   }
 });
 
-test("decode packet: one object shape whatever the frame", () => {
+test("decode packet: one object shape whatever the frame", { timeout: 300_000 }, () => {
   const keys = Object.keys(newPacket()).join(",");
   const p = newPacket();
   for (const [bytes, lt] of [[ipv4(6, tcp()), 101], [[1], 147], [[0x50], 101]] as const) {
@@ -313,7 +331,9 @@ async function rowsOf(name: string): Promise<Row[]> {
   return (await readRows(fixture(name))).rows;
 }
 
-test("decode icmp: unreachables quote the connection's addresses, ports and seq (§5.14)", async () => {
+test("decode icmp: unreachables quote the connection's addresses, ports and seq (§5.14)", {
+  timeout: 300_000,
+}, async () => {
   const rows = await rowsOf("eth-usec.pcap");
   const syn4 = rows.find((r) => r.kind === "tcp" && r.dstPort === 9999 && r.src === "198.18.0.1")!;
   const un4 = rows.find((r) =>
@@ -343,7 +363,9 @@ test("decode icmp: unreachables quote the connection's addresses, ports and seq 
   assert.equal(rows.filter((r) => r.kind === "fragment").length, 4); // 2 IPv4 + 2 IPv6
 });
 
-test("decode snaplen: cut segments keep their wire length and say how much was captured", async () => {
+test("decode snaplen: cut segments keep their wire length and say how much was captured", {
+  timeout: 300_000,
+}, async () => {
   const full = (await rowsOf("eth-usec.pcap")).filter((r) => r.kind !== "malformed");
   const cut = await rowsOf("eth-snap80.pcap");
   for (const r of cut) {
@@ -356,7 +378,9 @@ test("decode snaplen: cut segments keep their wire length and say how much was c
   assert.ok(cut.some((r) => r.caplen < r.len));
 });
 
-test("decode fixtures: the same traffic decodes alike under every link layer and format", async () => {
+test("decode fixtures: the same traffic decodes alike under every link layer and format", {
+  timeout: 300_000,
+}, async () => {
   const strip = (rows: Row[]) =>
     rows.filter((r) => r.kind === "tcp" || r.kind === "icmp-unreachable").map((r) => ({
       ...r,
@@ -379,9 +403,13 @@ test("decode fixtures: the same traffic decodes alike under every link layer and
   assert.deepEqual(untimed(await rowsOf("any-sll2.pcap")), untimed(await rowsOf("any-sll.pcap")));
 });
 
-test("decode link names: known link types are named, others say unknown", () => {
-  assert.equal(linkTypeName(276), "Linux cooked v2 (SLL2)");
-  assert.equal(linkTypeName(147), "link type 147 (unknown)");
-  assert.ok([0, 1, 9, 12, 14, 50, 51, 101, 108, 113, 228, 229, 276].every(knownLinkType));
-  assert.equal(knownLinkType(147), false);
-});
+test(
+  "decode link names: known link types are named, others say unknown",
+  { timeout: 300_000 },
+  () => {
+    assert.equal(linkTypeName(276), "Linux cooked v2 (SLL2)");
+    assert.equal(linkTypeName(147), "link type 147 (unknown)");
+    assert.ok([0, 1, 9, 12, 14, 50, 51, 101, 108, 113, 228, 229, 276].every(knownLinkType));
+    assert.equal(knownLinkType(147), false);
+  },
+);

@@ -104,7 +104,9 @@ async function readOnce(bytes: Uint8Array, rnd: () => number): Promise<string> {
 const ITERATIONS = 5000;
 const BUDGET_MS = 20_000;
 
-test("fuzz capture: thousands of seeded mutations never throw anything but ECAPTURE", async () => {
+test("fuzz capture: thousands of seeded mutations never throw anything but ECAPTURE", {
+  timeout: 300_000,
+}, async () => {
   const seed = 0x7cbecb0;
   const rnd = prng(seed);
   const outcomes: Record<string, number> = { ok: 0, truncated: 0, error: 0 };
@@ -133,7 +135,9 @@ test("fuzz capture: thousands of seeded mutations never throw anything but ECAPT
   assert.ok(heapGrowth < 256 * 1024 * 1024, `heap grew by ${heapGrowth} bytes`);
 });
 
-test("fuzz decode: random bytes under every link type decode to a kind, never throw", () => {
+test("fuzz decode: random bytes under every link type decode to a kind, never throw", {
+  timeout: 300_000,
+}, () => {
   const rnd = prng(42);
   const pkt = newPacket();
   const buf = new Uint8Array(256);
