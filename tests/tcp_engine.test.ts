@@ -161,3 +161,29 @@ test("tcp engine: idle/keepalive probes (0 and 1 byte at next seq - 1) -> keepal
   assert.equal(conn.retransmissions.count, 0);
   assert.equal(conn.scenario, "keepalive-alive");
 });
+
+test("tcp engine: many short connections -> each reported when it ends, open table stays small", async () => {
+  const { bytesSource, readCapture } = await import("../lib/capture/mod.ts");
+  const { addrString, decodeFrame, newPacket } = await import("../lib/decode/mod.ts");
+  const { Explainer } = await import("../lib/explain/engine.ts");
+  const segs: BuiltSegment[] = [];
+  for (let i = 0; i < 300; i++) {
+    segs.push(...exchange(1000 + i, 5000 + i, i * 0.01, [20000 + i, 9877]));
+  }
+  let maxOpen = 0, reported = 0;
+  const ex: InstanceType<typeof Explainer> = new Explainer({
+    keepDetail: false,
+    tableOnly: true,
+    addrString: (b, o, v) => addrString(b, o, v),
+    onConnection: (e) => {
+      reported++;
+      assert.equal(e.verdict.scenario, "normal");
+      maxOpen = Math.max(maxOpen, ex.tracker.openConnections);
+    },
+  });
+  const pkt = newPacket();
+  await readCapture(bytesSource(buildPcap(segs)), (f) => ex.push(decodeFrame(f, pkt)));
+  assert.equal(reported, 300, "reported while reading, before finish()");
+  ex.finish();
+  assert.ok(maxOpen <= 1, `open connections when one ended: ${maxOpen}`);
+});
