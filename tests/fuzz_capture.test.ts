@@ -31,6 +31,8 @@ const SOURCES = [
   "any-sll2.pcap",
   "null.pcap",
   "eth-modified.pcap",
+  "eth-rh61.pcap",
+  "eth-suse63.pcap",
   "eth-dumpcap.pcapng",
   "be.pcapng",
   "tsresol.pcapng",

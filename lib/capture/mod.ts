@@ -20,9 +20,10 @@
  * - Memory: one buffer (1 MiB default), grown by doubling only when it is full
  *   and a record still does not fit, so a bogus length cannot allocate more
  *   than the bytes actually present.
- * - Not read: the 1999-era pcap variants with the standard magic but longer
- *   record headers (RedHat 6.1, SuSE 6.3, Nokia); the "modified" pcap with
- *   its own magic (a1b2cd34) is read.
+ * - The 1999-era pcap variants whose magic is shared with another layout
+ *   (RedHat 6.1, Nokia, SuSE 6.3: longer record headers) are told apart as
+ *   Wireshark does, by which layout makes the second record header plausible
+ *   (lib/capture/pcap_variant.ts).
  *
  * @example
  * ```ts

@@ -6,6 +6,7 @@
  */
 import { captureError } from "./errors.ts";
 import { type FormatParser, type FrameCallback, noteLinkType } from "./parser.ts";
+import { pickRecordHeader, RECORD_HEADERS, VARIANT_NAMES } from "./pcap_variant.ts";
 import type { Frame } from "./types.ts";
 
 /** libpcap's sanity bound on a record's captured length when the snaplen is smaller. */
@@ -68,6 +69,11 @@ export class PcapParser implements FormatParser {
   version = "";
   #maxCaplen = MAX_SNAPLEN;
   #warnedSnap = false;
+  #modified = false;
+  /** True until the record layout is decided from the first records. */
+  #probing = true;
+  /** The layout read, e.g. "pcap" or "pcap (RedHat 6.1 variant)". */
+  variant = "pcap";
   #frame: Frame;
   #onFrame: FrameCallback;
 
@@ -81,7 +87,8 @@ export class PcapParser implements FormatParser {
     this.le = magic === PCAP_MAGIC.usecLE || magic === PCAP_MAGIC.nsecLE ||
       magic === PCAP_MAGIC.modifiedLE;
     this.nsecMul = magic === PCAP_MAGIC.nsecBE || magic === PCAP_MAGIC.nsecLE ? 1 : 1000;
-    this.recHeader = magic === PCAP_MAGIC.modifiedBE || magic === PCAP_MAGIC.modifiedLE ? 24 : 16;
+    this.#modified = magic === PCAP_MAGIC.modifiedBE || magic === PCAP_MAGIC.modifiedLE;
+    this.recHeader = this.#modified ? 24 : 16;
     const major = view.getUint16(pos + 4, this.le);
     const minor = view.getUint16(pos + 6, this.le);
     this.version = `${major}.${minor}`;
@@ -117,6 +124,26 @@ export class PcapParser implements FormatParser {
       }
       this.#readHeader(view, pos, base);
       pos += FILE_HEADER;
+    }
+    if (this.#probing) {
+      const kind = this.#modified ? "modified" : "standard";
+      const fracLimit = this.nsecMul === 1 ? 1e9 : 1e6;
+      const hl = pickRecordHeader(
+        view,
+        pos,
+        end,
+        this.le,
+        RECORD_HEADERS[kind],
+        this.#maxCaplen,
+        fracLimit,
+      );
+      if (hl === 0) {
+        this.need = 16;
+        return pos;
+      }
+      this.#probing = false;
+      this.recHeader = hl;
+      this.variant = VARIANT_NAMES[`${kind}/${hl}`];
     }
     const le = this.le;
     const hl = this.recHeader;
