@@ -44,10 +44,11 @@ await stage(
   "read+decode",
   async () => (await readCapture(source(), (f) => decodeFrame(f, pkt))).frames,
 );
-await stage("read+decode+explain", async () => {
+await stage("read+decode+explain --summary", async () => {
   let chars = 0;
   const ex = new Explainer({
     keepDetail: false,
+    tableOnly: true,
     onConnection: (e) => chars += summaryRow(e, false).length,
     addrString: (b, o, v) => addrString(b, o, v),
   });

@@ -12,6 +12,20 @@ const COLOR = createColors(true);
 
 const SPACES = " ".repeat(64);
 
+/** The padded scenario and section cells, made once per scenario (few distinct values). */
+const VERDICT_CELLS = new Map<string, string>();
+
+function verdictCells(scenario: string, section: string, guessed: boolean): string {
+  const key = guessed ? scenario + "?" : scenario;
+  let cells = VERDICT_CELLS.get(key);
+  if (cells === undefined) {
+    const sec = section.startsWith("TCPv1 ") ? "v1 " + section.slice(6) : section;
+    cells = pad(key, 26) + pad(sec, 6);
+    VERDICT_CELLS.set(key, cells);
+  }
+  return cells;
+}
+
 /** `s` padded to `w` characters plus the column gap (one space). */
 function pad(s: string, w: number): string {
   return s.length >= w ? s + " " : s + SPACES.slice(0, w - s.length + 1);
@@ -60,14 +74,10 @@ export function summaryRow(e: Explained, color: boolean): string {
   const conn = e.conn;
   const f = conn.facts;
   const a = conn.clientIsA;
-  const scenario = conn.rolesGuessed ? e.verdict.scenario + "?" : e.verdict.scenario;
-  const section = e.verdict.section.startsWith("TCPv1 ")
-    ? "v1 " + e.verdict.section.slice(6)
-    : e.verdict.section;
   const row = pad(String(conn.id), 6) +
     pad(endpoint(a ? conn.aAddr : conn.bAddr, a ? conn.aPort : conn.bPort), 22) +
     pad(endpoint(a ? conn.bAddr : conn.aAddr, a ? conn.bPort : conn.aPort), 22) +
-    pad(scenario, 26) + pad(section, 6) +
+    verdictCells(e.verdict.scenario, e.verdict.section, conn.rolesGuessed) +
     pad(String(f.p[SEGS] + f.p[SEGS + 1] + f.icmpCount), 7) +
     pad(String(f.p[BYTES]), 10) + pad(String(f.p[BYTES + 1]), 10) +
     pad(Math.max(0, f.lastTime - f.firstTime).toFixed(3), 9) +
