@@ -123,6 +123,13 @@ export function formatError(e: unknown, color: boolean): string {
     c.dim("hint: this is a bug; please report it with the command line you ran\n");
 }
 
+/** Whether an error that reached main is a write to a closed stdout pipe. */
+function isBrokenStdout(e: unknown): boolean {
+  if (e instanceof TcpechoError) return false;
+  const err = e as { code?: string; name?: string };
+  return err?.code === "EPIPE" || err?.name === "BrokenPipe";
+}
+
 async function main(): Promise<void> {
   const rt = await getRuntime();
   const argv = rt.args();
@@ -130,6 +137,9 @@ async function main(): Promise<void> {
   try {
     code = await run(rt, argv);
   } catch (e) {
+    // The reader of our stdout went away (`tcpecho explain big.pcap | head`):
+    // like a pipeline tool killed by SIGPIPE, stop quietly.
+    if (isBrokenStdout(e)) rt.exit(0);
     const color = wantsColor(rt, 2, argv);
     await rt.writeStderr(formatError(e, color));
     if (!(e instanceof TcpechoError) && rt.env("TCPECHO_DEBUG")) {

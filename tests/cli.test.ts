@@ -2,7 +2,9 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { ROOT, runCli, RUNTIME } from "./helpers.ts";
+import { spawnSync } from "node:child_process";
+import process from "node:process";
+import { cliArgv, EXEC, ROOT, runCli, RUNTIME } from "./helpers.ts";
 import { VERSION } from "../cmd/version.ts";
 
 test("cli: --version prints the version and the runtime", () => {
@@ -69,4 +71,20 @@ test("cli: bad enum value is a usage error", () => {
   const r = runCli(["explain", "--format", "xml", "x.pcap"]);
   assert.equal(r.code, 2, r.stderr);
   assert.match(r.stderr, /xml/);
+});
+
+test("cli: a closed stdout pipe (| head) ends quietly with exit 0", () => {
+  const argv = cliArgv(["explain", "tests/fixtures/explain/lossy-bulk.pcap"]).map((a) => `'${a}'`)
+    .join(" ");
+  const r = spawnSync(
+    "bash",
+    ["-c", `set -o pipefail; '${EXEC}' ${argv} | head -c 10 >/dev/null`],
+    {
+      cwd: ROOT,
+      env: { ...process.env, NO_COLOR: "1" },
+      timeout: 60_000,
+    },
+  );
+  assert.equal(r.status, 0, r.stderr.toString());
+  assert.equal(r.stderr.toString(), "");
 });
