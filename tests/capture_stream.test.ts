@@ -58,13 +58,15 @@ test("capture stream: `tcpdump -U -w -` is read live while the capture runs", {
 }, async () => {
   const ns = `tcpecho-cs-${process.pid}`;
   spawnSync("ip", ["netns", "add", ns]);
+  let dump: ReturnType<typeof spawn> | undefined;
   try {
     spawnSync("ip", ["-n", ns, "link", "set", "lo", "up"]);
-    const dump = spawn("ip", ["netns", "exec", ns, "tcpdump", "-U", "-i", "lo", "-w", "-", "tcp"], {
+    dump = spawn("ip", ["netns", "exec", ns, "tcpdump", "-U", "-i", "lo", "-w", "-", "tcp"], {
       stdio: ["ignore", "pipe", "ignore"],
     });
     let frames = 0;
     const reading = readCapture(streamSource(toWeb(dump.stdout!)), () => frames++);
+    reading.catch(() => {}); // awaited below; never an unhandled rejection if an assert fails first
     await new Promise((r) => setTimeout(r, 1000)); // tcpdump starts listening
     spawnSync("ip", [
       "netns",
@@ -84,6 +86,7 @@ test("capture stream: `tcpdump -U -w -` is read live while the capture runs", {
     assert.equal(info.packets, frames);
     assert.equal(info.format, "pcap");
   } finally {
+    if (dump && dump.exitCode === null) dump.kill("SIGKILL");
     spawnSync("ip", ["netns", "del", ns]);
   }
 });
