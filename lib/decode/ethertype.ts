@@ -6,13 +6,21 @@ import { u16 } from "./bytes.ts";
 import { malformed, stop } from "./packet.ts";
 import type { Packet } from "./types.ts";
 
+/** EtherType: IPv4. */
 export const ETH_IPV4 = 0x0800;
+/** EtherType: IPv6. */
 export const ETH_IPV6 = 0x86dd;
+/** EtherType: 802.1Q VLAN tag. */
 export const ETH_VLAN = 0x8100;
+/** EtherType: 802.1ad service tag (QinQ outer). */
 export const ETH_QINQ = 0x88a8;
+/** EtherType: pre-standard QinQ outer tag. */
 export const ETH_QINQ_OLD = 0x9100;
+/** EtherType: PPPoE session stage. */
 export const ETH_PPPOE = 0x8864;
+/** PPP protocol: IPv4. */
 export const PPP_IPV4 = 0x0021;
+/** PPP protocol: IPv6. */
 export const PPP_IPV6 = 0x0057;
 
 /**
