@@ -84,4 +84,8 @@ test("capture cli: gzip-compressed and stdin captures read like the plain file",
   assert.equal(gz.capture.frames, plain.capture.frames);
   assert.deepEqual(gz.connections, plain.connections);
   assert.equal(JSON.parse(stdin.stdout).capture.format, "pcapng");
+  const gzStdin = runCli(["explain", "-", "--format", "json"], {
+    input: fixture("eth-usec.pcap.gz"),
+  });
+  assert.deepEqual(JSON.parse(gzStdin.stdout).connections, plain.connections);
 });
