@@ -186,7 +186,7 @@ export class PcapngParser implements FormatParser {
     if (len < 32) throw this.#short("enhanced packet", pos, len, 32, base);
     const le = this.le;
     const id = view.getUint32(pos + 8, le);
-    this.#iface(id, pos, base);
+    if (id >= this.ifLink.length) this.#iface(id, pos, base);
     const caplen = view.getUint32(pos + 20, le);
     if (caplen > len - 32) throw this.#caplen(pos, caplen, len - 32, base);
     const f = this.#frame;
@@ -195,13 +195,21 @@ export class PcapngParser implements FormatParser {
     f.interfaceId = id;
     f.linkType = this.ifLink[id];
     f.hasTimestamp = true;
-    splitTimestamp(
-      view.getUint32(pos + 12, le),
-      view.getUint32(pos + 16, le),
-      this.ifUnits[id],
-      this.ifOffset[id],
-      f,
-    );
+    const hi = view.getUint32(pos + 12, le);
+    const lo = view.getUint32(pos + 16, le);
+    const units = this.ifUnits[id];
+    if (units === 1e6 && hi < 0x200000 && this.ifOffset[id] === 0) {
+      // The common case (microseconds, no offset): exact in doubles, inlined.
+      const t = hi * 4294967296 + lo;
+      let sec = Math.floor(t / 1e6);
+      let rem = t - sec * 1e6;
+      if (rem < 0) { // the division rounded up (only far in the future)
+        sec--;
+        rem += 1e6;
+      }
+      f.tsSec = sec;
+      f.tsNsec = rem * 1000;
+    } else splitTimestamp(hi, lo, units, this.ifOffset[id], f);
     f.offset = pos + 28;
     f.caplen = caplen;
     f.origLen = view.getUint32(pos + 24, le);
