@@ -3,6 +3,8 @@
  * @module
  */
 import { strCli } from "../lib/echo/client.ts";
+import { naiveStrCli } from "../lib/echo/naive.ts";
+import { usageError } from "../lib/errors.ts";
 import { netFailure } from "../lib/echo/errors.ts";
 import { getNet, NetError } from "../lib/runtime/net/mod.ts";
 import { numberOption } from "./cli.ts";
@@ -12,13 +14,23 @@ import { runCountMode, runLoadMode } from "./connect_modes.ts";
 const NOTES = `Reads stdin and the socket at once: a server FIN or RST is reported when it
 arrives. On stdin EOF it half-closes (FIN) and prints echoes until the server's FIN.
 
+--naive is the book's own str_cli (UNP §5.5 tcpcli01), for reproducing the book, not
+for use: it reads a line from stdin, writes it, then blocks reading the echo, and
+never watches the socket while it waits on stdin. So after the server's FIN the
+next line is written anyway (the server's kernel answers RST) and the read then
+reports "server terminated prematurely" (exit 3, §5.12; or ECONNRESET, exit 4, if
+the runtime saw the RST first). --split MS (with --naive) writes each line as its
+first byte then, MS later, the rest (str_cli11): the second write meets the RST,
+EPIPE, exit 4 (§5.13; the book's client dies of SIGPIPE).
+
 EXIT CODES  0 every byte echoed · 3 server FIN before we finished (§5.12) ·
 4 ECONNRESET/EPIPE (§5.15, §5.13) · 5 ECONNREFUSED · 6 ETIMEDOUT · 7 EHOSTUNREACH/ENETUNREACH
 
 EXAMPLES
   cat big.bin | tcpecho connect 127.0.0.1 9877 > echoed.bin
   tcpecho connect ::1 --count 10 --interval 0.2 --size 100
-  tcpecho connect 127.0.0.1 --clients 100 --duration 5`;
+  tcpecho connect 127.0.0.1 --clients 100 --duration 5
+  tcpecho connect 127.0.0.1 9877 --naive      # the book's tcpcli01, to watch §5.12 happen`;
 
 /** The connect command. */
 export const connect = defineTcpechoCommand({
@@ -46,6 +58,15 @@ export const connect = defineTcpechoCommand({
       description: "load mode: N connections, one message in flight on each",
     },
     duration: { type: "string", description: "load mode: run for S seconds (default 10)" },
+    naive: {
+      type: "boolean",
+      description: "the book's naive client (tcpcli01), to reproduce §5.12/§5.13; not for use",
+    },
+    split: {
+      type: "string",
+      valueHint: "MS",
+      description: "with --naive: write each line as 1 byte, then the rest MS later (§5.13)",
+    },
   },
   notes: NOTES,
   async run(args, ctx) {
@@ -62,13 +83,22 @@ export const connect = defineTcpechoCommand({
     const target = { host, port, timeoutMs, where };
     if (args.clients !== undefined) return await runLoadMode(net, ctx, target, args);
     if (args.count !== undefined) return await runCountMode(net, ctx, target, args);
+    const splitMs = numberOption(args.split, "split", { min: 0, max: 60_000 });
+    if (splitMs !== undefined && !args.naive) {
+      throw usageError(
+        `Cannot use --split ${args.split}: it only applies to --naive`,
+        "tcpecho connect HOST PORT --naive --split 1000",
+      );
+    }
     let conn;
     try {
       conn = await net.connect({ host, port, timeoutMs });
     } catch (e) {
       throw e instanceof NetError ? netFailure(e, where, "connect") : e;
     }
-    await strCli(conn, { stdin: net.stdin(), writeStdout: (d) => ctx.rt.writeStdout(d) }, where);
+    const io = { stdin: net.stdin(), writeStdout: (d: Uint8Array) => ctx.rt.writeStdout(d) };
+    if (args.naive) await naiveStrCli(conn, io, where, { splitMs });
+    else await strCli(conn, io, where);
     return 0;
   },
 });
