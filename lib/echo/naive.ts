@@ -1,7 +1,7 @@
 /**
  * The book's naive str_cli (UNP §5.5 tcpcli01), for reproducing §5.12 and
  * §5.13, not for use: read a line from stdin, write it, then block reading the
- * echo line. The socket is never watched while stdin is awaited, so a server
+ * echo (as many bytes as the line). The socket is never watched while stdin is awaited, so a server
  * FIN that arrives meanwhile goes unnoticed: the next line is written anyway
  * (the server's kernel answers RST) and only the read that follows sees the
  * FIN ("server terminated prematurely"). With `splitMs` each line goes out as
@@ -22,7 +22,7 @@ export interface NaiveOptions {
 
 const NL = 0x0a;
 
-/** Reads newline-terminated lines from a chunk source (keeps what follows a newline). */
+/** Reads lines, or a byte count, from a chunk source (keeps what follows). */
 class LineReader {
   #buf = new Uint8Array(0);
   #eof = false;
@@ -39,6 +39,17 @@ class LineReader {
       if (chunk === null) this.#eof = true;
       else this.#append(chunk);
     }
+  }
+
+  /** Exactly `n` bytes (the echo of an `n`-byte line); null if the source ends first. */
+  async exactly(n: number): Promise<Uint8Array | null> {
+    while (this.#buf.length < n) {
+      if (this.#eof) return null;
+      const chunk = await this.next();
+      if (chunk === null) this.#eof = true;
+      else this.#append(chunk);
+    }
+    return this.#take(n);
   }
 
   #take(n: number): Uint8Array {
@@ -93,7 +104,7 @@ export async function naiveStrCli(
     }
     let echo: Uint8Array | null;
     try {
-      echo = await sock.line();
+      echo = await sock.exactly(line.length);
     } catch (e) {
       throw fail(e);
     }
