@@ -1,10 +1,10 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { spawnSync } from "node:child_process";
 import process from "node:process";
-import { cliArgv, EXEC, ROOT, runCli, RUNTIME } from "./helpers.ts";
+import { cliArgv, EXEC, ROOT, runCli, RUNTIME, tempDir } from "./helpers.ts";
 import { VERSION } from "../cmd/version.ts";
 
 test("cli: --version prints the version and the runtime", () => {
@@ -87,4 +87,21 @@ test("cli: a closed stdout pipe (| head) ends quietly with exit 0", () => {
   );
   assert.equal(r.status, 0, r.stderr.toString());
   assert.equal(r.stderr.toString(), "");
+});
+
+test("cli: explain of a truncated capture warns on stderr with the byte offset, keeps what came before", () => {
+  const dir = tempDir();
+  try {
+    const full = readFileSync(join(ROOT, "tests/fixtures/explain/normal.pcap"));
+    const cut = join(dir.path, "cut.pcap");
+    writeFileSync(cut, full.subarray(0, full.length - 6));
+    for (const extra of [[], ["--summary"]]) {
+      const r = runCli(["explain", cut, ...extra]);
+      assert.equal(r.code, 0, r.stderr);
+      assert.match(r.stderr, /^tcpecho: warning: capture ends inside a record at byte \d+/);
+      assert.match(r.stdout, /198\.18\.44\.1/);
+    }
+  } finally {
+    dir.cleanup();
+  }
 });
