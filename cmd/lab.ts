@@ -22,8 +22,13 @@ shortened per namespace (printed), so each scenario takes seconds.
 
 Needs Linux, root, and: iproute2 (ip, ss), nftables, tcpdump.
 
+--naive picks a scenario's variant with the book's naive client (tcpecho connect
+--naive, tcpcli01), where the lab has one: server-process-terminated --naive is
+the lab id server-process-terminated-naive (FIN, client data, RST on the wire).
+
 EXAMPLES
   sudo tcpecho lab --list
+  sudo tcpecho lab server-process-terminated --naive
   sudo tcpecho lab server-crash-reboot
   sudo tcpecho lab all --keep captures/ --format json`;
 
@@ -40,6 +45,10 @@ export const lab = defineTcpechoCommand({
       required: false,
     },
     list: { type: "boolean", description: "list the scenarios" },
+    naive: {
+      type: "boolean",
+      description: "the variant with the book's naive client (connect --naive), if any",
+    },
     keep: {
       type: "string",
       valueHint: "DIR",
@@ -58,9 +67,22 @@ export const lab = defineTcpechoCommand({
       await ctx.rt.writeStdout(listText());
       return 0;
     }
-    const id = args.scenario === undefined ? undefined : String(args.scenario);
+    let id = args.scenario === undefined ? undefined : String(args.scenario);
     if (id === undefined) {
       throw usageError("Cannot run the lab: no scenario given", "tcpecho lab --list names them");
+    }
+    if (args.naive && !id.endsWith("-naive")) {
+      if (!findScenario(`${id}-naive`)) {
+        throw usageError(
+          `Cannot run the lab: '${id}' has no --naive variant`,
+          `with --naive: ${
+            LAB_SCENARIOS.filter((s) => s.id.endsWith("-naive")).map((s) => s.id.slice(0, -6)).join(
+              ", ",
+            )
+          }`,
+        );
+      }
+      id = `${id}-naive`;
     }
     const one = findScenario(id);
     if (id !== "all" && !one) {

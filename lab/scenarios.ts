@@ -6,6 +6,7 @@
  * @module
  */
 import { LAB_PORT } from "./names.ts";
+import { NAIVE_SERVER_KILLED } from "./naive.ts";
 import type { LabSession } from "./session.ts";
 
 /** One lab scenario. */
@@ -203,6 +204,7 @@ export const LAB_SCENARIOS: readonly LabScenario[] = [
     expect: { exit: 3, stderr: /server terminated prematurely/ },
     run: serverKilled,
   },
+  NAIVE_SERVER_KILLED,
   {
     id: "server-host-crash",
     verdict: "server-host-crash",

@@ -177,6 +177,28 @@ export class LabSession {
     );
   }
 
+  /**
+   * Waits until the client's connection is in CLOSE_WAIT (the server's FIN
+   * arrived and was acknowledged) while the client program still runs.
+   */
+  async clientCloseWait(): Promise<void> {
+    await waitUntil(
+      () =>
+        this.net.exec("client", ["ss", "-H", "-t", "-n", "state", "close-wait"])
+          .includes(`:${LAB_PORT}`),
+      10_000,
+      "see the client's connection in CLOSE_WAIT",
+      this.signal,
+    );
+    if (this.client?.exit() !== undefined) {
+      throw new TcpechoError(
+        `Cannot keep the client blind to the FIN: it ended (${describeExit(this.client.exit())})`,
+        { code: "ELAB" },
+      );
+    }
+    this.note("client socket in CLOSE_WAIT (FIN received); the client program has not noticed");
+  }
+
   private nftServer(hook: "input" | "output", rule: string): void {
     const chain = `${hook} { type filter hook ${hook} priority 0; ${rule} }`;
     this.net.exec("server", ["nft", `add table ${TABLE}; add chain ${TABLE} ${chain}`]);
