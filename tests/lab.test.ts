@@ -21,10 +21,12 @@ const BOOK_IDS = [
   "abort",
 ];
 
-test("lab: --list names every BOOK.md scenario the issue asks for, plus the IPv6 run", () => {
+test("lab: --list names every BOOK.md scenario the issue asks for, plus the IPv6 and naive runs", () => {
   const r = runCli(["lab", "--list"]);
   assert.equal(r.code, 0, r.stderr);
-  for (const id of [...BOOK_IDS, "normal-ipv6"]) assert.match(r.stdout, new RegExp(`\\b${id}\\b`));
+  for (const id of [...BOOK_IDS, "normal-ipv6", "server-process-terminated-naive"]) {
+    assert.match(r.stdout, new RegExp(`\\b${id}\\b`));
+  }
   assert.deepEqual(new Set(LAB_SCENARIOS.map((s) => s.verdict)), new Set(BOOK_IDS));
 });
 
@@ -33,6 +35,13 @@ test("lab: an unknown scenario is a usage error naming the known ones", () => {
   assert.equal(r.code, 2);
   assert.match(r.stderr, /unknown scenario 'server-on-fire'/);
   assert.match(r.stderr, /server-crash-reboot/);
+});
+
+test("lab: --naive on a scenario without a naive variant is a usage error naming those with one", () => {
+  const r = runCli(["lab", "normal", "--naive"]);
+  assert.equal(r.code, 2);
+  assert.match(r.stderr, /'normal' has no --naive variant/);
+  assert.match(r.stderr, /server-process-terminated/);
 });
 
 test("lab: no scenario is a usage error pointing at --list", () => {

@@ -3,7 +3,7 @@
  * all --keep tests/fixtures/scenarios`): explain must name each one's BOOK.md
  * scenario, and, where tshark is installed, each must show its scenario's wire
  * sequence. Needs no root. samples/server-process-terminated.pcap (the README's
- * quick start) must be one of them.
+ * quick start) must be one of them: the naive-client run (FIN, ACK, data, RST).
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
@@ -31,8 +31,15 @@ for (const sc of LAB_SCENARIOS) {
   });
 }
 
-test("lab fixture: samples/server-process-terminated.pcap is the lab's capture", () => {
+test("lab fixture: samples/server-process-terminated.pcap is the lab's naive-client capture", () => {
   const sample = readFileSync(join(ROOT, "samples", "server-process-terminated.pcap"));
-  const fixture = readFileSync(join(DIR, "server-process-terminated.pcap"));
+  const fixture = readFileSync(join(DIR, "server-process-terminated-naive.pcap"));
   assert.deepEqual(sample, fixture);
+});
+
+test("lab fixture: the sample shows the book's §5.12 sequence: FIN, ACK, client data, RST", {
+  skip: NO_TSHARK,
+}, () => {
+  const file = join(ROOT, "samples", "server-process-terminated.pcap");
+  assert.equal(WIRE_CHECKS["server-process-terminated-naive"](readWire(file)), undefined);
 });

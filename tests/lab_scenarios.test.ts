@@ -33,6 +33,12 @@ const BOOK: Record<string, { exit: number; says?: RegExp; verdict: string }> = {
     says: /server terminated prematurely/,
     verdict: "server-process-terminated",
   },
+  // The book's naive client (connect --naive) writes after the FIN; its read sees EOF.
+  "server-process-terminated-naive": {
+    exit: 3,
+    says: /server terminated prematurely.*\(UNP §5\.12\)/,
+    verdict: "server-process-terminated",
+  },
   "server-host-crash": { exit: 6, says: /ETIMEDOUT/, verdict: "server-host-crash" },
   "server-host-unreachable": { exit: 7, says: /EHOSTUNREACH/, verdict: "server-host-unreachable" },
   "server-crash-reboot": { exit: 4, says: /ECONNRESET/, verdict: "server-crash-reboot" },

@@ -108,6 +108,18 @@ export const WIRE_CHECKS: Record<string, (ps: WirePacket[]) => string | undefine
       ? "server RST before its FIN"
       : handshake(ps);
   },
+  "server-process-terminated-naive": (ps) => {
+    const wrong = WIRE_CHECKS["server-process-terminated"](ps);
+    if (wrong) return wrong;
+    const sfin = idx(ps, (p) => S(p) && p.fin);
+    const data = ps.findIndex((p, i) => i > sfin && C(p) && p.len > 0);
+    if (data < 0) return "no client data after the server's FIN";
+    if (!ps.slice(sfin + 1, data).some((p) => C(p) && p.ack && p.len === 0 && !p.fin)) {
+      return "no ACK of the FIN before the client's data";
+    }
+    const rst = ps.findIndex((p, i) => i > data && S(p) && p.rst);
+    return rst < 0 ? "no server RST after the client's data" : undefined;
+  },
   "server-host-crash": (ps) => {
     const lastS = lastIdx(ps, S);
     const retrans = ps.slice(lastS + 1).filter((p) => C(p) && p.len > 0 && p.retransmission);
