@@ -116,8 +116,11 @@ export function serverTerminated(c: TcpConn): string {
     `The server closed first (FIN at frame ${f.p[FIN_FRAME + 1]}) while the client was ` +
     `still talking: the server process ended (killed, crashed, or shut down, §5.16)`;
   if (f.rstSide === 1) {
-    return `${head}; the client wrote ${f.p[DATA_AFTER_PEER_FIN]} byte(s) after that FIN and the ` +
-      `server's kernel answered RST (frame ${f.rstFrame}): the client reads EOF ("server ` +
+    const wrote = f.p[DATA_AFTER_PEER_FIN] > 0
+      ? `its FIN arrived, the client wrote anyway (${f.p[DATA_AFTER_PEER_FIN]} byte(s)), the`
+      : `the client wrote nothing after that FIN, yet the`;
+    return `${head}; ${wrote} server's kernel answered RST (frame ${f.rstFrame}): ` +
+      `the client reads EOF ("server ` +
       `terminated prematurely") or ECONNRESET, and a second write gets EPIPE (§5.12, §5.13).`;
   }
   if (f.p[FIN_FRAME]) {
