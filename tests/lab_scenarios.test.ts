@@ -45,16 +45,15 @@ const BOOK: Record<string, { exit: number; says?: RegExp; verdict: string }> = {
   "connection-refused": { exit: 5, says: /ECONNREFUSED/, verdict: "connection-refused" },
   "syn-timeout": { exit: 6, says: /ETIMEDOUT/, verdict: "syn-timeout" },
   "keepalive-alive": { exit: 0, verdict: "keepalive-alive" },
-  // probe under Deno names the error by its strerror text only ("Connection timed
-  // out (os error 110)"), under Bun by its errno name: both are accepted here.
+  // Both runtimes name the errno (lib/probe errorEnd), whatever the runtime's own message said.
   "keepalive-dead-peer": {
     exit: 6,
-    says: /ETIMEDOUT|Connection timed out/,
+    says: /^end: ETIMEDOUT: connection timed out, read$/,
     verdict: "keepalive-dead-peer",
   },
   "keepalive-reset": {
     exit: 4,
-    says: /ECONNRESET|Connection reset by peer/,
+    says: /^end: ECONNRESET: connection reset by peer, read$/,
     verdict: "keepalive-reset",
   },
   abort: { exit: 4, says: /ECONNRESET/, verdict: "abort" },

@@ -6,7 +6,7 @@
  * @module
  */
 import { sleep } from "./connect.ts";
-import type { WatchCause } from "./keepalive_end.ts";
+import { errorEnd, type WatchCause } from "./keepalive_end.ts";
 import type { ReadPump, WatchedConn } from "./pump.ts";
 
 /** Heartbeat counts and round trips. */
@@ -46,8 +46,7 @@ export function runHeartbeats(
       try {
         await conn.write(payload);
       } catch (e) {
-        const err = e as { code?: string; message?: string };
-        return { cause: err?.code ?? "EOTHER", at: performance.now(), message: err?.message };
+        return { ...errorEnd(e), at: performance.now() };
       }
       stats.sent = n;
       const r = await pump.expect(payload, t0, deadlineMs);

@@ -85,3 +85,33 @@ const MEANINGS: Record<string, CauseMeaning> = {
 export function causeMeaning(cause: WatchCause): CauseMeaning {
   return MEANINGS[cause] ?? { meaning: `the connection failed (${cause})`, exitCode: 1 };
 }
+
+/** The kernel's strerror text for the errnos a watch can end with (lower case, as Node prints it). */
+const STRERROR: Record<string, string> = {
+  ECONNRESET: "connection reset by peer",
+  ETIMEDOUT: "connection timed out",
+  EPIPE: "broken pipe",
+  EHOSTUNREACH: "no route to host",
+  ENETUNREACH: "network is unreachable",
+};
+
+/**
+ * The cause and the message of a failed read or write, the same on both
+ * runtimes for the same event: for a known errno `"ETIMEDOUT: connection timed
+ * out, read"` (errno name, strerror, operation), whatever the runtime said
+ * (Deno says "Connection timed out (os error 110)", Bun "ETIMEDOUT: connection
+ * timed out, read"); for anything else the runtime's own message.
+ *
+ * @example
+ * ```ts
+ * errorEnd({ code: "ETIMEDOUT", op: "read", message: "Connection timed out (os error 110)" });
+ * // { cause: "ETIMEDOUT", message: "ETIMEDOUT: connection timed out, read" }
+ * ```
+ */
+export function errorEnd(e: unknown): { cause: string; message?: string } {
+  const err = e as { code?: string; op?: string; message?: string } | undefined;
+  const cause = err?.code ?? "EOTHER";
+  const text = STRERROR[cause];
+  if (!text) return { cause, message: err?.message };
+  return { cause, message: `${cause}: ${text}${err?.op ? `, ${err.op}` : ""}` };
+}

@@ -4,6 +4,7 @@
  * echoes the watcher is waiting for, and records how the connection ended.
  * @module
  */
+import { errorEnd } from "./keepalive_end.ts";
 
 /** The connection shape the watcher needs (lib/runtime/net's Conn satisfies it). */
 export interface WatchedConn {
@@ -82,8 +83,7 @@ export class ReadPump {
         this.#feed(chunk);
       }
     } catch (e) {
-      const err = e as { code?: string; message?: string };
-      end = { cause: err?.code ?? "EOTHER", at: performance.now(), message: err?.message };
+      end = { ...errorEnd(e), at: performance.now() };
     }
     this.#end = end;
     this.#settle({ kind: "ended", end });
