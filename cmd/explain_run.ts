@@ -13,7 +13,7 @@ import { addrString, decodeFrame, newPacket } from "../lib/decode/mod.ts";
 import { type ConnFilter, type Explained, Explainer } from "../lib/explain/engine.ts";
 import { TcpechoError } from "../lib/errors.ts";
 import { connectionReport, ndjsonLine, renderJson } from "../lib/report/json.ts";
-import { summaryHeader, summaryRow } from "../lib/report/summary.ts";
+import { AsciiBuffer, summaryHeader, writeSummaryRow } from "../lib/report/summary.ts";
 import { renderText } from "../lib/report/text.ts";
 import type { CommandContext } from "./cli.ts";
 import { writeHtmlReport } from "./explain_html.ts";
@@ -142,22 +142,28 @@ function progressReporter(ctx: CommandContext, size: number, frames: () => numbe
 export async function runExplain(ctx: CommandContext, req: ExplainRequest): Promise<number> {
   const { rt } = ctx;
   const pending: string[] = [];
+  /** The --summary table goes here as bytes (no string per row); other formats use `pending`. */
+  const table = new AsciiBuffer();
   const collected: Explained[] = [];
-  const streaming = req.format === "ndjson" || (req.format === "text" && req.summary);
+  const tableMode = req.format === "text" && req.summary;
+  const streaming = req.format === "ndjson" || tableMode;
   const onConnection = (e: Explained) => {
     if (req.format === "ndjson") pending.push(ndjsonLine(connectionReport(e)));
-    else if (req.format === "text" && req.summary) pending.push(summaryRow(e, ctx.color));
+    else if (tableMode) writeSummaryRow(table, e, ctx.color);
     else collected.push(e);
   };
   const ex = new Explainer({
     keepDetail: !req.summary,
-    tableOnly: req.summary && req.format === "text",
+    tableOnly: tableMode,
+    // Rows and ndjson lines are written as each connection ends; nothing keeps it.
+    transient: streaming,
     filter: req.filter,
     onConnection,
     addrString: (buf, off, v) => addrString(buf, off, v),
   });
-  if (req.format === "text" && req.summary) pending.push(summaryHeader(ctx.color));
+  if (tableMode) table.text(summaryHeader(ctx.color));
   const flush = async () => {
+    if (table.length > 0) await rt.writeStdout(table.take());
     if (pending.length === 0) return;
     const text = pending.join("");
     pending.length = 0;
@@ -192,7 +198,7 @@ export async function runExplain(ctx: CommandContext, req: ExplainRequest): Prom
   else if (req.format === "text" && !req.summary) {
     for (const e of collected) pending.push(renderText(e, ctx.color));
     if (collected.length === 0) pending.push(noConnections(ex.connections));
-  } else if (req.format === "text") pending.push(totals(ex.connections, info));
+  } else if (tableMode) table.text(totals(ex.connections, info));
   await flush();
   return 0;
 }

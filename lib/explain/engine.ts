@@ -35,6 +35,13 @@ export interface ExplainerOptions {
    * skip phases, retransmission intervals and state machines. Default false.
    */
   tableOnly?: boolean;
+  /**
+   * `onConnection` keeps nothing of what it receives once it returns (it
+   * writes a row or a line and forgets the connection): records are then
+   * reused for later connections, which keeps a capture of millions of short
+   * connections nearly allocation-free. Default false.
+   */
+  transient?: boolean;
   filter?: ConnFilter;
   /** Receives each connection when it ends (or at {@link Explainer.finish}). */
   onConnection(e: Explained): void;
@@ -72,6 +79,7 @@ export class Explainer {
       keepDetail: opts.keepDetail,
       keepIntervals: !opts.tableOnly,
       keepStates: !opts.tableOnly,
+      reuseConnections: opts.transient ?? false,
       addrString: opts.addrString,
       onSegment: opts.tableOnly ? undefined : trackPhase,
       onEnd: (conn) => {

@@ -1,16 +1,22 @@
 /**
  * `--summary`: one line per connection, fixed-width columns so rows can be
  * printed as connections end (streaming, no buffering of the whole table).
+ * Rows are written as bytes into an {@link AsciiBuffer} ({@link writeSummaryRow}):
+ * a big capture makes 100,000 rows, and a string per row was most of the
+ * garbage of the whole --summary run.
  * @module
  */
 import { BYTES, RETRANS, SEGS } from "../tcp/conn.ts";
 import { createColors } from "picocolors";
 import type { Explained } from "../explain/engine.ts";
+import { AsciiBuffer } from "./ascii_buffer.ts";
+
+export { AsciiBuffer } from "./ascii_buffer.ts";
 
 const PLAIN = createColors(false);
 const COLOR = createColors(true);
-
-const SPACES = " ".repeat(64);
+/** picocolors' yellow, split into its opening and closing codes (rows never contain them). */
+const [YELLOW_OPEN, YELLOW_CLOSE] = COLOR.yellow("\u0000").split("\u0000");
 
 /** The padded scenario and section cells, made once per scenario (few distinct values). */
 const VERDICT_CELLS = new Map<string, string>();
@@ -28,11 +34,35 @@ function verdictCells(scenario: string, section: string, guessed: boolean): stri
 
 /** `s` padded to `w` characters plus the column gap (one space). */
 function pad(s: string, w: number): string {
-  return s.length >= w ? s + " " : s + SPACES.slice(0, w - s.length + 1);
+  return s + " ".repeat(gap(s.length, w));
 }
 
-function endpoint(addr: string, port: number): string {
-  return addr.includes(":") ? `[${addr}]:${port}` : `${addr}:${port}`;
+/** Spaces after a cell of `len` characters in a column `w` wide: at least the one-space gap. */
+function gap(len: number, w: number): number {
+  return len >= w ? 1 : w - len + 1;
+}
+
+/** Pads the cell that started at byte `start` of `out` to width `w` plus the gap. */
+function endCell(out: AsciiBuffer, start: number, w: number): void {
+  out.spaces(gap(out.length - start, w));
+}
+
+/** `addr:port`, IPv6 addresses in brackets, as one padded cell. */
+function endpointCell(out: AsciiBuffer, addr: string, port: number, w: number): void {
+  const start = out.length;
+  const v6 = addr.includes(":");
+  if (v6) out.text("[");
+  out.text(addr);
+  out.text(v6 ? "]:" : ":");
+  out.uint(port);
+  endCell(out, start, w);
+}
+
+/** A non-negative integer as one padded cell. */
+function uintCell(out: AsciiBuffer, n: number, w: number): void {
+  const start = out.length;
+  out.uint(n);
+  endCell(out, start, w);
 }
 
 const COLS: [string, number][] = [
@@ -61,8 +91,47 @@ export function summaryHeader(color: boolean): string {
   return c.bold(COLS.map(([n, w]) => n.padEnd(w)).join(" ").trimEnd()) + "\n";
 }
 
+/** Scenarios shown plainly; every other row is yellow on a colour terminal. */
+function isCalm(scenario: string): boolean {
+  return scenario === "normal" || scenario === "half-close" || scenario === "open" ||
+    scenario === "keepalive-alive";
+}
+
 /**
- * One summary row for a connection.
+ * Appends one summary row (with its newline) for a connection to `out`.
+ *
+ * @example
+ * ```ts
+ * // const out = new AsciiBuffer();
+ * // writeSummaryRow(out, explained, false); // out holds "1      127.0.0.1:40512 …\n"
+ * ```
+ */
+export function writeSummaryRow(out: AsciiBuffer, e: Explained, color: boolean): void {
+  const conn = e.conn;
+  const f = conn.facts;
+  const a = conn.clientIsA;
+  const yellow = color && !isCalm(e.verdict.scenario);
+  if (yellow) out.text(YELLOW_OPEN);
+  uintCell(out, conn.id, 6);
+  endpointCell(out, a ? conn.aAddr : conn.bAddr, a ? conn.aPort : conn.bPort, 22);
+  endpointCell(out, a ? conn.bAddr : conn.aAddr, a ? conn.bPort : conn.aPort, 22);
+  out.text(verdictCells(e.verdict.scenario, e.verdict.section, conn.rolesGuessed));
+  uintCell(out, f.p[SEGS] + f.p[SEGS + 1] + f.icmpCount, 7);
+  uintCell(out, f.p[BYTES], 10);
+  uintCell(out, f.p[BYTES + 1], 10);
+  const secs = Math.max(0, f.lastTime - f.firstTime).toFixed(3);
+  out.text(secs);
+  out.spaces(gap(secs.length, 9));
+  out.uint(f.p[RETRANS] + f.p[RETRANS + 1]);
+  if (yellow) out.text(YELLOW_CLOSE);
+  out.text("\n");
+}
+
+/** Scratch buffer of {@link summaryRow}. */
+const scratch = new AsciiBuffer(256);
+
+/**
+ * One summary row for a connection, as a string ({@link writeSummaryRow} makes none).
  *
  * @example
  * ```ts
@@ -70,19 +139,6 @@ export function summaryHeader(color: boolean): string {
  * ```
  */
 export function summaryRow(e: Explained, color: boolean): string {
-  const c = color ? COLOR : PLAIN;
-  const conn = e.conn;
-  const f = conn.facts;
-  const a = conn.clientIsA;
-  const row = pad(String(conn.id), 6) +
-    pad(endpoint(a ? conn.aAddr : conn.bAddr, a ? conn.aPort : conn.bPort), 22) +
-    pad(endpoint(a ? conn.bAddr : conn.aAddr, a ? conn.bPort : conn.aPort), 22) +
-    verdictCells(e.verdict.scenario, e.verdict.section, conn.rolesGuessed) +
-    pad(String(f.p[SEGS] + f.p[SEGS + 1] + f.icmpCount), 7) +
-    pad(String(f.p[BYTES]), 10) + pad(String(f.p[BYTES + 1]), 10) +
-    pad(Math.max(0, f.lastTime - f.firstTime).toFixed(3), 9) +
-    String(f.p[RETRANS] + f.p[RETRANS + 1]);
-  const ok = e.verdict.scenario === "normal" || e.verdict.scenario === "half-close" ||
-    e.verdict.scenario === "open" || e.verdict.scenario === "keepalive-alive";
-  return (ok ? row : c.yellow(row)) + "\n";
+  writeSummaryRow(scratch, e, color);
+  return scratch.takeString();
 }

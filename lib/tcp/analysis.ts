@@ -76,6 +76,27 @@ export class DirSeq {
   dupacks = 0;
   /** Labels of this direction's last segment. */
   lastLabels = 0;
+
+  /**
+   * Back to the state of a new direction (a pooled connection record is reused).
+   *
+   * @example
+   * ```ts
+   * const d = new DirSeq();
+   * d.reset(); // d.nextseqSet === false
+   * ```
+   */
+  reset(): void {
+    this.nextseq = 0;
+    this.nextseqSet = false;
+    this.nextseqTime = 0;
+    this.lastack = 0;
+    this.lastackSet = false;
+    this.lastackTime = 0;
+    this.window = -1;
+    this.dupacks = 0;
+    this.lastLabels = 0;
+  }
 }
 
 /** One segment, as the analysis needs it. Reused by the caller. */

@@ -26,6 +26,31 @@ export class FlowKey {
   nextInBucket: FlowKey | null = null;
 }
 
+/**
+ * Sets every field of a key back to its initial value (for pooled records).
+ *
+ * @example
+ * ```ts
+ * resetKey(new FlowKey());
+ * ```
+ */
+export function resetKey(k: FlowKey): void {
+  k.v = 4;
+  k.a0 =
+    k.a1 =
+    k.a2 =
+    k.a3 =
+      0;
+  k.b0 =
+    k.b1 =
+    k.b2 =
+    k.b3 =
+      0;
+  k.aPort = k.bPort = 0;
+  k.hash = 0;
+  k.nextInBucket = null;
+}
+
 /** A tuple as read from a packet (reused). */
 export class TupleView {
   v: 4 | 6 = 4;

@@ -26,6 +26,8 @@ export const TOMBSTONE_LINGER_S = 30;
 const ADDR_CACHE_CAP = 4096;
 /** Most tombstones kept; the oldest go first (keeps memory flat). */
 export const TOMBSTONE_CAP = 8192;
+/** Most ended connection records kept for reuse (see {@link TrackerOptions.reuseConnections}). */
+const CONN_POOL_CAP = 256;
 
 /** Options of {@link TcpTracker}. */
 export interface TrackerOptions {
@@ -41,6 +43,12 @@ export interface TrackerOptions {
   onSegment?(conn: TcpConn, side: Side, labels: number, frame: number): void;
   /** Formats an address (lib/decode addrString). */
   addrString(buf: Uint8Array, off: number, version: 4 | 6): string;
+  /**
+   * `onEnd` keeps nothing of the connection once it returns (the --summary
+   * table writes its row and forgets it), so the tracker may reuse the
+   * record for a later connection. Default false.
+   */
+  reuseConnections?: boolean;
 }
 
 class Tombstone extends FlowKey {
@@ -60,6 +68,8 @@ export class TcpTracker {
   #v4Names = new Map<number, string>();
   /** Tombstones evicted from the table, reused for the next ended connection. */
   #spare: Tombstone[] = [];
+  /** Ended connection records waiting for reuse (only with reuseConnections). */
+  #pool: TcpConn[] = [];
   #raw: RawSegment = { frame: 0, t: 0, seq: 0, ack: 0, flags: 0, window: 0, len: 0, wscale: -1 };
   #t0Sec = 0;
   #t0Nsec = 0;
@@ -106,6 +116,7 @@ export class TcpTracker {
     for (const c of open) {
       this.#live.remove(c);
       this.#opts.onEnd(c);
+      this.#release(c);
     }
   }
 
@@ -153,8 +164,7 @@ export class TcpTracker {
   }
 
   #create(p: Packet): TcpConn {
-    const o = this.#opts;
-    const c = new TcpConn(o.keepDetail, o.keepIntervals ?? true, o.keepStates ?? true);
+    const c = this.#newConn();
     setKey(c, this.#tv);
     c.id = ++this.#nextId;
     const v = p.ipVersion as 4 | 6;
@@ -250,6 +260,22 @@ export class TcpTracker {
     this.#dead.add(tomb);
     this.#deadQueue.push(tomb);
     this.#opts.onEnd(c);
+    this.#release(c);
+  }
+
+  /** A fresh connection record: a pooled one reset, or a new one. */
+  #newConn(): TcpConn {
+    const o = this.#opts;
+    const keepIntervals = o.keepIntervals ?? true, keepStates = o.keepStates ?? true;
+    const c = this.#pool.pop();
+    if (c === undefined) return new TcpConn(o.keepDetail, keepIntervals, keepStates);
+    c.reset(o.keepDetail, keepIntervals, keepStates);
+    return c;
+  }
+
+  /** Keeps an ended record for reuse when the consumer allows it. */
+  #release(c: TcpConn): void {
+    if (this.#opts.reuseConnections && this.#pool.length < CONN_POOL_CAP) this.#pool.push(c);
   }
 
   #expire(t: number): void {
