@@ -1,7 +1,8 @@
 /**
  * Times the explain pipeline stage by stage on one capture (in-process):
  * read only, read + decode, read + decode + analysis (--summary mode, rows
- * written as bytes and dropped, connection records reused as the CLI does). Prints packets/s per stage and the RSS after.
+ * written as bytes and dropped, connection records reused as the CLI does).
+ * Prints packets/s per stage and the RSS after.
  * Usage: deno run -A bench/explain_stages.ts FILE   |   bun bench/explain_stages.ts FILE
  * @module
  */

@@ -60,44 +60,6 @@ function fileSize(file: string): number {
   }
 }
 
-/** One finished read of {@link readAhead}: a byte count (null at the end) or an error. */
-type Fetched = { n: number | null; error?: undefined } | { n?: undefined; error: unknown };
-
-/**
- * A source that reads the next chunk while the caller parses the current one
- * (double buffering). File reads are asynchronous in both runtimes; without
- * this the main thread idles for every chunk (measured ~150 ms of 1.9 s on a
- * 236 MB capture in Deno). One spare buffer suffices: a chunk is copied out
- * before the next read into it starts.
- */
-function readAhead(src: ByteSource): ByteSource {
-  let spare: Uint8Array | null = null;
-  let pos = 0;
-  let end = 0;
-  let done = false;
-  let pending: Promise<Fetched> | null = null;
-  const fetch = (buf: Uint8Array) =>
-    src.read(buf).then((n): Fetched => ({ n }), (error): Fetched => ({ error }));
-  return {
-    async read(into) {
-      if (pos === end && !done) {
-        spare ??= new Uint8Array(into.length);
-        const got = await (pending ?? fetch(spare));
-        pending = null;
-        if (got.n === undefined) throw got.error;
-        if (got.n === null) done = true;
-        else [pos, end] = [0, got.n];
-      }
-      if (pos === end) return null;
-      const k = Math.min(into.length, end - pos);
-      into.set(spare!.subarray(pos, pos + k));
-      pos += k;
-      if (pos === end && !done) pending = fetch(spare!);
-      return k;
-    },
-  };
-}
-
 /** A source that flushes pending output before each read and reports progress. */
 function pumpingSource(
   src: ByteSource,
@@ -175,7 +137,7 @@ export async function runExplain(ctx: CommandContext, req: ExplainRequest): Prom
   const progress = progressReporter(ctx, fileSize(req.file), () => frames);
   let info: CaptureInfo;
   try {
-    info = await readCapture(pumpingSource(readAhead(src), flush, progress?.report), (frame) => {
+    info = await readCapture(pumpingSource(src, flush, progress?.report), (frame) => {
       frames++;
       ex.push(decodeFrame(frame, pkt));
     });

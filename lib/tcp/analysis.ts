@@ -109,6 +109,12 @@ export interface SegView {
   window: number;
   /** Capture time in seconds. */
   t: number;
+  /**
+   * The connection's first RTT (s, 0 unknown): the out-of-order threshold.
+   * A field rather than an argument: a double passed to a function the JIT
+   * does not inline is boxed, one heap number per packet.
+   */
+  firstRtt: number;
 }
 
 /**
@@ -118,10 +124,10 @@ export interface SegView {
  * @example
  * ```ts
  * const a = new DirSeq(), b = new DirSeq();
- * analyzeSegment(a, b, { seq: 1, ack: 0, len: 0, flags: 2, window: 64240, t: 0 }, 0); // 0
+ * analyzeSegment(a, b, { seq: 1, ack: 0, len: 0, flags: 2, window: 64240, t: 0, firstRtt: 0 }); // 0
  * ```
  */
-export function analyzeSegment(fwd: DirSeq, rev: DirSeq, s: SegView, firstRtt: number): number {
+export function analyzeSegment(fwd: DirSeq, rev: DirSeq, s: SegView): number {
   const { seq, ack, len, flags, window, t } = s;
   const plain = (flags & SYN_FIN_RST) === 0;
   let m = 0;
@@ -132,7 +138,7 @@ export function analyzeSegment(fwd: DirSeq, rev: DirSeq, s: SegView, firstRtt: n
   }
   if (ack !== fwd.lastack) fwd.dupacks = 0;
   if ((len > 0 || (flags & (TCP_SYN | TCP_FIN)) !== 0) && (m & L_KEEPALIVE) === 0) {
-    m |= retransmissionKind(fwd, rev, s, firstRtt);
+    m |= retransmissionKind(fwd, rev, s);
   }
   const end = seqAdd(seq, len + ((flags & (TCP_SYN | TCP_FIN)) !== 0 ? 1 : 0));
   if ((!fwd.nextseqSet || seqGt(end, fwd.nextseq)) && (m & L_WINDOW_PROBE) === 0) {
@@ -173,8 +179,8 @@ function firstBlock(fwd: DirSeq, rev: DirSeq, s: SegView, plain: boolean): numbe
 }
 
 /** Rules 9–12 (see the module doc). */
-function retransmissionKind(fwd: DirSeq, rev: DirSeq, s: SegView, firstRtt: number): number {
-  const { seq, len, flags, t } = s;
+function retransmissionKind(fwd: DirSeq, rev: DirSeq, s: SegView): number {
+  const { seq, len, flags, t, firstRtt } = s;
   let notAdvanced = fwd.nextseqSet && seqLt(seq, fwd.nextseq);
   if (len > 1 && fwd.nextseqSet && seqAdd(fwd.nextseq, -1) === seq) notAdvanced = false;
   if (len > 0 && rev.lastackSet && seqLe(seqAdd(seq, len), rev.lastack)) return L_SPURIOUS;

@@ -51,7 +51,7 @@ export interface RawSegment {
 }
 
 /** Scratch objects reused for every segment (no allocation per packet). */
-const view: SegView = { seq: 0, ack: 0, len: 0, flags: 0, window: 0, t: 0 };
+const view: SegView = { seq: 0, ack: 0, len: 0, flags: 0, window: 0, t: 0, firstRtt: 0 };
 const fsmSeg: FsmSegment = { frame: 0, flags: 0, acksReceiverFin: false };
 
 /**
@@ -78,8 +78,9 @@ export function applySegment(c: TcpConn, side: Side, r: RawSegment): number {
   view.flags = flags;
   view.window = scaled ? r.window * c.winMul[side] : r.window;
   view.t = r.t;
+  view.firstRtt = c.wsRtt;
   let m = kindLabels(flags, len);
-  m |= analyzeSegment(c.dirs[side], c.dirs[other], view, c.wsRtt);
+  m |= analyzeSegment(c.dirs[side], c.dirs[other], view);
   handshakeFacts(c, side, r);
   const acksOtherFin = (flags & TCP_ACK) !== 0 && f.p[FIN_FRAME + other] !== 0 &&
     seqGe(ack, f.p[FIN_END + other]);
