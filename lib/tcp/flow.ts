@@ -153,9 +153,18 @@ export function setKey(k: FlowKey, t: TupleView): void {
   k.hash = t.hash;
 }
 
-/** A hash table of {@link FlowKey} entries. */
+/** Buckets a new table starts with (a power of two). */
+const INITIAL_BUCKETS = 1024;
+
+/**
+ * A hash table of {@link FlowKey} entries: a power-of-two array of bucket
+ * chains indexed by the hash's low bits, doubled when it holds more entries
+ * than buckets. (A JS Map of hash -> chain head cost a Map lookup per packet
+ * and allocated on every insert and delete.)
+ */
 export class FlowTable<T extends FlowKey> {
-  #buckets = new Map<number, T>();
+  #buckets: (FlowKey | null)[] = new Array(INITIAL_BUCKETS).fill(null);
+  #mask = INITIAL_BUCKETS - 1;
   #size = 0;
   /** Direction of the last successful {@link find}: 1 = A→B, 2 = B→A. */
   lastDir: 0 | 1 | 2 = 0;
@@ -174,12 +183,14 @@ export class FlowTable<T extends FlowKey> {
    * ```
    */
   find(t: TupleView): T | undefined {
-    let e = this.#buckets.get(t.hash) as FlowKey | undefined | null;
-    while (e) {
-      const d = matchDir(e, t);
-      if (d !== 0) {
-        this.lastDir = d;
-        return e as T;
+    let e = this.#buckets[t.hash & this.#mask];
+    while (e !== null) {
+      if (e.hash === t.hash) {
+        const d = matchDir(e, t);
+        if (d !== 0) {
+          this.lastDir = d;
+          return e as T;
+        }
       }
       e = e.nextInBucket;
     }
@@ -188,34 +199,52 @@ export class FlowTable<T extends FlowKey> {
 
   /** Adds an entry (its key must already be set). */
   add(e: T): void {
-    e.nextInBucket = this.#buckets.get(e.hash) ?? null;
-    this.#buckets.set(e.hash, e);
+    if (this.#size >= this.#buckets.length) this.#grow();
+    const i = e.hash & this.#mask;
+    e.nextInBucket = this.#buckets[i];
+    this.#buckets[i] = e;
     this.#size++;
   }
 
   /** Removes an entry; a no-op when it is not in the table. */
   remove(e: T): void {
+    const i = e.hash & this.#mask;
     let prev: FlowKey | null = null;
-    let cur = this.#buckets.get(e.hash) as FlowKey | undefined | null;
-    while (cur && cur !== e) {
+    let cur = this.#buckets[i];
+    while (cur !== null && cur !== e) {
       prev = cur;
       cur = cur.nextInBucket;
     }
-    if (!cur) return;
-    if (prev) prev.nextInBucket = cur.nextInBucket;
-    else if (cur.nextInBucket) this.#buckets.set(e.hash, cur.nextInBucket as T);
-    else this.#buckets.delete(e.hash);
+    if (cur === null) return;
+    if (prev === null) this.#buckets[i] = cur.nextInBucket;
+    else prev.nextInBucket = cur.nextInBucket;
     cur.nextInBucket = null;
     this.#size--;
   }
 
   /** Every entry (order unspecified). */
   *values(): IterableIterator<T> {
-    for (const head of this.#buckets.values()) {
-      let e: FlowKey | null = head;
-      while (e) {
+    for (const head of this.#buckets) {
+      let e = head;
+      while (e !== null) {
         yield e as T;
         e = e.nextInBucket;
+      }
+    }
+  }
+
+  /** Twice the buckets; every chain is redistributed. */
+  #grow(): void {
+    const old = this.#buckets;
+    this.#buckets = new Array(old.length * 2).fill(null);
+    this.#mask = this.#buckets.length - 1;
+    for (let head of old) {
+      while (head !== null) {
+        const next: FlowKey | null = head.nextInBucket;
+        const i = head.hash & this.#mask;
+        head.nextInBucket = this.#buckets[i];
+        this.#buckets[i] = head;
+        head = next;
       }
     }
   }
