@@ -4,6 +4,7 @@
  * is used where it is the better API.
  * @module
  */
+import { readSync } from "node:fs";
 import { open, readFile, writeFile } from "node:fs/promises";
 import process from "node:process";
 import { isatty } from "node:tty";
@@ -68,10 +69,12 @@ export const runtime: Runtime = {
     const handle = await open(path, "r");
     let closed = false;
     return {
-      async read(into) {
-        if (closed) return null;
-        const { bytesRead } = await handle.read(into, 0, into.length, null);
-        return bytesRead === 0 ? null : bytesRead;
+      read(into) {
+        if (closed) return Promise.resolve(null);
+        // Synchronous, as in deno.ts: an async read per 1 MiB chunk waits on
+        // the thread pool (explain of 236 MB: 1.22 s -> 1.05 s wall).
+        const bytesRead = readSync(handle.fd, into, 0, into.length, null);
+        return Promise.resolve(bytesRead === 0 ? null : bytesRead);
       },
       close() {
         if (closed) return;

@@ -16,7 +16,10 @@ function fileReader(file: Deno.FsFile | typeof Deno.stdin): ByteReader {
   return {
     async read(into) {
       if (closed) return null;
-      return await file.read(into);
+      // Files are read synchronously: an async read idles the main thread for
+      // each 1 MiB chunk (~160 ms of a 1.5 s explain of 236 MB); nothing else
+      // runs meanwhile. Stdin stays asynchronous (it may wait for a writer).
+      return file === Deno.stdin ? await file.read(into) : file.readSync(into);
     },
     close() {
       if (closed) return;
