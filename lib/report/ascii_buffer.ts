@@ -57,7 +57,9 @@ export class AsciiBuffer {
   spaces(n: number): void {
     if (n <= 0) return;
     this.#reserve(n);
-    this.#bytes.fill(SPACE, this.length, this.length + n);
+    // A loop, not fill(): padding is a few bytes and fill's call costs more.
+    const bytes = this.#bytes;
+    for (let i = 0; i < n; i++) bytes[this.length + i] = SPACE;
     this.length += n;
   }
 
@@ -70,19 +72,23 @@ export class AsciiBuffer {
    * ```
    */
   uint(n: number): void {
-    if (!Number.isSafeInteger(n) || n < 0) {
+    // Counters arrive as doubles; `| 0` makes the digit loop integer
+    // arithmetic (a double `%` is a slow call). Anything else goes via String.
+    let v = n | 0;
+    if (v !== n || v < 0) {
       this.text(String(n));
       return;
     }
     let digits = 1;
-    for (let m = n; m >= 10; m = Math.floor(m / 10)) digits++;
+    for (let m = v; m >= 10; m = (m / 10) | 0) digits++;
     this.#reserve(digits);
+    const bytes = this.#bytes;
     let at = this.length + digits;
     this.length = at;
     do {
-      this.#bytes[--at] = 0x30 + (n % 10);
-      n = Math.floor(n / 10);
-    } while (n > 0);
+      bytes[--at] = 0x30 + v % 10;
+      v = (v / 10) | 0;
+    } while (v > 0);
   }
 
   /**
