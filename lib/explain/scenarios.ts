@@ -188,7 +188,7 @@ export function verdict(c: TcpConn): Verdict {
 /** The side whose keepalives went unanswered (-1 none); see keepalive-dead-peer. */
 export function deadPeerProber(c: TcpConn): number {
   const f = c.facts;
-  for (const s of [0, 1]) {
+  for (let s = 0; s < 2; s++) {
     const n = f.p[UNANSWERED_KEEPALIVES + s];
     const gaveUp = n >= 1 && f.rstSide === s && !f.rstAnswersData;
     if (n >= 2 || gaveUp) return s;
@@ -199,7 +199,7 @@ export function deadPeerProber(c: TcpConn): number {
 /** The side stalled in retransmissions at the end of the capture (-1 none). */
 export function stalledSide(c: TcpConn): number {
   const f = c.facts;
-  for (const s of [0, 1]) if (f.p[UNANSWERED_RETRANS + s] >= 2 && f.prevSide === s) return s;
+  for (let s = 0; s < 2; s++) if (f.p[UNANSWERED_RETRANS + s] >= 2 && f.prevSide === s) return s;
   return -1;
 }
 
