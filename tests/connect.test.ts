@@ -3,7 +3,14 @@ import assert from "node:assert/strict";
 import * as net from "node:net";
 import process from "node:process";
 import { runCli } from "./helpers.ts";
-import { runConnect, runConnectAsync, spawnConnect, startServe, waitFor } from "./echo_helpers.ts";
+import {
+  runConnect,
+  runConnectAsync,
+  spawnConnect,
+  startServe,
+  waitFor,
+  watchConnect,
+} from "./echo_helpers.ts";
 
 /** A node:net server on an ephemeral loopback port with a per-socket behaviour. */
 async function nodeServer(
@@ -46,22 +53,18 @@ test("connect: half-close/stdin EOF sends FIN, echoes sent after it still print,
 
 test("connect: premature FIN/server closes while stdin is open: exit 3 at once (§6.4, §6.7)", async () => {
   const s = await nodeServer((sock) => sock.once("data", (d) => sock.end(d)));
-  const child = spawnConnect(["127.0.0.1", String(s.port)]);
-  let err = "";
-  let out = "";
-  let code: number | null = null;
-  child.stderr!.on("data", (d) => (err += d));
-  child.stdout!.on("data", (d) => (out += d));
-  child.on("exit", (c) => (code = c));
+  const c = watchConnect(["127.0.0.1", String(s.port)]);
   try {
-    child.stdin!.write("line one\n"); // stdin stays open: the FIN must still be reported
-    await waitFor(() => code !== null, 10_000, "connect to exit while stdin is open");
-    assert.equal(code, 3, err);
-    assert.equal(out, "line one\n");
-    assert.match(err, /server terminated prematurely: peer sent FIN while stdin was still open/);
+    c.child.stdin!.write("line one\n"); // stdin stays open: the FIN must still be reported
+    await waitFor(() => c.code() !== null, 10_000, "connect to exit while stdin is open");
+    assert.equal(c.code(), 3, c.err());
+    assert.equal(c.out(), "line one\n");
+    assert.match(
+      c.err(),
+      /server terminated prematurely: peer sent FIN while stdin was still open/,
+    );
   } finally {
-    child.stdin!.destroy();
-    if (code === null) child.kill("SIGKILL");
+    c.stop();
     s.close();
   }
 });
@@ -114,23 +117,16 @@ test("connect: usage/bad port exits 2", () => {
 
 test("connect: server process killed (SIGKILL) while stdin open: FIN, exit 3 (UNP §5.12)", async () => {
   const srv = await startServe([]);
-  const child = spawnConnect(["127.0.0.1", String(srv.port)]);
-  let err = "";
-  let out = "";
-  let code: number | null = null;
-  child.stderr!.on("data", (d) => (err += d));
-  child.stdout!.on("data", (d) => (out += d));
-  child.on("exit", (c) => (code = c));
+  const c = watchConnect(["127.0.0.1", String(srv.port)]);
   try {
-    child.stdin!.write("alive?\n");
-    await waitFor(() => out === "alive?\n", 10_000, "first echo");
+    c.child.stdin!.write("alive?\n");
+    await waitFor(() => c.out() === "alive?\n", 10_000, "first echo");
     process.kill(srv.proc.pid!, "SIGKILL");
-    await waitFor(() => code !== null, 10_000, "connect to notice the FIN");
-    assert.equal(code, 3, err);
-    assert.match(err, /server terminated prematurely/);
+    await waitFor(() => c.code() !== null, 10_000, "connect to notice the FIN");
+    assert.equal(c.code(), 3, c.err());
+    assert.match(c.err(), /server terminated prematurely/);
   } finally {
-    child.stdin!.destroy();
-    if (code === null) child.kill("SIGKILL");
+    c.stop();
     await srv.stop();
   }
 });

@@ -4,125 +4,128 @@
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { type ChildProcess, spawn, spawnSync } from "node:child_process";
-import { cliArgv, EXEC, ROOT } from "./helpers.ts";
-import {
-  makeNetnsPair,
-  type NetnsPair,
-  netnsSkipReason,
-  runConnect,
-  spawnConnect,
-  waitFor,
-} from "./echo_helpers.ts";
+import { spawn, spawnSync } from "node:child_process";
+import process from "node:process";
+import { cliArgv, EXEC, ROOT, skipUnless } from "./helpers.ts";
+import { runConnect, waitFor, watchConnect, type WatchedConnect } from "./echo_helpers.ts";
+import { createNsPair, netnsSkipReason, type NsPair, sh } from "./netns.ts";
 
-const skip = netnsSkipReason();
-let pair: NetnsPair | undefined;
-function ns(): NetnsPair {
-  pair ??= makeNetnsPair("e", 40);
+const reason = netnsSkipReason();
+const skip = skipUnless(!reason, reason);
+
+/** The pair of this file (198.18.40.0/24) with the extras the error classes need. */
+interface ErrorPair extends NsPair {
+  /** A /24 with an `unreachable` route in the client namespace. */
+  unreachableAddr: string;
+  /** An address with no route at all. */
+  noRouteAddr: string;
+}
+
+/**
+ * In the server namespace nft drops TCP port 9 (ETIMEDOUT) and rejects port 11
+ * with ICMP host-unreachable. The client has an unreachable route to
+ * 198.18.41.0/24, tcp_syn_retries=1 (a SYN timeout takes about 3 s) and
+ * tcp_retries2=3 (unacknowledged data times out after about 7 s).
+ */
+function makeErrorPair(): ErrorPair {
+  const p = createNsPair("ce", 40);
+  try {
+    sh(["ip", "-n", p.client, "route", "add", "unreachable", "198.18.41.0/24"]);
+    sh([...p.inClient, "sysctl", "-q", "net.ipv4.tcp_syn_retries=1"]);
+    sh([...p.inClient, "sysctl", "-q", "net.ipv4.tcp_retries2=3"]);
+    sh(
+      [...p.inServer, "nft", "-f", "-"],
+      [
+        "table inet t5 {",
+        "  chain input {",
+        "    type filter hook input priority 0; policy accept;",
+        "    tcp dport 9 drop",
+        "    tcp dport 11 reject with icmp type host-unreachable",
+        "  }",
+        "}",
+      ].join("\n"),
+    );
+  } catch (e) {
+    p.destroy();
+    throw e;
+  }
+  process.once("exit", p.destroy);
+  return { ...p, unreachableAddr: "198.18.41.2", noRouteAddr: "198.18.43.2" };
+}
+
+let pair: ErrorPair | undefined;
+function ns(): ErrorPair {
+  pair ??= makeErrorPair();
   return pair;
 }
 
-test("connect netns: setup/namespace pair with veth and nft", { skip: skip || false }, () => {
+/** connect from the client namespace to `dest` must exit `code` with stderr matching `re`. */
+function connectFails(dest: string[], code: number, re: RegExp, timeoutMs?: number): void {
+  const r = runConnect(dest, "", { netns: ns().client, timeoutMs });
+  assert.equal(r.code, code, r.stderr);
+  assert.match(r.stderr, re);
+}
+
+/** `tcpecho serve` on `port` in the server namespace; resolves once it listens. */
+async function serveInServerNs(port: number) {
+  const p = ns();
+  const srv = spawn("ip", [
+    ...["netns", "exec", p.server, EXEC],
+    ...cliArgv(["serve", "--port", String(port), "--host", p.serverAddr]),
+  ], { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] });
+  let out = "";
+  srv.stdout!.on("data", (d) => (out += d));
+  try {
+    await waitFor(() => out.includes("listening"), 15_000, "serve in netns");
+  } catch (e) {
+    srv.kill("SIGKILL");
+    throw e;
+  }
+  return srv;
+}
+
+test("connect netns: setup/namespace pair with veth and nft", { skip }, () => {
   const p = ns();
   assert.ok(p.client && p.server);
 });
 
-test(
-  "connect netns: ETIMEDOUT/SYN dropped by nft, kernel gives up: exit 6",
-  { skip: skip || false },
-  () => {
-    const p = ns();
-    const r = runConnect([p.serverAddr, "9"], "", { netns: p.client, timeoutMs: 20_000 });
-    assert.equal(r.code, 6, r.stderr);
-    assert.match(r.stderr, /ETIMEDOUT, connection timed out.*\(UNP §4\.3\)/);
-  },
-);
+test("connect netns: ETIMEDOUT/SYN dropped by nft, kernel gives up: exit 6", { skip }, () => {
+  connectFails([ns().serverAddr, "9"], 6, /ETIMEDOUT, connection timed out.*\(UNP §4\.3\)/, 20_000);
+});
 
-test(
-  "connect netns: --timeout/SYN dropped, our own timer: exit 6",
-  { skip: skip || false },
-  () => {
-    const p = ns();
-    const r = runConnect([p.serverAddr, "9", "--timeout", "0.5"], "", { netns: p.client });
-    assert.equal(r.code, 6, r.stderr);
-    assert.match(r.stderr, /ETIMEDOUT/);
-  },
-);
+test("connect netns: --timeout/SYN dropped, our own timer: exit 6", { skip }, () => {
+  connectFails([ns().serverAddr, "9", "--timeout", "0.5"], 6, /ETIMEDOUT/);
+});
 
 test(
   "connect netns: EHOSTUNREACH/ICMP host-unreachable from nft reject: exit 7",
-  { skip: skip || false },
-  () => {
-    const p = ns();
-    const r = runConnect([p.serverAddr, "11"], "", { netns: p.client });
-    assert.equal(r.code, 7, r.stderr);
-    assert.match(r.stderr, /EHOSTUNREACH, no route to host.*\(UNP §5\.14\)/);
-  },
+  { skip },
+  () => connectFails([ns().serverAddr, "11"], 7, /EHOSTUNREACH, no route to host.*\(UNP §5\.14\)/),
 );
 
-test(
-  "connect netns: EHOSTUNREACH/unreachable route: exit 7",
-  { skip: skip || false },
-  () => {
-    const p = ns();
-    const r = runConnect([p.unreachableAddr, "9877"], "", { netns: p.client });
-    assert.equal(r.code, 7, r.stderr);
-    assert.match(r.stderr, /EHOSTUNREACH/);
-  },
-);
+test("connect netns: EHOSTUNREACH/unreachable route: exit 7", { skip }, () => {
+  connectFails([ns().unreachableAddr, "9877"], 7, /EHOSTUNREACH/);
+});
 
-test(
-  "connect netns: ENETUNREACH/no route to the network: exit 7",
-  { skip: skip || false },
-  () => {
-    const p = ns();
-    const r = runConnect([p.noRouteAddr, "9877"], "", { netns: p.client });
-    assert.equal(r.code, 7, r.stderr);
-    assert.match(r.stderr, /ENETUNREACH, network is unreachable/);
-  },
-);
+test("connect netns: ENETUNREACH/no route to the network: exit 7", { skip }, () => {
+  connectFails([ns().noRouteAddr, "9877"], 7, /ENETUNREACH, network is unreachable/);
+});
 
-test(
-  "connect netns: ENETUNREACH/IPv6 destination without a route: exit 7",
-  { skip: skip || false },
-  () => {
-    const p = ns();
-    const r = runConnect(["2001:db8:ffff::1", "9877"], "", { netns: p.client });
-    assert.equal(r.code, 7, r.stderr);
-    assert.match(r.stderr, /ENETUNREACH/);
-  },
-);
+test("connect netns: ENETUNREACH/IPv6 destination without a route: exit 7", { skip }, () => {
+  connectFails(["2001:db8:ffff::1", "9877"], 7, /ENETUNREACH/);
+});
 
-test(
-  "connect netns: ECONNREFUSED/RST across the veth: exit 5",
-  { skip: skip || false },
-  () => {
-    const p = ns();
-    const r = runConnect([p.serverAddr, "10"], "", { netns: p.client });
-    assert.equal(r.code, 5, r.stderr);
-    assert.match(r.stderr, /ECONNREFUSED/);
-  },
-);
+test("connect netns: ECONNREFUSED/RST across the veth: exit 5", { skip }, () => {
+  connectFails([ns().serverAddr, "10"], 5, /ECONNREFUSED/);
+});
 
 test(
   "connect netns: echo/serve in one namespace, connect from the other, 1 MB intact",
-  { skip: skip || false },
+  { skip },
   async () => {
     const p = ns();
-    const srv = spawn("ip", [
-      "netns",
-      "exec",
-      p.server,
-      EXEC,
-      ...cliArgv(["serve", "--port", "7", "--host", p.serverAddr]),
-    ], { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] });
-    let out = "";
-    srv.stdout!.on("data", (d) => (out += d));
+    const srv = await serveInServerNs(7);
     try {
-      const end = Date.now() + 15_000;
-      while (!out.includes("listening") && Date.now() < end) {
-        await new Promise((r) => setTimeout(r, 50));
-      }
       const data = new Uint8Array(1024 * 1024).map((_, i) => (i * 7) & 0xff);
       const r = runConnect([p.serverAddr, "7"], data, { netns: p.client });
       assert.equal(r.code, 0, r.stderr);
@@ -135,31 +138,16 @@ test(
 
 test(
   "connect netns: server host crash/nft drops everything mid-connection: ETIMEDOUT exit 6 (§5.14)",
-  { skip: skip || false, timeout: 60_000 },
+  { skip, timeout: 60_000 },
   async () => {
     const p = ns();
-    const srv = spawn("ip", [
-      "netns",
-      "exec",
-      p.server,
-      EXEC,
-      ...cliArgv(["serve", "--port", "8", "--host", p.serverAddr]),
-    ], { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] });
-    let out = "";
-    srv.stdout!.on("data", (d) => (out += d));
+    const srv = await serveInServerNs(8);
     const nft = (...a: string[]) => spawnSync("ip", ["netns", "exec", p.server, "nft", ...a]);
-    let child: ChildProcess | undefined;
-    let echoed = "";
-    let err = "";
-    let code: number | null = null;
+    let child: WatchedConnect | undefined;
     try {
-      await waitFor(() => out.includes("listening"), 15_000, "serve in netns");
-      child = spawnConnect([p.serverAddr, "8"], p.client);
-      child.stdout!.on("data", (d) => (echoed += d));
-      child.stderr!.on("data", (d) => (err += d));
-      child.on("exit", (c) => (code = c));
-      child.stdin!.write("before the crash\n");
-      await waitFor(() => echoed === "before the crash\n", 10_000, "first echo");
+      child = watchConnect([p.serverAddr, "8"], p.client);
+      child.child.stdin!.write("before the crash\n");
+      await waitFor(() => child!.out() === "before the crash\n", 10_000, "first echo");
       nft("add", "table", "inet", "crash");
       nft(
         "add",
@@ -169,20 +157,22 @@ test(
         "input",
         "{ type filter hook input priority 0; policy drop; }",
       );
-      child.stdin!.write("into the void\n");
-      await waitFor(() => code !== null, 30_000, "ETIMEDOUT after retransmissions");
-      assert.equal(code, 6, err);
-      assert.match(err, /ETIMEDOUT, connection timed out: the peer stopped acknowledging.*§5\.14/);
+      child.child.stdin!.write("into the void\n");
+      await waitFor(() => child!.code() !== null, 30_000, "ETIMEDOUT after retransmissions");
+      assert.equal(child.code(), 6, child.err());
+      assert.match(
+        child.err(),
+        /ETIMEDOUT, connection timed out: the peer stopped acknowledging.*§5\.14/,
+      );
     } finally {
       nft("delete", "table", "inet", "crash");
-      child?.stdin?.destroy();
-      if (code === null) child?.kill("SIGKILL");
+      child?.stop();
       srv.kill("SIGKILL");
     }
   },
 );
 
-test("connect netns: cleanup/namespaces removed", { skip: skip || false }, () => {
-  pair?.cleanup();
+test("connect netns: cleanup/namespaces removed", { skip }, () => {
+  pair?.destroy();
   pair = undefined;
 });

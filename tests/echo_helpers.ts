@@ -1,14 +1,14 @@
 /**
  * Helpers for the serve/connect tests: start `tcpecho serve` on an ephemeral
  * port and wait for its "listening" line, run `tcpecho connect` with binary
- * stdin, and create / remove network namespaces for the error-class tests.
- * Every wait is bounded.
+ * stdin (optionally inside a network namespace, see tests/netns.ts). Every
+ * wait is bounded.
  * @module
  */
 import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import process from "node:process";
-import { cliArgv, EXEC, haveCommand, isRoot, ROOT, spawnCli } from "./helpers.ts";
+import { cliArgv, EXEC, ROOT, spawnCli } from "./helpers.ts";
 
 /** A running `tcpecho serve`. */
 export interface Served {
@@ -101,6 +101,46 @@ export function spawnConnect(args: string[], netns?: string): ChildProcess {
   });
 }
 
+/** A spawned `tcpecho connect` whose output and exit code the test reads. */
+export interface WatchedConnect {
+  child: ChildProcess;
+  out(): string;
+  err(): string;
+  /** The exit code; null while it runs (and after a death by signal). */
+  code(): number | null;
+  /** Closes stdin and SIGKILLs the process unless it has exited. */
+  stop(): void;
+}
+
+/**
+ * {@link spawnConnect} with stdout and stderr collected and the exit code kept.
+ *
+ * @example
+ * ```ts
+ * const c = watchConnect(["127.0.0.1", String(port)]);
+ * try { await waitFor(() => c.code() !== null, 10_000, "exit"); } finally { c.stop(); }
+ * ```
+ */
+export function watchConnect(args: string[], netns?: string): WatchedConnect {
+  const child = spawnConnect(args, netns);
+  let out = "";
+  let err = "";
+  let code: number | null = null;
+  child.stdout!.on("data", (d) => (out += d));
+  child.stderr!.on("data", (d) => (err += d));
+  child.on("exit", (c) => (code = c));
+  return {
+    child,
+    out: () => out,
+    err: () => err,
+    code: () => code,
+    stop() {
+      child.stdin!.destroy();
+      if (code === null) child.kill("SIGKILL");
+    },
+  };
+}
+
 /** Resident set size of a process in bytes (Linux /proc), or 0. */
 export function rssBytes(pid: number): number {
   try {
@@ -109,107 +149,6 @@ export function rssBytes(pid: number): number {
   } catch {
     return 0;
   }
-}
-
-/** Why netns tests cannot run here, or "" if they can. */
-export function netnsSkipReason(): string {
-  if (process.platform !== "linux") return "network namespaces need Linux";
-  if (!isRoot()) return "network namespaces need root";
-  if (!haveCommand("ip")) return "iproute2 (ip) is not installed";
-  if (!haveCommand("nft")) return "nftables (nft) is not installed";
-  return "";
-}
-
-function sh(cmd: string, args: string[], input?: string): void {
-  const r = spawnSync(cmd, args, { input, encoding: "utf8" });
-  if (r.status !== 0) throw new Error(`Cannot run ${cmd} ${args.join(" ")}: ${r.stderr}`);
-}
-
-/** Two namespaces joined by a veth: client 198.18.N.1, server 198.18.N.2. */
-export interface NetnsPair {
-  client: string;
-  server: string;
-  clientAddr: string;
-  serverAddr: string;
-  /** An address on the link that nobody owns (ARP fails). */
-  ghostAddr: string;
-  /** A /24 with an `unreachable` route in the client namespace. */
-  unreachableAddr: string;
-  /** An address with no route at all. */
-  noRouteAddr: string;
-  cleanup(): void;
-}
-
-/**
- * Creates a client/server namespace pair. In the server namespace nft drops
- * TCP port 9 (ETIMEDOUT) and rejects port 11 with ICMP host-unreachable.
- * The client uses tcp_syn_retries=1 (a SYN timeout takes about 3 s) and
- * tcp_retries2=3 (unacknowledged data times out after about 7 s).
- */
-export function makeNetnsPair(tag: string, subnet: number): NetnsPair {
-  const id = `${tag}${process.pid % 100000}`;
-  const client = `t5c${id}`;
-  const server = `t5s${id}`;
-  const net = `198.18.${subnet}`;
-  const cleanup = () => {
-    spawnSync("ip", ["netns", "del", client]);
-    spawnSync("ip", ["netns", "del", server]);
-  };
-  try {
-    sh("ip", ["netns", "add", client]);
-    sh("ip", ["netns", "add", server]);
-    const vc = `v5c${id}`.slice(0, 15);
-    const vs = `v5s${id}`.slice(0, 15);
-    sh("ip", [
-      "link",
-      "add",
-      vc,
-      "netns",
-      client,
-      "type",
-      "veth",
-      "peer",
-      "name",
-      vs,
-      "netns",
-      server,
-    ]);
-    for (const [ns, dev, addr] of [[client, vc, `${net}.1`], [server, vs, `${net}.2`]]) {
-      sh("ip", ["-n", ns, "link", "set", "lo", "up"]);
-      sh("ip", ["-n", ns, "addr", "add", `${addr}/24`, "dev", dev]);
-      sh("ip", ["-n", ns, "link", "set", dev, "up"]);
-    }
-    sh("ip", ["-n", client, "route", "add", "unreachable", `198.18.${subnet + 1}.0/24`]);
-    sh("ip", ["netns", "exec", client, "sysctl", "-q", "net.ipv4.tcp_syn_retries=1"]);
-    sh("ip", ["netns", "exec", client, "sysctl", "-q", "net.ipv4.tcp_retries2=3"]);
-    sh(
-      "ip",
-      ["netns", "exec", server, "nft", "-f", "-"],
-      [
-        "table inet t5 {",
-        "  chain input {",
-        "    type filter hook input priority 0; policy accept;",
-        "    tcp dport 9 drop",
-        "    tcp dport 11 reject with icmp type host-unreachable",
-        "  }",
-        "}",
-      ].join("\n"),
-    );
-  } catch (e) {
-    cleanup();
-    throw e;
-  }
-  process.once("exit", cleanup);
-  return {
-    client,
-    server,
-    clientAddr: `${net}.1`,
-    serverAddr: `${net}.2`,
-    ghostAddr: `${net}.3`,
-    unreachableAddr: `198.18.${subnet + 1}.2`,
-    noRouteAddr: `198.18.${subnet + 3}.2`,
-    cleanup,
-  };
 }
 
 /** Like {@link runConnect} but without blocking the event loop (for in-process servers). */
