@@ -2,22 +2,28 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { EXEC, ROOT, RUNTIME } from "./helpers.ts";
 import { join } from "./path.ts";
-import { start, startCli, startPeer } from "./probe_run.ts";
+import { type Running, start, startCli, startPeer } from "./probe_run.ts";
 
 const FAST = ["--keepidle", "1", "--keepintvl", "1", "--keepcnt", "2"];
 
-test("keepalive: live peer/--duration reached, settings read back, probes answered, exit 0", async () => {
+/** Runs `fn` with the echo peer listening on 127.0.0.1 (ephemeral port), then stops the peer. */
+async function withLoopbackPeer(fn: (peer: Running, port: number) => Promise<void>): Promise<void> {
   const { peer, port } = await startPeer("127.0.0.1");
   try {
-    const cli = startCli([
-      "probe",
-      "127.0.0.1",
-      String(port),
-      "--keepalive",
-      ...FAST,
-      "--duration",
-      "2.6",
-    ]);
+    await fn(peer, port);
+  } finally {
+    peer.kill();
+  }
+}
+
+/** `tcpecho probe 127.0.0.1 PORT ...args` under the test's runtime. */
+function probeLoopback(port: number, args: string[]): Running {
+  return startCli(["probe", "127.0.0.1", String(port), ...args]);
+}
+
+test("keepalive: live peer/--duration reached, settings read back, probes answered, exit 0", async () => {
+  await withLoopbackPeer(async (_peer, port) => {
+    const cli = probeLoopback(port, ["--keepalive", ...FAST, "--duration", "2.6"]);
     assert.equal(await cli.exit(20_000), 0, cli.stderr());
     const out = cli.stdout();
     assert.match(
@@ -27,31 +33,22 @@ test("keepalive: live peer/--duration reached, settings read back, probes answer
     assert.match(out, /end: after [\d.]+ s idle, 2\.6\d s watched: watch time reached/);
     const answered = Number(/keepalive probes answered: (\d+)/.exec(out)?.[1]);
     assert.ok(answered >= 1, out);
-  } finally {
-    peer.kill();
-  }
+  });
 });
 
 test("keepalive: peer process killed/FIN reported as §5.12, exit 3", async () => {
-  const { peer, port } = await startPeer("127.0.0.1");
-  try {
-    const cli = startCli(["probe", "127.0.0.1", String(port), "--keepalive", "--duration", "20"]);
+  await withLoopbackPeer(async (peer, port) => {
+    const cli = probeLoopback(port, ["--keepalive", "--duration", "20"]);
     await cli.waitFor(/^watching the idle connection/, 15_000);
     peer.kill("SIGKILL");
     assert.equal(await cli.exit(15_000), 3, cli.stdout() + cli.stderr());
     assert.match(cli.stdout(), /end: FIN after [\d.]+ s idle.*UNP §5\.12/);
-  } finally {
-    peer.kill();
-  }
+  });
 });
 
 test("keepalive: --echo and --heartbeat with a live echo peer/round trips counted, exit 0", async () => {
-  const { peer, port } = await startPeer("127.0.0.1");
-  try {
-    const cli = startCli([
-      "probe",
-      "127.0.0.1",
-      String(port),
+  await withLoopbackPeer(async (_peer, port) => {
+    const cli = probeLoopback(port, [
       "--keepalive",
       "--echo",
       "--heartbeat",
@@ -64,9 +61,7 @@ test("keepalive: --echo and --heartbeat with a live echo peer/round trips counte
     assert.match(out, /^echo: verified 29 bytes in [\d.]+ ms$/m);
     assert.match(out, /^heartbeat 1: echo in [\d.]+ ms$/m);
     assert.match(out, /end: heartbeats sent [3-4], answered [3-4], rtt min\/avg\/max\/mdev/);
-  } finally {
-    peer.kill();
-  }
+  });
 });
 
 test("keepalive: --echo against a peer that does not echo/deadline missed, exit 6", async () => {
@@ -95,12 +90,8 @@ test("keepalive: --echo against a peer that does not echo/deadline missed, exit 
 });
 
 test("keepalive: --format json/settings, end cause and exit code in one document", async () => {
-  const { peer, port } = await startPeer("127.0.0.1");
-  try {
-    const cli = startCli([
-      "probe",
-      "127.0.0.1",
-      String(port),
+  await withLoopbackPeer(async (_peer, port) => {
+    const cli = probeLoopback(port, [
       "--keepalive",
       ...FAST,
       "--duration",
@@ -115,17 +106,14 @@ test("keepalive: --format json/settings, end cause and exit code in one document
     assert.equal(doc.end.cause, "duration");
     assert.equal(doc.exitCode, 0);
     assert.match(cli.stderr(), /watching the idle connection/);
-  } finally {
-    peer.kill();
-  }
+  });
 });
 
 test(
   "keepalive: Deno without --allow-ffi/says the options were NOT set, never claims them",
   { skip: RUNTIME === "deno" ? false : "Deno permission behaviour" },
   async () => {
-    const { peer, port } = await startPeer("127.0.0.1");
-    try {
+    await withLoopbackPeer(async (_peer, port) => {
       const main = join(ROOT, "cmd", "main.ts");
       const cli = start([
         EXEC,
@@ -149,8 +137,6 @@ test(
       );
       assert.doesNotMatch(out, /read back/);
       assert.match(out, /keepalive probes answered: unknown/);
-    } finally {
-      peer.kill();
-    }
+    });
   },
 );
