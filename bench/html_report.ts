@@ -15,9 +15,9 @@ import { tmpdir } from "node:os";
 import process from "node:process";
 import { chromium } from "playwright-core";
 import { runtimeName } from "../lib/runtime/mod.ts";
+import { CHROMIUM, CHROMIUM_ARGS } from "../tests/html_chromium.ts";
 import { writeBigCapture } from "./html_bigcapture.ts";
 
-const CHROMIUM = "/usr/bin/chromium";
 const ROOT = new URL("..", import.meta.url).pathname;
 
 function mib(bytes: number): string {
@@ -65,16 +65,7 @@ async function main(): Promise<void> {
     const ctx = await chromium.launchPersistentContext(profile, {
       executablePath: CHROMIUM,
       headless: true,
-      args: [
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-quic",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-      ],
+      args: [...CHROMIUM_ARGS],
       viewport: { width: 1200, height: 900 },
     });
     try {

@@ -26,8 +26,16 @@ export interface PageLog {
   requests: string[];
 }
 
-/** Launch flags: no network services, no first-run, no GPU. */
-const ARGS = [
+/**
+ * Launch flags: no network services, no first-run, no GPU (bench/html_report.ts
+ * uses them too).
+ *
+ * @example
+ * ```ts
+ * await chromium.launchPersistentContext(dir, { executablePath: CHROMIUM, args: [...CHROMIUM_ARGS] });
+ * ```
+ */
+export const CHROMIUM_ARGS: readonly string[] = [
   "--headless",
   "--no-sandbox",
   "--disable-gpu",
@@ -54,7 +62,7 @@ export async function withBrowser<T>(
   const ctx = await chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM,
     headless: true,
-    args: ARGS,
+    args: [...CHROMIUM_ARGS],
     viewport: { width: opts.width ?? 1200, height: 900 },
     colorScheme: opts.dark ? "dark" : "light",
     offline: true,
