@@ -46,6 +46,11 @@ export interface ConnectionReport {
     server: { frame: number; state: string }[];
   };
   retransmissions: { count: number; intervals: number[] };
+  /**
+   * Additive to DESIGN.md: the handshake RTT at the capture point (SYN to the
+   * ACK of the SYN,ACK) in seconds, null when the handshake was not captured.
+   */
+  handshakeRtt: number | null;
 }
 
 /** The capture part of the JSON document. */
@@ -138,6 +143,7 @@ export function connectionReport(e: Explained): ConnectionReport {
       count: f.p[RETRANS] + f.p[RETRANS + 1],
       intervals: f.intervals?.slice() ?? [],
     },
+    handshakeRtt: f.rtt >= 0 ? roundTime(f.rtt) : null,
   };
 }
 

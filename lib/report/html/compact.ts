@@ -51,6 +51,8 @@ export interface PackedDetail {
   /** Retransmission intervals (s). */
   i: number[];
   g: PackedSegment[];
+  /** The analysis's handshake RTT (s, null unknown), when the report has it. */
+  r?: number | null;
 }
 
 /** The whole embedded object. */
@@ -129,6 +131,7 @@ function packDetail(c: ReportConnection, str: Strings): PackedDetail {
     v: (c.states?.server ?? []).map((x) => [x.frame, str.id(x.state)]),
     i: c.retransmissions?.intervals ?? [],
     g: packSegments(c.segments, str, f0, t0),
+    ...(c.handshakeRtt === undefined ? {} : { r: c.handshakeRtt }),
   };
 }
 
@@ -181,7 +184,7 @@ export function packReport(
       st.bytesClient,
       st.bytesServer,
       st.retransmissions,
-      st.rtt === null ? -1 : round(st.rtt),
+      rowRtt(c.handshakeRtt, st.rtt, round),
       c.segments.length,
       c.rolesGuessed ? 1 : 0,
     ]);
@@ -198,6 +201,16 @@ export function packReport(
     omitted: report.connections.length - detailed.size,
     maxLadderSegments: opts.maxLadderSegments ?? 2000,
   };
+}
+
+/** The table's RTT column: the analysis's value when the report has one, else the page's own estimate. */
+function rowRtt(
+  fromAnalysis: number | null | undefined,
+  estimate: number | null,
+  round: (x: number) => number,
+) {
+  const rtt = fromAnalysis === undefined ? estimate : fromAnalysis;
+  return rtt === null ? -1 : round(rtt);
 }
 
 function endpoint(t: string): { addr: string; port: number } {
@@ -252,5 +265,6 @@ export function unpackConnection(
         labels: split(p[8]),
       };
     }),
+    ...(d.r === undefined ? {} : { handshakeRtt: d.r }),
   };
 }

@@ -59,6 +59,8 @@ export interface ReportConnection {
   segments: ReportSegment[];
   states: { client: ReportState[]; server: ReportState[] };
   retransmissions: { count: number; intervals: number[] };
+  /** The analysis's handshake RTT (s), null when not captured; absent in older JSON. */
+  handshakeRtt?: number | null;
 }
 
 /** What the capture reader reported. */
