@@ -14,6 +14,11 @@
  * writer:   a client writes 1 GB and never reads: server peak RSS.
  * connrate: connect + one echo + close, 8 at a time: connections/s vs socat
  *           (fork per connection, like the book's server).
+ *
+ * A/B runs for the hot path: `--baseline DIR` (a copy of cmd/, lib/, deno.json,
+ * package.json and a node_modules link, e.g. from before a change) adds
+ * "deno-base" and "bun-base" to rt, interleaved with the others in every round;
+ * `--only node,deno,bun` limits rt to those servers.
  * @module
  */
 import { spawn, spawnSync } from "node:child_process";
@@ -31,8 +36,14 @@ const arg = (name: string, dflt: number) => {
 };
 const SECONDS = arg("seconds", 3);
 const ROUNDS = arg("rounds", 3);
+const strArg = (name: string) => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i > 0 ? process.argv[i + 1] : undefined;
+};
+const BASELINE = strArg("baseline");
+const ONLY = strArg("only")?.split(",");
 
-type ServerKind = "deno" | "bun" | "node" | "socat" | "deno-nodenet";
+type ServerKind = "deno" | "bun" | "node" | "socat" | "deno-nodenet" | "deno-base" | "bun-base";
 
 function serverArgv(kind: ServerKind, port: number): string[] {
   const serve = ["serve", "--port", String(port), "--host", "127.0.0.1", "--log", "none"];
@@ -51,6 +62,10 @@ function serverArgv(kind: ServerKind, port: number): string[] {
       ];
     case "bun":
       return [join(BIN, "bun"), join(ROOT, "cmd", "main.ts"), ...serve];
+    case "deno-base":
+      return [join(BIN, "deno"), "run", "-A", join(BASELINE!, "cmd", "main.ts"), ...serve];
+    case "bun-base":
+      return [join(BIN, "bun"), join(BASELINE!, "cmd", "main.ts"), ...serve];
     case "node":
       return ["node", join(ROOT, "bench", "echo_node_server.mjs"), String(port)];
     case "socat":
@@ -146,7 +161,9 @@ function cpuSeconds(pid: number): number {
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 async function benchRt(): Promise<void> {
-  const kinds: ServerKind[] = ["node", "deno", "bun", "deno-nodenet"];
+  let kinds: ServerKind[] = ["node", "deno", "bun", "deno-nodenet"];
+  if (BASELINE) kinds = ["node", "deno-base", "deno", "bun-base", "bun"];
+  if (ONLY) kinds = ONLY as ServerKind[];
   const runs: Record<string, number[]> = Object.fromEntries(kinds.map((k) => [k, []]));
   const perCpu: Record<string, number[]> = Object.fromEntries(kinds.map((k) => [k, []]));
   for (let r = 0; r < ROUNDS; r++) {
