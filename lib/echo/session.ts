@@ -99,7 +99,6 @@ export async function runSession(
   const limit = firstLimit(faults);
   const c = st.conn;
   try {
-    if (!limit && !faults.delayMs) return await echoPlain(st, now);
     if (limit && limit.n === 0) return await endByFault(st, limit.kind);
     for (;;) {
       const chunk = await c.read();
@@ -129,40 +128,14 @@ export async function runSession(
       st.lastActivityMs = now();
     }
   } catch (e) {
-    failed(st, e);
-  }
-}
-
-/** The loop without faults (the common case): nothing per message but read, write, accounting. */
-async function echoPlain(st: SessionState, now: () => number): Promise<void> {
-  const c = st.conn;
-  for (;;) {
-    const chunk = await c.read();
-    if (chunk === null) {
-      st.reason ??= "peer-fin";
-      return;
+    const ne = e as NetError;
+    if (st.reason) return;
+    if (ne?.code === "ECONNRESET") st.reason = "peer-rst";
+    else if (ne?.code === "EPIPE") st.reason = "peer-rst";
+    else {
+      st.reason = "error";
+      st.detail = ne?.code ?? String(e);
     }
-    const n = chunk.length;
-    st.bytesIn += n;
-    st.lastActivityMs = now();
-    if (st.draining) continue;
-    st.writing = true;
-    await c.write(chunk);
-    st.writing = false;
-    st.bytesOut += n;
-    st.lastActivityMs = now();
-  }
-}
-
-/** Sets the close reason for a read or write failure (unless something ended the session first). */
-function failed(st: SessionState, e: unknown): void {
-  const ne = e as NetError;
-  if (st.reason) return;
-  if (ne?.code === "ECONNRESET") st.reason = "peer-rst";
-  else if (ne?.code === "EPIPE") st.reason = "peer-rst";
-  else {
-    st.reason = "error";
-    st.detail = ne?.code ?? String(e);
   }
 }
 
