@@ -64,9 +64,6 @@ interface BunNetGlobal {
 }
 const Bun = (globalThis as unknown as { Bun: BunNetGlobal }).Bun;
 
-/** One settled promise for every write the socket took whole (no allocation per write). */
-const WRITTEN: Promise<void> = Promise.resolve();
-
 const closedErr = () => new NetError("EPIPE", "write", "Cannot write: the connection is closed");
 
 class BunConn implements Conn {
@@ -133,7 +130,7 @@ class BunConn implements Conn {
   write(data: Uint8Array): Promise<void> {
     if (this.#closed || this.#reset) return Promise.reject(closedErr());
     const n = this.#s.write(data);
-    if (n === data.length) return WRITTEN;
+    if (n === data.length) return Promise.resolve();
     if (n < 0) return Promise.reject(closedErr());
     return new Promise((resolve, reject) => {
       this.#pending = { data: data.subarray(n), resolve, reject };
