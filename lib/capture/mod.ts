@@ -28,7 +28,8 @@
  * @example
  * ```ts
  * import { readCapture } from "./lib/capture/mod.ts";
- * const info = await readCapture(await rt.openFile("x.pcap"), (f) => console.log(f.index));
+ * const sizes: number[] = [];
+ * const info = await readCapture(await rt.openFile("x.pcap"), (f) => sizes.push(f.caplen));
  * ```
  * @module
  */

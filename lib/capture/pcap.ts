@@ -43,7 +43,8 @@ export function isPcapMagic(m: number): boolean {
  *
  * @example
  * ```ts
- * const p = new PcapParser(newFrame(), (f) => console.log(f.index, f.caplen));
+ * const lengths: number[] = [];
+ * const p = new PcapParser(newFrame(), (f) => lengths.push(f.caplen));
  * const next = p.parse(bytes, new DataView(bytes.buffer), 0, bytes.length, 0);
  * ```
  */

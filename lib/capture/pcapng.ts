@@ -37,7 +37,8 @@ const OPT_TSOFFSET = 14;
  *
  * @example
  * ```ts
- * const p = new PcapngParser(newFrame(), (f) => console.log(f.index, f.interfaceId));
+ * const ifaces: number[] = [];
+ * const p = new PcapngParser(newFrame(), (f) => ifaces.push(f.interfaceId));
  * p.parse(bytes, new DataView(bytes.buffer), 0, bytes.length, 0);
  * ```
  */

@@ -85,7 +85,7 @@ function pickParser(head: Uint8Array, onFrame: FrameCallback): FormatParser {
  * const info = await readCapture(src, (f) => {
  *   if (decodeFrame(f, pkt).kind === "tcp") tcp++;
  * });
- * console.log(info.format, info.frames, tcp, info.truncated);
+ * // info.format, info.frames and info.truncated describe the file; tcp counts TCP frames
  * ```
  */
 export async function readCapture(

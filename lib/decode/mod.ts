@@ -7,10 +7,11 @@
  * ```ts
  * import { addrString, decodeFrame, newPacket } from "./lib/decode/mod.ts";
  * const pkt = newPacket();
+ * const sources: string[] = [];
  * await readCapture(src, (frame) => {
  *   decodeFrame(frame, pkt);
  *   if (pkt.kind === "tcp") {
- *     console.log(addrString(pkt.buf, pkt.srcOff, pkt.ipVersion), pkt.srcPort, pkt.seq);
+ *     sources.push(`${addrString(pkt.buf, pkt.srcOff, pkt.ipVersion)}:${pkt.srcPort}`);
  *   }
  * });
  * ```
