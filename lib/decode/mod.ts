@@ -58,7 +58,7 @@ function transport(buf: Uint8Array, p: number, wireEnd: number, end: number, out
  * ```ts
  * const pkt = newPacket();
  * decodeFrame(frame, pkt);
- * if (pkt.kind === "tcp" && (pkt.flags & TCP_SYN)) console.log("SYN", pkt.srcPort, pkt.mss);
+ * const isSyn = pkt.kind === "tcp" && (pkt.flags & TCP_SYN) !== 0; // pkt.mss is its MSS option
  * ```
  */
 export function decodeFrame(frame: Frame, out: Packet): Packet {
