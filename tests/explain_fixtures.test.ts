@@ -25,6 +25,7 @@ const EXPECTED: Record<string, string> = {
   "keepalive-reset": "keepalive-reset",
   "simultaneous-close": "simultaneous-close",
   "lossy-bulk": "normal",
+  "lossy-bulk-receiver": "normal",
   "midstream": "midstream",
   "open": "open",
 };
