@@ -110,7 +110,7 @@ export function ladder(conn: TcpConn, color: boolean): string {
     if (p) {
       phaseAt.delete(s.frame);
       lines.push(
-        c.bold(`${"".padEnd(STATE_W)} ── ${p.name} (frames ${p.firstFrame}–${p.lastFrame}) ──`),
+        c.bold(`${"".padEnd(STATE_W)} ── ${p.name} (${frameSpan(p.firstFrame, p.lastFrame)}) ──`),
       );
     }
     const left = stateCell(cl, s.frame).padEnd(STATE_W);
@@ -142,4 +142,9 @@ export function ladder(conn: TcpConn, color: boolean): string {
  */
 export function renderText(e: Explained, color: boolean): string {
   return verdictLines(e, color) + "\n" + ladder(e.conn, color) + "\n";
+}
+
+/** "frame 7" or "frames 3–5": a phase heading's span. */
+function frameSpan(first: number, last: number): string {
+  return first === last ? `frame ${first}` : `frames ${first}–${last}`;
 }
