@@ -15,7 +15,7 @@ import { tmpdir } from "node:os";
 import process from "node:process";
 import { chromium } from "playwright-core";
 import { runtimeName } from "../lib/runtime/mod.ts";
-import { CHROMIUM, CHROMIUM_ARGS } from "../tests/html_chromium.ts";
+import { CHROMIUM, CHROMIUM_ARGS } from "../tests/support/html_chromium.ts";
 import { writeBigCapture } from "./html_bigcapture.ts";
 
 const ROOT = new URL("..", import.meta.url).pathname;

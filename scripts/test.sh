@@ -1,9 +1,19 @@
 #!/usr/bin/env bash
-# The one test command (README line 2, `npm test`): type check, lint, format
-# check, then the suite under `deno test` and the same files under `bun test`.
-# Last line: "N passed, N failed" summing both runtimes (a failing static check
-# counts as one failure). Exit non-zero if anything failed or if either runtime
-# ran no test. Extra arguments are passed to both test runners as file filters.
+# The test command, in two lanes (README "Testing"):
+#   npm test            (scripts/test.sh)        the full suite, which CI runs
+#   npm run test:fast   (scripts/test.sh --fast) static checks + tests/unit + tests/cli
+# Static checks: type check, lint, format check. Then the tiers, each under
+# `deno test` and the same files under `bun test`:
+#   tests/unit    in-process (pure layers, loopback sockets), files in parallel
+#   tests/cli     the CLI as a subprocess, files in parallel
+#   tests/system  root, network namespaces, the lab, tshark, Chromium, the wild
+#                 captures (full lane only; one file at a time per runtime)
+# Deno and Bun run the unit+cli tiers at the same time (one core each); their
+# output is printed one after the other. Last line: "N passed, N failed"
+# summing both runtimes and every tier (a failing static check counts as one
+# failure). Exit non-zero if anything failed or if either runtime ran no test.
+# Other arguments are test files or folders, run under both runtimes instead
+# of the tiers (after the static checks).
 set -uo pipefail
 cd "$(dirname "$0")/.."
 B="$PWD/node_modules/.bin"
@@ -11,9 +21,19 @@ if [ ! -x "$B/deno" ] || [ ! -x "$B/bun" ]; then
   echo "== installing npm packages (npm ci)"
   npm ci --no-audit --no-fund >/dev/null || { echo "npm ci failed"; echo "0 passed, 1 failed"; exit 1; }
 fi
+fast=0
+targets=()
+for a in "$@"; do
+  case "$a" in
+    --fast) fast=1 ;;
+    *) targets+=("$a") ;;
+  esac
+done
 out="$(mktemp -d)"
 trap 'rm -rf "$out"' EXIT
+start=$(date +%s)
 static_failed=0
+d_pass=0 d_fail=0 b_pass=0 b_fail=0
 
 files=$(git ls-files -co --exclude-standard -- '*.ts' | grep -v '^node_modules/' | grep -E '^(cmd|lib|tests|bench|lab)/|^mod\.ts$' || true)
 echo "== type check (deno check)"
@@ -24,24 +44,67 @@ echo "== lint (deno lint)"
 echo "== format (deno fmt --check)"
 "$B/deno" fmt --check --quiet || static_failed=$((static_failed + 1))
 
-targets=("$@")
-[ ${#targets[@]} -eq 0 ] && targets=(tests/)
+# count_deno FILE / count_bun FILE: add a runner's totals to the sums; a runner
+# that did not print its closing line counts as one failure.
+count_deno() {
+  local p f
+  p=$(grep -Eo '[0-9]+ passed' "$1" | tail -1 | grep -Eo '[0-9]+' || echo 0)
+  f=$(grep -Eo '[0-9]+ failed' "$1" | tail -1 | grep -Eo '[0-9]+' || echo 0)
+  if ! grep -Eq '^(ok|FAILED) \|' "$1"; then f=$((f + 1)); echo "deno test did not finish ($2)"; fi
+  d_pass=$((d_pass + p)) d_fail=$((d_fail + f))
+}
+count_bun() {
+  local p f
+  p=$(grep -Eo '^ *[0-9]+ pass$' "$1" | tail -1 | grep -Eo '[0-9]+' || echo 0)
+  f=$(grep -Eo '^ *[0-9]+ fail$' "$1" | tail -1 | grep -Eo '[0-9]+' || echo 0)
+  if ! grep -Eq '^Ran [0-9]+ tests?' "$1"; then f=$((f + 1)); echo "bun test did not finish ($2)"; fi
+  b_pass=$((b_pass + p)) b_fail=$((b_fail + f))
+}
+bun_paths() { for t in "$@"; do printf './%s\n' "$t"; done; }
 
-echo "== deno test"
-NO_COLOR=1 "$B/deno" test -A --no-check "${targets[@]}" 2>&1 | tee "$out/deno.txt"
-d_pass=$(grep -Eo '[0-9]+ passed' "$out/deno.txt" | tail -1 | grep -Eo '[0-9]+' || echo 0)
-d_fail=$(grep -Eo '[0-9]+ failed' "$out/deno.txt" | tail -1 | grep -Eo '[0-9]+' || echo 0)
-if ! grep -Eq '^(ok|FAILED) \|' "$out/deno.txt"; then d_fail=$((d_fail + 1)); echo "deno test did not finish"; fi
+# run_both NAME PARALLEL PATH...: Deno and Bun on the same paths, at the same time.
+run_both() {
+  local name=$1 par=$2
+  shift 2
+  local dflags=()
+  [ "$par" = 1 ] && dflags+=(--parallel)
+  echo "== $name: deno test and bun test (side by side)"
+  NO_COLOR=1 "$B/deno" test -A --no-check "${dflags[@]}" "$@" >"$out/deno-$name.txt" 2>&1 &
+  local dp=$!
+  mapfile -t bp < <(bun_paths "$@")
+  NO_COLOR=1 "$B/bun" test "${bp[@]}" >"$out/bun-$name.txt" 2>&1
+  wait $dp
+  echo "-- deno ($name)"; cat "$out/deno-$name.txt"
+  echo "-- bun ($name)"; cat "$out/bun-$name.txt"
+  count_deno "$out/deno-$name.txt" "$name"
+  count_bun "$out/bun-$name.txt" "$name"
+}
 
-echo "== bun test"
-bun_targets=()
-for t in "${targets[@]}"; do bun_targets+=("./$t"); done
-NO_COLOR=1 "$B/bun" test "${bun_targets[@]}" 2>&1 | tee "$out/bun.txt"
-b_pass=$(grep -Eo '^ *[0-9]+ pass$' "$out/bun.txt" | tail -1 | grep -Eo '[0-9]+' || echo 0)
-b_fail=$(grep -Eo '^ *[0-9]+ fail$' "$out/bun.txt" | tail -1 | grep -Eo '[0-9]+' || echo 0)
-if ! grep -Eq '^Ran [0-9]+ tests?' "$out/bun.txt"; then b_fail=$((b_fail + 1)); echo "bun test did not finish"; fi
+# run_serial NAME PATH...: Deno, then Bun (tests that own network namespaces,
+# root tools or a browser do not run two at a time).
+run_serial() {
+  local name=$1
+  shift
+  echo "== $name: deno test"
+  NO_COLOR=1 "$B/deno" test -A --no-check "$@" 2>&1 | tee "$out/deno-$name.txt"
+  echo "== $name: bun test"
+  mapfile -t bp < <(bun_paths "$@")
+  NO_COLOR=1 "$B/bun" test "${bp[@]}" 2>&1 | tee "$out/bun-$name.txt"
+  count_deno "$out/deno-$name.txt" "$name"
+  count_bun "$out/bun-$name.txt" "$name"
+}
 
-echo "== deno: $d_pass passed, $d_fail failed; bun: $b_pass passed, $b_fail failed; static checks failed: $static_failed"
+if [ ${#targets[@]} -gt 0 ]; then
+  run_serial selected "${targets[@]}"
+else
+  run_both unit+cli 1 tests/unit/ tests/cli/
+  [ "$fast" = 0 ] && run_serial system tests/system/
+fi
+
+lane=full
+[ "$fast" = 1 ] && lane=fast
+[ ${#targets[@]} -gt 0 ] && lane=selected
+echo "== $lane lane in $(($(date +%s) - start)) s; deno: $d_pass passed, $d_fail failed; bun: $b_pass passed, $b_fail failed; static checks failed: $static_failed"
 passed=$((d_pass + b_pass))
 failed=$((d_fail + b_fail + static_failed))
 status=0

@@ -1,0 +1,118 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { existsSync, readdirSync } from "node:fs";
+import { ROOT } from "../support/helpers.ts";
+import { join } from "../support/path.ts";
+import { explainBytes } from "../support/explain_run.ts";
+
+const DIR = join(ROOT, "tests", "fixtures", "explain");
+
+/** Each real capture made by make.sh and the verdict it must get. */
+const EXPECTED: Record<string, string> = {
+  "normal": "normal",
+  "normal-ipv6": "normal",
+  "loopback": "normal",
+  "server-process-terminated": "server-process-terminated",
+  "connection-refused": "connection-refused",
+  "abort": "abort",
+  "half-close": "half-close",
+  "syn-timeout": "syn-timeout",
+  "server-host-unreachable": "server-host-unreachable",
+  "server-host-crash": "server-host-crash",
+  "server-crash-reboot": "server-crash-reboot",
+  "keepalive-alive": "keepalive-alive",
+  "keepalive-dead-peer": "keepalive-dead-peer",
+  "keepalive-reset": "keepalive-reset",
+  "simultaneous-close": "simultaneous-close",
+  "lossy-bulk": "normal",
+  "lossy-bulk-receiver": "normal",
+  "midstream": "midstream",
+  "open": "open",
+};
+
+for (const [name, scenario] of Object.entries(EXPECTED)) {
+  const file = join(DIR, `${name}.pcap`);
+  test(`explain fixture: ${name}.pcap -> ${scenario}`, {
+    skip: existsSync(file) ? false : `missing ${file} (run tests/fixtures/explain/make.sh)`,
+  }, async () => {
+    const conns = await explainBytes(file);
+    assert.equal(conns.length, 1, `one connection in ${name}`);
+    const c = conns[0];
+    assert.equal(c.scenario, scenario, c.summary);
+    assert.equal(c.rolesGuessed, scenario === "midstream");
+    assert.ok(c.summary.length > 40);
+    assert.equal(c.segments[0].frame, 1);
+    assert.equal(c.segments[0].time, 0);
+    assert.equal(c.segments[0].seq, scenario === "midstream" ? 1 : 0, "SYN: 0; first seen: 1");
+    assert.ok(c.phases.length > 0 && c.phases[0].firstFrame === 1);
+  });
+}
+
+test("explain fixture: server-host-crash -> retransmission intervals back off", {
+  skip: existsSync(join(DIR, "server-host-crash.pcap")) ? false : "fixture missing",
+}, async () => {
+  const [c] = await explainBytes(join(DIR, "server-host-crash.pcap"));
+  assert.ok(c.retransmissions.count >= 3);
+  const iv = c.retransmissions.intervals;
+  assert.equal(iv.length, c.retransmissions.count);
+  assert.ok(iv[iv.length - 1] > iv[1], `intervals grow: ${iv}`);
+  assert.ok(c.phases.some((p) => p.name === "stall"));
+});
+
+test("explain fixture: keepalive-alive -> keepalive phase, probes never retransmissions", {
+  skip: existsSync(join(DIR, "keepalive-alive.pcap")) ? false : "fixture missing",
+}, async () => {
+  const [c] = await explainBytes(join(DIR, "keepalive-alive.pcap"));
+  const probes = c.segments.filter((s) => s.labels.includes("keepalive"));
+  assert.ok(probes.length >= 2);
+  assert.ok(probes.every((s) => !s.labels.some((l) => l.includes("retransmission"))));
+  assert.ok(c.phases.some((p) => p.name === "keepalive"));
+});
+
+test("explain fixture: connection-refused -> refused phase, client SYN-SENT then CLOSED", {
+  skip: existsSync(join(DIR, "connection-refused.pcap")) ? false : "fixture missing",
+}, async () => {
+  const [c] = await explainBytes(join(DIR, "connection-refused.pcap"));
+  assert.deepEqual(c.phases.map((p) => p.name), ["handshake", "refused"]);
+  assert.deepEqual(c.states.client.map((s) => s.state), ["SYN-SENT", "CLOSED"]);
+  assert.deepEqual(c.segments[1].flags, ["RST", "ACK"]);
+});
+
+// Lab captures (issue 7): every BOOK.md scenario made by real kernel TCP. The
+// expected id is the BOOK.md id the file name starts with (longest match).
+const LAB = join(ROOT, "tests", "fixtures", "scenarios");
+const IDS = [
+  "normal",
+  "server-process-terminated",
+  "server-host-crash",
+  "server-host-unreachable",
+  "server-crash-reboot",
+  "connection-refused",
+  "syn-timeout",
+  "keepalive-alive",
+  "keepalive-dead-peer",
+  "keepalive-reset",
+  "half-close",
+  "simultaneous-close",
+  "abort",
+  "open",
+  "midstream",
+];
+const labFiles = existsSync(LAB)
+  ? readdirSync(LAB).filter((f) => /\.(pcap|pcapng)(\.gz)?$/.test(f)).sort()
+  : [];
+test("explain lab: scenario captures present", {
+  skip: labFiles.length ? false : `no lab captures in ${LAB} yet`,
+}, () => {
+  assert.ok(labFiles.length > 0);
+});
+for (const f of labFiles) {
+  const id = IDS.filter((x) => f.startsWith(x)).sort((a, b) => b.length - a.length)[0];
+  test(`explain lab: ${f} -> ${id ?? "(no id in name)"}`, {
+    skip: id ? false : "file name does not start with a BOOK.md id",
+  }, async () => {
+    const conns = await explainBytes(join(LAB, f));
+    assert.ok(conns.length >= 1);
+    assert.ok(conns.some((c) => c.scenario === id), conns.map((c) => c.summary).join("\n"));
+  });
+}
