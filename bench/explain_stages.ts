@@ -10,8 +10,8 @@ import { openSync, readSync } from "node:fs";
 import process from "node:process";
 import { readCapture } from "../lib/capture/mod.ts";
 import type { ByteSource } from "../lib/capture/types.ts";
-import { addrString, decodeFrame, newPacket } from "../lib/decode/mod.ts";
-import { Explainer } from "../lib/explain/engine.ts";
+import { decodeFrame, newPacket } from "../lib/decode/mod.ts";
+import { explainCapture } from "../lib/explain/pipeline.ts";
 import { AsciiBuffer, writeSummaryRow } from "../lib/report/summary.ts";
 
 const file = process.argv[2];
@@ -47,17 +47,13 @@ await stage(
 );
 await stage("read+decode+explain --summary", async () => {
   const table = new AsciiBuffer();
-  const ex = new Explainer({
-    keepDetail: false,
-    tableOnly: true,
-    transient: true,
+  const done = await explainCapture(source(), {
+    detail: "table",
+    reuse: true,
     onConnection: (e) => {
       writeSummaryRow(table, e, false);
       if (table.length > 1 << 16) table.take();
     },
-    addrString: (b, o, v) => addrString(b, o, v),
   });
-  const info = await readCapture(source(), (f) => ex.push(decodeFrame(f, pkt)));
-  ex.finish();
-  return info.frames;
+  return done.capture.frames;
 });

@@ -49,10 +49,11 @@ export async function writeHtmlReport(
   file: string,
   info: CaptureInfo,
   reports: ConnectionReport[],
+  unplaced?: Record<string, number>,
 ): Promise<void> {
   const captureName = file === "-" ? "standard input" : file.split("/").pop() ?? file;
   const html = renderHtmlReport(
-    { capture: captureJson(info), connections: reports },
+    { capture: captureJson(info, unplaced), connections: reports },
     { captureName },
   );
   if (output === undefined || output === "-") {

@@ -1,20 +1,29 @@
 /**
- * Runs `tcpecho explain`: opens the capture, streams it through the reader,
- * decoder and explain engine, and writes the chosen output as connections
- * end (text and json are ordered by connection id at the end; ndjson and
- * --summary rows stream). A progress line goes to stderr for big files when
- * stderr is a terminal.
+ * Runs `tcpecho explain`: opens the capture, runs the pipeline
+ * (lib/explain/pipeline.ts) over it and writes the chosen output as
+ * connections end. A progress line goes to stderr for big files when stderr
+ * is a terminal.
  * @module
  */
 import { statSync } from "node:fs";
-import { readCapture } from "../lib/capture/mod.ts";
 import type { ByteSource, CaptureInfo } from "../lib/capture/types.ts";
-import { addrString, decodeFrame, newPacket } from "../lib/decode/mod.ts";
-import { type ConnFilter, type Explained, Explainer } from "../lib/explain/engine.ts";
+import {
+  type ConnFilter,
+  explainCapture,
+  type Explained,
+  type ExplainSummary,
+} from "../lib/explain/pipeline.ts";
 import { TcpechoError } from "../lib/errors.ts";
-import { connectionReport, ndjsonLine, renderJson } from "../lib/report/json.ts";
+import {
+  captureJson,
+  type ConnectionReport,
+  connectionReport,
+  JsonStreamWriter,
+  ndjsonLine,
+} from "../lib/report/json.ts";
+import { IdOrder } from "../lib/report/order.ts";
 import { AsciiBuffer, summaryHeader, writeSummaryRow } from "../lib/report/summary.ts";
-import { renderText } from "../lib/report/text.ts";
+import { textChunks } from "../lib/report/text.ts";
 import type { CommandContext } from "./cli.ts";
 import { writeHtmlReport } from "./explain_html.ts";
 
@@ -94,7 +103,15 @@ function progressReporter(ctx: CommandContext, size: number, frames: () => numbe
 }
 
 /**
- * Runs explain; returns the exit code (0 when the capture was read).
+ * Runs explain; returns the exit code: 0 when the capture was read whole, 1
+ * when it was cut short or damaged (everything readable is still reported,
+ * and the warning names the byte offset).
+ *
+ * Every format streams: a connection is written when it ends (text and json
+ * in id order within a window, see lib/report/order.ts; ndjson and the
+ * --summary table in end order) and then forgotten, so memory follows the
+ * connections open at the same time. The html report is the exception: the
+ * page is built at the end from the kept connections.
  *
  * @example
  * ```ts
@@ -103,66 +120,108 @@ function progressReporter(ctx: CommandContext, size: number, frames: () => numbe
  */
 export async function runExplain(ctx: CommandContext, req: ExplainRequest): Promise<number> {
   const { rt } = ctx;
-  const pending: string[] = [];
-  /** The --summary table goes here as bytes (no string per row); other formats use `pending`. */
+  const out = new Pending();
+  /** The --summary table goes here as bytes (no string per row); other formats use `out`. */
   const table = new AsciiBuffer();
-  const collected: Explained[] = [];
+  const kept: ConnectionReport[] = [];
   const tableMode = req.format === "text" && req.summary;
-  const streaming = req.format === "ndjson" || tableMode;
-  const onConnection = (e: Explained) => {
-    if (req.format === "ndjson") pending.push(ndjsonLine(connectionReport(e)));
-    else if (tableMode) writeSummaryRow(table, e, ctx.color);
-    else collected.push(e);
+  const json = req.format === "json" ? new JsonStreamWriter((t) => out.push(t)) : undefined;
+  let written = 0;
+  const write = (e: Explained) => {
+    written++;
+    if (req.format === "text") {
+      for (const piece of textChunks(e, ctx.color)) out.push(piece);
+    } else json!.connection(connectionReport(e));
   };
-  const ex = new Explainer({
-    keepDetail: !req.summary,
-    tableOnly: tableMode,
-    // Rows and ndjson lines are written as each connection ends; nothing keeps it.
-    transient: streaming,
-    filter: req.filter,
-    onConnection,
-    addrString: (buf, off, v) => addrString(buf, off, v),
-  });
+  const order = new IdOrder<Explained & { id: number }>(write);
+  const onConnection = (e: Explained) => {
+    if (req.format === "ndjson") out.push(ndjsonLine(connectionReport(e)));
+    else if (tableMode) writeSummaryRow(table, e, ctx.color);
+    else if (req.format === "html") kept.push(connectionReport(e));
+    else order.push({ ...e, id: e.conn.id });
+  };
   if (tableMode) table.text(summaryHeader(ctx.color));
   const flush = async () => {
     if (table.length > 0) await rt.writeStdout(table.take());
-    if (pending.length === 0) return;
-    const text = pending.join("");
-    pending.length = 0;
-    await rt.writeStdout(text);
+    if (out.size > 0) await rt.writeStdout(out.take());
   };
   const src = await open(ctx, req.file);
-  const pkt = newPacket();
   let frames = 0;
   const progress = progressReporter(ctx, fileSize(req.file), () => frames);
-  let info: CaptureInfo;
+  let done: ExplainSummary;
   try {
-    info = await readCapture(pumpingSource(src, flush, progress?.report), (frame) => {
-      frames++;
-      ex.push(decodeFrame(frame, pkt));
+    done = await explainCapture(pumpingSource(src, flush, progress?.report), {
+      detail: req.summary ? (tableMode ? "table" : "verdict") : "full",
+      // Rows and ndjson lines are written as each connection ends; nothing keeps it.
+      reuse: req.format === "ndjson" || tableMode,
+      filter: req.filter,
+      onConnection,
+      onFiltered: (id) => order.skip(id),
+      onFrame: (n) => {
+        frames = n;
+      },
     });
   } finally {
     src.close();
     await progress?.done();
   }
-  ex.finish();
-  // JSON carries the warnings in its capture object; every other format says
-  // them on stderr, so a truncated capture is never silent.
+  order.flush();
+  const info = done.capture;
+  // JSON carries the warnings and the unplaced counts in its capture object;
+  // every other format says them on stderr, so a damaged capture is never silent.
   if (req.format !== "json") {
     for (const w of info.warnings) await rt.writeStderr(`tcpecho: warning: ${w}\n`);
   }
-  if (!streaming) collected.sort((a, b) => a.conn.id - b.conn.id);
+  const unplaced = unplacedLine(done.unplaced);
   if (req.format === "html") {
-    await writeHtmlReport(ctx, req.output, req.file, info, collected.map(connectionReport));
-    return 0;
-  }
-  if (req.format === "json") pending.push(renderJson(info, collected.map(connectionReport)));
+    kept.sort((a, b) => a.id - b.id);
+    await writeHtmlReport(ctx, req.output, req.file, info, kept, done.unplaced);
+  } else if (json) json.end(captureJson(info, done.unplaced));
   else if (req.format === "text" && !req.summary) {
-    for (const e of collected) pending.push(renderText(e, ctx.color));
-    if (collected.length === 0) pending.push(noConnections(ex.connections));
-  } else if (tableMode) table.text(totals(ex.connections, info));
+    if (written === 0) out.push(noConnections(done.connections));
+    if (unplaced) out.push(unplaced + "\n");
+  } else if (tableMode) {
+    table.text(totals(done.connections, info) + (unplaced ? unplaced + "\n" : ""));
+  } else if (unplaced) await rt.writeStderr(`tcpecho: ${unplaced}\n`);
   await flush();
-  return 0;
+  return info.truncated ? 1 : 0;
+}
+
+/** Output text waiting for the next flush (written before each read of the capture). */
+class Pending {
+  #parts: string[] = [];
+  #size = 0;
+  get size(): number {
+    return this.#size;
+  }
+  push(text: string): void {
+    this.#parts.push(text);
+    this.#size += text.length;
+  }
+  take(): string {
+    const text = this.#parts.join("");
+    this.#parts.length = 0;
+    this.#size = 0;
+    return text;
+  }
+}
+
+/**
+ * One line naming the frames that belong to no connection, by reason, or ""
+ * when there are none.
+ *
+ * @example
+ * ```ts
+ * unplacedLine({ "unsupported link type 147": 3 });
+ * // "3 frame(s) that may carry TCP belong to no connection: unsupported link type 147 (3)"
+ * ```
+ */
+export function unplacedLine(unplaced: Record<string, number>): string {
+  const entries = Object.entries(unplaced).sort((a, b) => b[1] - a[1]);
+  if (entries.length === 0) return "";
+  const total = entries.reduce((n, [, c]) => n + c, 0);
+  return `${total} frame(s) that may carry TCP belong to no connection: ` +
+    entries.map(([why, n]) => `${why} (${n})`).join(", ");
 }
 
 function noConnections(total: number): string {

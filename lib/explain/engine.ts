@@ -4,6 +4,7 @@
  * It wires the TCP tracker to the phase tracker and the scenario verdict.
  * @module
  */
+import { addrString } from "../decode/mod.ts";
 import type { Packet } from "../decode/types.ts";
 import type { TcpConn } from "../tcp/conn.ts";
 import { TcpTracker } from "../tcp/tracker.ts";
@@ -26,27 +27,29 @@ export interface ConnFilter {
   host?: string;
 }
 
+/**
+ * How much each connection carries; see {@link ExplainOptions} in
+ * pipeline.ts: `"full"` (segments, states), `"verdict"` (no segments or
+ * states), `"table"` (only what the summary table shows).
+ */
+export type Detail = "table" | "verdict" | "full";
+
 /** Options of {@link Explainer}. */
 export interface ExplainerOptions {
-  /** Keep segments and state histories (text ladder, JSON); false for --summary. */
-  keepDetail: boolean;
-  /**
-   * Only the verdict id and the counters will be shown (the --summary table):
-   * skip phases, retransmission intervals and state machines. Default false.
-   */
-  tableOnly?: boolean;
+  /** How much each connection carries. */
+  detail: Detail;
   /**
    * `onConnection` keeps nothing of what it receives once it returns (it
    * writes a row or a line and forgets the connection): records are then
    * reused for later connections, which keeps a capture of millions of short
    * connections nearly allocation-free. Default false.
    */
-  transient?: boolean;
+  reuse?: boolean;
   filter?: ConnFilter;
   /** Receives each connection when it ends (or at {@link Explainer.finish}). */
   onConnection(e: Explained): void;
-  /** Formats an address (lib/decode addrString). */
-  addrString(buf: Uint8Array, off: number, version: 4 | 6): string;
+  /** Receives the id of each connection the filter left out, when it ends. */
+  onFiltered?(id: number): void;
 }
 
 /**
@@ -76,15 +79,16 @@ export class Explainer {
 
   constructor(opts: ExplainerOptions) {
     this.tracker = new TcpTracker({
-      keepDetail: opts.keepDetail,
-      keepIntervals: !opts.tableOnly,
-      keepStates: !opts.tableOnly,
-      reuseConnections: opts.transient ?? false,
-      addrString: opts.addrString,
-      onSegment: opts.tableOnly ? undefined : trackPhase,
+      keepDetail: opts.detail === "full",
+      keepIntervals: opts.detail !== "table",
+      keepStates: opts.detail !== "table",
+      reuseConnections: opts.reuse ?? false,
+      addrString,
+      onSegment: opts.detail === "table" ? undefined : trackPhase,
       onEnd: (conn) => {
         this.connections++;
         if (matches(conn, opts.filter)) opts.onConnection({ conn, verdict: verdict(conn) });
+        else opts.onFiltered?.(conn.id);
       },
     });
   }
@@ -94,7 +98,7 @@ export class Explainer {
    *
    * @example
    * ```ts
-   * // const ex = new Explainer({ keepDetail: true, onConnection: (e) => out.push(e), addrString });
+   * // const ex = new Explainer({ detail: "full", onConnection: (e) => out.push(e) });
    * // for each frame: decodeFrame(frame, pkt); ex.push(pkt);   then ex.finish();
    * ```
    */

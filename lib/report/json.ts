@@ -60,6 +60,11 @@ export interface CaptureJson {
   frames: number;
   truncated: boolean;
   warnings: string[];
+  /**
+   * Additive to DESIGN.md: frames that are, or may be, TCP but belong to no
+   * connection, counted by reason (absent when the caller did not count).
+   */
+  unplaced?: Record<string, number>;
 }
 
 const FLAG_NAMES: [number, string][] = [
@@ -155,14 +160,19 @@ export function connectionReport(e: Explained): ConnectionReport {
  * // captureJson(info) -> { format: "pcap", linkTypes: [1], frames: 12, truncated: false, warnings: [] }
  * ```
  */
-export function captureJson(info: CaptureInfo): CaptureJson {
-  return {
+export function captureJson(
+  info: CaptureInfo,
+  unplaced?: Record<string, number>,
+): CaptureJson {
+  const out: CaptureJson = {
     format: info.format,
     linkTypes: info.linkTypes.slice(),
     frames: info.frames,
     truncated: info.truncated,
     warnings: info.warnings.slice(),
   };
+  if (unplaced !== undefined) out.unplaced = { ...unplaced };
+  return out;
 }
 
 /**
@@ -188,4 +198,70 @@ export function renderJson(info: CaptureInfo, conns: ConnectionReport[]): string
  */
 export function ndjsonLine(r: ConnectionReport): string {
   return JSON.stringify(r) + "\n";
+}
+
+/**
+ * The streamed `--format json` document: the same object as {@link renderJson}
+ * with `connections` first, written connection by connection as each ends,
+ * and `capture` last (it is known only at the end; JSON key order carries no
+ * meaning). A connection's segments are written in batches, so no connection
+ * ever becomes one string.
+ *
+ * @example
+ * ```ts
+ * const parts: string[] = [];
+ * const w = new JsonStreamWriter((s) => parts.push(s));
+ * w.end({ format: "pcap", linkTypes: [1], frames: 0, truncated: false, warnings: [] });
+ * // JSON.parse(parts.join("")).connections.length === 0
+ * ```
+ */
+export class JsonStreamWriter {
+  #out: (text: string) => void;
+  #count = 0;
+
+  constructor(out: (text: string) => void) {
+    this.#out = out;
+    out('{\n  "connections": [');
+  }
+
+  /** Connections written so far. */
+  get count(): number {
+    return this.#count;
+  }
+
+  /** Writes one connection. */
+  connection(r: ConnectionReport): void {
+    const out = this.#out;
+    const segments = r.segments;
+    const text = indent(JSON.stringify({ ...r, segments: SEGMENTS_MARK }, null, 2), "    ");
+    const at = text.indexOf(MARK_JSON);
+    out((this.#count++ === 0 ? "\n    " : ",\n    ") + text.slice(0, at));
+    if (segments.length === 0) out("[]");
+    else {
+      let batch = "[";
+      for (let i = 0; i < segments.length; i++) {
+        batch += (i === 0 ? "\n        " : ",\n        ") +
+          indent(JSON.stringify(segments[i], null, 2), "        ");
+        if (batch.length >= 1 << 16) {
+          out(batch);
+          batch = "";
+        }
+      }
+      out(batch + "\n      ]");
+    }
+    out(text.slice(at + MARK_JSON.length));
+  }
+
+  /** Closes the array and writes the capture object. */
+  end(capture: CaptureJson): void {
+    const close = this.#count === 0 ? "]" : "\n  ]";
+    this.#out(`${close},\n  "capture": ${indent(JSON.stringify(capture, null, 2), "  ")}\n}\n`);
+  }
+}
+
+const SEGMENTS_MARK = "\u0000segments\u0000";
+const MARK_JSON = JSON.stringify(SEGMENTS_MARK);
+
+function indent(text: string, pad: string): string {
+  return text.replaceAll("\n", "\n" + pad);
 }

@@ -7,7 +7,7 @@
  * @module
  */
 import { BYTES, RETRANS, SEGS } from "../tcp/conn.ts";
-import { createColors } from "picocolors";
+import { createColors } from "./colors.ts";
 import type { Explained } from "../explain/engine.ts";
 import { AsciiBuffer } from "./ascii_buffer.ts";
 

@@ -6,7 +6,7 @@
  * @module
  */
 import { RETRANS } from "../tcp/conn.ts";
-import { createColors } from "picocolors";
+import { createColors } from "./colors.ts";
 import type { Explained } from "../explain/engine.ts";
 import type { SegmentRecord, TcpConn } from "../tcp/conn.ts";
 import {
@@ -98,27 +98,40 @@ function labelText(mask: number, c: Colors): string {
  * ```
  */
 export function ladder(conn: TcpConn, color: boolean): string {
+  return [...ladderLines(conn, color)].join("\n") + "\n";
+}
+
+/**
+ * The ladder one line at a time (no newline at the ends), so a connection of
+ * millions of segments is written without ever becoming one string.
+ *
+ * @example
+ * ```ts
+ * // for (const line of ladderLines(conn, false)) write(line + "\n");
+ * ```
+ */
+export function* ladderLines(conn: TcpConn, color: boolean): Generator<string> {
   const c = createColors(color);
   const cl = byFrame(conn.fsm?.[0].history ?? null);
   const sv = byFrame(conn.fsm?.[1].history ?? null);
   const phaseAt = new Map(conn.phases.map((p) => [p.firstFrame, p]));
   const head = `${"client".padEnd(STATE_W)} ${"frame".padStart(6)} ${"time".padStart(10)}  ` +
     `${endpoint(conn.client)} ⇄ ${endpoint(conn.server)}`.padEnd(ARROW_W + 2) + "  server";
-  const lines = [c.dim(head)];
+  yield c.dim(head);
   for (const s of conn.segments ?? []) {
     const p = phaseAt.get(s.frame);
     if (p) {
       phaseAt.delete(s.frame);
-      lines.push(
-        c.bold(`${"".padEnd(STATE_W)} ── ${p.name} (${frameSpan(p.firstFrame, p.lastFrame)}) ──`),
+      yield c.bold(
+        `${"".padEnd(STATE_W)} ── ${p.name} (${frameSpan(p.firstFrame, p.lastFrame)}) ──`,
       );
     }
     const left = stateCell(cl, s.frame).padEnd(STATE_W);
     const right = stateCell(sv, s.frame);
-    lines.push(
-      `${c.green(left)} ${String(s.frame).padStart(6)} ${c.dim(s.time.toFixed(6).padStart(10))}  ` +
-        `${arrow(s, c)}  ${c.green(right)}${labelText(s.labels, c)}`,
-    );
+    yield `${c.green(left)} ${String(s.frame).padStart(6)} ${
+      c.dim(s.time.toFixed(6).padStart(10))
+    }  ` +
+      `${arrow(s, c)}  ${c.green(right)}${labelText(s.labels, c)}`;
   }
   const f = conn.facts;
   const rt = f.p[RETRANS] + f.p[RETRANS + 1];
@@ -128,8 +141,7 @@ export function ladder(conn: TcpConn, color: boolean): string {
       (f.intervals ?? []).map((x) => x.toFixed(3)).join(" ")
     } s`
     : "";
-  lines.push(c.dim(`${"".padEnd(STATE_W)} ${rtt}${rtx}`));
-  return lines.join("\n") + "\n";
+  yield c.dim(`${"".padEnd(STATE_W)} ${rtt}${rtx}`);
 }
 
 /**
@@ -142,6 +154,27 @@ export function ladder(conn: TcpConn, color: boolean): string {
  */
 export function renderText(e: Explained, color: boolean): string {
   return verdictLines(e, color) + "\n" + ladder(e.conn, color) + "\n";
+}
+
+/**
+ * {@link renderText} in pieces of about `size` characters, for writing a
+ * connection of any length without building one string.
+ *
+ * @example
+ * ```ts
+ * // for (const piece of textChunks(explained, false)) await write(piece);
+ * ```
+ */
+export function* textChunks(e: Explained, color: boolean, size = 1 << 16): Generator<string> {
+  let buf = verdictLines(e, color) + "\n";
+  for (const line of ladderLines(e.conn, color)) {
+    buf += line + "\n";
+    if (buf.length >= size) {
+      yield buf;
+      buf = "";
+    }
+  }
+  yield buf + "\n";
 }
 
 /** "frame 7" or "frames 3–5": a phase heading's span. */

@@ -35,13 +35,16 @@ test("report cli: --format json -> DESIGN.md shape", { skip }, () => {
   const r = runCli(["explain", NORMAL, "--format", "json"]);
   assert.equal(r.code, 0, r.stderr);
   const doc = JSON.parse(r.stdout);
-  assert.deepEqual(Object.keys(doc), ["capture", "connections"]);
+  // The document streams: connections first, capture (known only at the end) last.
+  assert.deepEqual(Object.keys(doc), ["connections", "capture"]);
+  // DESIGN.md's keys in order; `unplaced` is additive (frames in no connection, by reason).
   assert.deepEqual(Object.keys(doc.capture), [
     "format",
     "linkTypes",
     "frames",
     "truncated",
     "warnings",
+    "unplaced",
   ]);
   const c = doc.connections[0];
   // DESIGN.md's keys in order; `handshakeRtt` is an additive field (issue 4 asks for the RTT).

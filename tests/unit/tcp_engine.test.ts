@@ -164,7 +164,7 @@ test("tcp engine: idle/keepalive probes (0 and 1 byte at next seq - 1) -> keepal
 
 test("tcp engine: many short connections -> each reported when it ends, open table stays small", async () => {
   const { bytesSource, readCapture } = await import("../../lib/capture/mod.ts");
-  const { addrString, decodeFrame, newPacket } = await import("../../lib/decode/mod.ts");
+  const { decodeFrame, newPacket } = await import("../../lib/decode/mod.ts");
   const { Explainer } = await import("../../lib/explain/engine.ts");
   const segs: BuiltSegment[] = [];
   for (let i = 0; i < 300; i++) {
@@ -172,9 +172,7 @@ test("tcp engine: many short connections -> each reported when it ends, open tab
   }
   let maxOpen = 0, reported = 0;
   const ex: InstanceType<typeof Explainer> = new Explainer({
-    keepDetail: false,
-    tableOnly: true,
-    addrString: (b, o, v) => addrString(b, o, v),
+    detail: "table",
     onConnection: (e) => {
       reported++;
       assert.equal(e.verdict.scenario, "normal");

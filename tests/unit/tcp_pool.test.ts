@@ -61,12 +61,10 @@ async function outputs(file: string, transient: boolean): Promise<string[]> {
   const lines: string[] = [];
   for (const tableOnly of [true, false]) {
     const ex = new Explainer({
-      keepDetail: !tableOnly,
-      tableOnly,
-      transient,
+      detail: tableOnly ? "table" : "full",
+      reuse: transient,
       onConnection: (e) =>
         lines.push(tableOnly ? summaryRow(e, false) : ndjsonLine(connectionReport(e))),
-      addrString: (b, o, v) => addrString(b, o, v),
     });
     await feed(file, (p) => ex.push(p));
     ex.finish();

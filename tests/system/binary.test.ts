@@ -15,7 +15,9 @@ function runIsolated(bin: string, args: string[], cwd: string) {
   return spawnSync(bin, args, { cwd, env: { PATH: "/usr/bin", NO_COLOR: "1" }, timeout: 30_000 });
 }
 
-test("binary: bun build --compile makes a self-contained tcpecho that runs with PATH=/usr/bin", () => {
+test("binary: bun build --compile makes a self-contained tcpecho that runs with PATH=/usr/bin", {
+  timeout: 300_000,
+}, () => {
   const dir = tempDir("tcpecho-bin-");
   try {
     const out = join(dir.path, "build", "tcpecho");

@@ -1,0 +1,118 @@
+/**
+ * Streamed output: the reorder window (lib/report/order.ts), the streamed JSON
+ * document and the text in pieces give what the whole-document renderers give.
+ * @module
+ */
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { explainCapture, type Explained } from "../../lib/explain/pipeline.ts";
+import {
+  captureJson,
+  connectionReport,
+  JsonStreamWriter,
+  renderJson,
+} from "../../lib/report/json.ts";
+import { IdOrder } from "../../lib/report/order.ts";
+import { renderText, textChunks } from "../../lib/report/text.ts";
+import { ROOT } from "../support/helpers.ts";
+
+const DIR = join(ROOT, "tests", "fixtures", "explain");
+const files = readdirSync(DIR).filter((f) => f.endsWith(".pcap")).map((f) => join(DIR, f));
+
+test("report order: ended in id order -> emitted at once, in order", () => {
+  const out: number[] = [];
+  const o = new IdOrder<{ id: number }>((x) => out.push(x.id), 4);
+  for (const id of [1, 2, 3]) o.push({ id });
+  assert.deepEqual(out, [1, 2, 3]);
+});
+
+test("report order: ended out of order -> held until the gap closes", () => {
+  const out: number[] = [];
+  const o = new IdOrder<{ id: number }>((x) => out.push(x.id), 4);
+  o.push({ id: 3 });
+  o.push({ id: 2 });
+  assert.deepEqual(out, []);
+  o.push({ id: 1 });
+  assert.deepEqual(out, [1, 2, 3]);
+});
+
+test("report order: a filtered-out id is skipped, not waited for", () => {
+  const out: number[] = [];
+  const o = new IdOrder<{ id: number }>((x) => out.push(x.id), 4);
+  o.push({ id: 2 });
+  o.skip(1);
+  assert.deepEqual(out, [2]);
+});
+
+test("report order: an id open for long -> past the window the others go on, it comes when it ends", () => {
+  const out: number[] = [];
+  const o = new IdOrder<{ id: number }>((x) => out.push(x.id), 2);
+  o.push({ id: 2 });
+  o.push({ id: 3 });
+  assert.deepEqual(out, [], "held: 2 and 3 wait for 1");
+  o.push({ id: 4 });
+  assert.deepEqual(out, [2, 3, 4], "over the window: 1 is no longer waited for");
+  o.push({ id: 5 });
+  o.push({ id: 1 });
+  o.flush();
+  assert.deepEqual(out, [2, 3, 4, 5, 1]);
+});
+
+test("report colors: the same bytes as picocolors, nesting included", async () => {
+  const { createColors: pico } = await import("picocolors");
+  const { createColors } = await import("../../lib/report/colors.ts");
+  const ours = createColors(true), theirs = pico(true);
+  for (const name of ["bold", "dim", "red", "green", "yellow", "magenta", "cyan"] as const) {
+    for (const text of ["x", "", 42, `a${theirs.bold("b")}c`, `a${theirs[name]("b")}c`]) {
+      assert.equal(ours[name](text), theirs[name](text), `${name} ${JSON.stringify(text)}`);
+    }
+    assert.equal(createColors(false)[name]("x"), "x");
+  }
+});
+
+async function explained(file: string): Promise<{ list: Explained[]; frames: number }> {
+  const list: Explained[] = [];
+  const done = await explainCapture(new Uint8Array(readFileSync(file)), {
+    onConnection: (e) => list.push(e),
+  });
+  list.sort((a, b) => a.conn.id - b.conn.id);
+  return { list, frames: done.capture.frames };
+}
+
+test("report stream: the streamed JSON document parses to renderJson's object on every fixture", async () => {
+  assert.ok(files.length > 10);
+  for (const file of files) {
+    const bytes = new Uint8Array(readFileSync(file));
+    const list: Explained[] = [];
+    const done = await explainCapture(bytes, { onConnection: (e) => list.push(e) });
+    const reports = list.map(connectionReport).sort((a, b) => a.id - b.id);
+    const parts: string[] = [];
+    const w = new JsonStreamWriter((s) => parts.push(s));
+    for (const r of reports) w.connection(r);
+    w.end(captureJson(done.capture));
+    const streamed = parts.join("");
+    assert.deepEqual(JSON.parse(streamed), JSON.parse(renderJson(done.capture, reports)), file);
+    // Pretty-printed like JSON.stringify(…, null, 2) would print it.
+    assert.equal(streamed, JSON.stringify(JSON.parse(streamed), null, 2) + "\n", file);
+  }
+});
+
+test("report stream: the empty JSON document is valid", () => {
+  const parts: string[] = [];
+  const w = new JsonStreamWriter((s) => parts.push(s));
+  w.end({ format: "pcap", linkTypes: [1], frames: 0, truncated: false, warnings: [] });
+  assert.deepEqual(JSON.parse(parts.join("")).connections, []);
+});
+
+test("report stream: text in pieces equals renderText on every fixture", async () => {
+  for (const file of files) {
+    const { list } = await explained(file);
+    for (const e of list) {
+      const pieces = [...textChunks(e, false, 256)];
+      assert.equal(pieces.join(""), renderText(e, false), file);
+      if (e.conn.segments && e.conn.segments.length > 20) assert.ok(pieces.length > 1);
+    }
+  }
+});
