@@ -16,7 +16,8 @@ export const explain = defineTcpechoCommand({
   args: {
     file: {
       type: "positional",
-      description: "capture file (pcap, pcapng, optionally .gz), or - for stdin",
+      description: "capture file (pcap, pcapng, optionally .gz), or - for stdin; several " +
+        "files, or a folder, are read as one capture merged by timestamp (a rotated set)",
       required: true,
     },
     format: {
@@ -46,6 +47,7 @@ export const explain = defineTcpechoCommand({
     "  tcpecho explain x.pcap --conn 3 --format json  one connection, DESIGN.md JSON",
     "  tcpdump -i lo -w - port 9877 | tcpecho explain - --format ndjson",
     "  tcpecho explain x.pcap --format html -o report.html   ladder + Stevens graph page",
+    "  tcpecho explain ring.pcap0 ring.pcap1 ring.pcap2     a rotated set as one capture",
     "",
     "Scenarios (UNP ch. 5): normal, server-process-terminated, server-host-crash,",
     "server-host-unreachable, server-crash-reboot, connection-refused, syn-timeout,",
@@ -57,7 +59,7 @@ export const explain = defineTcpechoCommand({
     const output = args.output === undefined ? undefined : String(args.output);
     checkOutput(format, output);
     return runExplain(ctx, {
-      file: String(args.file),
+      files: args._.length > 0 ? args._.map(String) : [String(args.file)],
       format,
       output,
       summary: Boolean(args.summary),

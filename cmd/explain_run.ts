@@ -5,15 +5,18 @@
  * is a terminal.
  * @module
  */
-import { statSync } from "node:fs";
+import { readdirSync, statSync } from "node:fs";
+import { join } from "node:path";
 import type { ByteSource, CaptureInfo } from "../lib/capture/types.ts";
 import {
+  type CaptureSetInfo,
   type ConnFilter,
   explainCapture,
   type Explained,
   type ExplainSummary,
+  FrameOrigins,
 } from "../lib/explain/pipeline.ts";
-import { TcpechoError } from "../lib/errors.ts";
+import { TcpechoError, usageError } from "../lib/errors.ts";
 import {
   captureJson,
   type ConnectionReport,
@@ -29,7 +32,11 @@ import { writeHtmlReport } from "./explain_html.ts";
 
 /** What the explain command was asked to do. */
 export interface ExplainRequest {
-  file: string;
+  /**
+   * Capture files (or "-" alone for stdin). Several files, or a folder (its
+   * files in name order), are read as one capture merged by timestamp.
+   */
+  files: string[];
   format: "text" | "json" | "ndjson" | "html";
   /** File for the html report (stdout when absent). */
   output?: string;
@@ -59,6 +66,57 @@ async function open(ctx: CommandContext, file: string): Promise<ByteSource & { c
       cause: e,
     });
   }
+}
+
+/** The files to read: a folder stands for its files (not sub-folders), in name order. */
+function expandFiles(given: string[]): string[] {
+  if (given.length > 1 && given.includes("-")) {
+    throw usageError(
+      "Cannot read standard input (-) together with files",
+      "give either - alone or capture files",
+    );
+  }
+  const out: string[] = [];
+  for (const f of given) {
+    if (!isDirectory(f)) {
+      out.push(f);
+      continue;
+    }
+    const inside = readdirSync(f).sort().map((n) => join(f, n)).filter((p) => {
+      try {
+        return statSync(p).isFile();
+      } catch {
+        return false;
+      }
+    });
+    if (inside.length === 0) {
+      throw new TcpechoError(`Cannot read capture folder '${f}': it holds no files`, {
+        code: "ENOENT",
+        hint: "give capture files, or a folder that holds them",
+      });
+    }
+    out.push(...inside);
+  }
+  return out;
+}
+
+function isDirectory(file: string | undefined): boolean {
+  if (file === undefined || file === "-") return false;
+  try {
+    return statSync(file).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+/** For a capture set: one line per file with its merged frame count. */
+function fileLines(info: CaptureInfo | CaptureSetInfo): string {
+  const files = (info as CaptureSetInfo).files;
+  if (files === undefined) return "";
+  return `capture set of ${files.length} files merged by time: ` +
+    files.map((f, i) => `[${i}] ${f.name} (${f.frames} frames${f.truncated ? ", truncated" : ""})`)
+      .join(", ") +
+    "\n";
 }
 
 function fileSize(file: string): number {
@@ -115,7 +173,7 @@ function progressReporter(ctx: CommandContext, size: number, frames: () => numbe
  *
  * @example
  * ```ts
- * // await runExplain(ctx, { file: "x.pcap", format: "text", summary: false, filter: {} });
+ * // await runExplain(ctx, { files: ["x.pcap"], format: "text", summary: false, filter: {} });
  * ```
  */
 export async function runExplain(ctx: CommandContext, req: ExplainRequest): Promise<number> {
@@ -126,18 +184,22 @@ export async function runExplain(ctx: CommandContext, req: ExplainRequest): Prom
   const kept: ConnectionReport[] = [];
   const tableMode = req.format === "text" && req.summary;
   const json = req.format === "json" ? new JsonStreamWriter((t) => out.push(t)) : undefined;
+  /** For a capture set: where each merged frame came from (JSON segments carry it). */
+  const origins = req.files.length > 1 || isDirectory(req.files[0])
+    ? new FrameOrigins()
+    : undefined;
   let written = 0;
   const write = (e: Explained) => {
     written++;
     if (req.format === "text") {
       for (const piece of textChunks(e, ctx.color)) out.push(piece);
-    } else json!.connection(connectionReport(e));
+    } else json!.connection(connectionReport(e, origins));
   };
   const order = new IdOrder<Explained & { id: number }>(write);
   const onConnection = (e: Explained) => {
-    if (req.format === "ndjson") out.push(ndjsonLine(connectionReport(e)));
+    if (req.format === "ndjson") out.push(ndjsonLine(connectionReport(e, origins)));
     else if (tableMode) writeSummaryRow(table, e, ctx.color);
-    else if (req.format === "html") kept.push(connectionReport(e));
+    else if (req.format === "html") kept.push(connectionReport(e, origins));
     else order.push({ ...e, id: e.conn.id });
   };
   if (tableMode) table.text(summaryHeader(ctx.color));
@@ -145,12 +207,22 @@ export async function runExplain(ctx: CommandContext, req: ExplainRequest): Prom
     if (table.length > 0) await rt.writeStdout(table.take());
     if (out.size > 0) await rt.writeStdout(out.take());
   };
-  const src = await open(ctx, req.file);
-  let frames = 0;
-  const progress = progressReporter(ctx, fileSize(req.file), () => frames);
+  const files = expandFiles(req.files);
+  const opened: (ByteSource & { close(): void })[] = [];
   let done: ExplainSummary;
+  let frames = 0;
+  const size = files.reduce((n, f) => n + fileSize(f), 0);
+  const progress = progressReporter(ctx, size, () => frames);
   try {
-    done = await explainCapture(pumpingSource(src, flush, progress?.report), {
+    for (const f of files) opened.push(await open(ctx, f));
+    const input = opened.length === 1
+      ? pumpingSource(opened[0], flush, progress?.report)
+      : opened.map((src, i) => ({
+        name: files[i],
+        source: i === 0 ? pumpingSource(src, flush, progress?.report) : src,
+      }));
+    done = await explainCapture(input, {
+      origins,
       detail: req.summary ? (tableMode ? "table" : "verdict") : "full",
       // Rows and ndjson lines are written as each connection ends; nothing keeps it.
       reuse: req.format === "ndjson" || tableMode,
@@ -162,7 +234,7 @@ export async function runExplain(ctx: CommandContext, req: ExplainRequest): Prom
       },
     });
   } finally {
-    src.close();
+    for (const src of opened) src.close();
     await progress?.done();
   }
   order.flush();
@@ -175,13 +247,17 @@ export async function runExplain(ctx: CommandContext, req: ExplainRequest): Prom
   const unplaced = unplacedLine(done.unplaced);
   if (req.format === "html") {
     kept.sort((a, b) => a.id - b.id);
-    await writeHtmlReport(ctx, req.output, req.file, info, kept, done.unplaced);
+    await writeHtmlReport(ctx, req.output, files.join(", "), info, kept, done.unplaced);
   } else if (json) json.end(captureJson(info, done.unplaced));
   else if (req.format === "text" && !req.summary) {
     if (written === 0) out.push(noConnections(done.connections));
+    const set = fileLines(info);
+    if (set) out.push(set);
     if (unplaced) out.push(unplaced + "\n");
   } else if (tableMode) {
-    table.text(totals(done.connections, info) + (unplaced ? unplaced + "\n" : ""));
+    table.text(
+      totals(done.connections, info) + (unplaced ? unplaced + "\n" : "") + fileLines(info),
+    );
   } else if (unplaced) await rt.writeStderr(`tcpecho: ${unplaced}\n`);
   await flush();
   return info.truncated ? 1 : 0;

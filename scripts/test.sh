@@ -14,6 +14,9 @@
 # failure). Exit non-zero if anything failed or if either runtime ran no test.
 # Other arguments are test files or folders, run under both runtimes instead
 # of the tiers (after the static checks).
+# Bun's own per-test default (5 s) is raised to 60 s with --timeout, like
+# Deno's (none): on a loaded 2-core machine a subprocess test can take longer;
+# tests that need more set their own { timeout }.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 B="$PWD/node_modules/.bin"
@@ -72,7 +75,7 @@ run_both() {
   NO_COLOR=1 "$B/deno" test -A --no-check "${dflags[@]}" "$@" >"$out/deno-$name.txt" 2>&1 &
   local dp=$!
   mapfile -t bp < <(bun_paths "$@")
-  NO_COLOR=1 "$B/bun" test "${bp[@]}" >"$out/bun-$name.txt" 2>&1
+  NO_COLOR=1 "$B/bun" test --timeout 60000 "${bp[@]}" >"$out/bun-$name.txt" 2>&1
   wait $dp
   echo "-- deno ($name)"; cat "$out/deno-$name.txt"
   echo "-- bun ($name)"; cat "$out/bun-$name.txt"
@@ -89,7 +92,7 @@ run_serial() {
   NO_COLOR=1 "$B/deno" test -A --no-check "$@" 2>&1 | tee "$out/deno-$name.txt"
   echo "== $name: bun test"
   mapfile -t bp < <(bun_paths "$@")
-  NO_COLOR=1 "$B/bun" test "${bp[@]}" 2>&1 | tee "$out/bun-$name.txt"
+  NO_COLOR=1 "$B/bun" test --timeout 60000 "${bp[@]}" 2>&1 | tee "$out/bun-$name.txt"
   count_deno "$out/deno-$name.txt" "$name"
   count_bun "$out/bun-$name.txt" "$name"
 }

@@ -10,12 +10,19 @@
  * @module
  */
 import { bytesSource, readCapture } from "../capture/mod.ts";
-import type { ByteSource, CaptureInfo, ReadOptions } from "../capture/types.ts";
+import {
+  type CaptureSetInfo,
+  FrameOrigins,
+  type NamedSource,
+  readCaptureSet,
+} from "../capture/merge.ts";
+import type { ByteSource, CaptureInfo, Frame, ReadOptions } from "../capture/types.ts";
 import { decodeFrame, newPacket } from "../decode/mod.ts";
 import type { Packet } from "../decode/types.ts";
 import { type ConnFilter, type Detail, type Explained, Explainer } from "./engine.ts";
 
-export type { ConnFilter, Detail, Explained };
+export type { CaptureSetInfo, ConnFilter, Detail, Explained, NamedSource };
+export { FrameOrigins };
 
 /** Options of {@link explainCapture}. */
 export interface ExplainOptions {
@@ -46,12 +53,24 @@ export interface ExplainOptions {
   onFrame?(frames: number): void;
   /** Options of the capture reader (chunk size). */
   read?: ReadOptions;
+  /**
+   * For a capture set: the table that learns where each merged frame came
+   * from, filled while reading (so `onConnection` can already use it). Made
+   * by explainCapture when not given.
+   */
+  origins?: FrameOrigins;
 }
 
 /** What {@link explainCapture} returns once the capture has been read. */
 export interface ExplainSummary {
-  /** The capture: format, link types, frames, truncation, warnings. */
-  capture: CaptureInfo;
+  /** The capture: format, link types, frames, truncation, warnings (and `files` for a set). */
+  capture: CaptureInfo | CaptureSetInfo;
+  /**
+   * For a capture set: maps each merged frame number to its file and its
+   * frame number there (also usable from `onConnection`, for the frames seen
+   * so far). Undefined for a single capture.
+   */
+  origins?: FrameOrigins;
   /** Connections seen (before filtering). */
   connections: number;
   /** Frames that carry TCP (decoded), including those counted in `unplaced`. */
@@ -67,7 +86,10 @@ export interface ExplainSummary {
 /**
  * Explains a capture: every TCP connection with its phases and verdict.
  * `source` is the capture's bytes or a {@link ByteSource} (a file, stdin);
- * pcap, pcapng and gzip are detected.
+ * pcap, pcapng and gzip are detected. Several named sources are read as one
+ * capture merged in timestamp order (lib/capture/merge.ts), so a connection
+ * that spans rotated files is one connection; `origins` then maps the merged
+ * frame numbers back to each file.
  *
  * @example
  * ```ts
@@ -82,9 +104,10 @@ export interface ExplainSummary {
  * ```
  */
 export async function explainCapture(
-  source: ByteSource | Uint8Array,
+  source: ByteSource | Uint8Array | NamedSource[],
   opts: ExplainOptions = {},
 ): Promise<ExplainSummary> {
+  let origins = opts.origins;
   const unplaced: Record<string, number> = {};
   const ex = new Explainer({
     detail: opts.detail ?? "full",
@@ -97,17 +120,25 @@ export async function explainCapture(
   let frames = 0;
   let tcpFrames = 0;
   const onFrame = opts.onFrame;
-  const src = source instanceof Uint8Array ? bytesSource(source) : source;
-  const capture = await readCapture(src, (frame) => {
+  const each = (frame: Frame) => {
     const p = decodeFrame(frame, pkt);
     if (p.kind === "tcp") tcpFrames++;
     else countUnplaced(p, unplaced);
     ex.push(p);
     frames++;
     if (onFrame !== undefined) onFrame(frames);
-  }, opts.read);
+  };
+  let capture: CaptureInfo | CaptureSetInfo;
+  if (Array.isArray(source)) {
+    origins ??= new FrameOrigins();
+    capture = await readCaptureSet(source, each, origins, opts.read);
+  } else {
+    const src = source instanceof Uint8Array ? bytesSource(source) : source;
+    capture = await readCapture(src, each, opts.read);
+    origins = undefined;
+  }
   ex.finish();
-  return { capture, connections: ex.connections, tcpFrames, unplaced };
+  return { capture, origins, connections: ex.connections, tcpFrames, unplaced };
 }
 
 /**

@@ -28,6 +28,18 @@ export interface SegmentJson {
   /** Advertised window in bytes (scaled when window scaling is in effect). */
   window: number;
   labels: string[];
+  /**
+   * Additive, only when several captures were read as one (a capture set):
+   * the file the frame came from (0-based, in `capture.files`) and its frame
+   * number in that file. `frame` is then the merged frame number.
+   */
+  file?: number;
+  fileFrame?: number;
+}
+
+/** Where a merged frame came from (lib/capture/merge.ts FrameOrigins). */
+export interface FrameOriginLookup {
+  lookup(frame: number): { file: number; frame: number };
 }
 
 /** One connection in the JSON (DESIGN.md). */
@@ -65,6 +77,8 @@ export interface CaptureJson {
    * connection, counted by reason (absent when the caller did not count).
    */
   unplaced?: Record<string, number>;
+  /** Additive, only for a capture set: each file in the order given. */
+  files?: { name: string; format: "pcap" | "pcapng"; frames: number; truncated: boolean }[];
 }
 
 const FLAG_NAMES: [number, string][] = [
@@ -97,8 +111,8 @@ export function roundTime(t: number): number {
   return Math.round(t * 1e6) / 1e6;
 }
 
-function segmentJson(s: SegmentRecord): SegmentJson {
-  return {
+function segmentJson(s: SegmentRecord, origins?: FrameOriginLookup): SegmentJson {
+  const out: SegmentJson = {
     frame: s.frame,
     time: roundTime(s.time),
     from: s.side === 0 ? "client" : "server",
@@ -109,6 +123,12 @@ function segmentJson(s: SegmentRecord): SegmentJson {
     window: s.window,
     labels: labelNames(s.labels),
   };
+  if (origins !== undefined) {
+    const o = origins.lookup(s.frame);
+    out.file = o.file;
+    out.fileFrame = o.frame;
+  }
+  return out;
 }
 
 function statesJson(h: StateChange[] | null): { frame: number; state: string }[] {
@@ -123,7 +143,7 @@ function statesJson(h: StateChange[] | null): { frame: number; state: string }[]
  * // JSON.stringify(connectionReport(explained))
  * ```
  */
-export function connectionReport(e: Explained): ConnectionReport {
+export function connectionReport(e: Explained, origins?: FrameOriginLookup): ConnectionReport {
   const c = e.conn;
   const f = c.facts;
   return {
@@ -139,7 +159,7 @@ export function connectionReport(e: Explained): ConnectionReport {
       firstFrame: p.firstFrame,
       lastFrame: p.lastFrame,
     })),
-    segments: (c.segments ?? []).map(segmentJson),
+    segments: (c.segments ?? []).map((s) => segmentJson(s, origins)),
     states: {
       client: statesJson(c.fsm?.[0].history ?? null),
       server: statesJson(c.fsm?.[1].history ?? null),
@@ -172,6 +192,8 @@ export function captureJson(
     warnings: info.warnings.slice(),
   };
   if (unplaced !== undefined) out.unplaced = { ...unplaced };
+  const files = (info as { files?: CaptureJson["files"] }).files;
+  if (files !== undefined) out.files = files.map((f) => ({ ...f }));
   return out;
 }
 

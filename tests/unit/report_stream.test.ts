@@ -87,7 +87,7 @@ test("report stream: the streamed JSON document parses to renderJson's object on
     const bytes = new Uint8Array(readFileSync(file));
     const list: Explained[] = [];
     const done = await explainCapture(bytes, { onConnection: (e) => list.push(e) });
-    const reports = list.map(connectionReport).sort((a, b) => a.id - b.id);
+    const reports = list.map((e) => connectionReport(e)).sort((a, b) => a.id - b.id);
     const parts: string[] = [];
     const w = new JsonStreamWriter((s) => parts.push(s));
     for (const r of reports) w.connection(r);
