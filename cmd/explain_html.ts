@@ -1,13 +1,15 @@
 /**
  * `tcpecho explain --format html`: renders the same report objects as
- * `--format json` into one self-contained HTML page and writes it to `-o FILE`
- * or standard output.
+ * `--format json` into one self-contained HTML page, connection by connection
+ * (lib/report/html/stream.ts), and writes it to `-o FILE` or standard output.
  * @module
  */
-import type { CaptureInfo } from "../lib/capture/types.ts";
+import { closeSync, mkdtempSync, openSync, readSync, rmSync, writeSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { TcpechoError, usageError } from "../lib/errors.ts";
-import { renderHtmlReport } from "../lib/report/html/mod.ts";
-import { captureJson, type ConnectionReport } from "../lib/report/json.ts";
+import { HtmlStreamWriter, type Spill } from "../lib/report/html/stream.ts";
+import type { CaptureJson, ConnectionReport } from "../lib/report/json.ts";
 import type { CommandContext } from "./cli.ts";
 
 /**
@@ -35,42 +37,127 @@ const WHY: Record<string, string> = {
   ENOSPC: "no space left on the device",
 };
 
+/** Rows are kept in memory up to this many characters, then spilled to a temporary file. */
+const SPILL_MEMORY = 16 * 1024 * 1024;
+
 /**
- * Renders and writes the HTML report.
+ * A spill that holds rows in memory and moves them to a temporary file past
+ * {@link SPILL_MEMORY} (where a temporary file cannot be made, for example
+ * under Deno without --allow-write, it stays in memory). The file is removed
+ * when the report is written.
+ */
+class TempSpill implements Spill {
+  #parts: string[] = [];
+  #size = 0;
+  #dir = "";
+  #fd = -1;
+
+  write(text: string): void {
+    if (this.#fd < 0 && this.#size + text.length > SPILL_MEMORY) this.#open();
+    if (this.#fd >= 0) writeSync(this.#fd, text);
+    else {
+      this.#parts.push(text);
+      this.#size += text.length;
+    }
+  }
+
+  #open(): void {
+    try {
+      this.#dir = mkdtempSync(join(tmpdir(), "tcpecho-html-"));
+      this.#fd = openSync(join(this.#dir, "rows.json"), "w+");
+      for (const p of this.#parts) writeSync(this.#fd, p);
+      this.#parts = [];
+      this.#size = 0;
+    } catch {
+      this.#fd = -1; // no temporary file: keep going in memory
+    }
+  }
+
+  *read(): Generator<string> {
+    yield* this.#parts;
+    if (this.#fd < 0) return;
+    const buf = new Uint8Array(1 << 20);
+    const dec = new TextDecoder();
+    for (let pos = 0;;) {
+      const n = readSync(this.#fd, buf, 0, buf.length, pos);
+      if (n <= 0) break;
+      pos += n;
+      yield dec.decode(buf.subarray(0, n), { stream: true });
+    }
+    yield dec.decode();
+  }
+
+  close(): void {
+    if (this.#fd >= 0) closeSync(this.#fd);
+    this.#fd = -1;
+    if (this.#dir) rmSync(this.#dir, { recursive: true, force: true });
+  }
+}
+
+/**
+ * The HTML report being written: connections are added as they end (rows
+ * spill to a temporary file, so memory stays flat), and the page is written
+ * at the end to `-o FILE` or standard output.
  *
  * @example
  * ```ts
- * // await writeHtmlReport(ctx, "report.html", "capture.pcap", info, reports);
+ * // const html = new HtmlOutput(ctx, "report.html", "capture.pcap");
+ * // html.add(connectionReport(e)); …; await html.finish(captureJson(info));
  * ```
  */
-export async function writeHtmlReport(
-  ctx: CommandContext,
-  output: string | undefined,
-  file: string,
-  info: CaptureInfo,
-  reports: ConnectionReport[],
-  unplaced?: Record<string, number>,
-): Promise<void> {
-  const captureName = file === "-" ? "standard input" : file.split("/").pop() ?? file;
-  const html = renderHtmlReport(
-    { capture: captureJson(info, unplaced), connections: reports },
-    { captureName },
-  );
-  if (output === undefined || output === "-") {
-    await ctx.rt.writeStdout(html);
-    return;
+export class HtmlOutput {
+  #ctx: CommandContext;
+  #output: string | undefined;
+  #spill = new TempSpill();
+  #writer: HtmlStreamWriter;
+  #count = 0;
+
+  constructor(ctx: CommandContext, output: string | undefined, file: string) {
+    this.#ctx = ctx;
+    this.#output = output === "-" ? undefined : output;
+    const captureName = file === "-" ? "standard input" : file.split("/").pop() ?? file;
+    this.#writer = new HtmlStreamWriter(this.#spill, { captureName });
   }
-  try {
-    await ctx.rt.writeFile(output, html);
-  } catch (e) {
-    const code = (e as { code?: string }).code ?? "EIO";
-    const why = WHY[code] ?? (e as Error).message;
-    throw new TcpechoError(`Cannot write report '${output}': ${why} (${code})`, {
-      code,
-      hint: "choose a file in a folder you can write to",
-      cause: e,
-    });
+
+  /** One connection, in table order. */
+  add(r: ConnectionReport): void {
+    this.#count++;
+    this.#writer.add(r);
   }
-  const kb = (new TextEncoder().encode(html).length / 1024).toFixed(0);
-  await ctx.rt.writeStderr(`wrote ${output}: ${reports.length} connection(s), ${kb} KiB\n`);
+
+  /** Writes the page. */
+  async finish(capture: CaptureJson): Promise<void> {
+    const { rt } = this.#ctx;
+    try {
+      if (this.#output === undefined) {
+        for (const piece of this.#writer.finish(capture)) await rt.writeStdout(piece);
+        return;
+      }
+      let bytes = 0;
+      const enc = new TextEncoder();
+      let fd = -1;
+      try {
+        fd = openSync(this.#output, "w");
+        for (const piece of this.#writer.finish(capture)) {
+          const b = enc.encode(piece);
+          bytes += b.length;
+          writeSync(fd, b);
+        }
+      } catch (e) {
+        const code = (e as { code?: string }).code ?? "EIO";
+        const why = WHY[code] ?? (e as Error).message;
+        throw new TcpechoError(`Cannot write report '${this.#output}': ${why} (${code})`, {
+          code,
+          hint: "choose a file in a folder you can write to",
+          cause: e,
+        });
+      } finally {
+        if (fd >= 0) closeSync(fd);
+      }
+      const kb = (bytes / 1024).toFixed(0);
+      await rt.writeStderr(`wrote ${this.#output}: ${this.#count} connection(s), ${kb} KiB\n`);
+    } finally {
+      this.#spill.close();
+    }
+  }
 }

@@ -17,18 +17,12 @@ import {
   FrameOrigins,
 } from "../lib/explain/pipeline.ts";
 import { TcpechoError, usageError } from "../lib/errors.ts";
-import {
-  captureJson,
-  type ConnectionReport,
-  connectionReport,
-  JsonStreamWriter,
-  ndjsonLine,
-} from "../lib/report/json.ts";
+import { captureJson, connectionReport, JsonStreamWriter, ndjsonLine } from "../lib/report/json.ts";
 import { IdOrder } from "../lib/report/order.ts";
 import { AsciiBuffer, summaryHeader, writeSummaryRow } from "../lib/report/summary.ts";
 import { textChunks } from "../lib/report/text.ts";
 import type { CommandContext } from "./cli.ts";
-import { writeHtmlReport } from "./explain_html.ts";
+import { HtmlOutput } from "./explain_html.ts";
 
 /** What the explain command was asked to do. */
 export interface ExplainRequest {
@@ -165,11 +159,12 @@ function progressReporter(ctx: CommandContext, size: number, frames: () => numbe
  * when it was cut short or damaged (everything readable is still reported,
  * and the warning names the byte offset).
  *
- * Every format streams: a connection is written when it ends (text and json
- * in id order within a window, see lib/report/order.ts; ndjson and the
+ * Every format streams: a connection is written when it ends (text, json and
+ * html in id order within a window, see lib/report/order.ts; ndjson and the
  * --summary table in end order) and then forgotten, so memory follows the
- * connections open at the same time. The html report is the exception: the
- * page is built at the end from the kept connections.
+ * connections open at the same time. The html page is written at the end:
+ * its table rows wait in a temporary file, and only a bounded number of
+ * connections keep their segments (lib/report/html/stream.ts).
  *
  * @example
  * ```ts
@@ -181,7 +176,9 @@ export async function runExplain(ctx: CommandContext, req: ExplainRequest): Prom
   const out = new Pending();
   /** The --summary table goes here as bytes (no string per row); other formats use `out`. */
   const table = new AsciiBuffer();
-  const kept: ConnectionReport[] = [];
+  const html = req.format === "html"
+    ? new HtmlOutput(ctx, req.output, req.files.join(", "))
+    : undefined;
   const tableMode = req.format === "text" && req.summary;
   const json = req.format === "json" ? new JsonStreamWriter((t) => out.push(t)) : undefined;
   /** For a capture set: where each merged frame came from (JSON segments carry it). */
@@ -193,13 +190,13 @@ export async function runExplain(ctx: CommandContext, req: ExplainRequest): Prom
     written++;
     if (req.format === "text") {
       for (const piece of textChunks(e, ctx.color)) out.push(piece);
-    } else json!.connection(connectionReport(e, origins));
+    } else if (html) html.add(connectionReport(e, origins));
+    else json!.connection(connectionReport(e, origins));
   };
   const order = new IdOrder<Explained & { id: number }>(write);
   const onConnection = (e: Explained) => {
     if (req.format === "ndjson") out.push(ndjsonLine(connectionReport(e, origins)));
     else if (tableMode) writeSummaryRow(table, e, ctx.color);
-    else if (req.format === "html") kept.push(connectionReport(e, origins));
     else order.push({ ...e, id: e.conn.id });
   };
   if (tableMode) table.text(summaryHeader(ctx.color));
@@ -245,9 +242,9 @@ export async function runExplain(ctx: CommandContext, req: ExplainRequest): Prom
     for (const w of info.warnings) await rt.writeStderr(`tcpecho: warning: ${w}\n`);
   }
   const unplaced = unplacedLine(done.unplaced);
-  if (req.format === "html") {
-    kept.sort((a, b) => a.id - b.id);
-    await writeHtmlReport(ctx, req.output, files.join(", "), info, kept, done.unplaced);
+  if (html) {
+    await flush();
+    await html.finish(captureJson(info, done.unplaced));
   } else if (json) json.end(captureJson(info, done.unplaced));
   else if (req.format === "text" && !req.summary) {
     if (written === 0) out.push(noConnections(done.connections));

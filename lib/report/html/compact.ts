@@ -86,7 +86,7 @@ export function endpointText(e: { addr: string; port: number }): string {
 }
 
 /** Interns strings into one table. */
-class Strings {
+export class Strings {
   readonly list: string[] = [];
   #index = new Map<string, number>();
   id(s: string): number {
@@ -119,7 +119,8 @@ function packSegments(segs: ReportSegment[], str: Strings, f0: number, t0: numbe
   });
 }
 
-function packDetail(c: ReportConnection, str: Strings): PackedDetail {
+/** One connection's detail (segments, phases, states), strings interned in `str`. */
+export function packDetail(c: ReportConnection, str: Strings): PackedDetail {
   const f0 = c.segments.length ? c.segments[0].frame : 0;
   const t0 = c.segments.length ? c.segments[0].time : 0;
   return {
@@ -171,23 +172,8 @@ export function packReport(
   const str = new Strings();
   const rows: PackedRow[] = [];
   const details: Record<string, PackedDetail> = {};
-  const round = (x: number) => Math.round(x * 1e6) / 1e6;
   for (const c of report.connections) {
-    const st = connectionStats(c);
-    rows.push([
-      c.id,
-      endpointText(c.client),
-      endpointText(c.server),
-      str.id(c.scenario),
-      c.section,
-      round(st.duration),
-      st.bytesClient,
-      st.bytesServer,
-      st.retransmissions,
-      rowRtt(c.handshakeRtt, st.rtt, round),
-      c.segments.length,
-      c.rolesGuessed ? 1 : 0,
-    ]);
+    rows.push(packRow(c, str));
     if (detailed.has(c.id)) details[String(c.id)] = packDetail(c, str);
   }
   return {
@@ -201,6 +187,29 @@ export function packReport(
     omitted: report.connections.length - detailed.size,
     maxLadderSegments: opts.maxLadderSegments ?? 2000,
   };
+}
+
+/** One connection's table row, the scenario interned in `str`. */
+export function packRow(c: ReportConnection, str: Strings): PackedRow {
+  const st = connectionStats(c);
+  return [
+    c.id,
+    endpointText(c.client),
+    endpointText(c.server),
+    str.id(c.scenario),
+    c.section,
+    round(st.duration),
+    st.bytesClient,
+    st.bytesServer,
+    st.retransmissions,
+    rowRtt(c.handshakeRtt, st.rtt, round),
+    c.segments.length,
+    c.rolesGuessed ? 1 : 0,
+  ];
+}
+
+function round(x: number): number {
+  return Math.round(x * 1e6) / 1e6;
 }
 
 /** The table's RTT column: the analysis's value when the report has one, else the page's own estimate. */

@@ -32,19 +32,32 @@ function linkTypeName(t: number): string {
   return names[t] ? `${names[t]} (${t})` : String(t);
 }
 
-function header(report: ExplainReport, title: string, captureName: string): string {
-  const c = report.capture;
-  const times = report.connections.flatMap((k) =>
-    k.segments.length ? [k.segments[0].time, k.segments[k.segments.length - 1].time] : []
-  );
-  const span = times.length ? Math.max(...times.slice(0, 100_000)) : 0;
+/** What the page header says about the capture. */
+export interface HeaderFacts {
+  capture: ExplainReport["capture"];
+  connections: number;
+  /** Seconds from the first record to the last segment of any connection. */
+  span: number;
+}
+
+/** The largest segment time of the report (the header's time span). */
+export function timeSpan(connections: ExplainReport["connections"]): number {
+  let span = 0;
+  for (const k of connections) {
+    if (k.segments.length) span = Math.max(span, k.segments[k.segments.length - 1].time);
+  }
+  return span;
+}
+
+function header(h: HeaderFacts, title: string, captureName: string): string {
+  const c = h.capture;
   const facts = [
     captureName ? `<code>${escapeHtml(captureName)}</code>` : "",
     `${escapeHtml(c.format)}`,
     `link types: ${escapeHtml(c.linkTypes.map(linkTypeName).join(", ") || "none")}`,
     `${c.frames} frames`,
-    `${report.connections.length} TCP connections`,
-    `time span ${span.toFixed(3)} s`,
+    `${h.connections} TCP connections`,
+    `time span ${h.span.toFixed(3)} s`,
     c.truncated ? `<span class="warn">file truncated</span>` : "",
   ].filter(Boolean).join(" · ");
   const warnings = c.warnings.length
@@ -53,6 +66,52 @@ function header(report: ExplainReport, title: string, captureName: string): stri
     }${c.warnings.length > 50 ? `<li>… ${c.warnings.length - 50} more</li>` : ""}</ul>`
     : "";
   return `<header><h1>${escapeHtml(title)}</h1><p class="meta">${facts}</p>${warnings}</header>`;
+}
+
+/**
+ * The page up to the start of the embedded data (the data follows as JSON,
+ * then {@link pageEnd}).
+ *
+ * @example
+ * ```ts
+ * // pageStart({ capture, connections: 3, span: 1.5 }, 0, {}) + json + pageEnd()
+ * ```
+ */
+export function pageStart(h: HeaderFacts, omitted: number, opts: HtmlOptions): string {
+  const title = opts.title ?? "tcpecho explain";
+  const note = omitted
+    ? `<p class="note">${omitted} connections are listed without their segments (the ` +
+      `report embeds at most ${opts.maxSegments ?? 200_000} segments; unusual scenarios first). ` +
+      `Use <code>--conn N</code> for one of them.</p>`
+    : "";
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy" content="${CSP}">
+<meta name="viewport" content="width=device-width,initial-scale=1">
+<meta name="generator" content="tcpecho">
+<title>${escapeHtml(title)}${opts.captureName ? ` · ${escapeHtml(opts.captureName)}` : ""}</title>
+<style>${UPLOT_CSS}</style>
+<style>${PAGE_CSS}</style>
+</head><body>
+${header(h, title, opts.captureName ?? "")}
+<noscript><p class="warn">The table, ladder diagrams and graphs are drawn by the page's ` +
+    `own scripts (nothing is fetched); enable JavaScript to see them.</p></noscript>
+<section id="table"></section>
+${note}
+<p class="note noprint">Open a connection to draw its ladder diagram and Stevens graph. ` +
+    `Printing prints the open connections.</p>
+<main id="sections"></main>
+<script type="application/json" id="tcpecho-data">`;
+}
+
+/** The page after the embedded data: uPlot and the page's own code. */
+export function pageEnd(): string {
+  return `</script>
+<script>/*! uPlot ${UPLOT_VERSION}: ${UPLOT_LICENSE.replace(/\*\//g, "* /")} */
+${UPLOT_JS}</script>
+<script>${CLIENT_JS}</script>
+</body></html>
+`;
 }
 
 /**
@@ -67,32 +126,10 @@ function header(report: ExplainReport, title: string, captureName: string): stri
 export function renderHtmlReport(report: ExplainReport, opts: HtmlOptions = {}): string {
   const title = opts.title ?? "tcpecho explain";
   const packed = packReport(report, { ...opts, title });
-  const omitted = packed.omitted
-    ? `<p class="note">${packed.omitted} connections are listed without their segments (the ` +
-      `report embeds at most ${opts.maxSegments ?? 200_000} segments; unusual scenarios first). ` +
-      `Use <code>--conn N</code> for one of them.</p>`
-    : "";
-  return `<!doctype html>
-<html lang="en"><head><meta charset="utf-8">
-<meta http-equiv="Content-Security-Policy" content="${CSP}">
-<meta name="viewport" content="width=device-width,initial-scale=1">
-<meta name="generator" content="tcpecho">
-<title>${escapeHtml(title)}${opts.captureName ? ` · ${escapeHtml(opts.captureName)}` : ""}</title>
-<style>${UPLOT_CSS}</style>
-<style>${PAGE_CSS}</style>
-</head><body>
-${header(report, title, opts.captureName ?? "")}
-<noscript><p class="warn">The table, ladder diagrams and graphs are drawn by the page's ` +
-    `own scripts (nothing is fetched); enable JavaScript to see them.</p></noscript>
-<section id="table"></section>
-${omitted}
-<p class="note noprint">Open a connection to draw its ladder diagram and Stevens graph. ` +
-    `Printing prints the open connections.</p>
-<main id="sections"></main>
-<script type="application/json" id="tcpecho-data">${jsonForScript(packed)}</script>
-<script>/*! uPlot ${UPLOT_VERSION}: ${UPLOT_LICENSE.replace(/\*\//g, "* /")} */
-${UPLOT_JS}</script>
-<script>${CLIENT_JS}</script>
-</body></html>
-`;
+  const facts = {
+    capture: report.capture,
+    connections: report.connections.length,
+    span: timeSpan(report.connections),
+  };
+  return pageStart(facts, packed.omitted, opts) + jsonForScript(packed) + pageEnd();
 }

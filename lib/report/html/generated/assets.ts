@@ -6,7 +6,7 @@
  */
 
 /** sha256 of the inputs (see scripts/build_html_assets.mjs); a test checks it is current. */
-export const ASSETS_INPUT_HASH = "e5e9de9ce27c7356a9d18e5b89cf6f9320dd0f632bd00eb07821a79b824fca18";
+export const ASSETS_INPUT_HASH = "0c6f2cc321106d2a029ab1935932d59de6c4b6bf812928d86e0f0e92a8b1ac81";
 /** The uPlot version embedded. */
 export const UPLOT_VERSION = "1.6.32";
 /** uPlot's licence text (MIT), repeated in the report next to the library. */

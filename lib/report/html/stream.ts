@@ -1,0 +1,116 @@
+/**
+ * The HTML report built connection by connection, for captures of any size:
+ * the page is the same as {@link renderHtmlReport}'s, but nothing grows with
+ * the number of connections except the table rows, which go to a spill (a
+ * temporary file the caller provides) and are copied into the page at the
+ * end.
+ *
+ * Which connections keep their segments is decided as they arrive (the whole
+ * list is never held): an unusual scenario keeps them while the unusual ones
+ * so far stay within the segment budget, an ordinary one while the ordinary
+ * ones stay within it; so at most twice the budget is embedded, and the
+ * unusual connections are never crowded out by ordinary ones that came first.
+ * @module
+ */
+import { packDetail, type PackedDetail, packRow, Strings, UNREMARKABLE } from "./compact.ts";
+import { jsonForScript } from "./escape.ts";
+import { type HeaderFacts, pageEnd, pageStart } from "./page.ts";
+import type { HtmlOptions, ReportCapture, ReportConnection } from "./types.ts";
+
+/** Where the rows wait until the page is written (a temporary file in the CLI). */
+export interface Spill {
+  /** Appends text. */
+  write(text: string): void;
+  /** Everything written, in pieces, once writing is over. */
+  read(): Iterable<string>;
+}
+
+/**
+ * A spill held in memory (for tests and small reports).
+ *
+ * @example
+ * ```ts
+ * const s = memorySpill();
+ * s.write("a"); s.write("b");
+ * [...s.read()].join(""); // "ab"
+ * ```
+ */
+export function memorySpill(): Spill {
+  const parts: string[] = [];
+  return { write: (t) => void parts.push(t), read: () => parts };
+}
+
+/**
+ * Builds the HTML report as connections arrive (see the module rules).
+ *
+ * @example
+ * ```ts
+ * // const w = new HtmlStreamWriter(memorySpill(), { captureName: "x.pcap" });
+ * // for each connection: w.add(connectionReport(e));
+ * // for (const piece of w.finish(captureJson(info))) write(piece);
+ * ```
+ */
+export class HtmlStreamWriter {
+  #spill: Spill;
+  #opts: HtmlOptions;
+  #str = new Strings();
+  #details: Record<string, PackedDetail> = {};
+  #budget: number;
+  #usedPlain = 0;
+  #usedUnusual = 0;
+  #rows = 0;
+  #omitted = 0;
+  #span = 0;
+  #pending = "";
+
+  constructor(spill: Spill, opts: HtmlOptions = {}) {
+    this.#spill = spill;
+    this.#opts = opts;
+    this.#budget = opts.maxSegments ?? 200_000;
+  }
+
+  /** One connection (in the order the table should list them). */
+  add(c: ReportConnection): void {
+    const n = c.segments.length;
+    if (n > 0) this.#span = Math.max(this.#span, c.segments[n - 1].time);
+    // The row first, then the detail: strings are interned in the order
+    // renderHtmlReport interns them, so the two pages embed the same data.
+    const row = jsonForScript(packRow(c, this.#str));
+    const plain = UNREMARKABLE.has(c.scenario);
+    const used = plain ? this.#usedPlain : this.#usedUnusual;
+    if (used + n <= this.#budget) {
+      this.#details[String(c.id)] = packDetail(c, this.#str);
+      if (plain) this.#usedPlain += n;
+      else this.#usedUnusual += n;
+    } else this.#omitted++;
+    this.#pending += (this.#rows++ === 0 ? "" : ",") + row;
+    if (this.#pending.length >= 1 << 16) {
+      this.#spill.write(this.#pending);
+      this.#pending = "";
+    }
+  }
+
+  /** The whole page, in pieces. */
+  *finish(capture: ReportCapture): Generator<string> {
+    if (this.#pending) this.#spill.write(this.#pending);
+    this.#pending = "";
+    const title = this.#opts.title ?? "tcpecho explain";
+    const facts: HeaderFacts = { capture, connections: this.#rows, span: this.#span };
+    yield pageStart(facts, this.#omitted, this.#opts);
+    const head = {
+      v: 2,
+      title,
+      captureName: this.#opts.captureName ?? "",
+      capture,
+      strings: this.#str.list,
+      details: this.#details,
+      omitted: this.#omitted,
+      maxLadderSegments: this.#opts.maxLadderSegments ?? 2000,
+    };
+    const text = jsonForScript(head);
+    yield text.slice(0, -1) + ',"rows":[';
+    yield* this.#spill.read();
+    yield "]}";
+    yield pageEnd();
+  }
+}
