@@ -47,6 +47,7 @@ export type { Packet, PacketKind } from "./lib/decode/mod.ts";
 // The reports (DESIGN.md JSON contract).
 export {
   captureJson,
+  connectionJsonPieces,
   connectionReport,
   JsonStreamWriter,
   ndjsonLine,

@@ -9,7 +9,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { TcpechoError, usageError } from "../lib/errors.ts";
 import { HtmlStreamWriter, type Spill } from "../lib/report/html/stream.ts";
-import type { CaptureJson, ConnectionReport } from "../lib/report/json.ts";
+import type { Explained } from "../lib/explain/pipeline.ts";
+import { recordStats } from "../lib/report/html/stats.ts";
+import { type CaptureJson, connectionReport, type FrameOriginLookup } from "../lib/report/json.ts";
 import type { CommandContext } from "./cli.ts";
 
 /**
@@ -120,9 +122,17 @@ export class HtmlOutput {
   }
 
   /** One connection, in table order. */
-  add(r: ConnectionReport): void {
+  add(e: Explained, origins?: FrameOriginLookup): void {
     this.#count++;
-    this.#writer.add(r);
+    const segs = e.conn.segments ?? [];
+    if (this.#writer.fits(e.verdict.scenario, segs.length)) {
+      this.#writer.add(connectionReport(e, origins));
+      return;
+    }
+    // Too long to embed: its row only, without making a report object per segment.
+    const r = connectionReport(e, origins, false);
+    this.#writer.addRow(r, recordStats(segs, r.retransmissions.count), segs.length);
+    if (segs.length > 0) this.#writer.seeTime(segs[segs.length - 1].time);
   }
 
   /** Writes the page. */

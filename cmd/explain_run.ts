@@ -17,7 +17,13 @@ import {
   FrameOrigins,
 } from "../lib/explain/pipeline.ts";
 import { TcpechoError, usageError } from "../lib/errors.ts";
-import { captureJson, connectionReport, JsonStreamWriter, ndjsonLine } from "../lib/report/json.ts";
+import {
+  captureJson,
+  connectionJsonPieces,
+  connectionReport,
+  JsonStreamWriter,
+  ndjsonLine,
+} from "../lib/report/json.ts";
 import { IdOrder } from "../lib/report/order.ts";
 import { AsciiBuffer, summaryHeader, writeSummaryRow } from "../lib/report/summary.ts";
 import { textChunks } from "../lib/report/text.ts";
@@ -180,7 +186,8 @@ export async function runExplain(ctx: CommandContext, req: ExplainRequest): Prom
     ? new HtmlOutput(ctx, req.output, req.files.join(", "))
     : undefined;
   const tableMode = req.format === "text" && req.summary;
-  const json = req.format === "json" ? new JsonStreamWriter((t) => out.push(t)) : undefined;
+  const json = req.format === "json" ? new JsonStreamWriter() : undefined;
+  if (json) out.push(json.head());
   /** For a capture set: where each merged frame came from (JSON segments carry it). */
   const origins = req.files.length > 1 || isDirectory(req.files[0])
     ? new FrameOrigins()
@@ -188,21 +195,25 @@ export async function runExplain(ctx: CommandContext, req: ExplainRequest): Prom
   let written = 0;
   const write = (e: Explained) => {
     written++;
-    if (req.format === "text") {
-      for (const piece of textChunks(e, ctx.color)) out.push(piece);
-    } else if (html) html.add(connectionReport(e, origins));
-    else json!.connection(connectionReport(e, origins));
+    if (req.format === "text") out.push(textChunks(e, ctx.color));
+    else if (html) html.add(e, origins);
+    else out.push(json!.connection(e, origins));
   };
   const order = new IdOrder<Explained & { id: number }>(write);
   const onConnection = (e: Explained) => {
-    if (req.format === "ndjson") out.push(ndjsonLine(connectionReport(e, origins)));
-    else if (tableMode) writeSummaryRow(table, e, ctx.color);
+    if (req.format === "ndjson") {
+      // Made now when the record is reused (no segments: small), else when written.
+      out.push(reuse ? ndjsonLine(connectionReport(e, origins)) : connectionJsonPieces(e, origins));
+    } else if (tableMode) writeSummaryRow(table, e, ctx.color);
     else order.push({ ...e, id: e.conn.id });
   };
   if (tableMode) table.text(summaryHeader(ctx.color));
+  // Records are reset and reused when each connection's output is made at
+  // once (the table, summary ndjson); output made later keeps its connection.
+  const reuse = tableMode || (req.format === "ndjson" && req.summary);
   const flush = async () => {
     if (table.length > 0) await rt.writeStdout(table.take());
-    if (out.size > 0) await rt.writeStdout(out.take());
+    await out.writeTo((text) => rt.writeStdout(text));
   };
   const files = expandFiles(req.files);
   const opened: (ByteSource & { close(): void })[] = [];
@@ -221,8 +232,7 @@ export async function runExplain(ctx: CommandContext, req: ExplainRequest): Prom
     done = await explainCapture(input, {
       origins,
       detail: req.summary ? (tableMode ? "table" : "verdict") : "full",
-      // Rows and ndjson lines are written as each connection ends; nothing keeps it.
-      reuse: req.format === "ndjson" || tableMode,
+      reuse,
       filter: req.filter,
       onConnection,
       onFiltered: (id) => order.skip(id),
@@ -245,7 +255,7 @@ export async function runExplain(ctx: CommandContext, req: ExplainRequest): Prom
   if (html) {
     await flush();
     await html.finish(captureJson(info, done.unplaced));
-  } else if (json) json.end(captureJson(info, done.unplaced));
+  } else if (json) out.push(json.end(captureJson(info, done.unplaced)));
   else if (req.format === "text" && !req.summary) {
     if (written === 0) out.push(noConnections(done.connections));
     const set = fileLines(info);
@@ -260,22 +270,39 @@ export async function runExplain(ctx: CommandContext, req: ExplainRequest): Prom
   return info.truncated ? 1 : 0;
 }
 
-/** Output text waiting for the next flush (written before each read of the capture). */
+/**
+ * Output waiting for the next flush (written before each read of the
+ * capture): strings, and pieces made only as they are written, so a
+ * connection's text or JSON is never held whole.
+ */
 class Pending {
-  #parts: string[] = [];
-  #size = 0;
-  get size(): number {
-    return this.#size;
+  #parts: (string | Iterable<string>)[] = [];
+  push(part: string | Iterable<string>): void {
+    this.#parts.push(part);
   }
-  push(text: string): void {
-    this.#parts.push(text);
-    this.#size += text.length;
-  }
-  take(): string {
-    const text = this.#parts.join("");
-    this.#parts.length = 0;
-    this.#size = 0;
-    return text;
+  /** Writes everything in pieces of about 64 KiB, in order, and forgets it. */
+  async writeTo(write: (text: string) => Promise<void>): Promise<void> {
+    if (this.#parts.length === 0) return;
+    const parts = this.#parts;
+    this.#parts = [];
+    let buf = "";
+    for (const part of parts) {
+      if (typeof part === "string") buf += part;
+      else {
+        for (const piece of part) {
+          buf += piece;
+          if (buf.length >= 1 << 16) {
+            await write(buf);
+            buf = "";
+          }
+        }
+      }
+      if (buf.length >= 1 << 16) {
+        await write(buf);
+        buf = "";
+      }
+    }
+    if (buf) await write(buf);
   }
 }
 

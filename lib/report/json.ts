@@ -143,7 +143,11 @@ function statesJson(h: StateChange[] | null): { frame: number; state: string }[]
  * // JSON.stringify(connectionReport(explained))
  * ```
  */
-export function connectionReport(e: Explained, origins?: FrameOriginLookup): ConnectionReport {
+export function connectionReport(
+  e: Explained,
+  origins?: FrameOriginLookup,
+  withSegments = true,
+): ConnectionReport {
   const c = e.conn;
   const f = c.facts;
   return {
@@ -159,7 +163,7 @@ export function connectionReport(e: Explained, origins?: FrameOriginLookup): Con
       firstFrame: p.firstFrame,
       lastFrame: p.lastFrame,
     })),
-    segments: (c.segments ?? []).map((s) => segmentJson(s, origins)),
+    segments: withSegments ? (c.segments ?? []).map((s) => segmentJson(s, origins)) : [],
     states: {
       client: statesJson(c.fsm?.[0].history ?? null),
       server: statesJson(c.fsm?.[1].history ?? null),
@@ -223,61 +227,79 @@ export function ndjsonLine(r: ConnectionReport): string {
 }
 
 /**
- * The streamed `--format json` document: the same object as {@link renderJson}
- * with `connections` first, written connection by connection as each ends,
- * and `capture` last (it is known only at the end; JSON key order carries no
- * meaning). A connection's segments are written in batches, so no connection
- * ever becomes one string.
+ * One connection as JSON text, in pieces made lazily from the connection: its
+ * segments are converted one at a time, never as one array, so a connection
+ * of millions of segments never becomes one object or one string. `pretty`:
+ * the indented form inside the `--format json` document (4 spaces deep);
+ * otherwise one NDJSON line, "\n" included, equal to
+ * `ndjsonLine(connectionReport(e, origins))`.
  *
  * @example
  * ```ts
- * const parts: string[] = [];
- * const w = new JsonStreamWriter((s) => parts.push(s));
- * w.end({ format: "pcap", linkTypes: [1], frames: 0, truncated: false, warnings: [] });
- * // JSON.parse(parts.join("")).connections.length === 0
+ * // for (const piece of connectionJsonPieces(explained)) await write(piece);
+ * ```
+ */
+export function* connectionJsonPieces(
+  e: Explained,
+  origins?: FrameOriginLookup,
+  pretty = false,
+): Generator<string> {
+  const r = connectionReport(e, origins, false);
+  const head = pretty
+    ? indent(JSON.stringify({ ...r, segments: SEGMENTS_MARK }, null, 2), "    ")
+    : JSON.stringify({ ...r, segments: SEGMENTS_MARK });
+  const at = head.indexOf(MARK_JSON);
+  yield head.slice(0, at);
+  const segs = e.conn.segments ?? [];
+  if (segs.length === 0) yield "[]";
+  else {
+    const sep = pretty ? ",\n        " : ",";
+    let batch = pretty ? "[\n        " : "[";
+    for (let i = 0; i < segs.length; i++) {
+      const j = segmentJson(segs[i], origins);
+      batch += (i === 0 ? "" : sep) +
+        (pretty ? indent(JSON.stringify(j, null, 2), "        ") : JSON.stringify(j));
+      if (batch.length >= 1 << 16) {
+        yield batch;
+        batch = "";
+      }
+    }
+    yield batch + (pretty ? "\n      ]" : "]");
+  }
+  yield head.slice(at + MARK_JSON.length) + (pretty ? "" : "\n");
+}
+
+/**
+ * The streamed `--format json` document: the same object as {@link renderJson}
+ * with `connections` first, written connection by connection as each ends,
+ * and `capture` last (it is known only at the end; JSON key order carries no
+ * meaning). Each piece is made only when the caller iterates it.
+ *
+ * @example
+ * ```ts
+ * const w = new JsonStreamWriter();
+ * const text = w.head() + w.end({ format: "pcap", linkTypes: [1], frames: 0, truncated: false, warnings: [] });
+ * // JSON.parse(text).connections.length === 0
  * ```
  */
 export class JsonStreamWriter {
-  #out: (text: string) => void;
   #count = 0;
 
-  constructor(out: (text: string) => void) {
-    this.#out = out;
-    out('{\n  "connections": [');
+  /** The document's opening. */
+  head(): string {
+    return '{\n  "connections": [';
   }
 
-  /** Connections written so far. */
-  get count(): number {
-    return this.#count;
-  }
-
-  /** Writes one connection. */
-  connection(r: ConnectionReport): void {
-    const out = this.#out;
-    const segments = r.segments;
-    const text = indent(JSON.stringify({ ...r, segments: SEGMENTS_MARK }, null, 2), "    ");
-    const at = text.indexOf(MARK_JSON);
-    out((this.#count++ === 0 ? "\n    " : ",\n    ") + text.slice(0, at));
-    if (segments.length === 0) out("[]");
-    else {
-      let batch = "[";
-      for (let i = 0; i < segments.length; i++) {
-        batch += (i === 0 ? "\n        " : ",\n        ") +
-          indent(JSON.stringify(segments[i], null, 2), "        ");
-        if (batch.length >= 1 << 16) {
-          out(batch);
-          batch = "";
-        }
-      }
-      out(batch + "\n      ]");
-    }
-    out(text.slice(at + MARK_JSON.length));
+  /** One connection's pieces (iterate them in the order the connections were given). */
+  *connection(e: Explained, origins?: FrameOriginLookup): Generator<string> {
+    yield this.#count++ === 0 ? "\n    " : ",\n    ";
+    yield* connectionJsonPieces(e, origins, true);
   }
 
   /** Closes the array and writes the capture object. */
-  end(capture: CaptureJson): void {
+  end(capture: CaptureJson): string {
     const close = this.#count === 0 ? "]" : "\n  ]";
-    this.#out(`${close},\n  "capture": ${indent(JSON.stringify(capture, null, 2), "  ")}\n}\n`);
+    return `${close},\n  "capture": ${indent(JSON.stringify(capture, null, 2), "  ")}\n}\n`;
   }
 }
 

@@ -87,3 +87,39 @@ test("html stream: many ordinary connections first -> an unusual one later still
   assert.equal(Object.keys(data.details).length, 11, "10 ordinary (the budget) + 1 unusual");
   assert.equal(data.omitted, 20);
 });
+
+test("html stream: a connection too long to embed -> its row from the records, same figures", async () => {
+  const { recordStats, connectionStats } = await import("../../lib/report/html/stats.ts");
+  const file = join(DIR, "lossy-bulk.pcap");
+  const list: import("../../lib/explain/pipeline.ts").Explained[] = [];
+  await explainCapture(new Uint8Array(readFileSync(file)), { onConnection: (e) => list.push(e) });
+  const e = list[0];
+  const full = connectionReport(e);
+  const fromRecords = recordStats(e.conn.segments ?? [], full.retransmissions.count);
+  const fromReport = connectionStats(full);
+  // Report times are rounded to the microsecond; the row rounds both alike.
+  assert.ok(Math.abs(fromRecords.duration - fromReport.duration) < 1e-6);
+  assert.deepEqual({ ...fromRecords, rtt: null, duration: 0 }, {
+    ...fromReport,
+    rtt: null,
+    duration: 0,
+  });
+  const w = new HtmlStreamWriter(memorySpill(), { maxSegments: 10 });
+  assert.equal(w.fits(full.scenario, full.segments.length), false);
+  w.addRow(connectionReport(e, undefined, false), fromRecords, full.segments.length);
+  const w2 = new HtmlStreamWriter(memorySpill(), { maxSegments: 10 });
+  w2.add(full);
+  const cap = captureJson({
+    format: "pcap",
+    linkTypes: [1],
+    frames: 0,
+    packets: 0,
+    truncated: false,
+    warnings: [],
+    gzip: false,
+    bytes: 0,
+  });
+  const a = embedded([...w.finish(cap)].join("")) as { rows: unknown[] };
+  const b = embedded([...w2.finish(cap)].join("")) as { rows: unknown[] };
+  assert.deepEqual(a.rows, b.rows);
+});

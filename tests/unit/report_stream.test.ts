@@ -10,8 +10,10 @@ import { join } from "node:path";
 import { explainCapture, type Explained } from "../../lib/explain/pipeline.ts";
 import {
   captureJson,
+  connectionJsonPieces,
   connectionReport,
   JsonStreamWriter,
+  ndjsonLine,
   renderJson,
 } from "../../lib/report/json.ts";
 import { IdOrder } from "../../lib/report/order.ts";
@@ -87,23 +89,28 @@ test("report stream: the streamed JSON document parses to renderJson's object on
     const bytes = new Uint8Array(readFileSync(file));
     const list: Explained[] = [];
     const done = await explainCapture(bytes, { onConnection: (e) => list.push(e) });
-    const reports = list.map((e) => connectionReport(e)).sort((a, b) => a.id - b.id);
-    const parts: string[] = [];
-    const w = new JsonStreamWriter((s) => parts.push(s));
-    for (const r of reports) w.connection(r);
-    w.end(captureJson(done.capture));
+    list.sort((a, b) => a.conn.id - b.conn.id);
+    const reports = list.map((e) => connectionReport(e));
+    const w = new JsonStreamWriter();
+    const parts = [w.head()];
+    for (const e of list) parts.push(...w.connection(e));
+    parts.push(w.end(captureJson(done.capture)));
     const streamed = parts.join("");
     assert.deepEqual(JSON.parse(streamed), JSON.parse(renderJson(done.capture, reports)), file);
     // Pretty-printed like JSON.stringify(…, null, 2) would print it.
     assert.equal(streamed, JSON.stringify(JSON.parse(streamed), null, 2) + "\n", file);
+    // Each NDJSON line in pieces equals the line made at once.
+    for (const e of list) {
+      assert.equal([...connectionJsonPieces(e)].join(""), ndjsonLine(connectionReport(e)), file);
+    }
   }
 });
 
 test("report stream: the empty JSON document is valid", () => {
-  const parts: string[] = [];
-  const w = new JsonStreamWriter((s) => parts.push(s));
-  w.end({ format: "pcap", linkTypes: [1], frames: 0, truncated: false, warnings: [] });
-  assert.deepEqual(JSON.parse(parts.join("")).connections, []);
+  const w = new JsonStreamWriter();
+  const text = w.head() +
+    w.end({ format: "pcap", linkTypes: [1], frames: 0, truncated: false, warnings: [] });
+  assert.deepEqual(JSON.parse(text).connections, []);
 });
 
 test("report stream: text in pieces equals renderText on every fixture", async () => {

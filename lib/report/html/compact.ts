@@ -190,8 +190,12 @@ export function packReport(
 }
 
 /** One connection's table row, the scenario interned in `str`. */
-export function packRow(c: ReportConnection, str: Strings): PackedRow {
-  const st = connectionStats(c);
+export function packRow(
+  c: ReportConnection,
+  str: Strings,
+  stats?: { st: ReturnType<typeof connectionStats>; segments: number },
+): PackedRow {
+  const st = stats?.st ?? connectionStats(c);
   return [
     c.id,
     endpointText(c.client),
@@ -203,7 +207,7 @@ export function packRow(c: ReportConnection, str: Strings): PackedRow {
     st.bytesServer,
     st.retransmissions,
     rowRtt(c.handshakeRtt, st.rtt, round),
-    c.segments.length,
+    stats?.segments ?? c.segments.length,
     c.rolesGuessed ? 1 : 0,
   ];
 }

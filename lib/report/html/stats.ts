@@ -4,6 +4,7 @@
  * @module
  */
 import type { ReportConnection, ReportSegment } from "./types.ts";
+import type { SegmentRecord } from "../../tcp/conn.ts";
 
 /** Per-connection figures for the table. */
 export interface ConnectionStats {
@@ -72,4 +73,32 @@ export function connectionStats(conn: ReportConnection): ConnectionStats {
     retransmissions: conn.retransmissions?.count ?? 0,
     rtt: handshakeRtt(segs),
   };
+}
+
+/**
+ * {@link connectionStats} from the analysis's own segment records (no report
+ * objects made): for connections too long to embed, whose table row is still
+ * shown. `rtt` is left null (the row takes the analysis's handshake RTT).
+ *
+ * @example
+ * ```ts
+ * // recordStats(explained.conn.segments ?? [], 0)
+ * ```
+ */
+export function recordStats(segs: readonly SegmentRecord[], retransmissions: number) {
+  const lo = [Infinity, Infinity], hi = [-Infinity, -Infinity];
+  for (const s of segs) {
+    if (s.len <= 0) continue;
+    if (s.seq < lo[s.side]) lo[s.side] = s.seq;
+    if (s.seq + s.len > hi[s.side]) hi[s.side] = s.seq + s.len;
+  }
+  const duration = segs.length > 1 ? segs[segs.length - 1].time - segs[0].time : 0;
+  const stats: ConnectionStats = {
+    duration: Math.max(0, duration),
+    bytesClient: hi[0] > lo[0] ? hi[0] - lo[0] : 0,
+    bytesServer: hi[1] > lo[1] ? hi[1] - lo[1] : 0,
+    retransmissions,
+    rtt: null,
+  };
+  return stats;
 }

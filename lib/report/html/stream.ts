@@ -15,6 +15,7 @@
 import { packDetail, type PackedDetail, packRow, Strings, UNREMARKABLE } from "./compact.ts";
 import { jsonForScript } from "./escape.ts";
 import { type HeaderFacts, pageEnd, pageStart } from "./page.ts";
+import type { ConnectionStats } from "./stats.ts";
 import type { HtmlOptions, ReportCapture, ReportConnection } from "./types.ts";
 
 /** Where the rows wait until the page is written (a temporary file in the CLI). */
@@ -69,6 +70,38 @@ export class HtmlStreamWriter {
     this.#budget = opts.maxSegments ?? 200_000;
   }
 
+  /**
+   * Whether a connection of `n` segments and this scenario would keep its
+   * segments: when not, the caller may give {@link HtmlStreamWriter.addRow}
+   * its figures instead of the whole report.
+   */
+  fits(scenario: string, n: number): boolean {
+    const used = UNREMARKABLE.has(scenario) ? this.#usedPlain : this.#usedUnusual;
+    return used + n <= this.#budget;
+  }
+
+  /**
+   * A connection whose segments will not be embedded: its table row from the
+   * report without segments and the figures computed by the caller.
+   */
+  addRow(c: ReportConnection, stats: ConnectionStats, segments: number): void {
+    this.#row(jsonForScript(packRow(c, this.#str, { st: stats, segments })));
+    this.#omitted++;
+  }
+
+  /** The last segment's time of connections added with {@link HtmlStreamWriter.addRow}. */
+  seeTime(t: number): void {
+    this.#span = Math.max(this.#span, t);
+  }
+
+  #row(row: string): void {
+    this.#pending += (this.#rows++ === 0 ? "" : ",") + row;
+    if (this.#pending.length >= 1 << 16) {
+      this.#spill.write(this.#pending);
+      this.#pending = "";
+    }
+  }
+
   /** One connection (in the order the table should list them). */
   add(c: ReportConnection): void {
     const n = c.segments.length;
@@ -83,11 +116,7 @@ export class HtmlStreamWriter {
       if (plain) this.#usedPlain += n;
       else this.#usedUnusual += n;
     } else this.#omitted++;
-    this.#pending += (this.#rows++ === 0 ? "" : ",") + row;
-    if (this.#pending.length >= 1 << 16) {
-      this.#spill.write(this.#pending);
-      this.#pending = "";
-    }
+    this.#row(row);
   }
 
   /** The whole page, in pieces. */
