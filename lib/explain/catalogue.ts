@@ -25,33 +25,31 @@ export const CATALOGUE: readonly ScenarioInfo[] = [
     id: "normal",
     section: "5.6",
     trouble: false,
-    help: "handshake, data, both FINs acknowledged (either side may close first)",
+    help: "handshake, data, both FINs (either side may close first)",
   },
   {
     id: "server-process-terminated",
     section: "5.12",
     trouble: true,
-    help: "the server sent FIN and the client wrote after it (then, in full, the server's RST)",
+    help: "server FIN, then client data (in full: then the server's RST)",
   },
   {
     id: "server-host-crash",
     section: "5.14",
     trouble: true,
-    help: "one side retransmits with nothing back from the other, whose direction was captured",
+    help: "retransmissions and nothing back from a peer whose direction is captured",
   },
   {
     id: "server-host-unreachable",
     section: "5.14",
     trouble: true,
-    help: "ICMP host/net/admin unreachable and nothing more from that host " +
-      "(fragmentation-needed is path MTU, not this)",
+    help: "ICMP unreachable (not fragmentation-needed), then silence from that host",
   },
   {
     id: "server-crash-reboot",
     section: "5.15",
     trouble: true,
-    help: "after a silence the server answers client data with an RST without ACK, " +
-      "seq = the client's ACK (no record of the connection), never having sent FIN",
+    help: "after a silence, an RST without ACK, seq = the client's ACK; no server FIN",
   },
   {
     id: "connection-refused",
@@ -75,7 +73,7 @@ export const CATALOGUE: readonly ScenarioInfo[] = [
     id: "keepalive-dead-peer",
     section: "7.5",
     trouble: true,
-    help: "keepalive probes after idle time went unanswered (before any FIN exchange)",
+    help: "keepalive probes after idle time went unanswered",
   },
   {
     id: "keepalive-reset",
@@ -87,31 +85,31 @@ export const CATALOGUE: readonly ScenarioInfo[] = [
     id: "half-close",
     section: "6.6",
     trouble: false,
-    help: "one side sent FIN and the other kept sending data, then closed",
+    help: "one side sent FIN, the other kept sending data",
   },
   {
     id: "simultaneous-close",
     section: "TCPv1 18.9",
     trouble: false,
-    help: "the two FINs crossed; both FINs, no RST",
+    help: "the two FINs crossed, no RST",
   },
   {
     id: "abort",
     section: "7.5",
     trouble: true,
-    help: "an RST that fits none of the above (an application abort, SO_LINGER 0)",
+    help: "any other RST (an application abort, SO_LINGER 0)",
   },
   {
     id: "open",
     section: "",
     trouble: false,
-    help: "the capture ends with the connection open (or shows only one direction)",
+    help: "the capture ends with the connection open, or shows one direction",
   },
   {
     id: "midstream",
     section: "",
     trouble: false,
-    help: "no handshake in the capture: the roles are a guess (lower port = server)",
+    help: "no handshake captured: roles guessed (lower port = server)",
   },
 ];
 
@@ -144,26 +142,4 @@ export function scenarioInfo(id: string): ScenarioInfo {
  */
 export function isTrouble(id: string): boolean {
   return BY_ID.get(id)?.trouble ?? true;
-}
-
-/**
- * The ids wrapped to lines of at most `width` characters, for `--help`.
- *
- * @example
- * ```ts
- * scenarioIdLines(72)[0]; // "normal, server-process-terminated, …"
- * ```
- */
-export function scenarioIdLines(width: number): string[] {
-  const lines: string[] = [];
-  let line = "";
-  SCENARIO_IDS.forEach((id, i) => {
-    const word = id + (i === SCENARIO_IDS.length - 1 ? "." : ",");
-    if (line && line.length + 1 + word.length > width) {
-      lines.push(line);
-      line = word;
-    } else line = line ? `${line} ${word}` : word;
-  });
-  if (line) lines.push(line);
-  return lines;
 }
