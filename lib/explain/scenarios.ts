@@ -97,8 +97,8 @@ export const SCENARIOS: readonly Scenario[] = [
     says: say.serverTerminated,
   },
   {
-    // After a silence, the server answered the client's segment with an RST that
-    // has no ACK flag and seq = the client's ACK, and it never sent FIN.
+    // After a silence, the server answered the client's data with an RST that has
+    // no ACK flag and seq = the client's ACK, and it never sent FIN.
     id: "server-crash-reboot",
     when: crashReboot,
     says: say.crashReboot,
@@ -229,6 +229,6 @@ function serverTerminated(c: TcpConn, w: WireFacts): boolean {
 function crashReboot(c: TcpConn, w: WireFacts): boolean {
   const f = c.facts;
   if (!f.established || !twoSided(c) || finFrame(c, SERVER) !== 0) return false;
-  if (w.rstSide !== SERVER || w.rstHasAck || !w.rstSeqIsAck || w.rstAfterFrame === 0) return false;
+  if (w.rstSide !== SERVER || w.rstHasAck || !w.rstSeqIsAck || !f.rstAnswersData) return false;
   return w.rstSilence >= REBOOT_SILENCE_S;
 }

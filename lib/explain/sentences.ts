@@ -16,6 +16,7 @@ import {
   retrans,
   segs,
   SERVER,
+  synAcks,
   syns,
   twoSided,
   unansweredRetrans,
@@ -163,8 +164,8 @@ export function serverTerminated(c: TcpConn, w: WireFacts): string {
   const f = c.facts;
   const head = `The server closed first (FIN at frame ${finFrame(c, SERVER)}) and the client ` +
     `then wrote ${dataAfterPeerFin(c, CLIENT)} byte(s) (first at frame ` +
-    `${w.dataAfterPeerFinFrame[CLIENT]}): the pattern of §5.12, a server process that ended ` +
-    `(killed, crashed, or shut down, §5.16) while its client still talked`;
+    `${w.dataAfterPeerFinFrame[CLIENT]}): the pattern of §5.12, a server socket closed (its ` +
+    `process ended, was killed, or called close(), §5.16) while the client still wrote`;
   if (f.rstSide === SERVER) {
     return `${head}; the server's TCP answered with RST (frame ${f.rstFrame}): the client ` +
       `reads EOF ("server terminated prematurely") or ECONNRESET, and a further write gets ` +
@@ -193,11 +194,15 @@ export function abort(c: TcpConn, w: WireFacts): string {
   const o = peerOf(s);
   const peer = who(o);
   if (!f.established) {
-    const got = segs(c, SERVER) > 0
-      ? `the server answered the SYN without SYN,ACK (first at frame ${w.firstFrame[SERVER]})`
-      : "no SYN,ACK came back";
-    return `The handshake did not complete: ${got}, and the ${who(s)} reset (frame ` +
-      `${f.rstFrame}); connect() fails (§4.3).`;
+    if (s === CLIENT && synAcks(c, SERVER) === 0 && segs(c, SERVER) > 0) {
+      return `The server answered the SYN with a segment that is no SYN,ACK (frame ` +
+        `${w.firstFrame[SERVER]}) and the client answered that with RST (frame ${f.rstFrame}), ` +
+        `as RFC 9293 §3.10.7.3 has a SYN-SENT endpoint do for an ACK that does not acknowledge ` +
+        `its SYN; the handshake did not complete in the capture (§4.3).`;
+    }
+    const when = synAcks(c, SERVER) > 0 ? "after the server's SYN,ACK" : "before any answer";
+    return `The handshake did not complete: the ${who(s)} reset (frame ${f.rstFrame}) ${when} ` +
+      `(§4.3).`;
   }
   const shape = w.rstHasAck
     ? ""
@@ -217,7 +222,7 @@ export function abort(c: TcpConn, w: WireFacts): string {
   }
   const last = w.rstAfterFrame
     ? `right after the ${peer}'s segment at frame ${w.rstAfterFrame}`
-    : `after its own segment at frame ${w.lastFrame[s] || f.rstFrame}`;
+    : `after its own segment at frame ${w.rstPrevOwnFrame}`;
   return `The ${who(s)} aborted the connection with RST (frame ${f.rstFrame})${after}, ${last}, ` +
     `without data just having arrived from the ${peer}: SO_LINGER with a zero timeout, or a ` +
     `process that exited with unread data; the ${peer} gets ECONNRESET (§7.5).${shape}`;
@@ -255,7 +260,7 @@ export function halfClose(c: TcpConn): string {
 /** keepalive-alive */
 export function keepaliveAlive(c: TcpConn, w: WireFacts): string {
   const s = w.answered[0] >= w.answered[1] ? 0 : 1;
-  const end = bothFins(c) ? `; the connection later closed normally (${ending(c)})` : "";
+  const end = bothFins(c) ? `; the connection later closed: ${ending(c)}` : "";
   return `Idle connection kept alive: ${w.probes[s]} keepalive probe(s) from the ${who(s)} ` +
     `after ≥ 1 s idle (first at frame ${w.probeFrame[s]})${probeIntervals(w, s)}, ` +
     `${w.answered[s]} answered by the ${who(peerOf(s))}; the program sees nothing${end} (§7.5).`;

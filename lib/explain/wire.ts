@@ -77,6 +77,8 @@ export class WireFacts {
   rstSeqIsAck = false;
   /** The peer's segment it follows directly (0: the resetting side sent last). */
   rstAfterFrame = 0;
+  /** The resetting side's own segment before the RST (0 none). */
+  rstPrevOwnFrame = 0;
   /** Seconds from that segment to the RST. */
   rstAfterDt = 0;
   /** Seconds the resetting side had been silent before its RST (Infinity: never sent). */
@@ -155,6 +157,7 @@ export function observe(
     w.rstHasAck = (p.flags & TCP_ACK) !== 0;
     w.rstSeqIsAck = w.lastHasAck[other] && p.seq === w.lastAck[other];
     w.rstSilence = w.lastT[side] < 0 ? Infinity : t - w.lastT[side];
+    w.rstPrevOwnFrame = w.lastFrame[side];
     if (w.prevSide === other) {
       w.rstAfterFrame = w.prevFrame;
       w.rstAfterDt = t - w.prevT;
