@@ -65,10 +65,12 @@ export const SCENARIOS: readonly Scenario[] = [
     says: say.unreachable,
   },
   {
-    // SYN(s) from the client and nothing at all back: no segment, no ICMP.
+    // SYN(s) from the client and nothing at all back: no segment, no ICMP (and the
+    // client did not give up with RST: that is an abort).
     id: "syn-timeout",
     when: (c, w) =>
-      syns(c, CLIENT) > 0 && segs(c, SERVER) === 0 && !c.facts.established && w.unreach === 0,
+      syns(c, CLIENT) > 0 && segs(c, SERVER) === 0 && !c.facts.established && w.unreach === 0 &&
+      c.facts.rstFrame === 0,
     says: say.synTimeout,
   },
   {
@@ -110,10 +112,10 @@ export const SCENARIOS: readonly Scenario[] = [
     says: say.abort,
   },
   {
-    // A side retransmitted at least twice with nothing back from the other side
-    // (whose direction is in the capture), and the capture ends in that silence.
+    // A side sent the same segment three times or more with nothing back from the
+    // other side (whose direction is in the capture); the capture ends in that silence.
     id: "server-host-crash",
-    when: (c) => stalledSide(c) >= 0,
+    when: (c, w) => stalledSide(c, w) >= 0,
     says: say.hostCrash,
   },
   {
@@ -204,11 +206,18 @@ export function deadPeerProber(c: TcpConn, w: WireFacts): number {
   return -1;
 }
 
-/** The side stalled in retransmissions at the end of the capture (-1 none). */
-export function stalledSide(c: TcpConn): number {
-  if (!twoSided(c)) return -1;
+/**
+ * The side stalled in retransmissions at the end of the capture (-1 none): it
+ * sent the same segment at least three times (two retransmissions) with nothing
+ * back, the peer's direction is in the capture, and the two sides were not
+ * both closing (an unacknowledged last FIN is a deviation of `normal`).
+ */
+export function stalledSide(c: TcpConn, w: WireFacts): number {
+  if (!twoSided(c) || bothFins(c)) return -1;
   const f = c.facts;
-  for (let s = 0; s < 2; s++) if (unansweredRetrans(c, s) >= 2 && f.prevSide === s) return s;
+  for (let s = 0; s < 2; s++) {
+    if (unansweredRetrans(c, s) >= 2 && w.sameRetrans[s] >= 2 && f.prevSide === s) return s;
+  }
   return -1;
 }
 

@@ -57,6 +57,8 @@ function ms(s: number): string {
 export function oneSided(c: TcpConn): string {
   if (twoSided(c)) return "";
   const seen = segs(c, CLIENT) > 0 ? CLIENT : SERVER;
+  // Only SYNs: nothing shows the other direction exists (syn-timeout says "nothing came back").
+  if (!c.facts.established && synAcks(c, seen) === 0) return "";
   return `Only the ${who(seen)}'s direction (${ep(c, seen)} → ${ep(c, peerOf(seen))}) is in ` +
     `the capture; the ${who(peerOf(seen))}'s segments are missing (asymmetric routing or a ` +
     `capture filter), so what the ${who(peerOf(seen))} did cannot be told from a one-sided ` +
@@ -229,15 +231,16 @@ export function abort(c: TcpConn, w: WireFacts): string {
 }
 
 /** server-host-crash */
-export function hostCrash(c: TcpConn): string {
+export function hostCrash(c: TcpConn, w: WireFacts): string {
   const f = c.facts;
-  const s = stalledSide(c);
+  const s = stalledSide(c, w);
   const ivs = f.intervals ?? [];
   const iv = ivs.length ? ` at intervals ${intervalList(ivs)}` : "";
   const shape = ivs.length >= 3 && !backoffDoubles(ivs)
     ? " (the intervals do not double as RTO backoff should)"
     : "";
-  return `The ${who(s)}'s data was retransmitted ${unansweredRetrans(c, s)} time(s)${iv}${shape}` +
+  return `The ${who(s)}'s unacknowledged segment was retransmitted ${w.sameRetrans[s]} ` +
+    `time(s)${iv}${shape}` +
     ` with no ACK, FIN or RST back from the ${who(peerOf(s))} (whose direction is in the ` +
     `capture): its host crashed or the path is down; the ${who(s)} gets ETIMEDOUT after about ` +
     `15 min on Linux (tcp_retries2=15; 9 min in the book); the last retransmission (frame ` +

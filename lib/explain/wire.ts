@@ -7,7 +7,7 @@
  * into unreachable and path-MTU events.
  * @module
  */
-import { TCP_ACK, TCP_RST, TCP_SYN } from "../decode/types.ts";
+import { TCP_ACK, TCP_FIN, TCP_RST, TCP_SYN } from "../decode/types.ts";
 import type { Side, TcpConn } from "../tcp/conn.ts";
 import { L_ANY_RETRANS, L_ICMP_UNREACH, L_KEEPALIVE } from "../tcp/labels.ts";
 import { bothFins, finFrame, peerOf } from "./facts.ts";
@@ -67,6 +67,12 @@ export class WireFacts {
   awaiting: [boolean, boolean] = [false, false];
   /** The segment just applied answered a probe (phases read it). */
   answeredJustNow = false;
+  /**
+   * Per side: retransmissions of one and the same sequence number since the peer
+   * last sent anything (the book's "the same data segment retransmitted"), and that seq.
+   */
+  sameRetrans: [number, number] = [0, 0];
+  retransSeq: [number, number] = [0, 0];
   /** Segments Wireshark's heuristic calls keep-alive that followed no idle period. */
   notProbes = 0;
   /** First RST. */
@@ -139,6 +145,14 @@ export function observe(
     w.awaiting[other] = false;
   }
   w.unanswered[other] = 0;
+  w.sameRetrans[other] = 0;
+  if ((labels & L_ANY_RETRANS) && (p.payloadLen > 0 || (p.flags & TCP_FIN))) {
+    if (w.sameRetrans[side] > 0 && p.seq === w.retransSeq[side]) w.sameRetrans[side]++;
+    else {
+      w.sameRetrans[side] = 1;
+      w.retransSeq[side] = p.seq;
+    }
+  }
   let probe = false;
   if (labels & L_KEEPALIVE) {
     const idle = w.prevT < 0 ? 0 : t - w.prevT;
