@@ -209,14 +209,16 @@ export function deadPeerProber(c: TcpConn, w: WireFacts): number {
 /**
  * The side stalled in retransmissions at the end of the capture (-1 none): it
  * sent the same segment at least three times (two retransmissions) with nothing
- * back, the peer's direction is in the capture, and the two sides were not
- * both closing (an unacknowledged last FIN is a deviation of `normal`).
+ * back, and the peer's direction is in the capture. A bare last FIN retransmitted
+ * after both sides closed is not a crash (it is a deviation `normal` names).
  */
 export function stalledSide(c: TcpConn, w: WireFacts): number {
-  if (!twoSided(c) || bothFins(c)) return -1;
+  if (!twoSided(c)) return -1;
   const f = c.facts;
   for (let s = 0; s < 2; s++) {
-    if (unansweredRetrans(c, s) >= 2 && w.sameRetrans[s] >= 2 && f.prevSide === s) return s;
+    if (unansweredRetrans(c, s) < 2 || w.sameRetrans[s] < 2 || f.prevSide !== s) continue;
+    if (bothFins(c) && w.retransLen[s] === 0) continue;
+    return s;
   }
   return -1;
 }

@@ -73,6 +73,8 @@ export class WireFacts {
    */
   sameRetrans: [number, number] = [0, 0];
   retransSeq: [number, number] = [0, 0];
+  /** Payload bytes of that segment. */
+  retransLen: [number, number] = [0, 0];
   /** Segments Wireshark's heuristic calls keep-alive that followed no idle period. */
   notProbes = 0;
   /** First RST. */
@@ -151,6 +153,7 @@ export function observe(
     else {
       w.sameRetrans[side] = 1;
       w.retransSeq[side] = p.seq;
+      w.retransLen[side] = p.payloadLen;
     }
   }
   let probe = false;
