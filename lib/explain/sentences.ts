@@ -254,10 +254,9 @@ export function halfClose(c: TcpConn): string {
   const end = finFrame(c, o)
     ? `then the ${who(o)} closed too (FIN at frame ${finFrame(c, o)})`
     : `the ${who(o)} has not closed when the capture ends`;
-  const echo = s === CLIENT && finFrame(c, o) ? ": every echo arrived" : "";
-  return `Half-close: the ${who(s)} sent FIN first (frame ${finFrame(c, s)}, shutdown SHUT_WR) ` +
-    `and the ${who(o)} kept sending ${dataAfterPeerFin(c, o)} byte(s) after it; ${end}${echo} ` +
-    `(§6.6).`;
+  return `Half-close: the ${who(s)} sent FIN first (frame ${finFrame(c, s)}) and the ${who(o)} ` +
+    `kept sending ${dataAfterPeerFin(c, o)} byte(s) after it, taken without RST (the ` +
+    `${who(s)} still read, as after shutdown(SHUT_WR)); ${end} (§6.6).`;
 }
 
 /** keepalive-alive */
