@@ -159,7 +159,8 @@ export function observe(
   let probe = false;
   if (labels & L_KEEPALIVE) {
     const idle = w.prevT < 0 ? 0 : t - w.prevT;
-    probe = idle >= KEEPALIVE_MIN_IDLE_S && !bothFinsBefore(c, frame);
+    // 1 µs of slack: capture times are differences of large floats.
+    probe = idle >= KEEPALIVE_MIN_IDLE_S - 1e-6 && !bothFinsBefore(c, frame);
     if (probe) {
       w.probes[side]++;
       w.unanswered[side]++;
