@@ -19,7 +19,6 @@ import {
   synAcks,
   syns,
   twoSided,
-  unansweredRetrans,
 } from "./facts.ts";
 import { backoffDoubles, icmpWords, intervalList, secs, span, who } from "./words.ts";
 import { deadPeerProber, halfCloser, stalledSide } from "./scenarios.ts";
