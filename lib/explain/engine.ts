@@ -76,6 +76,11 @@ export class Explainer {
   connections = 0;
   /** Wire evidence of each open connection (wire.ts). */
   #wire = new Map<TcpConn, WireFacts>();
+  /** The last connection looked up and its wire facts (consecutive segments share one). */
+  #lastConn: TcpConn | null = null;
+  #lastWire: WireFacts | null = null;
+  /** Wire records free for reuse (only when the consumer keeps nothing: `transient`). */
+  #spare: WireFacts[] = [];
   /** The packet being applied (the tracker's hook reads its raw fields). */
   #pkt: Packet | null = null;
   #t0Sec = -1;
@@ -84,18 +89,15 @@ export class Explainer {
 
   constructor(opts: ExplainerOptions) {
     const phases = !opts.tableOnly;
+    const transient = opts.transient ?? false;
     this.tracker = new TcpTracker({
       keepDetail: opts.keepDetail,
       keepIntervals: !opts.tableOnly,
       keepStates: !opts.tableOnly,
-      reuseConnections: opts.transient ?? false,
+      reuseConnections: transient,
       addrString: opts.addrString,
       onSegment: (conn, side, labels, frame) => {
-        let w = this.#wire.get(conn);
-        if (w === undefined) {
-          w = new WireFacts();
-          this.#wire.set(conn, w);
-        }
+        const w = this.#wireOf(conn);
         observe(w, conn, side, labels, frame, this.#pkt!);
         if (phases) trackPhase(conn, side, labels, frame, w);
       },
@@ -103,9 +105,25 @@ export class Explainer {
         this.connections++;
         const w = this.#wire.get(conn) ?? new WireFacts();
         this.#wire.delete(conn);
+        if (this.#lastConn === conn) this.#lastConn = this.#lastWire = null;
         if (matches(conn, opts.filter)) opts.onConnection({ conn, verdict: verdict(conn, w) });
+        if (transient && this.#spare.length < 256) this.#spare.push(w);
       },
     });
+  }
+
+  #wireOf(conn: TcpConn): WireFacts {
+    if (this.#lastConn === conn) return this.#lastWire!;
+    let w = this.#wire.get(conn);
+    if (w === undefined) {
+      w = this.#spare.pop();
+      if (w === undefined) w = new WireFacts();
+      else w.reset();
+      this.#wire.set(conn, w);
+    }
+    this.#lastConn = conn;
+    this.#lastWire = w;
+    return w;
   }
 
   /**

@@ -127,7 +127,7 @@ export const SCENARIOS: readonly Scenario[] = [
   {
     // A real keepalive probe (after ≥ 1 s idle) was answered.
     id: "keepalive-alive",
-    when: (_c, w) => w.answered[0] + w.answered[1] > 0,
+    when: (_c, w) => w.side[0].answered + w.side[1].answered > 0,
     says: say.keepaliveAlive,
   },
   {
@@ -199,7 +199,7 @@ function bothFinsAckedBefore(c: TcpConn, frame: number): boolean {
 export function deadPeerProber(c: TcpConn, w: WireFacts): number {
   if (bothFins(c) || !twoSided(c)) return -1;
   for (let s = 0; s < 2; s++) {
-    const n = w.unanswered[s];
+    const n = w.side[s].unanswered;
     const gaveUp = n >= 1 && w.rstSide === s && w.rstAfterFrame === 0;
     if (n >= 2 || gaveUp) return s;
   }
@@ -216,8 +216,8 @@ export function stalledSide(c: TcpConn, w: WireFacts): number {
   if (!twoSided(c)) return -1;
   const f = c.facts;
   for (let s = 0; s < 2; s++) {
-    if (unansweredRetrans(c, s) < 2 || w.sameRetrans[s] < 2 || f.prevSide !== s) continue;
-    if (bothFins(c) && w.retransLen[s] === 0) continue;
+    if (unansweredRetrans(c, s) < 2 || w.side[s].sameRetrans < 2 || f.prevSide !== s) continue;
+    if (bothFins(c) && w.side[s].retransLen === 0) continue;
     return s;
   }
   return -1;
@@ -232,7 +232,7 @@ export function halfCloser(c: TcpConn): number {
 
 function serverTerminated(c: TcpConn, w: WireFacts): boolean {
   const f = c.facts;
-  if (f.firstFinSide !== SERVER || w.dataAfterPeerFinFrame[CLIENT] === 0) return false;
+  if (f.firstFinSide !== SERVER || w.side[CLIENT].dataAfterPeerFinFrame === 0) return false;
   if (f.rstFrame !== 0) return f.rstSide === SERVER;
   return !bothFinsAcked(c);
 }

@@ -133,7 +133,7 @@ export function keepaliveReset(_c: TcpConn, w: WireFacts): string {
 }
 
 function probeIntervals(w: WireFacts, s: number): string {
-  const ts = w.probeTimes[s];
+  const ts = w.probeTimes?.[s] ?? [];
   const gaps = ts.slice(1).map((t, i) => Math.round((t - ts[i]) * 1e3) / 1e3);
   return gaps.length ? ` at intervals ${intervalList(gaps)}` : "";
 }
@@ -145,8 +145,10 @@ export function keepaliveDead(c: TcpConn, w: WireFacts): string {
     ? `then the ${who(s)} sent RST (frame ${w.rstFrame}; Linux gives up this way) and its ` +
       `program gets ETIMEDOUT`
     : `the capture ends before the ${who(s)} gives up (ETIMEDOUT after idle + interval × count)`;
-  return `${w.unanswered[s]} keepalive probe(s) from the ${who(s)} (first at frame ` +
-    `${w.probeFrame[s]})${probeIntervals(w, s)} got nothing back from the ${who(peerOf(s))}: ` +
+  return `${w.side[s].unanswered} keepalive probe(s) from the ${who(s)} (first at frame ` +
+    `${w.side[s].probeFrame})${probeIntervals(w, s)} got nothing back from the ${
+      who(peerOf(s))
+    }: ` +
     `it is dead or unreachable; ${end} (§7.5).`;
 }
 
@@ -165,7 +167,7 @@ export function serverTerminated(c: TcpConn, w: WireFacts): string {
   const f = c.facts;
   const head = `The server closed first (FIN at frame ${finFrame(c, SERVER)}) and the client ` +
     `then wrote ${dataAfterPeerFin(c, CLIENT)} byte(s) (first at frame ` +
-    `${w.dataAfterPeerFinFrame[CLIENT]}): the pattern of §5.12, a server socket closed (its ` +
+    `${w.side[CLIENT].dataAfterPeerFinFrame}): the pattern of §5.12, a server socket closed (its ` +
     `process ended, was killed, or called close(), §5.16) while the client still wrote`;
   if (f.rstSide === SERVER) {
     return `${head}; the server's TCP answered with RST (frame ${f.rstFrame}): the client ` +
@@ -197,7 +199,9 @@ export function abort(c: TcpConn, w: WireFacts): string {
   if (!f.established) {
     if (s === CLIENT && synAcks(c, SERVER) === 0 && segs(c, SERVER) > 0) {
       return `The server answered the SYN with a segment that is no SYN,ACK (frame ` +
-        `${w.firstFrame[SERVER]}) and the client answered that with RST (frame ${f.rstFrame}), ` +
+        `${
+          w.side[SERVER].firstFrame
+        }) and the client answered that with RST (frame ${f.rstFrame}), ` +
         `as RFC 9293 §3.10.7.3 has a SYN-SENT endpoint do for an ACK that does not acknowledge ` +
         `its SYN; the handshake did not complete in the capture (§4.3).`;
     }
@@ -238,7 +242,7 @@ export function hostCrash(c: TcpConn, w: WireFacts): string {
   const shape = ivs.length >= 3 && !backoffDoubles(ivs)
     ? " (the intervals do not double as RTO backoff should)"
     : "";
-  return `The ${who(s)}'s unacknowledged segment was retransmitted ${w.sameRetrans[s]} ` +
+  return `The ${who(s)}'s unacknowledged segment was retransmitted ${w.side[s].sameRetrans} ` +
     `time(s)${iv}${shape}` +
     ` with no ACK, FIN or RST back from the ${who(peerOf(s))} (whose direction is in the ` +
     `capture): its host crashed or the path is down; the ${who(s)} gets ETIMEDOUT after about ` +
@@ -260,11 +264,13 @@ export function halfClose(c: TcpConn): string {
 
 /** keepalive-alive */
 export function keepaliveAlive(c: TcpConn, w: WireFacts): string {
-  const s = w.answered[0] >= w.answered[1] ? 0 : 1;
+  const s = w.side[0].answered >= w.side[1].answered ? 0 : 1;
   const end = bothFins(c) ? `; the connection later closed: ${ending(c)}` : "";
-  return `Idle connection kept alive: ${w.probes[s]} keepalive probe(s) from the ${who(s)} ` +
-    `after ≥ 1 s idle (first at frame ${w.probeFrame[s]})${probeIntervals(w, s)}, ` +
-    `${w.answered[s]} answered by the ${who(peerOf(s))}; the program sees nothing${end} (§7.5).`;
+  return `Idle connection kept alive: ${w.side[s].probes} keepalive probe(s) from the ${who(s)} ` +
+    `after ≥ 1 s idle (first at frame ${w.side[s].probeFrame})${probeIntervals(w, s)}, ` +
+    `${w.side[s].answered} answered by the ${
+      who(peerOf(s))
+    }; the program sees nothing${end} (§7.5).`;
 }
 
 /** normal */

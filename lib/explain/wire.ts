@@ -39,45 +39,72 @@ export function isPathMtu(version: number, type: number, code: number): boolean 
   return version === 6 ? type === 2 : type === 3 && code === 4;
 }
 
+/** What one side sent, as far as the rules need it. */
+export class WireSide {
+  /** Its last segment: time (-1 none), frame, ACK number (raw) and whether ACK was set. */
+  lastT = -1;
+  lastFrame = 0;
+  lastAck = 0;
+  lastHasAck = false;
+  /** Its first segment (0 none). */
+  firstFrame = 0;
+  /** Real keepalive probes (after ≥ 1 s idle, before both FINs); the first one's frame. */
+  probes = 0;
+  probeFrame = 0;
+  /** Probes answered by any segment of the peer before the next probe. */
+  answered = 0;
+  /** Probes since the peer last sent anything; one of them awaits an answer. */
+  unanswered = 0;
+  awaiting = false;
+  /**
+   * Retransmissions of one and the same sequence number since the peer last
+   * sent anything (the book's "the same data segment retransmitted"), that
+   * seq, and the segment's payload bytes.
+   */
+  sameRetrans = 0;
+  retransSeq = 0;
+  retransLen = 0;
+  /** Frame of its first new payload after the other side's FIN (0 none). */
+  dataAfterPeerFinFrame = 0;
+
+  /** Back to a new side's state. */
+  reset(): void {
+    this.lastT = -1;
+    this.lastFrame = 0;
+    this.lastAck = 0;
+    this.lastHasAck = false;
+    this.firstFrame = 0;
+    this.probes = 0;
+    this.probeFrame = 0;
+    this.answered = 0;
+    this.unanswered = 0;
+    this.awaiting = false;
+    this.sameRetrans = 0;
+    this.retransSeq = 0;
+    this.retransLen = 0;
+    this.dataAfterPeerFinFrame = 0;
+  }
+}
+
 /** Per-connection wire evidence; see the module doc. */
 export class WireFacts {
-  /** Previous segment (either side): time, frame, side. */
+  /** Per side (0 client, 1 server). */
+  readonly side: readonly [WireSide, WireSide] = [new WireSide(), new WireSide()];
+  /** Previous segment (either side): time, frame, side, and whether it was a real probe. */
   prevT = -1;
   prevFrame = 0;
   prevSide = -1;
   prevWasProbe = false;
-  /** Per side: last segment's time and frame, its ACK number (raw) and whether ACK was set. */
-  lastT: [number, number] = [-1, -1];
-  lastFrame: [number, number] = [0, 0];
-  lastAck: [number, number] = [0, 0];
-  lastHasAck: [boolean, boolean] = [false, false];
-  /** First segment of each side (0 none). */
-  firstFrame: [number, number] = [0, 0];
+  /** The segment just applied answered a probe (phases read it). */
+  answeredJustNow = false;
   /** SYNs (without ACK): first and last frame. */
   firstSynFrame = 0;
   lastSynFrame = 0;
-  /** Real keepalive probes per side (after ≥ 1 s idle, before both FINs). */
-  probes: [number, number] = [0, 0];
-  probeFrame: [number, number] = [0, 0];
-  probeTimes: [number[], number[]] = [[], []];
-  /** Probes answered by any segment of the peer before the next probe. */
-  answered: [number, number] = [0, 0];
-  /** Probes since the peer last sent anything. */
-  unanswered: [number, number] = [0, 0];
-  awaiting: [boolean, boolean] = [false, false];
-  /** The segment just applied answered a probe (phases read it). */
-  answeredJustNow = false;
-  /**
-   * Per side: retransmissions of one and the same sequence number since the peer
-   * last sent anything (the book's "the same data segment retransmitted"), and that seq.
-   */
-  sameRetrans: [number, number] = [0, 0];
-  retransSeq: [number, number] = [0, 0];
-  /** Payload bytes of that segment. */
-  retransLen: [number, number] = [0, 0];
+  /** Capture times of each side's first probes (capped), created on the first probe. */
+  probeTimes: [number[], number[]] | null = null;
   /** Segments Wireshark's heuristic calls keep-alive that followed no idle period. */
   notProbes = 0;
-  /** First RST. */
+  /** First RST: frame (0 none), side, ACK flag. */
   rstFrame = 0;
   rstSide = -1;
   rstHasAck = false;
@@ -87,13 +114,11 @@ export class WireFacts {
   rstAfterFrame = 0;
   /** The resetting side's own segment before the RST (0 none). */
   rstPrevOwnFrame = 0;
-  /** Seconds from that segment to the RST. */
+  /** Seconds from rstAfterFrame to the RST. */
   rstAfterDt = 0;
   /** Seconds the resetting side had been silent before its RST (Infinity: never sent). */
   rstSilence = 0;
   rstAnswersProbe = false;
-  /** Per side: frame of its first new payload after the other side's FIN (0 none). */
-  dataAfterPeerFinFrame: [number, number] = [0, 0];
   /** ICMP unreachable errors other than path-MTU ones. */
   unreach = 0;
   unreachFrame = 0;
@@ -110,6 +135,43 @@ export class WireFacts {
   lastIcmpPmtu = false;
   /** Capture seconds of the capture's last record, when the connection was still open then (-1). */
   captureEnd = -1;
+
+  /**
+   * Back to a new connection's state (field by field, as declared above), so
+   * the engine can reuse records when its consumer keeps nothing.
+   */
+  reset(): void {
+    this.side[0].reset();
+    this.side[1].reset();
+    this.prevT = -1;
+    this.prevFrame = 0;
+    this.prevSide = -1;
+    this.prevWasProbe = false;
+    this.answeredJustNow = false;
+    this.firstSynFrame = 0;
+    this.lastSynFrame = 0;
+    this.probeTimes = null;
+    this.notProbes = 0;
+    this.rstFrame = 0;
+    this.rstSide = -1;
+    this.rstHasAck = false;
+    this.rstSeqIsAck = false;
+    this.rstAfterFrame = 0;
+    this.rstPrevOwnFrame = 0;
+    this.rstAfterDt = 0;
+    this.rstSilence = 0;
+    this.rstAnswersProbe = false;
+    this.unreach = 0;
+    this.unreachFrame = 0;
+    this.unreachType = -1;
+    this.unreachCode = -1;
+    this.unreachSide = -1;
+    this.heardAfterUnreach = false;
+    this.pmtu = 0;
+    this.pmtuFrame = 0;
+    this.lastIcmpPmtu = false;
+    this.captureEnd = -1;
+  }
 }
 
 /**
@@ -133,27 +195,27 @@ export function observe(
     icmp(w, side, frame, p);
     return;
   }
-  const other = peerOf(side);
-  if (w.firstFrame[side] === 0) w.firstFrame[side] = frame;
+  const me = w.side[side], peer = w.side[peerOf(side)];
+  if (me.firstFrame === 0) me.firstFrame = frame;
   if ((p.flags & (TCP_SYN | TCP_ACK)) === TCP_SYN) {
     if (w.firstSynFrame === 0) w.firstSynFrame = frame;
     w.lastSynFrame = frame;
   }
   if (w.unreachSide === side) w.heardAfterUnreach = true;
   // A segment from this side answers the peer's outstanding probe.
-  w.answeredJustNow = w.awaiting[other];
-  if (w.awaiting[other]) {
-    w.answered[other]++;
-    w.awaiting[other] = false;
+  w.answeredJustNow = peer.awaiting;
+  if (peer.awaiting) {
+    peer.answered++;
+    peer.awaiting = false;
   }
-  w.unanswered[other] = 0;
-  w.sameRetrans[other] = 0;
+  peer.unanswered = 0;
+  peer.sameRetrans = 0;
   if ((labels & L_ANY_RETRANS) && (p.payloadLen > 0 || (p.flags & TCP_FIN))) {
-    if (w.sameRetrans[side] > 0 && p.seq === w.retransSeq[side]) w.sameRetrans[side]++;
+    if (me.sameRetrans > 0 && p.seq === me.retransSeq) me.sameRetrans++;
     else {
-      w.sameRetrans[side] = 1;
-      w.retransSeq[side] = p.seq;
-      w.retransLen[side] = p.payloadLen;
+      me.sameRetrans = 1;
+      me.retransSeq = p.seq;
+      me.retransLen = p.payloadLen;
     }
   }
   let probe = false;
@@ -162,38 +224,40 @@ export function observe(
     // 1 µs of slack: capture times are differences of large floats.
     probe = idle >= KEEPALIVE_MIN_IDLE_S - 1e-6 && !bothFinsBefore(c, frame);
     if (probe) {
-      w.probes[side]++;
-      w.unanswered[side]++;
-      w.awaiting[side] = true;
-      if (w.probeFrame[side] === 0) w.probeFrame[side] = frame;
-      if (w.probeTimes[side].length < MAX_PROBE_TIMES) w.probeTimes[side].push(t);
+      me.probes++;
+      me.unanswered++;
+      me.awaiting = true;
+      if (me.probeFrame === 0) me.probeFrame = frame;
+      w.probeTimes ??= [[], []];
+      const ts = w.probeTimes[side];
+      if (ts.length < MAX_PROBE_TIMES) ts.push(t);
     } else w.notProbes++;
   }
   if ((p.flags & TCP_RST) && w.rstFrame === 0) {
     w.rstFrame = frame;
     w.rstSide = side;
     w.rstHasAck = (p.flags & TCP_ACK) !== 0;
-    w.rstSeqIsAck = w.lastHasAck[other] && p.seq === w.lastAck[other];
-    w.rstSilence = w.lastT[side] < 0 ? Infinity : t - w.lastT[side];
-    w.rstPrevOwnFrame = w.lastFrame[side];
-    if (w.prevSide === other) {
+    w.rstSeqIsAck = peer.lastHasAck && p.seq === peer.lastAck;
+    w.rstSilence = me.lastT < 0 ? Infinity : t - me.lastT;
+    w.rstPrevOwnFrame = me.lastFrame;
+    if (w.prevSide !== side && w.prevSide >= 0) {
       w.rstAfterFrame = w.prevFrame;
       w.rstAfterDt = t - w.prevT;
       w.rstAnswersProbe = w.prevWasProbe;
     }
   }
-  if (
-    p.payloadLen > 0 && w.dataAfterPeerFinFrame[side] === 0 && finFrame(c, other) !== 0 &&
-    finFrame(c, other) < frame && (labels & L_ANY_RETRANS) === 0
-  ) w.dataAfterPeerFinFrame[side] = frame;
+  if (p.payloadLen > 0 && me.dataAfterPeerFinFrame === 0 && (labels & L_ANY_RETRANS) === 0) {
+    const fin = finFrame(c, peerOf(side));
+    if (fin !== 0 && fin < frame) me.dataAfterPeerFinFrame = frame;
+  }
   w.prevT = t;
   w.prevFrame = frame;
   w.prevSide = side;
   w.prevWasProbe = probe;
-  w.lastT[side] = t;
-  w.lastFrame[side] = frame;
-  w.lastAck[side] = p.ack;
-  w.lastHasAck[side] = (p.flags & TCP_ACK) !== 0;
+  me.lastT = t;
+  me.lastFrame = frame;
+  me.lastAck = p.ack;
+  me.lastHasAck = (p.flags & TCP_ACK) !== 0;
 }
 
 /** Both FINs were sent before `frame`. */
