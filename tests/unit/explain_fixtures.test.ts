@@ -4,6 +4,7 @@ import { existsSync, readdirSync } from "node:fs";
 import { ROOT } from "../support/helpers.ts";
 import { join } from "../support/path.ts";
 import { explainBytes } from "../support/explain_run.ts";
+import { SCENARIO_IDS } from "../../lib/explain/catalogue.ts";
 
 const DIR = join(ROOT, "tests", "fixtures", "explain");
 
@@ -81,23 +82,7 @@ test("explain fixture: connection-refused -> refused phase, client SYN-SENT then
 // Lab captures (issue 7): every BOOK.md scenario made by real kernel TCP. The
 // expected id is the BOOK.md id the file name starts with (longest match).
 const LAB = join(ROOT, "tests", "fixtures", "scenarios");
-const IDS = [
-  "normal",
-  "server-process-terminated",
-  "server-host-crash",
-  "server-host-unreachable",
-  "server-crash-reboot",
-  "connection-refused",
-  "syn-timeout",
-  "keepalive-alive",
-  "keepalive-dead-peer",
-  "keepalive-reset",
-  "half-close",
-  "simultaneous-close",
-  "abort",
-  "open",
-  "midstream",
-];
+const IDS = SCENARIO_IDS;
 const labFiles = existsSync(LAB)
   ? readdirSync(LAB).filter((f) => /\.(pcap|pcapng)(\.gz)?$/.test(f)).sort()
   : [];
