@@ -66,11 +66,12 @@ export const SCENARIOS: readonly Scenario[] = [
   },
   {
     // SYN(s) from the client and nothing at all back: no segment, no ICMP (and the
-    // client did not give up with RST: that is an abort).
+    // client did not give up with RST: that is an abort). One SYN at the very end
+    // of the capture (< 1 s, Linux's first SYN retry) cannot tell: `open` says so.
     id: "syn-timeout",
     when: (c, w) =>
       syns(c, CLIENT) > 0 && segs(c, SERVER) === 0 && !c.facts.established && w.unreach === 0 &&
-      c.facts.rstFrame === 0,
+      c.facts.rstFrame === 0 && !tooSoonToTell(c, w),
     says: say.synTimeout,
   },
   {
@@ -183,6 +184,18 @@ export class Verdict {
 export function verdict(c: TcpConn, w: WireFacts = new WireFacts()): Verdict {
   for (const s of SCENARIOS) if (s.when(c, w)) return new Verdict(s, c, w);
   throw new Error("unreachable: the fallback scenario always matches");
+}
+
+/** Seconds Linux waits before its first SYN retransmission. */
+export const SYN_RETRY_S = 1;
+
+/**
+ * A single SYN less than {@link SYN_RETRY_S} before the end of the capture:
+ * too soon to tell an unanswered SYN from a slow answer.
+ */
+export function tooSoonToTell(c: TcpConn, w: WireFacts): boolean {
+  return syns(c, CLIENT) === 1 && w.captureEnd >= 0 && c.facts.synTime >= 0 &&
+    w.captureEnd - c.facts.synTime < SYN_RETRY_S;
 }
 
 /** Both FINs were acknowledged before `frame` (0: at all). */

@@ -21,7 +21,7 @@ import {
   twoSided,
 } from "./facts.ts";
 import { backoffDoubles, icmpWords, intervalList, secs, span, who } from "./words.ts";
-import { deadPeerProber, halfCloser, stalledSide } from "./scenarios.ts";
+import { deadPeerProber, halfCloser, stalledSide, tooSoonToTell } from "./scenarios.ts";
 import type { WireFacts } from "./wire.ts";
 
 function ep(c: TcpConn, side: number): string {
@@ -50,14 +50,23 @@ function ms(s: number): string {
 }
 
 /**
+ * The only side whose direction is in the capture, when the connection shows
+ * the other side exists (the seen side acknowledged it, or it sent SYN,ACK);
+ * -1 otherwise (both directions, or SYNs only: nothing shows a missing direction).
+ */
+export function onlySide(c: TcpConn): number {
+  if (twoSided(c)) return -1;
+  const seen = segs(c, CLIENT) > 0 ? CLIENT : SERVER;
+  return c.facts.established || synAcks(c, seen) > 0 ? seen : -1;
+}
+
+/**
  * A prefix naming the missing direction of a one-sided capture ("" when both
  * directions are in it).
  */
 export function oneSided(c: TcpConn): string {
-  if (twoSided(c)) return "";
-  const seen = segs(c, CLIENT) > 0 ? CLIENT : SERVER;
-  // Only SYNs: nothing shows the other direction exists (syn-timeout says "nothing came back").
-  if (!c.facts.established && synAcks(c, seen) === 0) return "";
+  const seen = onlySide(c);
+  if (seen < 0) return "";
   return `Only the ${who(seen)}'s direction (${ep(c, seen)} → ${ep(c, peerOf(seen))}) is in ` +
     `the capture; the ${who(peerOf(seen))}'s segments are missing (asymmetric routing or a ` +
     `capture filter), so what the ${who(peerOf(seen))} did cannot be told from a one-sided ` +
@@ -297,17 +306,21 @@ export function normal(c: TcpConn): string {
 }
 
 /** open */
-export function open(c: TcpConn): string {
+export function open(c: TcpConn, w: WireFacts): string {
   const f = c.facts;
-  if (!twoSided(c)) {
-    const s = segs(c, CLIENT) > 0 ? CLIENT : SERVER;
+  const s = onlySide(c);
+  if (s >= 0) {
     const fin = finFrame(c, s) ? `, its FIN at frame ${finFrame(c, s)}` : ", no FIN";
     return `The ${who(s)} sent ${segs(c, s)} segment(s), ${bytes(c, s)} byte(s)${fin}; ` +
       `whether the ${who(peerOf(s))} answered or closed cannot be told from a one-sided capture.`;
   }
   const state = c.fsm ? `client ${c.fsm[0].state}, server ${c.fsm[1].state}` : "states not tracked";
   if (!f.established) {
-    return `Handshake not completed when the capture ends (${state}).`;
+    const soon = tooSoonToTell(c, w)
+      ? `; the capture ends ${secs(w.captureEnd - f.synTime)} after the only SYN (frame ` +
+        `${w.firstSynFrame}), too soon to tell an unanswered SYN from a slow answer`
+      : "";
+    return `Handshake not completed when the capture ends (${state})${soon}.`;
   }
   const closing = f.firstFinSide >= 0
     ? `the ${who(f.firstFinSide)} sent FIN (frame ${finFrame(c, f.firstFinSide)}) and the ` +

@@ -179,6 +179,12 @@ const ROWS: Row[] = [
     never: [/one-sided/],
   },
   {
+    name: "SYN-SENT/one SYN as the capture ends -> open (too soon to tell)",
+    segs: [C("S", 0, -1, 0)],
+    scenario: "open",
+    says: [/too soon to tell/],
+  },
+  {
     name: "SYN-SENT/bare ACK from the server, client RST -> abort (not syn-timeout)",
     segs: [C("S", 0, -1, 0), S("A", 1, 0, 0.001), C("R", 0, -1, 0.002)],
     scenario: "abort",
