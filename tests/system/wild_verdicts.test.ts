@@ -4,6 +4,8 @@
  *  - no capture makes explain throw;
  *  - consistency rules computed from the JSON segments (flags, seq/ack, times),
  *    independently of the verdict engine, hold for every connection;
+ *  - the streaming --summary mode (no segments kept, records reused) gives
+ *    every connection the same verdict;
  *  - the connections read by hand (tests/fixtures/wild/judgements.tsv) keep the
  *    verdict judged right there.
  * Skips with a printed reason when ../shared is absent.
@@ -17,6 +19,9 @@ import { join } from "../support/path.ts";
 import { explainBytes } from "../support/explain_run.ts";
 import type { ConnectionReport, SegmentJson } from "../../lib/report/json.ts";
 import { SCENARIO_IDS } from "../../lib/explain/catalogue.ts";
+import { bytesSource, readCapture } from "../../lib/capture/mod.ts";
+import { addrString, decodeFrame, newPacket } from "../../lib/decode/mod.ts";
+import { Explainer } from "../../lib/explain/engine.ts";
 
 const WILD = join(ROOT, "..", "shared", "captures", "wild");
 const JUDGED = join(ROOT, "tests", "fixtures", "wild", "judgements.tsv");
@@ -56,6 +61,24 @@ function idleProbes(c: ConnectionReport): SegmentJson[] {
   return segs.filter((s, i) =>
     i > 0 && s.labels.includes("keepalive") && s.time - segs[i - 1].time >= IDLE_S
   );
+}
+
+/** Verdicts as the --summary table gets them (no segments kept, records reused), by id. */
+async function summaryVerdicts(file: string): Promise<Map<number, string>> {
+  const out = new Map<number, string>();
+  const ex = new Explainer({
+    keepDetail: false,
+    tableOnly: true,
+    transient: true,
+    onConnection: (e) => out.set(e.conn.id, e.verdict.scenario),
+    addrString: (b, o, v) => addrString(b, o, v),
+  });
+  const pkt = newPacket();
+  await readCapture(bytesSource(new Uint8Array(readFileSync(file))), (f) => {
+    ex.push(decodeFrame(f, pkt));
+  });
+  ex.finish();
+  return out;
 }
 
 /** The rules; each returns a complaint or undefined. */
@@ -170,8 +193,12 @@ test("wild verdicts: every capture explained, consistency rules hold", {
       bad.push(`${f}: explain threw ${(e as Error).message}`);
       continue;
     }
+    const table = await summaryVerdicts(join(WILD, f));
     for (const c of conns) {
       counts[c.scenario] = (counts[c.scenario] ?? 0) + 1;
+      if (table.get(c.id) !== c.scenario) {
+        bad.push(`${f} #${c.id}: ${c.scenario}, but --summary says ${table.get(c.id)}`);
+      }
       const why = complaint(c);
       if (why) bad.push(`${f} #${c.id} ${c.scenario}: ${why} — ${c.summary}`);
     }
