@@ -218,6 +218,14 @@ export function abort(c: TcpConn, w: WireFacts): string {
     return `The handshake did not complete: the ${who(s)} reset (frame ${f.rstFrame}) ${when} ` +
       `(§4.3).`;
   }
+  const late = w.side[o].dataAfterPeerFinFrame;
+  if (f.firstFinSide === s && late !== 0 && late < f.rstFrame) {
+    return `The ${who(s)} closed first (FIN at frame ${finFrame(c, s)}); the ${peer} then sent ` +
+      `${dataAfterPeerFin(c, o)} byte(s) (first at frame ${late}) and the ${who(s)}'s TCP ` +
+      `answered with RST (frame ${f.rstFrame}): its socket was closed while data still came ` +
+      `(close(), not shutdown(SHUT_WR), §6.6), so that data is lost and the ${peer} gets ` +
+      `ECONNRESET (§7.5).`;
+  }
   const shape = w.rstHasAck
     ? ""
     : ` It carries no ACK flag${w.rstSeqIsAck ? " and its seq is the " + peer + "'s ACK" : ""}: ` +

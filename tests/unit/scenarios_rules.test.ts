@@ -211,6 +211,19 @@ const ROWS: Row[] = [
     says: [/no ACK flag/, /cannot tell/],
   },
   {
+    name:
+      "FIN-WAIT-1/server data after the client's FIN, client RST -> abort (closed, not shut down)",
+    segs: [
+      ...OPEN,
+      C("FA", 6, 6, 0.03),
+      S("PA", 6, 6, 0.031, 8),
+      S("FA", 14, 6, 0.032),
+      C("R", 7, -1, 0.033),
+    ],
+    scenario: "abort",
+    says: [/client closed first \(FIN at frame 8\)/, /first at frame 9/, /RST \(frame 11\)/],
+  },
+  {
     name: "ESTABLISHED/client data retransmitted with nothing back -> server-host-crash",
     segs: [
       ...OPEN,
