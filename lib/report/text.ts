@@ -46,7 +46,8 @@ function endpoint(e: { addr: string; port: number }): string {
 export function verdictLines(e: Explained, color: boolean): string {
   const c = createColors(color);
   const conn = e.conn;
-  const sec = e.verdict.section ? ` (§${e.verdict.section.replace(/^TCPv1 /, "TCPv1 §")})` : "";
+  const s = e.verdict.section;
+  const sec = s ? ` (${s.startsWith("TCPv1 ") ? "TCPv1 §" + s.slice(6) : "§" + s})` : "";
   const guess = conn.rolesGuessed ? c.yellow(" [roles guessed]") : "";
   return `${c.bold(`#${conn.id}`)} ${endpoint(conn.client)} → ${endpoint(conn.server)}  ` +
     `${c.bold(c.cyan(e.verdict.scenario))}${sec}${guess}\n    ${e.verdict.summary}\n`;
