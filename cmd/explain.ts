@@ -2,7 +2,7 @@
  * `tcpecho explain`: read a capture and explain each TCP connection in UNP ch. 5 terms.
  * @module
  */
-import { CATALOGUE } from "../lib/explain/catalogue.ts";
+import { CATALOGUE, citeSection } from "../lib/explain/catalogue.ts";
 import { numberOption } from "./cli.ts";
 import { defineTcpechoCommand } from "./command.ts";
 import { checkOutput } from "./explain_html.ts";
@@ -49,9 +49,7 @@ export const explain = defineTcpechoCommand({
     "  tcpecho explain x.pcap --format html -o report.html   ladder + Stevens graph page",
     "",
     "Scenarios (UNP ch. 5; docs/scenarios.md):",
-    ...CATALOGUE.map((s) =>
-      `  ${s.id.padEnd(26)}${(s.section && "§" + s.section).padEnd(13)}${s.help}`
-    ),
+    ...CATALOGUE.map((s) => `  ${s.id.padEnd(26)}${citeSection(s.section).padEnd(13)}${s.help}`),
   ].join("\n"),
   run(args, ctx) {
     const format = args.format as "text" | "json" | "ndjson" | "html";

@@ -143,3 +143,16 @@ export function scenarioInfo(id: string): ScenarioInfo {
 export function isTrouble(id: string): boolean {
   return BY_ID.get(id)?.trouble ?? true;
 }
+
+/**
+ * A section as cited in text ("" when none): "§5.12", "TCPv1 §18.9".
+ *
+ * @example
+ * ```ts
+ * citeSection("TCPv1 18.9"); // "TCPv1 §18.9"
+ * ```
+ */
+export function citeSection(section: string): string {
+  if (!section) return "";
+  return section.startsWith("TCPv1 ") ? "TCPv1 §" + section.slice(6) : "§" + section;
+}

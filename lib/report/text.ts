@@ -5,6 +5,7 @@
  * endpoint's state changes on its own side). Colour only when asked.
  * @module
  */
+import { citeSection } from "../explain/catalogue.ts";
 import { RETRANS } from "../tcp/conn.ts";
 import { createColors } from "picocolors";
 import type { Explained } from "../explain/engine.ts";
@@ -46,8 +47,7 @@ function endpoint(e: { addr: string; port: number }): string {
 export function verdictLines(e: Explained, color: boolean): string {
   const c = createColors(color);
   const conn = e.conn;
-  const s = e.verdict.section;
-  const sec = s ? ` (${s.startsWith("TCPv1 ") ? "TCPv1 §" + s.slice(6) : "§" + s})` : "";
+  const sec = e.verdict.section ? ` (${citeSection(e.verdict.section)})` : "";
   const guess = conn.rolesGuessed ? c.yellow(" [roles guessed]") : "";
   return `${c.bold(`#${conn.id}`)} ${endpoint(conn.client)} → ${endpoint(conn.server)}  ` +
     `${c.bold(c.cyan(e.verdict.scenario))}${sec}${guess}\n    ${e.verdict.summary}\n`;

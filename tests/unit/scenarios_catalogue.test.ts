@@ -5,7 +5,13 @@
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { CATALOGUE, isTrouble, SCENARIO_IDS, scenarioInfo } from "../../lib/explain/catalogue.ts";
+import {
+  CATALOGUE,
+  citeSection,
+  isTrouble,
+  SCENARIO_IDS,
+  scenarioInfo,
+} from "../../lib/explain/catalogue.ts";
 import { SCENARIOS } from "../../lib/explain/scenarios.ts";
 import { UNREMARKABLE } from "../../lib/report/html/compact.ts";
 import { LAB_SCENARIOS } from "../../lab/scenarios.ts";
@@ -61,6 +67,6 @@ test("scenario catalogue: explain --help lists every id with its section and hel
     const line = notes.split("\n").find((l) => l.trim().startsWith(s.id + " "));
     assert.ok(line, `${s.id} in --help`);
     assert.ok(line.includes(s.help), line);
-    if (s.section) assert.ok(line.includes(`§${s.section}`), line);
+    assert.ok(line.includes(citeSection(s.section)), line);
   }
 });
