@@ -6,7 +6,7 @@
  */
 
 /** sha256 of the inputs (see scripts/build_html_assets.mjs); a test checks it is current. */
-export const ASSETS_INPUT_HASH = "ea526b167812996e4ac0aadbf4b3e9f4c3edd99a687f40d2c7bc13ba52cdc488";
+export const ASSETS_INPUT_HASH = "501105550ba84c5de0c7beb948f0e7a564e9e53ecbbcaab5dc46b29b01a70b49";
 /** The uPlot version embedded. */
 export const UPLOT_VERSION = "1.6.32";
 /** uPlot's licence text (MIT), repeated in the report next to the library. */
