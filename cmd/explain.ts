@@ -2,6 +2,7 @@
  * `tcpecho explain`: read a capture and explain each TCP connection in UNP ch. 5 terms.
  * @module
  */
+import { CATALOGUE, citeSection } from "../lib/explain/catalogue.ts";
 import { numberOption } from "./cli.ts";
 import { defineTcpechoCommand } from "./command.ts";
 import { checkOutput } from "./explain_html.ts";
@@ -49,10 +50,8 @@ export const explain = defineTcpechoCommand({
     "  tcpecho explain x.pcap --format html -o report.html   ladder + Stevens graph page",
     "  tcpecho explain ring.pcap0 ring.pcap1 ring.pcap2     a rotated set as one capture",
     "",
-    "Scenarios (UNP ch. 5): normal, server-process-terminated, server-host-crash,",
-    "server-host-unreachable, server-crash-reboot, connection-refused, syn-timeout,",
-    "keepalive-alive, keepalive-dead-peer, keepalive-reset, half-close,",
-    "simultaneous-close, abort, open, midstream.",
+    "Scenarios (UNP ch. 5; docs/scenarios.md):",
+    ...CATALOGUE.map((s) => `  ${s.id.padEnd(26)}${citeSection(s.section).padEnd(13)}${s.help}`),
   ].join("\n"),
   run(args, ctx) {
     const format = args.format as "text" | "json" | "ndjson" | "html";

@@ -196,7 +196,10 @@ export const LAB_SCENARIOS: readonly LabScenario[] = [
   },
   {
     id: "server-process-terminated",
-    verdict: "server-process-terminated",
+    // On the wire this run is a server-first orderly close (the select-based client
+    // closes at once): explain calls that `normal` and names §5.12/§6.7 in the sentence.
+    // §5.12's own evidence (client data after the FIN, then RST) is the naive run's.
+    verdict: "normal",
     section: "5.12",
     family: 4,
     title: "kill -9 the server process mid-connection",

@@ -10,6 +10,7 @@ import type { TcpConn } from "../tcp/conn.ts";
 import { TcpTracker } from "../tcp/tracker.ts";
 import { trackPhase } from "./phases.ts";
 import { type Verdict, verdict } from "./scenarios.ts";
+import { observe, WireFacts } from "./wire.ts";
 
 /** A finished connection with its verdict. */
 export interface Explained {
@@ -71,26 +72,62 @@ export function matches(c: TcpConn, f: ConnFilter | undefined): boolean {
   return true;
 }
 
-/** Streams packets through tracking, phases and verdicts. */
+/** Streams packets through tracking, wire evidence, phases and verdicts. */
 export class Explainer {
   readonly tracker: TcpTracker;
   /** Connections seen (before filtering). */
   connections = 0;
+  /** Wire evidence of each open connection (wire.ts). */
+  #wire = new Map<TcpConn, WireFacts>();
+  /** The last connection looked up and its wire facts (consecutive segments share one). */
+  #lastConn: TcpConn | null = null;
+  #lastWire: WireFacts | null = null;
+  /** Wire records free for reuse (only when the consumer keeps nothing: `transient`). */
+  #spare: WireFacts[] = [];
+  /** The packet being applied (the tracker's hook reads its raw fields). */
+  #pkt: Packet | null = null;
+  #t0Sec = -1;
+  #t0Nsec = 0;
+  #lastT = 0;
 
   constructor(opts: ExplainerOptions) {
+    const phases = opts.detail !== "table";
+    const transient = opts.reuse ?? false;
     this.tracker = new TcpTracker({
       keepDetail: opts.detail === "full",
       keepIntervals: opts.detail !== "table",
       keepStates: opts.detail !== "table",
-      reuseConnections: opts.reuse ?? false,
+      reuseConnections: transient,
       addrString,
-      onSegment: opts.detail === "table" ? undefined : trackPhase,
+      onSegment: (conn, side, labels, frame) => {
+        const w = this.#wireOf(conn);
+        observe(w, conn, side, labels, frame, this.#pkt!);
+        if (phases) trackPhase(conn, side, labels, frame, w);
+      },
       onEnd: (conn) => {
         this.connections++;
-        if (matches(conn, opts.filter)) opts.onConnection({ conn, verdict: verdict(conn) });
+        const w = this.#wire.get(conn) ?? new WireFacts();
+        this.#wire.delete(conn);
+        if (this.#lastConn === conn) this.#lastConn = this.#lastWire = null;
+        if (matches(conn, opts.filter)) opts.onConnection({ conn, verdict: verdict(conn, w) });
         else opts.onFiltered?.(conn.id);
+        if (transient && this.#spare.length < 256) this.#spare.push(w);
       },
     });
+  }
+
+  #wireOf(conn: TcpConn): WireFacts {
+    if (this.#lastConn === conn) return this.#lastWire!;
+    let w = this.#wire.get(conn);
+    if (w === undefined) {
+      w = this.#spare.pop();
+      if (w === undefined) w = new WireFacts();
+      else w.reset();
+      this.#wire.set(conn, w);
+    }
+    this.#lastConn = conn;
+    this.#lastWire = w;
+    return w;
   }
 
   /**
@@ -103,11 +140,19 @@ export class Explainer {
    * ```
    */
   push(p: Packet): void {
+    if (this.#t0Sec < 0) {
+      this.#t0Sec = p.tsSec;
+      this.#t0Nsec = p.tsNsec;
+    }
+    this.#lastT = (p.tsSec - this.#t0Sec) + (p.tsNsec - this.#t0Nsec) * 1e-9;
+    this.#pkt = p;
     this.tracker.push(p);
+    this.#pkt = null;
   }
 
-  /** Reports every connection still open. */
+  /** Reports every connection still open (they saw the capture's end: sentences may say so). */
   finish(): void {
+    for (const w of this.#wire.values()) w.captureEnd = this.#lastT;
     this.tracker.finish();
   }
 }

@@ -1,41 +1,46 @@
 /**
- * The scenario verdict: one small documented predicate per BOOK.md scenario,
- * in ONE ordered list; the first predicate that holds names the connection.
- * Predicates read only {@link ConnFacts} (gathered while streaming), so a
- * verdict costs nothing per segment. The sentences (what the book expects
- * next, what deviates) live in sentences.ts.
+ * The scenario verdict: one small documented rule per BOOK.md scenario, in
+ * ONE ordered list; the first rule that holds names the connection. Ids,
+ * sections and trouble flags come from the catalogue (catalogue.ts); each
+ * rule requires the wire evidence the book describes and nothing less
+ * (docs/scenarios.md gives, per id, what the wire shows and the rule).
+ * Rules read the tracker's facts (through facts.ts) and the explain layer's
+ * {@link WireFacts}; the sentences live in sentences.ts.
  *
  * Why this order: evidence that explains everything else comes first (no
- * handshake seen; a refused or unanswered SYN; an ICMP error), then the
- * keepalive outcomes (their RST is the keepalive's, not an abort), crossed
- * FINs, the RST stories from most to least specific, silence after
- * retransmissions, and the orderly closes; `open` is the fallback.
+ * handshake seen; a refused or unanswered SYN; an ICMP unreachable), then
+ * the keepalive outcomes (their RST is the keepalive's, not an abort),
+ * crossed FINs, the RST stories from most to least specific, silence after
+ * retransmissions, the orderly closes; `open` is the fallback.
  * @module
  */
-import {
-  BYTES,
-  DATA_AFTER_PEER_FIN,
-  FIN_FRAME,
-  KEEPALIVES,
-  SEGS,
-  SYN_ACKS,
-  SYNS,
-  UNANSWERED_KEEPALIVES,
-  UNANSWERED_RETRANS,
-} from "../tcp/conn.ts";
 import type { TcpConn } from "../tcp/conn.ts";
+import { scenarioInfo } from "./catalogue.ts";
+import {
+  bothFins,
+  bothFinsAcked,
+  CLIENT,
+  dataAfterPeerFin,
+  finAckedFrame,
+  finFrame,
+  peerOf,
+  segs,
+  SERVER,
+  syns,
+  twoSided,
+  unansweredRetrans,
+} from "./facts.ts";
 import * as say from "./sentences.ts";
+import { REBOOT_SILENCE_S, WireFacts } from "./wire.ts";
 
 /** One entry of the ordered list. */
 export interface Scenario {
-  /** BOOK.md scenario id. */
+  /** Catalogue id. */
   id: string;
-  /** BOOK.md section ("" when the book has none). */
-  section: string;
-  /** The predicate. */
-  when(c: TcpConn): boolean;
+  /** The rule. */
+  when(c: TcpConn, w: WireFacts): boolean;
   /** The one-sentence summary. */
-  says(c: TcpConn): string;
+  says(c: TcpConn, w: WireFacts): string;
 }
 
 /** The ordered list (first match wins). */
@@ -43,109 +48,98 @@ export const SCENARIOS: readonly Scenario[] = [
   {
     // No SYN or SYN,ACK seen: the roles are a guess (lower port = server).
     id: "midstream",
-    section: "",
     when: (c) => c.rolesGuessed,
     says: say.midstream,
   },
   {
     // The SYN was answered by RST from the other side, with no SYN,ACK.
     id: "connection-refused",
-    section: "4.3",
     when: (c) => c.facts.rstAnswersSyn,
     says: say.refused,
   },
   {
-    // An ICMP destination unreachable quoted one of the connection's segments.
+    // An ICMP unreachable that is not a path-MTU event, and nothing more from
+    // the host it is about.
     id: "server-host-unreachable",
-    section: "5.14",
-    when: (c) => c.facts.icmpCount > 0,
+    when: (_c, w) => w.unreach > 0 && !w.heardAfterUnreach,
     says: say.unreachable,
   },
   {
-    // The client's SYN got nothing back: no SYN,ACK, no RST.
+    // SYN(s) from the client and nothing at all back: no segment, no ICMP (and the
+    // client did not give up with RST: that is an abort). One SYN at the very end
+    // of the capture (< 1 s, Linux's first SYN retry) cannot tell: `open` says so.
     id: "syn-timeout",
-    section: "4.3",
-    when: (c) => c.facts.p[SYNS] > 0 && !c.facts.established && c.facts.p[SYN_ACKS + 1] === 0,
+    when: (c, w) =>
+      syns(c, CLIENT) > 0 && segs(c, SERVER) === 0 && !c.facts.established && w.unreach === 0 &&
+      c.facts.rstFrame === 0 && !tooSoonToTell(c, w),
     says: say.synTimeout,
   },
   {
-    // A keepalive probe was answered by RST from the probed side.
+    // A real keepalive probe was answered by RST (no orderly close before it).
     id: "keepalive-reset",
-    section: "7.5",
-    when: (c) => c.facts.rstAnswersKeepalive,
+    when: (c, w) => w.rstAnswersProbe && !bothFinsAckedBefore(c, w.rstFrame),
     says: say.keepaliveReset,
   },
   {
-    // Keepalive probes went unanswered (≥ 2, or the prober then sent RST: Linux gives up).
+    // Real probes went unanswered by a peer whose direction was captured.
     id: "keepalive-dead-peer",
-    section: "7.5",
-    when: (c) => deadPeerProber(c) >= 0,
+    when: (c, w) => deadPeerProber(c, w) >= 0,
     says: say.keepaliveDead,
   },
   {
     // Both sides sent FIN before receiving the other's FIN (the FINs crossed).
     id: "simultaneous-close",
-    section: "TCPv1 18.9",
     when: (c) => c.facts.finsCrossed && c.facts.rstFrame === 0,
     says: say.simultaneousClose,
   },
   {
-    // The server sent FIN first, after data, and then either answered later client
-    // data with RST or the client never closed (it is still in CLOSE-WAIT).
+    // The server sent FIN first and the client then wrote data (§5.12); not when
+    // the connection then closed in order both ways (that is a half-close).
     id: "server-process-terminated",
-    section: "5.12",
     when: serverTerminated,
     says: say.serverTerminated,
   },
   {
-    // The server answered client data with RST and never sent FIN.
+    // After a silence, the server answered the client's data with an RST that has
+    // no ACK flag and seq = the client's ACK, and it never sent FIN.
     id: "server-crash-reboot",
-    section: "5.15",
-    when: (c) =>
-      c.facts.rstSide === 1 && c.facts.rstAnswersData && c.facts.p[FIN_FRAME + 1] === 0 &&
-      c.facts.established,
+    when: crashReboot,
     says: say.crashReboot,
   },
   {
-    // Any other RST: one side reset without data having just arrived from the other.
+    // Any other RST.
     id: "abort",
-    section: "7.5",
     when: (c) => c.facts.rstFrame !== 0,
     says: say.abort,
   },
   {
-    // A side retransmitted at least twice since the other side last sent anything,
-    // and the capture ends in that silence.
+    // A side sent the same segment three times or more with nothing back from the
+    // other side (whose direction is in the capture); the capture ends in that silence.
     id: "server-host-crash",
-    section: "5.14",
-    when: (c) => stalledSide(c) >= 0,
+    when: (c, w) => stalledSide(c, w) >= 0,
     says: say.hostCrash,
   },
   {
-    // The client sent FIN first and the server kept sending data after it.
+    // One side sent FIN first and the other kept sending data after it.
     id: "half-close",
-    section: "6.6",
-    when: (c) => c.facts.firstFinSide === 0 && c.facts.p[DATA_AFTER_PEER_FIN + 1] > 0,
+    when: (c) => halfCloser(c) >= 0,
     says: say.halfClose,
   },
   {
-    // Keepalive probes were sent and answered.
+    // A real keepalive probe (after ≥ 1 s idle) was answered.
     id: "keepalive-alive",
-    section: "7.5",
-    when: (c) => c.facts.p[KEEPALIVES] + c.facts.p[KEEPALIVES + 1] > 0,
+    when: (_c, w) => w.side[0].answered + w.side[1].answered > 0,
     says: say.keepaliveAlive,
   },
   {
-    // Both sides sent FIN (no RST).
+    // Both sides sent FIN (no RST), either one first.
     id: "normal",
-    section: "5.6",
-    when: (c) => c.facts.p[FIN_FRAME] !== 0 && c.facts.p[FIN_FRAME + 1] !== 0,
+    when: bothFins,
     says: say.normal,
   },
   {
-    // Fallback: the capture ends with the connection open (or half-open).
+    // Fallback: the capture ends with the connection open (or shows one direction).
     id: "open",
-    section: "",
     when: () => true,
     says: say.open,
   },
@@ -155,66 +149,110 @@ export const SCENARIOS: readonly Scenario[] = [
 export class Verdict {
   readonly scenario: string;
   readonly section: string;
+  readonly trouble: boolean;
   #conn: TcpConn;
-  #says: (c: TcpConn) => string;
+  #wire: WireFacts;
+  #says: (c: TcpConn, w: WireFacts) => string;
   #summary: string | undefined;
 
-  constructor(s: Scenario, conn: TcpConn) {
+  constructor(s: Scenario, conn: TcpConn, wire: WireFacts) {
+    const info = scenarioInfo(s.id);
     this.scenario = s.id;
-    this.section = s.section;
+    this.section = info.section;
+    this.trouble = info.trouble;
     this.#conn = conn;
+    this.#wire = wire;
     this.#says = s.says;
   }
 
   /** One sentence a person can act on. */
   get summary(): string {
-    return this.#summary ??= oneSided(this.#conn) + this.#says(this.#conn);
+    return this.#summary ??= say.oneSided(this.#conn) + this.#says(this.#conn, this.#wire) +
+      say.pathMtu(this.#wire);
   }
 }
 
 /**
- * Runs the ordered list; the first predicate that holds decides.
+ * Runs the ordered list; the first rule that holds decides. `w` is what the
+ * explain engine gathered for the connection (an empty one claims nothing).
  *
  * @example
  * ```ts
- * // verdict(conn) -> { scenario: "normal", section: "5.6", summary: "…" }
+ * // verdict(conn, wire) -> { scenario: "normal", section: "5.6", summary: "…" }
  * ```
  */
-export function verdict(c: TcpConn): Verdict {
-  for (const s of SCENARIOS) if (s.when(c)) return new Verdict(s, c);
+export function verdict(c: TcpConn, w: WireFacts = new WireFacts()): Verdict {
+  for (const s of SCENARIOS) if (s.when(c, w)) return new Verdict(s, c, w);
   throw new Error("unreachable: the fallback scenario always matches");
 }
 
-/** The side whose keepalives went unanswered (-1 none); see keepalive-dead-peer. */
-export function deadPeerProber(c: TcpConn): number {
-  const f = c.facts;
+/** Seconds Linux waits before its first SYN retransmission. */
+export const SYN_RETRY_S = 1;
+
+/**
+ * A single SYN less than {@link SYN_RETRY_S} before the end of the capture:
+ * too soon to tell an unanswered SYN from a slow answer.
+ */
+export function tooSoonToTell(c: TcpConn, w: WireFacts): boolean {
+  return syns(c, CLIENT) === 1 && w.captureEnd >= 0 && c.facts.synTime >= 0 &&
+    w.captureEnd - c.facts.synTime < SYN_RETRY_S;
+}
+
+/** Both FINs were acknowledged before `frame` (0: at all). */
+function bothFinsAckedBefore(c: TcpConn, frame: number): boolean {
+  if (!bothFinsAcked(c)) return false;
+  return frame === 0 || Math.max(finAckedFrame(c, CLIENT), finAckedFrame(c, SERVER)) < frame;
+}
+
+/**
+ * The side whose real keepalive probes went unanswered (-1 none): ≥ 2 probes
+ * with nothing back, or ≥ 1 then the prober's own RST (Linux gives up this
+ * way); the peer's direction must be in the capture and no FIN exchange done.
+ */
+export function deadPeerProber(c: TcpConn, w: WireFacts): number {
+  if (bothFins(c) || !twoSided(c)) return -1;
   for (let s = 0; s < 2; s++) {
-    const n = f.p[UNANSWERED_KEEPALIVES + s];
-    const gaveUp = n >= 1 && f.rstSide === s && !f.rstAnswersData;
+    const n = w.side[s].unanswered;
+    const gaveUp = n >= 1 && w.rstSide === s && w.rstAfterFrame === 0;
     if (n >= 2 || gaveUp) return s;
   }
   return -1;
 }
 
-/** The side stalled in retransmissions at the end of the capture (-1 none). */
-export function stalledSide(c: TcpConn): number {
+/**
+ * The side stalled in retransmissions at the end of the capture (-1 none): it
+ * sent the same segment at least three times (two retransmissions) with nothing
+ * back, and the peer's direction is in the capture. A bare last FIN retransmitted
+ * after both sides closed is not a crash (it is a deviation `normal` names).
+ */
+export function stalledSide(c: TcpConn, w: WireFacts): number {
+  if (!twoSided(c)) return -1;
   const f = c.facts;
-  for (let s = 0; s < 2; s++) if (f.p[UNANSWERED_RETRANS + s] >= 2 && f.prevSide === s) return s;
+  for (let s = 0; s < 2; s++) {
+    if (unansweredRetrans(c, s) < 2 || w.side[s].sameRetrans < 2 || f.prevSide !== s) continue;
+    if (bothFins(c) && w.side[s].retransLen === 0) continue;
+    return s;
+  }
   return -1;
 }
 
-function serverTerminated(c: TcpConn): boolean {
-  const f = c.facts;
-  if (f.firstFinSide !== 1 || f.p[BYTES] + f.p[BYTES + 1] === 0) return false;
-  if (f.rstSide === 1) return f.rstAnswersData;
-  return f.rstFrame === 0 && (f.p[FIN_FRAME] === 0 || f.p[BYTES] > 0);
+/** The side that sent FIN first while the other kept sending data (-1 none). */
+export function halfCloser(c: TcpConn): number {
+  const s = c.facts.firstFinSide;
+  if (s < 0 || c.facts.rstFrame !== 0) return -1;
+  return dataAfterPeerFin(c, peerOf(s)) > 0 ? s : -1;
 }
 
-/** A prefix saying only one direction was captured (asymmetric routing, a filter). */
-function oneSided(c: TcpConn): string {
+function serverTerminated(c: TcpConn, w: WireFacts): boolean {
   const f = c.facts;
-  if (f.p[SEGS] > 0 && f.p[SEGS + 1] > 0) return "";
-  const seen = f.p[SEGS] > 0 ? "client" : "server";
-  return `Only the ${seen}'s direction is in the capture (one-sided): the other side's ` +
-    `segments are inferred from acknowledgements. `;
+  if (f.firstFinSide !== SERVER || w.side[CLIENT].dataAfterPeerFinFrame === 0) return false;
+  if (f.rstFrame !== 0) return f.rstSide === SERVER;
+  return !bothFinsAcked(c);
+}
+
+function crashReboot(c: TcpConn, w: WireFacts): boolean {
+  const f = c.facts;
+  if (!f.established || !twoSided(c) || finFrame(c, SERVER) !== 0) return false;
+  if (w.rstSide !== SERVER || w.rstHasAck || !w.rstSeqIsAck || !f.rstAnswersData) return false;
+  return w.rstSilence >= REBOOT_SILENCE_S;
 }

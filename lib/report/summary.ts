@@ -91,12 +91,6 @@ export function summaryHeader(color: boolean): string {
   return c.bold(COLS.map(([n, w]) => n.padEnd(w)).join(" ").trimEnd()) + "\n";
 }
 
-/** Scenarios shown plainly; every other row is yellow on a colour terminal. */
-function isCalm(scenario: string): boolean {
-  return scenario === "normal" || scenario === "half-close" || scenario === "open" ||
-    scenario === "keepalive-alive";
-}
-
 /**
  * Appends one summary row (with its newline) for a connection to `out`.
  *
@@ -110,7 +104,7 @@ export function writeSummaryRow(out: AsciiBuffer, e: Explained, color: boolean):
   const conn = e.conn;
   const f = conn.facts;
   const a = conn.clientIsA;
-  const yellow = color && !isCalm(e.verdict.scenario);
+  const yellow = color && e.verdict.trouble;
   if (yellow) out.text(YELLOW_OPEN);
   uintCell(out, conn.id, 6);
   endpointCell(out, a ? conn.aAddr : conn.bAddr, a ? conn.aPort : conn.bPort, 22);

@@ -5,6 +5,7 @@
  * endpoint's state changes on its own side). Colour only when asked.
  * @module
  */
+import { citeSection } from "../explain/catalogue.ts";
 import { RETRANS } from "../tcp/conn.ts";
 import { createColors } from "./colors.ts";
 import type { Explained } from "../explain/engine.ts";
@@ -46,7 +47,7 @@ function endpoint(e: { addr: string; port: number }): string {
 export function verdictLines(e: Explained, color: boolean): string {
   const c = createColors(color);
   const conn = e.conn;
-  const sec = e.verdict.section ? ` (§${e.verdict.section.replace(/^TCPv1 /, "TCPv1 §")})` : "";
+  const sec = e.verdict.section ? ` (${citeSection(e.verdict.section)})` : "";
   const guess = conn.rolesGuessed ? c.yellow(" [roles guessed]") : "";
   return `${c.bold(`#${conn.id}`)} ${endpoint(conn.client)} → ${endpoint(conn.server)}  ` +
     `${c.bold(c.cyan(e.verdict.scenario))}${sec}${guess}\n    ${e.verdict.summary}\n`;

@@ -31,7 +31,8 @@ const BOOK: Record<string, { exit: number; says?: RegExp; verdict: string }> = {
   "server-process-terminated": {
     exit: 3,
     says: /server terminated prematurely/,
-    verdict: "server-process-terminated",
+    // A server-first orderly close on the wire (the client closes at once): `normal`.
+    verdict: "normal",
   },
   // The book's naive client (connect --naive) writes after the FIN; its read sees EOF.
   "server-process-terminated-naive": {

@@ -6,6 +6,7 @@
  * {@link ReportConnection} shape back.
  * @module
  */
+import { CATALOGUE } from "../../explain/catalogue.ts";
 import { connectionStats } from "./stats.ts";
 import type { ExplainReport, ReportCapture, ReportConnection, ReportSegment } from "./types.ts";
 
@@ -71,14 +72,13 @@ export interface PackedReport {
   maxLadderSegments: number;
 }
 
-/** Scenarios that are no sign of trouble: not highlighted, and last in the segment budget. */
-export const UNREMARKABLE: ReadonlySet<string> = new Set([
-  "normal",
-  "open",
-  "half-close",
-  "simultaneous-close",
-  "keepalive-alive",
-]);
+/**
+ * Scenarios that are no sign of trouble (the catalogue's `trouble: false`): not
+ * highlighted, and last in the segment budget.
+ */
+export const UNREMARKABLE: ReadonlySet<string> = new Set(
+  CATALOGUE.filter((s) => !s.trouble).map((s) => s.id),
+);
 
 /** Formats an endpoint as "addr:port" ("[v6]:port" for IPv6). */
 export function endpointText(e: { addr: string; port: number }): string {
