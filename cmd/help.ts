@@ -219,7 +219,7 @@ export function wrapLine(line: string, width = WIDTH, hang: number | string = 0)
   return out;
 }
 
-const COMMAND_LINE = /^\s*(\$ |sudo |cat |tcpdump |tcpecho |echo |source )/;
+const COMMAND_LINE = /^\s+(\$ |sudo |cat |tcpdump |tcpecho |echo |source )/;
 const COLUMN_GAP = /\S {2,}\S/;
 
 /** A line that may be joined with the next: prose, not a heading, a command or a table row. */
@@ -258,13 +258,13 @@ export function wrapText(text: string, width = WIDTH): string {
       continue;
     }
     const lead = indentOf(line);
-    if (COMMAND_LINE.test(line) && !/ {2,}#/.test(line)) {
+    if (COMMAND_LINE.test(line) && !COLUMN_GAP.test(line.trim())) {
       const parts = wrapLine(line, width - 2, lead + 4);
       out.push(...parts.map((p, i) => (i < parts.length - 1 ? `${p} \\` : p)));
       continue;
     }
     const col = /^(\s*\S.*?\s{2,})\S/.exec(line);
-    const hang = col && col[1].length <= 48 ? col[1].length : lead;
+    const hang = col && col[1].length <= 60 ? col[1].length : lead;
     const comment = line[hang] === "#" ? "# " : "";
     out.push(...wrapLine(line, width, " ".repeat(hang) + comment));
   }
