@@ -9,7 +9,7 @@
 // in docs/install.md. Signals (SIGINT, SIGTERM, SIGHUP) are passed to the
 // runtime, and its exit code (or signal) becomes this process's.
 import { spawn } from "node:child_process";
-import { existsSync, statSync } from "node:fs";
+import { existsSync, readFileSync, statSync } from "node:fs";
 import { createRequire } from "node:module";
 import { delimiter, dirname, join } from "node:path";
 import process from "node:process";
@@ -110,6 +110,7 @@ const forward = (sig) => {
 };
 for (const sig of SIGNALS) process.on(sig, forward);
 child.on("error", (e) => fail(`cannot start ${exe}: ${e.message}`));
+watchNpm();
 child.on("exit", (code, signal) => {
   for (const sig of SIGNALS) process.off(sig, forward);
   if (signal) {
@@ -118,3 +119,33 @@ child.on("exit", (code, signal) => {
     setTimeout(() => process.exit(128 + 15), 1000).unref();
   } else process.exit(code ?? 1);
 });
+
+/** The parent of a process (Linux /proc), or undefined. */
+function parentOf(pid) {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    return Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Under `npx tcpecho` / `npm exec` we run as npm -> sh -> node, and npm exits
+ * on SIGTERM without passing it on (npm 11), so `npx tcpecho serve & kill $!`
+ * would leave the server running. When the npm process above us goes away,
+ * stop the runtime as if it had been sent SIGTERM. Linux only (/proc).
+ */
+function watchNpm() {
+  if (!process.env.npm_command || process.platform !== "linux") return;
+  const parent = process.ppid;
+  const grandparent = parentOf(parent);
+  if (grandparent === undefined) return;
+  const timer = setInterval(() => {
+    if (process.ppid !== parent || parentOf(parent) !== grandparent) {
+      clearInterval(timer);
+      forward("SIGTERM");
+    }
+  }, 250);
+  timer.unref();
+}
