@@ -1,7 +1,10 @@
 #!/usr/bin/env -S deno run -A
 /**
- * tcpecho's entry point: the command table, global flags, and the only place
- * that exits. Runs the same under `deno run -A cmd/main.ts` and `bun cmd/main.ts`.
+ * tcpecho's entry point: global flags, help, dispatch to the command table
+ * (cmd/help.ts), the one place errors become a line on stderr (a refused Deno
+ * permission included), and the only place that exits. Runs the same under
+ * `deno run cmd/main.ts` (with the permissions in docs/install.md) and
+ * `bun cmd/main.ts`.
  * @module
  */
 import { TcpechoError } from "../lib/errors.ts";

@@ -70,7 +70,7 @@ test("completions: the bash script loads and completes commands, options, values
   }
 });
 
-test("completions: zsh and fish scripts parse", { timeout: 30_000 }, () => {
+test("completions: zsh and fish scripts parse; fish completes", { timeout: 30_000 }, () => {
   for (const shell of ["zsh", "fish"]) {
     const r = runCli(["completions", shell]);
     assert.equal(r.code, 0, r.stderr);
@@ -81,6 +81,23 @@ test("completions: zsh and fish scripts parse", { timeout: 30_000 }, () => {
     }
     const p = spawnSync(shell, ["-n"], { input: r.stdout, timeout: 10_000 });
     assert.equal(p.status, 0, `${shell} -n: ${p.stderr}`);
+    if (shell === "fish") {
+      const dir = tempDir("tcpecho-fish-");
+      try {
+        const file = join(dir.path, "tcpecho.fish");
+        writeFileSync(file, r.stdout);
+        const c = spawnSync("fish", [
+          "--no-config",
+          "-c",
+          `source '${file}'; complete -C'tcpecho ex'; complete -C'tcpecho explain x --format '`,
+        ], { timeout: 10_000 });
+        const got = c.stdout.toString().split("\n").map((l) => l.split("\t")[0]);
+        assert.ok(got.includes("explain"), c.stdout.toString() + c.stderr.toString());
+        assert.ok(got.includes("ndjson"), c.stdout.toString());
+      } finally {
+        dir.cleanup();
+      }
+    }
   }
   const bad = runCli(["completions", "tcsh"]);
   assert.equal(bad.code, 2);
