@@ -301,10 +301,8 @@ export function mainHelp(): string {
     "GLOBAL OPTIONS",
     ...columns(GLOBAL_OPTIONS.map((o) => [optionLabel(o), o.description])),
     "",
-    ...wrapLine(
-      "Exit codes: 0 ok, 1 error, 2 usage, 3 peer closed early, 4 reset, 5 refused, " +
-        "6 timed out, 7 unreachable.",
-    ),
+    "Exit codes: 0 ok, 1 error, 2 usage, 3 peer closed early, 4 reset, 5 refused,",
+    "6 timed out, 7 unreachable.",
     "Run 'tcpecho <command> --help' for a command's options.",
     "",
   ].join("\n");
