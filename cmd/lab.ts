@@ -5,7 +5,7 @@
  */
 import { mkdirSync } from "node:fs";
 import { resolve } from "node:path";
-import { createColors } from "picocolors";
+import { createColors } from "../lib/report/colors.ts";
 import { usageError } from "../lib/errors.ts";
 import { getProc } from "../lib/runtime/proc/mod.ts";
 import { runLab } from "../lab/lab.ts";

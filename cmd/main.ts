@@ -1,55 +1,19 @@
 #!/usr/bin/env -S deno run -A
 /**
- * tcpecho's entry point: the command table, global flags, and the only place
- * that exits. Runs the same under `deno run -A cmd/main.ts` and `bun cmd/main.ts`.
+ * tcpecho's entry point: global flags, help, dispatch to the command table
+ * (cmd/help.ts), the one place errors become a line on stderr (a refused Deno
+ * permission included), and the only place that exits. Runs the same under
+ * `deno run cmd/main.ts` (with the permissions in docs/install.md) and
+ * `bun cmd/main.ts`.
  * @module
  */
-import { parseArgs, renderUsage } from "citty";
-import { createColors } from "picocolors";
-import { TcpechoError, usageError } from "../lib/errors.ts";
+import { TcpechoError } from "../lib/errors.ts";
+import { createColors } from "../lib/report/colors.ts";
 import { getRuntime, type Runtime } from "../lib/runtime/mod.ts";
 import { checkOptions, type CommandContext } from "./cli.ts";
-import type { TcpechoCommand } from "./command.ts";
-import { VERSION } from "./version.ts";
-
-/** The command table: name -> lazily loaded command module. */
-const COMMANDS: Record<string, () => Promise<TcpechoCommand>> = {
-  serve: () => import("./serve.ts").then((m) => m.serve as unknown as TcpechoCommand),
-  connect: () => import("./connect.ts").then((m) => m.connect as unknown as TcpechoCommand),
-  probe: () => import("./probe.ts").then((m) => m.probe as unknown as TcpechoCommand),
-  explain: () => import("./explain.ts").then((m) => m.explain as unknown as TcpechoCommand),
-  lab: () => import("./lab.ts").then((m) => m.lab as unknown as TcpechoCommand),
-};
-
-const SUMMARIES: Record<string, string> = {
-  serve: "TCP (and UDP) echo server, port 9877 by default (UNP §5.2)",
-  connect: "the book's echo client, done right: select + half-close (UNP §6.4, §6.6)",
-  probe: "TCP connect probes; --keepalive watches an idle connection (UNP §7.5)",
-  explain: "read a pcap/pcapng capture and explain each TCP connection (UNP ch. 5)",
-  lab: "reproduce the book's scenarios in network namespaces, capture, explain (root)",
-};
-
-function mainHelp(): string {
-  const width = Math.max(...Object.keys(SUMMARIES).map((k) => k.length));
-  const lines = Object.entries(SUMMARIES).map(([k, v]) => `  ${k.padEnd(width)}  ${v}`);
-  return [
-    `tcpecho ${VERSION}: TCP echo testing, probing and capture explanation`,
-    "",
-    "USAGE  tcpecho <command> [OPTIONS]",
-    "",
-    "COMMANDS",
-    ...lines,
-    "",
-    "GLOBAL OPTIONS",
-    "  -h, --help     show help (also after a command)",
-    "  -v, --version  print the version",
-    "  --no-color     no colour (also NO_COLOR=1); colour is used only on a terminal",
-    "",
-    "Exit codes: 0 ok, 1 error, 2 usage, 3 peer closed early, 4 reset, 5 refused,",
-    "6 timed out, 7 unreachable.",
-    "",
-  ].join("\n");
-}
+import { parseCommandArgs } from "./command.ts";
+import { commandHelp, COMMANDS, mainHelp } from "./help.ts";
+import { versionLine } from "./version.ts";
 
 function wantsColor(rt: Runtime, fd: 1 | 2, argv: string[]): boolean {
   if (argv.includes("--no-color")) return false;
@@ -71,48 +35,47 @@ async function run(rt: Runtime, argv: string[]): Promise<number> {
     return first === undefined ? 2 : 0;
   }
   if (first === "-v" || first === "--version") {
-    await rt.writeStdout(`tcpecho ${VERSION} (${rt.name} ${rt.version})\n`);
+    await rt.writeStdout(versionLine(rt));
     return 0;
   }
-  const load = COMMANDS[first];
-  if (!load) {
+  const entry = Object.hasOwn(COMMANDS, first) ? COMMANDS[first] : undefined;
+  if (!entry) {
     throw new TcpechoError(`Unknown command '${first}'`, {
       code: "EUSAGE",
       exitCode: 2,
       hint: `commands: ${Object.keys(COMMANDS).join(", ")}; run 'tcpecho --help'`,
     });
   }
-  const cmd = await load();
+  const cmd = await entry.load();
   const rest = argv.slice(argv.indexOf(first) + 1);
-  if (rest.includes("-h") || rest.includes("--help")) {
-    const usage = await renderUsage({
-      meta: { ...cmd.meta, name: `tcpecho ${cmd.meta.name}` },
-      args: cmd.args,
-    });
-    const text = ctx.color ? usage : stripAnsi(usage);
-    await rt.writeStdout(text + "\n" + (cmd.notes ? "\n" + cmd.notes.trimEnd() + "\n" : ""));
+  const dashdash = rest.indexOf("--");
+  const flags = dashdash < 0 ? rest : rest.slice(0, dashdash);
+  if (flags.includes("-h") || flags.includes("--help")) {
+    await rt.writeStdout(commandHelp(first, cmd));
     return 0;
   }
   checkOptions(rest, cmd.args, cmd.meta.name);
-  let parsed;
-  try {
-    parsed = parseArgs(rest.filter((a) => a !== "--no-color" && a !== "--color"), cmd.args);
-  } catch (e) {
-    // citty's CLIError: a missing positional or a bad enum value.
-    throw usageError(stripAnsi((e as Error).message), `run 'tcpecho ${cmd.meta.name} --help'`);
-  }
+  const parsed = parseCommandArgs(
+    rest.filter((a) => a !== "--no-color" && a !== "--color"),
+    cmd.args,
+    cmd.meta.name,
+  );
   return await cmd.run(parsed, ctx, rest);
 }
 
-/** Removes ANSI colour sequences (citty colours its usage text itself). */
-function stripAnsi(s: string): string {
-  // deno-lint-ignore no-control-regex
-  return s.replace(/\x1b\[[0-9;]*m/g, "");
-}
-
-/** Formats an error as the one line (plus hint) the CLI prints. */
-export function formatError(e: unknown, color: boolean): string {
+/**
+ * Formats an error as the one line (plus hint) the CLI prints. A permission
+ * the runtime refused (Deno without an --allow-* flag) is one line naming the
+ * flag, wherever it was thrown and however it was wrapped.
+ */
+export function formatError(e: unknown, color: boolean, rt?: Runtime): string {
   const c = createColors(color);
+  const need = rt?.missingPermission(e);
+  if (need) {
+    const what = need.target ? ` to "${need.target}"` : "";
+    return `${c.red("tcpecho:")} Deno was not allowed ${need.access} access${what}: ` +
+      `run it with ${need.flag}\n`;
+  }
   if (e instanceof TcpechoError) {
     const hint = e.hint ? `\n${c.dim(`hint: ${e.hint}`)}` : "";
     return `${c.red("tcpecho:")} ${e.message}${hint}\n`;
@@ -141,7 +104,7 @@ async function main(): Promise<void> {
     // like a pipeline tool killed by SIGPIPE, stop quietly.
     if (isBrokenStdout(e)) rt.exit(0);
     const color = wantsColor(rt, 2, argv);
-    await rt.writeStderr(formatError(e, color));
+    await rt.writeStderr(formatError(e, color, rt));
     if (!(e instanceof TcpechoError) && rt.env("TCPECHO_DEBUG")) {
       await rt.writeStderr(String((e as Error)?.stack ?? e) + "\n");
     }

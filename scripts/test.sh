@@ -24,6 +24,8 @@ if [ ! -x "$B/deno" ] || [ ! -x "$B/bun" ]; then
   echo "== installing npm packages (npm ci)"
   npm ci --no-audit --no-fund >/dev/null || { echo "npm ci failed"; echo "0 passed, 1 failed"; exit 1; }
 fi
+# After `npm ci --ignore-scripts` Bun is a placeholder: run the runtimes' install steps.
+bash scripts/runtimes.sh || { echo "0 passed, 1 failed"; exit 1; }
 fast=0
 targets=()
 for a in "$@"; do

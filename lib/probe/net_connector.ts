@@ -49,6 +49,9 @@ export function netConnector(net: NetApi): Connector {
       };
     } catch (e) {
       const err = e as { code?: string; message?: string };
+      // The runtime refused the connect (Deno without --allow-net): not a probe
+      // result; cmd/main.ts reports it as the missing permission.
+      if (/^Requires \w+ access/.test(String(err?.message))) throw e;
       const errno = typeof err?.code === "string" ? err.code : "EOTHER";
       return { outcome: outcomeOf(errno), errno, message: err?.message };
     }

@@ -4,7 +4,7 @@
  * is used where it is the better API.
  * @module
  */
-import { readSync } from "node:fs";
+import { readFileSync, readSync } from "node:fs";
 import { open, readFile, writeFile } from "node:fs/promises";
 import process from "node:process";
 import { isatty } from "node:tty";
@@ -87,9 +87,17 @@ export const runtime: Runtime = {
   async readFile(path) {
     return new Uint8Array(await readFile(path));
   },
+  readTextIfAllowed(path) {
+    try {
+      return readFileSync(path, "utf8");
+    } catch {
+      return undefined;
+    }
+  },
   writeFile: (path, data) => writeFile(path, data),
   onSignal(signal: SignalName, handler) {
     process.on(signal, handler);
     return () => process.off(signal, handler);
   },
+  missingPermission: () => undefined,
 };

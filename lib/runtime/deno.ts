@@ -2,7 +2,7 @@
  * The Deno implementation of {@link Runtime}.
  * @module
  */
-import type { ByteReader, Runtime, SignalName } from "./types.ts";
+import type { ByteReader, MissingPermission, Runtime, SignalName } from "./types.ts";
 
 const encoder = new TextEncoder();
 
@@ -39,7 +39,12 @@ export const runtime: Runtime = {
   version: Deno.version.deno,
   args: () => [...Deno.args],
   env(name) {
+    // Asked first, so that a missing --allow-env never prompts or throws:
+    // an unreadable variable reads as unset.
     try {
+      if (Deno.permissions.querySync({ name: "env", variable: name }).state !== "granted") {
+        return undefined;
+      }
       return Deno.env.get(name);
     } catch {
       return undefined;
@@ -57,6 +62,14 @@ export const runtime: Runtime = {
   },
   stdin: () => fileReader(Deno.stdin),
   readFile: (path) => Deno.readFile(path),
+  readTextIfAllowed(path) {
+    try {
+      if (Deno.permissions.querySync({ name: "read", path }).state !== "granted") return undefined;
+      return Deno.readTextFileSync(path);
+    } catch {
+      return undefined;
+    }
+  },
   async writeFile(path, data) {
     if (typeof data === "string") await Deno.writeTextFile(path, data);
     else await Deno.writeFile(path, data);
@@ -65,4 +78,38 @@ export const runtime: Runtime = {
     Deno.addSignalListener(signal, handler);
     return () => Deno.removeSignalListener(signal, handler);
   },
+  missingPermission,
 };
+
+/**
+ * Finds Deno's refusal in an error or its causes (callers often wrap the
+ * runtime's error: "Cannot write report ...", a NetError ...). Deno says
+ * `Requires write access to "x.html", run again with the --allow-write flag`;
+ * the kind and the target come from that text, which names the flag too.
+ */
+function missingPermission(error: unknown): MissingPermission | undefined {
+  let e: unknown = error;
+  for (let depth = 0; depth < 8 && e !== undefined && e !== null; depth++) {
+    const err = e as {
+      name?: string;
+      message?: string;
+      cause?: unknown;
+      code?: string;
+      syscall?: string;
+      hostname?: string;
+    };
+    const message = typeof err.message === "string" ? err.message : "";
+    // node:dns under Deno says only "getaddrinfo EPERM host" when net is not allowed.
+    if (err.syscall === "getaddrinfo" && err.code === "EPERM" && typeof err.hostname === "string") {
+      const state = Deno.permissions.querySync({ name: "net", host: err.hostname }).state;
+      if (state !== "granted") return { flag: "--allow-net", access: "net", target: err.hostname };
+    }
+    const m = /Requires (\w+) access(?: to "?([^"]*?)"?)?(?:,|$)/.exec(message);
+    if (m) {
+      const flag = /--allow-[a-z-]+/.exec(message)?.[0] ?? `--allow-${m[1]}`;
+      return { flag, access: m[1], target: m[2] || undefined };
+    }
+    e = err.cause;
+  }
+  return undefined;
+}

@@ -18,6 +18,19 @@ export interface ByteReader {
   close(): void;
 }
 
+/**
+ * A permission the runtime refused (Deno's `NotCapable`): the flag to add and
+ * what was asked for, e.g. `{ flag: "--allow-write", target: "report.html" }`.
+ */
+export interface MissingPermission {
+  /** The command-line flag that grants it, e.g. "--allow-net". */
+  flag: string;
+  /** The kind of access: "read", "write", "net", "env", "run", "ffi", "sys". */
+  access: string;
+  /** The path, host:port or variable asked for, when the runtime said. */
+  target?: string;
+}
+
 /** Signals the CLI handles. */
 export type SignalName = "SIGINT" | "SIGTERM";
 
@@ -45,8 +58,19 @@ export interface Runtime {
   stdin(): ByteReader;
   /** Reads a whole (small) file. */
   readFile(path: string): Promise<Uint8Array>;
+  /**
+   * Reads a small text file if that is allowed without asking (Deno: read
+   * permission already granted, no prompt); undefined if not allowed or absent.
+   */
+  readTextIfAllowed(path: string): string | undefined;
   /** Writes a whole file, creating or truncating it. */
   writeFile(path: string, data: Uint8Array | string): Promise<void>;
   /** Registers a signal handler; returns a function that removes it. */
   onSignal(signal: SignalName, handler: () => void): () => void;
+  /**
+   * The permission behind an error, if the error (or one of its causes) is the
+   * runtime refusing access (Deno without the `--allow-*` flag); otherwise
+   * undefined. Bun has no permissions and always answers undefined.
+   */
+  missingPermission(error: unknown): MissingPermission | undefined;
 }
