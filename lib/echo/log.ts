@@ -49,5 +49,10 @@ export function formatEvent(e: ServerEvent, format: "text" | "json", at: Date): 
     }
     case "shutdown":
       return `${time} shutting down: stop accepting, FIN to ${e.open} connections\n`;
+    case "accept-backoff":
+      return e.phase === "start"
+        ? `${time} cannot accept: ${e.detail}; waiting and retrying (${e.open} open)\n`
+        : `${time} accepting again after ${e.failures} failed accepts (${e.code}) in ` +
+          `${(e.ms / 1000).toFixed(3)} s (${e.open} open)\n`;
   }
 }

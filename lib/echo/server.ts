@@ -8,9 +8,11 @@
 import {
   type Addr,
   type Conn,
+  describeFdExhaustion,
   formatAddr,
   type Listener,
   type NetApi,
+  openFileLimit,
 } from "../runtime/net/mod.ts";
 import { type CloseReason, runSession, type SessionFaults, type SessionState } from "./session.ts";
 
@@ -43,7 +45,19 @@ export type ServerEvent =
     durationMs: number;
     open: number;
   }
-  | { event: "shutdown"; open: number };
+  | { event: "shutdown"; open: number }
+  | {
+    /** accept() is failing for the whole listener (EMFILE …) and waits; logged at start and end. */
+    event: "accept-backoff";
+    phase: "start" | "end";
+    code: string;
+    /** The errno with its meaning and the limit (ulimit -n). */
+    detail: string;
+    /** Failed accepts in this episode. */
+    failures: number;
+    ms: number;
+    open: number;
+  };
 
 /**
  * A running echo server.
@@ -79,6 +93,7 @@ export class EchoServer {
   /** Binds every host, starts accepting; resolves to the bound addresses. */
   async listen(): Promise<Addr[]> {
     const abortive = this.opts.resetAfter !== undefined;
+    openFileLimit(); // read now: out of descriptors, /proc/self/limits cannot be opened
     let port = this.opts.port;
     for (const host of this.opts.hosts) {
       const l = await this.net.listen({
@@ -86,6 +101,13 @@ export class EchoServer {
         port, // with --port 0 every host gets the port the first one got
         abortive,
         bufferSize: this.opts.bufferSize,
+        onAcceptBackoff: (b) =>
+          this.log({
+            event: "accept-backoff",
+            ...b,
+            detail: describeFdExhaustion(b.code),
+            open: this.open,
+          }),
       });
       this.#listeners.push(l);
       port = l.addr.port;

@@ -9,6 +9,7 @@
  * - every failed connect says ECONNREFUSED: recover.ts finds the real errno.
  * @module
  */
+import { AcceptQueue } from "./accept.ts";
 import { makeAddr } from "./addr.ts";
 import { toNetError } from "./errors.ts";
 import { ChunkQueue } from "./queue.ts";
@@ -228,9 +229,7 @@ async function connect(opts: ConnectOptions): Promise<Conn> {
 function listen(opts: ListenOptions): Promise<Listener> {
   const cap = opts.bufferSize ?? 65536;
   const noDelay = opts.noDelay ?? true;
-  const pending: BunConn[] = [];
-  let waiter: ((c: Conn | null) => void) | undefined;
-  let closed = false;
+  const queue = new AcceptQueue<BunConn>();
   let server;
   try {
     server = Bun.listen({
@@ -238,14 +237,10 @@ function listen(opts: ListenOptions): Promise<Listener> {
       port: opts.port,
       allowHalfOpen: true,
       socket: handlers((s) => {
-        if (closed) return s.terminate();
+        if (queue.closed) return s.terminate();
         const c = new BunConn(s, cap, noDelay);
         s.data = c;
-        if (waiter) {
-          const w = waiter;
-          waiter = undefined;
-          w(c);
-        } else pending.push(c);
+        queue.push(c);
       }),
     });
   } catch (e) {
@@ -254,17 +249,11 @@ function listen(opts: ListenOptions): Promise<Listener> {
   const srv = server;
   return Promise.resolve({
     addr: makeAddr(srv.hostname, srv.port),
-    accept() {
-      if (pending.length) return Promise.resolve(pending.shift()!);
-      if (closed) return Promise.resolve(null);
-      return new Promise<Conn | null>((r) => (waiter = r));
-    },
+    accept: () => queue.next(),
     close() {
-      if (closed) return;
-      closed = true;
+      if (queue.closed) return;
       srv.stop(false);
-      waiter?.(null);
-      waiter = undefined;
+      for (const c of queue.close()) c.close();
     },
   });
 }
