@@ -71,6 +71,10 @@ export const serve = defineTcpechoCommand({
       type: "string",
       description: "UDP: datagrams per second allowed per source address (default 100)",
     },
+    "udp-budget": {
+      type: "string",
+      description: "UDP: bytes per second echoed across all sources together (default 1048576)",
+    },
     log: {
       type: "enum",
       options: ["text", "json", "none"],
@@ -83,6 +87,8 @@ export const serve = defineTcpechoCommand({
     const hosts = allValues(rawArgs, "host");
     const opts = serverOptions(args, hosts);
     const udpRate = numberOption(args["udp-rate"], "udp-rate", { min: 1 }) ?? 100;
+    const udpBudget = numberOption(args["udp-budget"], "udp-budget", { integer: true, min: 1 }) ??
+      1 << 20;
     const rt = ctx.rt;
     const format = args.log as "text" | "json" | "none";
     let chain = Promise.resolve();
@@ -102,7 +108,9 @@ export const serve = defineTcpechoCommand({
       const dual = a.host === "::" ? " (dual-stack: IPv4 too)" : "";
       await rt.writeStdout(`tcpecho serve: listening on tcp ${fmt(a.host, a.port)}${dual}\n`);
     }
-    const udp = args.udp ? await startUdp(net, hosts, addrs[0].port, udpRate, log) : undefined;
+    const udp = args.udp
+      ? await startUdp(net, hosts, addrs[0].port, udpRate, udpBudget, log)
+      : undefined;
     for (const u of udp?.addrs ?? []) {
       await rt.writeStdout(`tcpecho serve: listening on udp ${fmt(u.host, u.port)}\n`);
     }
@@ -171,9 +179,15 @@ function startUdp(
   hosts: string[],
   port: number,
   rate: number,
+  budget: number,
   log: (e: ServerEvent) => void,
 ) {
   // UDP echo reflects traffic at whoever a spoofed source names: loopback unless asked.
   const udpHosts = hosts.length ? hosts : ["127.0.0.1", "::1"];
-  return startUdpEcho(net, { hosts: udpHosts, port, ratePerSource: rate }, log);
+  return startUdpEcho(net, {
+    hosts: udpHosts,
+    port,
+    ratePerSource: rate,
+    bytesPerSecond: budget,
+  }, log);
 }

@@ -6,6 +6,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import * as net from "node:net";
+import dgram from "node:dgram";
 import { spawn } from "node:child_process";
 import process from "node:process";
 import { cliArgv, EXEC, RUNTIME } from "../support/helpers.ts";
@@ -91,5 +92,28 @@ test("serve hostile/EMFILE: logged once per episode with the limit, then serves 
     socks.forEach((s) => s.destroy());
     if (code === null) process.kill(p.pid!, "SIGTERM");
     await waitFor(() => code !== null, 10_000, "serve exit").catch(() => p.kill("SIGKILL"));
+  }
+});
+
+test("serve hostile/--udp-budget: bytes per second across all sources bound the echo", {
+  timeout: 30_000,
+}, async () => {
+  const srv = await startServe(["--udp", "--udp-rate", "1000", "--udp-budget", "100"]);
+  const socks = [dgram.createSocket("udp4"), dgram.createSocket("udp4")];
+  try {
+    await waitFor(() => srv.stdout().includes("udp"), 5000, "udp line");
+    let got = 0;
+    for (const s of socks) {
+      s.on("message", (m) => (got += m.length));
+      await new Promise<void>((r) => s.bind(0, "127.0.0.1", () => r()));
+    }
+    // Two sources, 40 datagrams of 10 bytes each: 800 bytes against a 100 B/s budget.
+    for (let i = 0; i < 40; i++) for (const s of socks) s.send("0123456789", srv.port, "127.0.0.1");
+    await waitFor(() => got >= 100, 5000, "the first 100 bytes of echo");
+    await sleep(300);
+    assert.ok(got <= 200, `${got} bytes echoed against a budget of 100 B/s`);
+  } finally {
+    socks.forEach((s) => s.close());
+    await srv.stop();
   }
 });

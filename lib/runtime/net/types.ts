@@ -190,7 +190,7 @@ export interface UdpSocket {
   readonly addr: Addr;
   /** The next datagram, or null once closed. */
   receive(): Promise<Datagram | null>;
-  /** Sends one datagram. */
+  /** Sends one datagram. Rejects with NetError (never throws) when it cannot be sent. */
   send(data: Uint8Array, to: Addr): Promise<void>;
   close(): void;
 }
