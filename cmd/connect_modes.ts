@@ -52,8 +52,8 @@ export async function runCountMode(
   t: Target,
   args: ModeArgs,
 ): Promise<number> {
-  const count = numberOption(args.count, "count", { integer: true, min: 1 })!;
-  const interval = numberOption(args.interval, "interval", { min: 0 }) ?? 1;
+  const count = numberOption(args.count, "count", { integer: true, min: 1, max: 1e9 })!;
+  const interval = numberOption(args.interval, "interval", { min: 0, max: 86400 }) ?? 1;
   const size = numberOption(args.size, "size", { integer: true, min: 1, max: 16 << 20 }) ?? 64;
   const conn = await open(net, t);
   const out = (s: string) => ctx.rt.writeStdout(s);

@@ -2,12 +2,12 @@
  * `tcpecho serve`: the book's echo server (UNP §5.2), concurrent and bounded.
  * @module
  */
-import { TcpechoError } from "../lib/errors.ts";
+import { TcpechoError, usageError } from "../lib/errors.ts";
 import { formatEvent } from "../lib/echo/log.ts";
 import { EchoServer, type ServerEvent, type ServerOptions } from "../lib/echo/server.ts";
 import { startUdpEcho } from "../lib/echo/udp.ts";
 import { getNet, type NetApi, NetError } from "../lib/runtime/net/mod.ts";
-import { allValues, numberOption } from "./cli.ts";
+import { allValues, MAX_MS, MAX_SECONDS, numberOption } from "./cli.ts";
 import { defineTcpechoCommand } from "./command.ts";
 
 const NOTES = `Logs one line per connection event on stderr (--log json: NDJSON).
@@ -86,9 +86,12 @@ export const serve = defineTcpechoCommand({
   async run(args, ctx, rawArgs) {
     const hosts = allValues(rawArgs, "host");
     const opts = serverOptions(args, hosts);
-    const udpRate = numberOption(args["udp-rate"], "udp-rate", { min: 1 }) ?? 100;
-    const udpBudget = numberOption(args["udp-budget"], "udp-budget", { integer: true, min: 1 }) ??
-      1 << 20;
+    const udpRate = numberOption(args["udp-rate"], "udp-rate", { min: 1, max: 1e9 }) ?? 100;
+    const udpBudget = numberOption(args["udp-budget"], "udp-budget", {
+      integer: true,
+      min: 1,
+      max: 2 ** 40,
+    }) ?? 1 << 20;
     const rt = ctx.rt;
     const format = args.log as "text" | "json" | "none";
     let chain = Promise.resolve();
@@ -125,20 +128,29 @@ export const serve = defineTcpechoCommand({
 /** The TCP server options from parsed arguments (bad values are usage errors, exit 2). */
 function serverOptions(args: Record<string, unknown>, hosts: string[]): ServerOptions {
   const str = (k: string) => args[k] as string | undefined;
-  const int = { integer: true, min: 0 };
+  const int = { integer: true, min: 0, max: Number.MAX_SAFE_INTEGER };
+  for (const h of hosts) {
+    if (h.trim() === "") {
+      throw usageError("Invalid value for --host: the host is empty", "e.g. --host 127.0.0.1");
+    }
+  }
   return {
     hosts: hosts.length ? hosts : ["::"],
     port: numberOption(str("port"), "port", { ...int, max: 65535 }) ?? 9877,
-    maxConns: numberOption(str("max-conns"), "max-conns", { integer: true, min: 1 }) ?? 10000,
+    maxConns: numberOption(str("max-conns"), "max-conns", { integer: true, min: 1, max: 1e7 }) ??
+      10000,
     idleTimeoutMs: secondsToMs(
-      numberOption(str("idle-timeout"), "idle-timeout", { min: 0.001 }),
+      numberOption(str("idle-timeout"), "idle-timeout", { min: 0.001, max: MAX_SECONDS }),
     ),
-    bufferSize: numberOption(str("max-buffer"), "max-buffer", { integer: true, min: 1024 }) ??
-      65536,
+    bufferSize: numberOption(str("max-buffer"), "max-buffer", {
+      integer: true,
+      min: 1024,
+      max: 1 << 30,
+    }) ?? 65536,
     closeAfter: numberOption(str("close-after"), "close-after", int),
     resetAfter: numberOption(str("reset-after"), "reset-after", int),
     dropAfter: numberOption(str("drop-after"), "drop-after", int),
-    delayMs: numberOption(str("delay"), "delay", { min: 0 }),
+    delayMs: numberOption(str("delay"), "delay", { min: 0, max: MAX_MS }),
   };
 }
 

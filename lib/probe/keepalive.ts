@@ -144,7 +144,7 @@ async function waitBound(
   stop: AbortSignal,
 ): Promise<{ cause: WatchCause; at: number }> {
   const both = opts.signal ? AbortSignal.any([opts.signal, stop]) : stop;
-  const full = await sleep(opts.durationMs ?? 2 ** 31 - 1, both);
+  const full = await sleep(opts.durationMs ?? Infinity, both);
   if (full && opts.durationMs !== undefined) return { cause: "duration", at: performance.now() };
   if (opts.signal?.aborted) return { cause: "interrupted", at: performance.now() };
   return new Promise(() => {}); // stopped by the watch itself: never wins the race

@@ -9,6 +9,7 @@
  * - every failed connect says ECONNREFUSED: recover.ts finds the real errno.
  * @module
  */
+import { type LongTimer, setLongTimeout } from "../timer.ts";
 import { AcceptQueue } from "./accept.ts";
 import { makeAddr } from "./addr.ts";
 import { toNetError } from "./errors.ts";
@@ -180,7 +181,7 @@ async function connect(opts: ConnectOptions): Promise<Conn> {
   const icmpBefore = icmpUnreachCount();
   const cap = opts.bufferSize ?? 65536;
   let timedOut = false;
-  let timer: ReturnType<typeof setTimeout> | undefined;
+  let timer: LongTimer | undefined;
   const attempt = Bun.connect({
     hostname: opts.host,
     port: opts.port,
@@ -192,7 +193,7 @@ async function connect(opts: ConnectOptions): Promise<Conn> {
   });
   const timeout = new Promise<never>((_, reject) => {
     if (opts.timeoutMs === undefined) return;
-    timer = setTimeout(() => {
+    timer = setLongTimeout(() => {
       timedOut = true;
       reject(
         new NetError("ETIMEDOUT", "connect", `Cannot connect: no answer in ${opts.timeoutMs} ms`, {
@@ -221,7 +222,7 @@ async function connect(opts: ConnectOptions): Promise<Conn> {
       }),
     );
   } finally {
-    clearTimeout(timer);
+    timer?.clear();
     attempt.catch(() => {});
   }
 }

@@ -5,6 +5,7 @@
  * asked for `abortive: true` uses node:net (node.ts) instead.
  * @module
  */
+import { setLongTimeout } from "../timer.ts";
 import { acceptErrorCode, Backoff, classifyAcceptError } from "./accept.ts";
 import { makeAddr } from "./addr.ts";
 import { toNetError } from "./errors.ts";
@@ -110,7 +111,7 @@ async function connect(opts: ConnectOptions): Promise<Conn> {
   const t0 = performance.now();
   const ac = new AbortController();
   const timer = opts.timeoutMs !== undefined
-    ? setTimeout(() => ac.abort(), opts.timeoutMs)
+    ? setLongTimeout(() => ac.abort(), opts.timeoutMs)
     : undefined;
   try {
     const c = await Deno.connect({ hostname: opts.host, port: opts.port, signal: ac.signal });
@@ -130,7 +131,7 @@ async function connect(opts: ConnectOptions): Promise<Conn> {
     }
     throw toNetError(e, "connect", elapsed);
   } finally {
-    clearTimeout(timer);
+    timer?.clear();
   }
 }
 
