@@ -6,7 +6,16 @@ import { netFailure } from "../lib/echo/errors.ts";
 import { runLoad } from "../lib/echo/load.ts";
 import { pingEcho, type PingReport } from "../lib/echo/pinger.ts";
 import { formatSummary } from "../lib/echo/stats.ts";
-import { type Conn, type NetApi, NetError } from "../lib/runtime/net/mod.ts";
+import {
+  type Conn,
+  describeFdExhaustion,
+  freeDescriptors,
+  type NetApi,
+  NetError,
+} from "../lib/runtime/net/mod.ts";
+
+/** Descriptors kept free for the runtime itself (stdio, signals, timers, DNS) in load mode. */
+const DESCRIPTOR_RESERVE = 32;
 import { type CommandContext, numberOption } from "./cli.ts";
 
 /** Where connect goes. */
@@ -92,11 +101,14 @@ export async function runLoadMode(
   const size = numberOption(args.size, "size", { integer: true, min: 1, max: 1 << 20 }) ?? 64;
   const r = await runLoad({
     clients,
+    freeDescriptors: freeDescriptors(DESCRIPTOR_RESERVE),
     durationMs: duration * 1000,
     size,
     connect: () => net.connect({ host: t.host, port: t.port, timeoutMs: t.timeoutMs }),
   });
-  const errs = Object.entries(r.errors).map(([k, v]) => `${k} ${v}`).join(", ");
+  const errs = Object.entries(r.errors).map(([k, v]) =>
+    k === "EMFILE" ? `EMFILE ${v} (${describeFdExhaustion("EMFILE").slice(8)})` : `${k} ${v}`
+  ).join(", ");
   await ctx.rt.writeStdout(
     `LOAD ${t.where}: ${r.connected}/${clients} clients connected, ${size}-byte messages\n` +
       `${r.roundTrips} round trips in ${r.seconds.toFixed(2)} s: ` +

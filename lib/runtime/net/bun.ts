@@ -14,6 +14,7 @@ import { AcceptQueue } from "./accept.ts";
 import { makeAddr } from "./addr.ts";
 import { toNetError } from "./errors.ts";
 import { ChunkQueue } from "./queue.ts";
+import { atDescriptorLimit } from "./limits.ts";
 import { correctConnectError } from "./recover.ts";
 import { icmpUnreachCount } from "./route.ts";
 import { bindUdp } from "./udp.ts";
@@ -211,6 +212,14 @@ async function connect(opts: ConnectOptions): Promise<Conn> {
     const elapsed = performance.now() - t0;
     const ne = toNetError(e, "connect", elapsed);
     if (ne.code !== "ECONNREFUSED") throw ne;
+    // Bun says ECONNREFUSED when socket() itself failed for want of a descriptor.
+    if (atDescriptorLimit()) {
+      throw new NetError("EMFILE", "connect", "Cannot connect: too many open files", {
+        detail: ne.detail,
+        elapsedMs: elapsed,
+        cause: e,
+      });
+    }
     const icmpAfter = icmpUnreachCount();
     const icmpSeen = icmpBefore !== undefined && icmpAfter !== undefined && icmpAfter > icmpBefore;
     const code = await correctConnectError(opts.host, elapsed, icmpSeen);

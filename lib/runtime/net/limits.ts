@@ -4,7 +4,7 @@
  * Without read access (Deno without --allow-read) or off Linux: undefined.
  * @module
  */
-import { readFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 
 /** Soft and hard RLIMIT_NOFILE ("unlimited" is Infinity). */
 export interface FdLimit {
@@ -36,6 +36,57 @@ export function openFileLimit(): FdLimit | undefined {
   if (!m) return undefined;
   const n = (s: string) => (s === "unlimited" ? Infinity : Number(s));
   return cached = { soft: n(m[1]), hard: n(m[2]) };
+}
+
+/**
+ * How many descriptors this process has open (entries of /proc/self/fd), or
+ * "EMFILE" when listing them fails for want of one, or undefined when unknown.
+ *
+ * @example
+ * ```ts
+ * openFdCount(); // 23
+ * ```
+ */
+export function openFdCount(): number | "EMFILE" | undefined {
+  try {
+    return readdirSync("/proc/self/fd").length;
+  } catch (e) {
+    const code = (e as { code?: string }).code;
+    return code === "EMFILE" || code === "ENFILE" ? "EMFILE" : undefined;
+  }
+}
+
+/**
+ * Descriptors this process may still open before EMFILE, keeping `reserve`
+ * for the runtime's own needs; undefined when unknown (not Linux, no access).
+ *
+ * @example
+ * ```ts
+ * freeDescriptors(32); // 1024 - 23 - 32 = 969
+ * ```
+ */
+export function freeDescriptors(reserve: number): number | undefined {
+  const lim = openFileLimit();
+  const open = openFdCount();
+  if (lim === undefined || open === undefined) return undefined;
+  if (open === "EMFILE") return 0;
+  return Math.max(0, lim.soft - open - reserve);
+}
+
+/**
+ * Whether this process is out of descriptors right now (Bun reports a connect
+ * that failed for want of a descriptor as ECONNREFUSED: this tells them apart).
+ *
+ * @example
+ * ```ts
+ * atDescriptorLimit(); // false
+ * ```
+ */
+export function atDescriptorLimit(): boolean {
+  const lim = openFileLimit();
+  const open = openFdCount();
+  if (open === "EMFILE") return true;
+  return lim !== undefined && open !== undefined && open >= lim.soft - 1;
 }
 
 /**

@@ -31,7 +31,14 @@ export type {
 } from "./types.ts";
 export { NetError } from "./types.ts";
 export { formatAddr, makeAddr } from "./addr.ts";
-export { describeFdExhaustion, type FdLimit, openFileLimit } from "./limits.ts";
+export {
+  atDescriptorLimit,
+  describeFdExhaustion,
+  type FdLimit,
+  freeDescriptors,
+  openFdCount,
+  openFileLimit,
+} from "./limits.ts";
 
 let cached: Promise<NetApi> | undefined;
 
