@@ -4,7 +4,7 @@
  */
 import { strCli } from "../lib/echo/client.ts";
 import { naiveStrCli } from "../lib/echo/naive.ts";
-import { usageError } from "../lib/errors.ts";
+import { ExitCode, usageError } from "../lib/errors.ts";
 import { netFailure } from "../lib/echo/errors.ts";
 import { getNet, NetError } from "../lib/runtime/net/mod.ts";
 import { givenPositionals, hostPort, MAX_SECONDS, numberOption } from "./cli.ts";
@@ -103,6 +103,6 @@ export const connect = defineTcpechoCommand({
     const io = { stdin: net.stdin(), writeStdout: (d: Uint8Array) => ctx.rt.writeStdout(d) };
     if (args.naive) await naiveStrCli(conn, io, where, { splitMs });
     else await strCli(conn, io, where);
-    return 0;
+    return ExitCode.ok;
   },
 });

@@ -2,6 +2,7 @@
  * `tcpecho connect --count` (timed round trips) and `--clients` (load mode).
  * @module
  */
+import { ExitCode } from "../lib/errors.ts";
 import { netFailure } from "../lib/echo/errors.ts";
 import { runLoad } from "../lib/echo/load.ts";
 import { pingEcho, type PingReport } from "../lib/echo/pinger.ts";
@@ -83,7 +84,7 @@ export async function runCountMode(
   );
   offs.forEach((off) => off());
   await out(summaryText(t, report));
-  return report.mismatched ? 1 : 0;
+  return report.mismatched ? ExitCode.error : ExitCode.ok;
 }
 
 /**
@@ -124,5 +125,5 @@ export async function runLoadMode(
       "connect",
     );
   }
-  return errs ? 1 : 0;
+  return errs ? ExitCode.error : ExitCode.ok;
 }

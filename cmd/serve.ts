@@ -2,7 +2,7 @@
  * `tcpecho serve`: the book's echo server (UNP §5.2), concurrent and bounded.
  * @module
  */
-import { TcpechoError, usageError } from "../lib/errors.ts";
+import { ExitCode, TcpechoError, usageError } from "../lib/errors.ts";
 import { formatEvent } from "../lib/echo/log.ts";
 import { EchoServer, type ServerEvent, type ServerOptions } from "../lib/echo/server.ts";
 import { startUdpEcho } from "../lib/echo/udp.ts";
@@ -121,7 +121,7 @@ export const serve = defineTcpechoCommand({
     udp?.close();
     await server.shutdown(2000);
     await chain;
-    return 0;
+    return ExitCode.ok;
   },
 });
 

@@ -5,6 +5,7 @@
  * Runtime-free: the connection and the socket options are injected.
  * @module
  */
+import { ExitCode } from "../errors.ts";
 import type { KeepaliveSettings, Sockopt, SockoptUnavailable } from "../runtime/sockopt/types.ts";
 import { sleep } from "./connect.ts";
 import { applyKeepalive, describeKeepalive, type KeepaliveApplied } from "./keepalive_apply.ts";
@@ -162,11 +163,11 @@ function echoFailed(
     return report("echo-timeout", now, {
       message: "Cannot verify echo: no echo came back before the deadline " +
         "(is the peer an echo server? drop --echo if not)",
-      exitCode: 6,
+      exitCode: ExitCode.timedOut,
     });
   }
   return report("echo-mismatch", now, {
     message: "Cannot verify echo: the peer answered different bytes (not an echo server?)",
-    exitCode: 1,
+    exitCode: ExitCode.error,
   });
 }
