@@ -44,7 +44,7 @@ export const serve = defineTcpechoCommand({
     },
     "idle-timeout": {
       type: "string",
-      description: "close a connection idle for this many seconds",
+      description: "close a connection with no progress for S seconds (default 300; 0: never)",
     },
     "max-buffer": {
       type: "string",
@@ -140,7 +140,8 @@ function serverOptions(args: Record<string, unknown>, hosts: string[]): ServerOp
     maxConns: numberOption(str("max-conns"), "max-conns", { integer: true, min: 1, max: 1e7 }) ??
       10000,
     idleTimeoutMs: secondsToMs(
-      numberOption(str("idle-timeout"), "idle-timeout", { min: 0.001, max: MAX_SECONDS }),
+      numberOption(str("idle-timeout"), "idle-timeout", { min: 0, max: MAX_SECONDS }) ??
+        DEFAULT_IDLE_S,
     ),
     bufferSize: numberOption(str("max-buffer"), "max-buffer", {
       integer: true,
@@ -158,8 +159,12 @@ function fmt(host: string, port: number): string {
   return host.includes(":") ? `[${host}]:${port}` : `${host}:${port}`;
 }
 
-function secondsToMs(s: number | undefined): number | undefined {
-  return s === undefined ? undefined : Math.round(s * 1000);
+/** The default --idle-timeout: a connection with no progress for 5 minutes is closed. */
+const DEFAULT_IDLE_S = 300;
+
+/** Seconds to ms; 0 (no limit) becomes undefined. */
+function secondsToMs(s: number): number | undefined {
+  return s === 0 ? undefined : Math.max(1, Math.round(s * 1000));
 }
 
 async function listenOrExplain(server: EchoServer, opts: ServerOptions, defaulted: boolean) {

@@ -151,6 +151,11 @@ export class EchoServer {
       draining: false,
     };
     this.#sessions.add(st);
+    // A peer whose host vanished (half-open) is found by the kernel's keepalive
+    // (Linux: after 2 h idle) even with the idle limit turned off.
+    try {
+      conn.setKeepAlive(true);
+    } catch { /* reset before we got here: the first read says so */ }
     const peer = formatAddr(conn.remote);
     this.log({ event: "accepted", id, peer, local: formatAddr(conn.local), open: this.open });
     await runSession(st, this.opts, this.now);

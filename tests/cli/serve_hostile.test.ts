@@ -7,9 +7,9 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import * as net from "node:net";
 import dgram from "node:dgram";
-import { spawn } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import process from "node:process";
-import { cliArgv, EXEC, RUNTIME } from "../support/helpers.ts";
+import { cliArgv, EXEC, haveCommand, runCli, RUNTIME, skipUnless } from "../support/helpers.ts";
 import { startServe, waitFor } from "../support/echo_helpers.ts";
 import { echoRoundTrip, rstChurn } from "../support/churn.ts";
 
@@ -116,4 +116,34 @@ test("serve hostile/--udp-budget: bytes per second across all sources bound the 
     socks.forEach((s) => s.close());
     await srv.stop();
   }
+});
+
+test("serve hostile/accepted sockets have SO_KEEPALIVE (half-open peers are found)", {
+  skip: skipUnless(haveCommand("ss"), "needs ss (iproute2)"),
+  timeout: 30_000,
+}, async () => {
+  const srv = await startServe(["--max-buffer", "65536"]);
+  const s = net.connect({ host: "127.0.0.1", port: srv.port });
+  try {
+    await new Promise<void>((r) => s.once("connect", () => r()));
+    await waitFor(() => /accepted/.test(srv.stderr()), 5000, "accepted");
+    const r = spawnSync("ss", ["-tnmoH", "state", "established", `( sport = :${srv.port} )`]);
+    const line = `${r.stdout}`;
+    assert.match(line, /timer:\(keepalive,/, line);
+    // Bun reads up to 512 KiB at a time: its receive buffer is capped at --max-buffer
+    // (the kernel shows twice the value), so a client that never reads its echoes
+    // cannot make Bun hold more than about that much per connection.
+    if (RUNTIME === "bun") assert.match(line, /rb131072\b/, line);
+  } finally {
+    s.destroy();
+    await srv.stop();
+  }
+});
+
+test("serve hostile/--idle-timeout: default 300 s, 0 turns it off, negative refused", () => {
+  const help = runCli(["serve", "--help"]);
+  assert.match(help.stdout, /default 300; 0: never/);
+  const bad = runCli(["serve", "--idle-timeout", "-1"]);
+  assert.equal(bad.code, 2);
+  assert.match(bad.stderr, /Invalid value for --idle-timeout: '-1'/);
 });

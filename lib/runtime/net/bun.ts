@@ -10,6 +10,7 @@
  * @module
  */
 import { type LongTimer, setLongTimeout } from "../timer.ts";
+import { loadSockopt } from "../sockopt/mod.ts";
 import { AcceptQueue } from "./accept.ts";
 import { makeAddr } from "./addr.ts";
 import { toNetError } from "./errors.ts";
@@ -32,6 +33,8 @@ import {
 /** The parts of a Bun socket this file uses. */
 interface BunSocket {
   data: BunConn | undefined;
+  /** The socket's descriptor (Bun 1.4 exposes it). */
+  fd?: number;
   write(d: Uint8Array): number;
   end(): void;
   shutdown(halfClose?: boolean): void;
@@ -236,8 +239,10 @@ async function connect(opts: ConnectOptions): Promise<Conn> {
   }
 }
 
-function listen(opts: ListenOptions): Promise<Listener> {
+async function listen(opts: ListenOptions): Promise<Listener> {
   const cap = opts.bufferSize ?? 65536;
+  const lib = await loadSockopt();
+  const so = "reason" in lib ? undefined : lib;
   const noDelay = opts.noDelay ?? true;
   const queue = new AcceptQueue<BunConn>();
   let server;
@@ -248,16 +253,17 @@ function listen(opts: ListenOptions): Promise<Listener> {
       allowHalfOpen: true,
       socket: handlers((s) => {
         if (queue.closed) return s.terminate();
+        if (so && typeof s.fd === "number") so.setReceiveBuffer(s.fd, cap);
         const c = new BunConn(s, cap, noDelay);
         s.data = c;
         queue.push(c);
       }),
     });
   } catch (e) {
-    return Promise.reject(toNetError(e, "listen"));
+    throw toNetError(e, "listen");
   }
   const srv = server;
-  return Promise.resolve({
+  return {
     addr: makeAddr(srv.hostname, srv.port),
     accept: () => queue.next(),
     close() {
@@ -265,7 +271,7 @@ function listen(opts: ListenOptions): Promise<Listener> {
       srv.stop(false);
       for (const c of queue.close()) c.close();
     },
-  });
+  };
 }
 
 function stdin(): StdinReader {
