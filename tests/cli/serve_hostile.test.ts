@@ -44,9 +44,12 @@ test("serve hostile/RST churn 200/s for 10 s: a normal client's echo stays under
     assert.deepEqual(failures, []);
     assert.ok(c.reset >= 1500, `only ${c.reset} churn connections were made`);
     assert.ok(rtts.length >= 20, `only ${rtts.length} round trips`);
-    // Generous: two shared cores; before the fix Deno's median was over 2 s.
-    assert.ok(p90 < 100, `p90 echo round trip ${p90.toFixed(1)} ms under churn`);
-    assert.ok(rtts.at(-1)! < 1000, `slowest echo round trip ${rtts.at(-1)!.toFixed(1)} ms`);
+    // Generous: two shared cores (load average up to 15 here). Before the fix Deno's
+    // median was 0.85 to 2.2 s with round trips up to 10 s; after it 1 to 2 ms.
+    const median = rtts[rtts.length >> 1];
+    assert.ok(median < 100, `median echo round trip ${median.toFixed(1)} ms under churn`);
+    assert.ok(p90 < 500, `p90 echo round trip ${p90.toFixed(1)} ms under churn`);
+    assert.ok(rtts.at(-1)! < 2000, `slowest echo round trip ${rtts.at(-1)!.toFixed(1)} ms`);
   } finally {
     await srv.stop();
   }
@@ -140,7 +143,9 @@ test("serve hostile/accepted sockets have SO_KEEPALIVE (half-open peers are foun
   }
 });
 
-test("serve hostile/--idle-timeout: default 300 s, 0 turns it off, negative refused", () => {
+test("serve hostile/--idle-timeout: default 300 s, 0 turns it off, negative refused", {
+  timeout: 30_000,
+}, () => {
   const help = runCli(["serve", "--help"]);
   assert.match(help.stdout, /default 300; 0: never/);
   const bad = runCli(["serve", "--idle-timeout", "-1"]);

@@ -67,7 +67,9 @@ test("timers/probe --keepalive --duration 3000000 keeps watching, Ctrl-C ends it
   }
 });
 
-test("timers/limits: one year is the most; beyond it exit 2 naming the option as typed", () => {
+test("timers/limits: one year is the most; beyond it exit 2 naming the option as typed", {
+  timeout: 120_000,
+}, () => {
   const cases: [string[], RegExp][] = [
     [["connect", "127.0.0.1", "--timeout", "1e12"], /Invalid value for --timeout: '1e12'/],
     [["connect", "127.0.0.1", "--timeout=31536001"], /--timeout: '31536001'/],
