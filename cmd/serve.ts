@@ -119,6 +119,10 @@ export const serve = defineTcpechoCommand({
     }
     await stopSignal;
     udp?.close();
+    const dropped = udp?.dropped();
+    if (dropped && dropped.rate + dropped.budget + dropped.port0 + dropped.sendFailed > 0) {
+      log({ event: "udp-dropped", ...dropped });
+    }
     await server.shutdown(2000);
     await chain;
     return ExitCode.ok;

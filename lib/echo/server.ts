@@ -47,6 +47,14 @@ export type ServerEvent =
   }
   | { event: "shutdown"; open: number }
   | {
+    /** At shutdown, when UDP datagrams went unanswered: how many, by reason. */
+    event: "udp-dropped";
+    rate: number;
+    budget: number;
+    port0: number;
+    sendFailed: number;
+  }
+  | {
     /** accept() is failing for the whole listener (EMFILE …) and waits; logged at start and end. */
     event: "accept-backoff";
     phase: "start" | "end";

@@ -115,8 +115,15 @@ test("serve hostile/--udp-budget: bytes per second across all sources bound the 
     await waitFor(() => got >= 100, 5000, "the first 100 bytes of echo");
     await sleep(300);
     assert.ok(got <= 200, `${got} bytes echoed against a budget of 100 B/s`);
-  } finally {
     socks.forEach((s) => s.close());
+    assert.equal(await srv.stop(), 0);
+    assert.match(srv.stderr(), /udp: not echoed: 0 over --udp-rate, [1-9]\d* over --udp-budget/);
+  } finally {
+    socks.forEach((s) => {
+      try {
+        s.close();
+      } catch { /* closed above */ }
+    });
     await srv.stop();
   }
 });

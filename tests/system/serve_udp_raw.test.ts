@@ -8,7 +8,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import dgram from "node:dgram";
 import { loadRawUdp } from "../../lib/runtime/sockopt/mod.ts";
-import { isRoot, skipUnless } from "../support/helpers.ts";
+import { isRoot, RUNTIME, skipUnless } from "../support/helpers.ts";
 import { startServe, waitFor } from "../support/echo_helpers.ts";
 import { echoRoundTrip } from "../support/churn.ts";
 
@@ -36,8 +36,13 @@ test("serve udp/a datagram from port 0 is dropped; UDP and TCP still answer", {
     await waitFor(() => got === "after\n", 5000, "the UDP echo after the port-0 datagrams");
     assert.ok((await echoRoundTrip("127.0.0.1", srv.port, 5000)) < 5000);
     assert.doesNotMatch(srv.stderr(), /Uncaught|RangeError/);
+    assert.equal(await srv.stop(), 0);
+    // Deno's node:dgram delivers the datagrams (and serve counts them); Bun's never does.
+    if (RUNTIME === "deno") {
+      assert.match(srv.stderr(), /udp: not echoed: .*, 3 from port 0, 0 send failures/);
+    }
   } finally {
     sock.close();
-    assert.equal(await srv.stop(), 0);
+    await srv.stop();
   }
 });
