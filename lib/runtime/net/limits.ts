@@ -12,6 +12,24 @@ export interface FdLimit {
   hard: number;
 }
 
+/**
+ * Whether this process may read `path` without asking: on Deno without
+ * --allow-read a read would prompt on a terminal (serve and connect run with
+ * --allow-net --allow-env only), so it is not tried. Bun: always.
+ */
+function mayRead(path: string): boolean {
+  const deno = (globalThis as {
+    Deno?: { permissions?: { querySync?(d: { name: "read"; path: string }): { state: string } } };
+  }).Deno;
+  const query = deno?.permissions?.querySync;
+  if (!query) return true;
+  try {
+    return query.call(deno.permissions, { name: "read", path }).state === "granted";
+  } catch {
+    return false;
+  }
+}
+
 let cached: FdLimit | undefined;
 
 /**
@@ -26,6 +44,7 @@ let cached: FdLimit | undefined;
  */
 export function openFileLimit(): FdLimit | undefined {
   if (cached) return cached;
+  if (!mayRead("/proc/self/limits")) return undefined;
   let text: string;
   try {
     text = readFileSync("/proc/self/limits", "utf8");
@@ -48,6 +67,7 @@ export function openFileLimit(): FdLimit | undefined {
  * ```
  */
 export function openFdCount(): number | "EMFILE" | undefined {
+  if (!mayRead("/proc/self/fd")) return undefined;
   try {
     return readdirSync("/proc/self/fd").length;
   } catch (e) {
