@@ -4,10 +4,10 @@
  */
 import { strCli } from "../lib/echo/client.ts";
 import { naiveStrCli } from "../lib/echo/naive.ts";
-import { usageError } from "../lib/errors.ts";
+import { ExitCode, usageError } from "../lib/errors.ts";
 import { netFailure } from "../lib/echo/errors.ts";
 import { getNet, NetError } from "../lib/runtime/net/mod.ts";
-import { numberOption } from "./cli.ts";
+import { givenPositionals, hostPort, MAX_SECONDS, numberOption } from "./cli.ts";
 import { defineTcpechoCommand } from "./command.ts";
 import { runCountMode, runLoadMode } from "./connect_modes.ts";
 
@@ -40,7 +40,12 @@ export const connect = defineTcpechoCommand({
   },
   args: {
     host: { type: "positional", description: "server host", default: "localhost", required: false },
-    port: { type: "positional", description: "server port", default: "9877", required: false },
+    port: {
+      type: "positional",
+      description: "server port (or give HOST as [IPv6]:PORT or HOST:PORT)",
+      default: "9877",
+      required: false,
+    },
     timeout: { type: "string", description: "connect timeout in seconds (default: the kernel's)" },
     count: {
       type: "string",
@@ -70,13 +75,12 @@ export const connect = defineTcpechoCommand({
   },
   notes: NOTES,
   async run(args, ctx) {
-    const host = String(args.host ?? "localhost");
-    const port = numberOption(String(args.port ?? "9877"), "port", {
-      integer: true,
-      min: 1,
-      max: 65535,
-    })!;
-    const timeoutS = numberOption(args.timeout, "timeout", { min: 0.001 });
+    const { host, port } = hostPort(
+      args.host === undefined ? "localhost" : String(args.host),
+      givenPositionals() < 2 ? undefined : String(args.port),
+      "9877",
+    );
+    const timeoutS = numberOption(args.timeout, "timeout", { min: 0.001, max: MAX_SECONDS });
     const timeoutMs = timeoutS === undefined ? undefined : Math.round(timeoutS * 1000);
     const where = host.includes(":") ? `[${host}]:${port}` : `${host}:${port}`;
     const net = await getNet();
@@ -99,6 +103,6 @@ export const connect = defineTcpechoCommand({
     const io = { stdin: net.stdin(), writeStdout: (d: Uint8Array) => ctx.rt.writeStdout(d) };
     if (args.naive) await naiveStrCli(conn, io, where, { splitMs });
     else await strCli(conn, io, where);
-    return 0;
+    return ExitCode.ok;
   },
 });

@@ -2,11 +2,21 @@
  * `tcpecho connect --count` (timed round trips) and `--clients` (load mode).
  * @module
  */
+import { ExitCode } from "../lib/errors.ts";
 import { netFailure } from "../lib/echo/errors.ts";
 import { runLoad } from "../lib/echo/load.ts";
 import { pingEcho, type PingReport } from "../lib/echo/pinger.ts";
 import { formatSummary } from "../lib/echo/stats.ts";
-import { type Conn, type NetApi, NetError } from "../lib/runtime/net/mod.ts";
+import {
+  type Conn,
+  describeFdExhaustion,
+  freeDescriptors,
+  type NetApi,
+  NetError,
+} from "../lib/runtime/net/mod.ts";
+
+/** Descriptors kept free for the runtime itself (stdio, signals, timers, DNS) in load mode. */
+const DESCRIPTOR_RESERVE = 32;
 import { type CommandContext, numberOption } from "./cli.ts";
 
 /** Where connect goes. */
@@ -52,8 +62,8 @@ export async function runCountMode(
   t: Target,
   args: ModeArgs,
 ): Promise<number> {
-  const count = numberOption(args.count, "count", { integer: true, min: 1 })!;
-  const interval = numberOption(args.interval, "interval", { min: 0 }) ?? 1;
+  const count = numberOption(args.count, "count", { integer: true, min: 1, max: 1e9 })!;
+  const interval = numberOption(args.interval, "interval", { min: 0, max: 86400 }) ?? 1;
   const size = numberOption(args.size, "size", { integer: true, min: 1, max: 16 << 20 }) ?? 64;
   const conn = await open(net, t);
   const out = (s: string) => ctx.rt.writeStdout(s);
@@ -74,7 +84,7 @@ export async function runCountMode(
   );
   offs.forEach((off) => off());
   await out(summaryText(t, report));
-  return report.mismatched ? 1 : 0;
+  return report.mismatched ? ExitCode.error : ExitCode.ok;
 }
 
 /**
@@ -92,11 +102,14 @@ export async function runLoadMode(
   const size = numberOption(args.size, "size", { integer: true, min: 1, max: 1 << 20 }) ?? 64;
   const r = await runLoad({
     clients,
+    freeDescriptors: freeDescriptors(DESCRIPTOR_RESERVE),
     durationMs: duration * 1000,
     size,
     connect: () => net.connect({ host: t.host, port: t.port, timeoutMs: t.timeoutMs }),
   });
-  const errs = Object.entries(r.errors).map(([k, v]) => `${k} ${v}`).join(", ");
+  const errs = Object.entries(r.errors).map(([k, v]) =>
+    k === "EMFILE" ? `EMFILE ${v} (${describeFdExhaustion("EMFILE").slice(8)})` : `${k} ${v}`
+  ).join(", ");
   await ctx.rt.writeStdout(
     `LOAD ${t.where}: ${r.connected}/${clients} clients connected, ${size}-byte messages\n` +
       `${r.roundTrips} round trips in ${r.seconds.toFixed(2)} s: ` +
@@ -112,5 +125,5 @@ export async function runLoadMode(
       "connect",
     );
   }
-  return errs ? 1 : 0;
+  return errs ? ExitCode.error : ExitCode.ok;
 }

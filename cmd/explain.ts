@@ -17,6 +17,7 @@ export const explain = defineTcpechoCommand({
   args: {
     file: {
       type: "positional",
+      valueHint: "FILE...",
       description: "capture file (pcap, pcapng, optionally .gz), or - for stdin; several " +
         "files, or a folder, are read as one capture merged by timestamp (a rotated set)",
       required: true,

@@ -169,8 +169,9 @@ export function argumentViews(cmd: TcpechoCommand): ArgumentView[] {
     const def = raw as ArgDef;
     if (def.type !== "positional") continue;
     const required = def.required !== false && def.default === undefined;
+    const hint = "valueHint" in def ? String(def.valueHint ?? "") : "";
     out.push({
-      name: name.toUpperCase(),
+      name: hint.endsWith("...") ? hint : name.toUpperCase(),
       required,
       description: withDefault(def.description ?? "", def.default),
     });

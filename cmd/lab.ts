@@ -6,7 +6,7 @@
 import { mkdirSync } from "node:fs";
 import { resolve } from "node:path";
 import { createColors } from "../lib/report/colors.ts";
-import { usageError } from "../lib/errors.ts";
+import { ExitCode, usageError } from "../lib/errors.ts";
 import { getProc } from "../lib/runtime/proc/mod.ts";
 import { runLab } from "../lab/lab.ts";
 import { listText } from "../lab/report.ts";
@@ -65,7 +65,7 @@ export const lab = defineTcpechoCommand({
   async run(args, ctx) {
     if (args.list) {
       await ctx.rt.writeStdout(listText());
-      return 0;
+      return ExitCode.ok;
     }
     let id = args.scenario === undefined ? undefined : String(args.scenario);
     if (id === undefined) {

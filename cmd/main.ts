@@ -7,7 +7,7 @@
  * `bun cmd/main.ts`.
  * @module
  */
-import { TcpechoError } from "../lib/errors.ts";
+import { ExitCode, TcpechoError } from "../lib/errors.ts";
 import { createColors } from "../lib/report/colors.ts";
 import { getRuntime, type Runtime } from "../lib/runtime/mod.ts";
 import { checkOptions, type CommandContext } from "./cli.ts";
@@ -32,7 +32,7 @@ async function run(rt: Runtime, argv: string[]): Promise<number> {
   const first = argv.find((a) => a !== "--no-color" && a !== "--color");
   if (first === undefined || first === "-h" || first === "--help" || first === "help") {
     await rt.writeStdout(mainHelp());
-    return first === undefined ? 2 : 0;
+    return first === undefined ? ExitCode.usage : ExitCode.ok;
   }
   if (first === "-v" || first === "--version") {
     await rt.writeStdout(versionLine(rt));
@@ -42,7 +42,7 @@ async function run(rt: Runtime, argv: string[]): Promise<number> {
   if (!entry) {
     throw new TcpechoError(`Unknown command '${first}'`, {
       code: "EUSAGE",
-      exitCode: 2,
+      exitCode: ExitCode.usage,
       hint: `commands: ${Object.keys(COMMANDS).join(", ")}; run 'tcpecho --help'`,
     });
   }
@@ -108,7 +108,7 @@ async function main(): Promise<void> {
     if (!(e instanceof TcpechoError) && rt.env("TCPECHO_DEBUG")) {
       await rt.writeStderr(String((e as Error)?.stack ?? e) + "\n");
     }
-    code = e instanceof TcpechoError ? e.exitCode : 1;
+    code = e instanceof TcpechoError ? e.exitCode : ExitCode.error;
   }
   rt.exit(code);
 }

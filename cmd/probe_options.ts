@@ -5,7 +5,7 @@
  */
 import { usageError } from "../lib/errors.ts";
 import type { KeepaliveSettings } from "../lib/runtime/sockopt/types.ts";
-import { numberOption } from "./cli.ts";
+import { givenPositionals, hostPort, MAX_SECONDS, numberOption } from "./cli.ts";
 
 /** Checked probe options. */
 export interface ProbeConfig {
@@ -44,13 +44,17 @@ function given(rawArgs: string[], ...names: string[]): boolean {
 export function probeConfig(a: RawProbeArgs, rawArgs: string[]): ProbeConfig {
   const str = (k: string) => (typeof a[k] === "string" ? a[k] as string : undefined);
   const num = (k: string, b: Parameters<typeof numberOption>[2]) => numberOption(str(k), k, b);
-  const port = num("port", { min: 1, max: 65535, integer: true })!;
+  const { host, port } = hostPort(
+    str("host"),
+    givenPositionals() >= 2 ? str("port") : undefined,
+    "9877",
+  );
   if (a["4"] && a["6"]) throw usageError("Options -4 and -6 exclude each other");
   if (a.csv && a.format === "json") {
     throw usageError("Options --csv and --format json exclude each other");
   }
   const keepalive = a.keepalive === true;
-  const heartbeatS = num("heartbeat", { min: 0.01 });
+  const heartbeatS = num("heartbeat", { min: 0.01, max: 86400 });
   const watch = keepalive || heartbeatS !== undefined;
   if (!watch) {
     for (const o of ["--keepidle", "--keepintvl", "--keepcnt", "--echo", "--duration"]) {
@@ -61,9 +65,9 @@ export function probeConfig(a: RawProbeArgs, rawArgs: string[]): ProbeConfig {
       "Options --all, --csv, --count and --interval are for connect probes, not --keepalive/--heartbeat",
     );
   }
-  const durationS = num("duration", { min: 0.01 });
+  const durationS = num("duration", { min: 0.01, max: MAX_SECONDS });
   return {
-    host: String(a.host),
+    host,
     port,
     count: num("count", { min: 0, max: 1e9, integer: true })!,
     intervalMs: num("interval", { min: 0, max: 86400 })! * 1000,

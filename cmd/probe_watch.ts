@@ -9,14 +9,13 @@ import { watchConnection, type WatchReport } from "../lib/probe/keepalive.ts";
 import { causeMeaning } from "../lib/probe/keepalive_end.ts";
 import { outcomeOf } from "../lib/probe/net_connector.ts";
 import { type LookupAll, resolveTargets } from "../lib/probe/resolve.ts";
-import { timeStats } from "../lib/probe/stats.ts";
+import { OUTCOME_EXIT, timeStats } from "../lib/probe/stats.ts";
+import { confirmRefused } from "../lib/runtime/net/confirm.ts";
 import { getNet } from "../lib/runtime/net/mod.ts";
-import { loadConnector, loadSockopt } from "../lib/runtime/sockopt/mod.ts";
+import { loadSockopt } from "../lib/runtime/sockopt/mod.ts";
 import type { CommandContext } from "./cli.ts";
 import type { ProbeConfig } from "./probe_options.ts";
 import { interruptSignal } from "./probe_run.ts";
-
-const FAIL_EXIT = { refused: 5, timeout: 6, unreachable: 7, error: 1 } as const;
 
 /** Connects once and watches; returns the exit code. */
 export async function runWatch(c: ProbeConfig, ctx: CommandContext): Promise<number> {
@@ -44,7 +43,15 @@ export async function runWatch(c: ProbeConfig, ctx: CommandContext): Promise<num
   } catch (e) {
     const ms = performance.now() - t0;
     const said = (e as { code?: string }).code ?? "EOTHER";
-    const errno = await confirmRefused(said, target.address, target.port, c.timeoutMs, log);
+    const { errno, runtimeSaid } = await confirmRefused(
+      said,
+      target.address,
+      target.port,
+      c.timeoutMs,
+    );
+    if (runtimeSaid) {
+      log(`the runtime said ${runtimeSaid}; a second connect through libc says ${errno}`);
+    }
     const outcome = outcomeOf(errno);
     log(`${name}: connect failed: ${outcome} (${errno}) after ${ms.toFixed(3)} ms`);
     await written;
@@ -65,7 +72,7 @@ export async function runWatch(c: ProbeConfig, ctx: CommandContext): Promise<num
         ) + "\n",
       );
     }
-    return FAIL_EXIT[outcome];
+    return OUTCOME_EXIT[outcome];
   }
   const connectMs = performance.now() - t0;
   const local = hostPort(conn.local.host, conn.local.port);
@@ -167,30 +174,4 @@ export function endLines(r: WatchReport): string[] {
   }
   if (r.message && r.cause !== "duration") lines.push(`end: ${r.message}`);
   return lines;
-}
-
-/**
- * Bun's sockets call every failed connect ECONNREFUSED (lib/runtime/net
- * corrects timeouts and local routes, not an ICMP unreachable from afar), so a
- * refusal is checked once with a connect through libc, which reports the
- * kernel's errno; a different answer is used and said.
- */
-async function confirmRefused(
-  errno: string,
-  address: string,
-  port: number,
-  timeoutMs: number,
-  log: (line: string) => void,
-): Promise<string> {
-  if (errno !== "ECONNREFUSED") return errno;
-  const raw = await loadConnector();
-  if ("reason" in raw) return errno;
-  const r = await raw.connect(address, port, timeoutMs);
-  if (r.ok) {
-    r.close();
-    return errno;
-  }
-  if (r.errno === errno) return errno;
-  log(`the runtime said ${errno}; a second connect through libc says ${r.errno}`);
-  return r.errno;
 }

@@ -2,12 +2,12 @@
  * `tcpecho serve`: the book's echo server (UNP §5.2), concurrent and bounded.
  * @module
  */
-import { TcpechoError } from "../lib/errors.ts";
+import { ExitCode, TcpechoError, usageError } from "../lib/errors.ts";
 import { formatEvent } from "../lib/echo/log.ts";
 import { EchoServer, type ServerEvent, type ServerOptions } from "../lib/echo/server.ts";
 import { startUdpEcho } from "../lib/echo/udp.ts";
 import { getNet, type NetApi, NetError } from "../lib/runtime/net/mod.ts";
-import { allValues, numberOption } from "./cli.ts";
+import { allValues, MAX_MS, MAX_SECONDS, numberOption } from "./cli.ts";
 import { defineTcpechoCommand } from "./command.ts";
 
 const NOTES = `Logs one line per connection event on stderr (--log json: NDJSON).
@@ -44,7 +44,7 @@ export const serve = defineTcpechoCommand({
     },
     "idle-timeout": {
       type: "string",
-      description: "close a connection idle for this many seconds",
+      description: "close a connection with no progress for S seconds (default 300; 0: never)",
     },
     "max-buffer": {
       type: "string",
@@ -71,6 +71,10 @@ export const serve = defineTcpechoCommand({
       type: "string",
       description: "UDP: datagrams per second allowed per source address (default 100)",
     },
+    "udp-budget": {
+      type: "string",
+      description: "UDP: bytes per second echoed across all sources together (default 1048576)",
+    },
     log: {
       type: "enum",
       options: ["text", "json", "none"],
@@ -82,7 +86,12 @@ export const serve = defineTcpechoCommand({
   async run(args, ctx, rawArgs) {
     const hosts = allValues(rawArgs, "host");
     const opts = serverOptions(args, hosts);
-    const udpRate = numberOption(args["udp-rate"], "udp-rate", { min: 1 }) ?? 100;
+    const udpRate = numberOption(args["udp-rate"], "udp-rate", { min: 1, max: 1e9 }) ?? 100;
+    const udpBudget = numberOption(args["udp-budget"], "udp-budget", {
+      integer: true,
+      min: 1,
+      max: 2 ** 40,
+    }) ?? 1 << 20;
     const rt = ctx.rt;
     const format = args.log as "text" | "json" | "none";
     let chain = Promise.resolve();
@@ -102,35 +111,51 @@ export const serve = defineTcpechoCommand({
       const dual = a.host === "::" ? " (dual-stack: IPv4 too)" : "";
       await rt.writeStdout(`tcpecho serve: listening on tcp ${fmt(a.host, a.port)}${dual}\n`);
     }
-    const udp = args.udp ? await startUdp(net, hosts, addrs[0].port, udpRate, log) : undefined;
+    const udp = args.udp
+      ? await startUdp(net, hosts, addrs[0].port, udpRate, udpBudget, log)
+      : undefined;
     for (const u of udp?.addrs ?? []) {
       await rt.writeStdout(`tcpecho serve: listening on udp ${fmt(u.host, u.port)}\n`);
     }
     await stopSignal;
     udp?.close();
+    const dropped = udp?.dropped();
+    if (dropped && dropped.rate + dropped.budget + dropped.port0 + dropped.sendFailed > 0) {
+      log({ event: "udp-dropped", ...dropped });
+    }
     await server.shutdown(2000);
     await chain;
-    return 0;
+    return ExitCode.ok;
   },
 });
 
 /** The TCP server options from parsed arguments (bad values are usage errors, exit 2). */
 function serverOptions(args: Record<string, unknown>, hosts: string[]): ServerOptions {
   const str = (k: string) => args[k] as string | undefined;
-  const int = { integer: true, min: 0 };
+  const int = { integer: true, min: 0, max: Number.MAX_SAFE_INTEGER };
+  for (const h of hosts) {
+    if (h.trim() === "") {
+      throw usageError("Invalid value for --host: the host is empty", "e.g. --host 127.0.0.1");
+    }
+  }
   return {
     hosts: hosts.length ? hosts : ["::"],
     port: numberOption(str("port"), "port", { ...int, max: 65535 }) ?? 9877,
-    maxConns: numberOption(str("max-conns"), "max-conns", { integer: true, min: 1 }) ?? 10000,
+    maxConns: numberOption(str("max-conns"), "max-conns", { integer: true, min: 1, max: 1e7 }) ??
+      10000,
     idleTimeoutMs: secondsToMs(
-      numberOption(str("idle-timeout"), "idle-timeout", { min: 0.001 }),
+      numberOption(str("idle-timeout"), "idle-timeout", { min: 0, max: MAX_SECONDS }) ??
+        DEFAULT_IDLE_S,
     ),
-    bufferSize: numberOption(str("max-buffer"), "max-buffer", { integer: true, min: 1024 }) ??
-      65536,
+    bufferSize: numberOption(str("max-buffer"), "max-buffer", {
+      integer: true,
+      min: 1024,
+      max: 1 << 30,
+    }) ?? 65536,
     closeAfter: numberOption(str("close-after"), "close-after", int),
     resetAfter: numberOption(str("reset-after"), "reset-after", int),
     dropAfter: numberOption(str("drop-after"), "drop-after", int),
-    delayMs: numberOption(str("delay"), "delay", { min: 0 }),
+    delayMs: numberOption(str("delay"), "delay", { min: 0, max: MAX_MS }),
   };
 }
 
@@ -138,8 +163,12 @@ function fmt(host: string, port: number): string {
   return host.includes(":") ? `[${host}]:${port}` : `${host}:${port}`;
 }
 
-function secondsToMs(s: number | undefined): number | undefined {
-  return s === undefined ? undefined : Math.round(s * 1000);
+/** The default --idle-timeout: a connection with no progress for 5 minutes is closed. */
+const DEFAULT_IDLE_S = 300;
+
+/** Seconds to ms; 0 (no limit) becomes undefined. */
+function secondsToMs(s: number): number | undefined {
+  return s === 0 ? undefined : Math.max(1, Math.round(s * 1000));
 }
 
 async function listenOrExplain(server: EchoServer, opts: ServerOptions, defaulted: boolean) {
@@ -171,9 +200,15 @@ function startUdp(
   hosts: string[],
   port: number,
   rate: number,
+  budget: number,
   log: (e: ServerEvent) => void,
 ) {
   // UDP echo reflects traffic at whoever a spoofed source names: loopback unless asked.
   const udpHosts = hosts.length ? hosts : ["127.0.0.1", "::1"];
-  return startUdpEcho(net, { hosts: udpHosts, port, ratePerSource: rate }, log);
+  return startUdpEcho(net, {
+    hosts: udpHosts,
+    port,
+    ratePerSource: rate,
+    bytesPerSecond: budget,
+  }, log);
 }

@@ -10,6 +10,7 @@ import type { ProcApi } from "../lib/runtime/proc/mod.ts";
 import { headerText, jsonText, type Paint, scenarioText, summaryText } from "./report.ts";
 import { type LabResult, runScenario } from "./run.ts";
 import type { LabScenario } from "./scenarios.ts";
+import { removeStaleWorkdirs } from "./keep.ts";
 import { removeStale } from "./stale.ts";
 import { assertLabCanRun } from "./tools.ts";
 
@@ -36,6 +37,12 @@ export async function runLab(rt: Runtime, proc: ProcApi, req: LabRequest): Promi
   const stale = removeStale(proc);
   if (stale.length > 0) {
     await rt.writeStderr(`lab: removed namespaces left by a killed lab: ${stale.join(", ")}\n`);
+  }
+  const staleDirs = removeStaleWorkdirs();
+  if (staleDirs.length > 0) {
+    await rt.writeStderr(
+      `lab: removed capture folders left by a killed lab: ${staleDirs.join(", ")}\n`,
+    );
   }
   const controller = new AbortController();
   const offs = (["SIGINT", "SIGTERM"] as const).map((sig) =>

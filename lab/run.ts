@@ -4,12 +4,12 @@
  * explain about the capture. Cleanup runs on success, failure and interrupt.
  * @module
  */
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync, rmSync } from "node:fs";
 import process from "node:process";
 import type { Proc, ProcApi, ProcExit } from "../lib/runtime/proc/mod.ts";
 import { type Capture, startCapture } from "./capture.ts";
 import { explainCapture, type ExplainOutcome } from "./explain.ts";
+import { keepFile, labWorkdir } from "./keep.ts";
 import { LabNet } from "./netns.ts";
 import type { LabScenario } from "./scenarios.ts";
 import { describeExit, LabSession, type TimelineEntry } from "./session.ts";
@@ -65,7 +65,8 @@ export function clientSaw(p: Proc): string {
  */
 export async function runScenario(sc: LabScenario, opts: RunOptions): Promise<LabResult> {
   const t0 = Date.now();
-  const dir = opts.keep ?? mkdtempSync(`${tmpdir()}/tcpecho-lab-`);
+  // tcpdump (root) writes only into the lab's own 0700 folder; --keep gets copies (keep.ts).
+  const dir = labWorkdir();
   const file = `${dir}/${sc.id}.pcap`;
   const extra: Proc[] = [];
   let net: LabNet | undefined;
@@ -87,7 +88,7 @@ export async function runScenario(sc: LabScenario, opts: RunOptions): Promise<La
   } catch (e) {
     if (opts.signal.aborted) {
       await cleanup(session, capture, extra, net);
-      if (!opts.keep) rmSync(dir, { recursive: true, force: true });
+      rmSync(dir, { recursive: true, force: true });
       throw e;
     }
     labError = (e as Error).message;
@@ -107,15 +108,25 @@ export async function runScenario(sc: LabScenario, opts: RunOptions): Promise<La
     },
     serverLog: session?.server?.stderr() ?? "",
     explain,
-    capture: opts.keep ? file : undefined,
+    capture: undefined,
     timeline: session?.timeline ?? [],
     sysctls: net?.sysctls ?? [],
     labError,
     ok: false,
   };
   result.ok = judge(result);
-  if (opts.keep) writeFileSync(`${dir}/${sc.id}.txt`, logText(result));
-  else rmSync(dir, { recursive: true, force: true });
+  try {
+    if (opts.keep) {
+      let pcap: Uint8Array | undefined;
+      try {
+        pcap = readFileSync(file);
+      } catch { /* no capture (the lab failed before tcpdump wrote) */ }
+      if (pcap) result.capture = keepFile(opts.keep, `${sc.id}.pcap`, pcap);
+      keepFile(opts.keep, `${sc.id}.txt`, logText(result));
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
   return result;
 }
 

@@ -5,7 +5,7 @@
  * @module
  */
 import { ExitCode, type ExitCodeValue, TcpechoError } from "../errors.ts";
-import type { NetError, NetErrorCode } from "../runtime/net/mod.ts";
+import { describeFdExhaustion, type NetError, type NetErrorCode } from "../runtime/net/mod.ts";
 
 /** Meaning, section and exit code of one errno. */
 export interface ErrnoInfo {
@@ -88,6 +88,13 @@ export function netFailure(e: NetError, where: string, phase: "connect" | "data"
     return new TcpechoError(`${head}: ${e.code}, ${info.meaning} (UNP §${info.section})`, {
       code: e.code,
       exitCode: info.exitCode,
+      cause: e,
+    });
+  }
+  if (e.code === "EMFILE" || e.code === "ENFILE") {
+    return new TcpechoError(`${head}: ${describeFdExhaustion(e.code)}`, {
+      code: e.code,
+      hint: "raise the limit (ulimit -n), or open fewer connections",
       cause: e,
     });
   }

@@ -15,6 +15,12 @@ export interface LoadOptions {
   size: number;
   /** Opens one connection. */
   connect(): Promise<Conn>;
+  /**
+   * Descriptors the process may still open (see freeDescriptors); clients
+   * beyond it are not attempted and count as EMFILE, since running out of
+   * descriptors makes a runtime fail in ways of its own (Deno 2.9 panics).
+   */
+  freeDescriptors?: number;
 }
 
 /** Load run outcome. */
@@ -48,8 +54,10 @@ export async function runLoad(opts: LoadOptions): Promise<LoadReport> {
     errors[code] = (errors[code] ?? 0) + 1;
   };
   const conns: Conn[] = [];
-  for (let i = 0; i < opts.clients; i += CONNECT_BATCH) {
-    const batch = Math.min(CONNECT_BATCH, opts.clients - i);
+  const attempt = Math.min(opts.clients, opts.freeDescriptors ?? Infinity);
+  if (attempt < opts.clients) errors.EMFILE = opts.clients - attempt;
+  for (let i = 0; i < attempt; i += CONNECT_BATCH) {
+    const batch = Math.min(CONNECT_BATCH, attempt - i);
     const settled = await Promise.allSettled(Array.from({ length: batch }, () => opts.connect()));
     for (const s of settled) s.status === "fulfilled" ? conns.push(s.value) : count(s.reason);
   }

@@ -49,5 +49,13 @@ export function formatEvent(e: ServerEvent, format: "text" | "json", at: Date): 
     }
     case "shutdown":
       return `${time} shutting down: stop accepting, FIN to ${e.open} connections\n`;
+    case "udp-dropped":
+      return `${time} udp: not echoed: ${e.rate} over --udp-rate, ${e.budget} over --udp-budget, ` +
+        `${e.port0} from port 0, ${e.sendFailed} send failures\n`;
+    case "accept-backoff":
+      return e.phase === "start"
+        ? `${time} cannot accept: ${e.detail}; waiting and retrying (${e.open} open)\n`
+        : `${time} accepting again after ${e.failures} failed accepts (${e.code}) in ` +
+          `${(e.ms / 1000).toFixed(3)} s (${e.open} open)\n`;
   }
 }

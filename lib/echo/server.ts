@@ -8,9 +8,11 @@
 import {
   type Addr,
   type Conn,
+  describeFdExhaustion,
   formatAddr,
   type Listener,
   type NetApi,
+  openFileLimit,
 } from "../runtime/net/mod.ts";
 import { type CloseReason, runSession, type SessionFaults, type SessionState } from "./session.ts";
 
@@ -43,7 +45,27 @@ export type ServerEvent =
     durationMs: number;
     open: number;
   }
-  | { event: "shutdown"; open: number };
+  | { event: "shutdown"; open: number }
+  | {
+    /** At shutdown, when UDP datagrams went unanswered: how many, by reason. */
+    event: "udp-dropped";
+    rate: number;
+    budget: number;
+    port0: number;
+    sendFailed: number;
+  }
+  | {
+    /** accept() is failing for the whole listener (EMFILE …) and waits; logged at start and end. */
+    event: "accept-backoff";
+    phase: "start" | "end";
+    code: string;
+    /** The errno with its meaning and the limit (ulimit -n). */
+    detail: string;
+    /** Failed accepts in this episode. */
+    failures: number;
+    ms: number;
+    open: number;
+  };
 
 /**
  * A running echo server.
@@ -79,6 +101,7 @@ export class EchoServer {
   /** Binds every host, starts accepting; resolves to the bound addresses. */
   async listen(): Promise<Addr[]> {
     const abortive = this.opts.resetAfter !== undefined;
+    openFileLimit(); // read now: out of descriptors, /proc/self/limits cannot be opened
     let port = this.opts.port;
     for (const host of this.opts.hosts) {
       const l = await this.net.listen({
@@ -86,6 +109,13 @@ export class EchoServer {
         port, // with --port 0 every host gets the port the first one got
         abortive,
         bufferSize: this.opts.bufferSize,
+        onAcceptBackoff: (b) =>
+          this.log({
+            event: "accept-backoff",
+            ...b,
+            detail: describeFdExhaustion(b.code),
+            open: this.open,
+          }),
       });
       this.#listeners.push(l);
       port = l.addr.port;
@@ -129,6 +159,11 @@ export class EchoServer {
       draining: false,
     };
     this.#sessions.add(st);
+    // A peer whose host vanished (half-open) is found by the kernel's keepalive
+    // (Linux: after 2 h idle) even with the idle limit turned off.
+    try {
+      conn.setKeepAlive(true);
+    } catch { /* reset before we got here: the first read says so */ }
     const peer = formatAddr(conn.remote);
     this.log({ event: "accepted", id, peer, local: formatAddr(conn.local), open: this.open });
     await runSession(st, this.opts, this.now);

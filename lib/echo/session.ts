@@ -5,6 +5,7 @@
  * reset, drop after N lines; delay) cuts the echo at exactly the Nth newline.
  * @module
  */
+import { sleepLong } from "../runtime/timer.ts";
 import type { Conn, NetError } from "../runtime/net/mod.ts";
 
 /** Why a server-side connection ended (the `reason` field of the log). */
@@ -79,7 +80,7 @@ function firstLimit(f: SessionFaults): { n: number; kind: CloseReason } | undefi
   return all[0];
 }
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const sleep = (ms: number) => sleepLong(ms); // --delay may exceed a bare setTimeout's 2^31 ms
 
 /**
  * Echoes until the peer's FIN, an error, a fault limit, or shutdown; sets

@@ -14,13 +14,27 @@ export interface UdpEchoOptions {
   port: number;
   /** Datagrams per second per source address (burst: the same number). */
   ratePerSource: number;
+  /** Bytes per second echoed across all sources together (burst: the same number). */
+  bytesPerSecond: number;
+}
+
+/** Datagrams not echoed, by reason. */
+export interface UdpDrops {
+  /** Over the per-source rate. */
+  rate: number;
+  /** Over the global byte budget. */
+  budget: number;
+  /** From source port 0 (forged: no reply is possible). */
+  port0: number;
+  /** The send failed (the kernel refused it). */
+  sendFailed: number;
 }
 
 /** A running UDP echo service. */
 export interface UdpEcho {
   addrs: Addr[];
-  /** Datagrams dropped by the rate limit so far. */
-  dropped(): number;
+  /** Datagrams not echoed so far, by reason. */
+  dropped(): UdpDrops;
   close(): void;
 }
 
@@ -51,11 +65,40 @@ export class RateLimiter {
 }
 
 /**
+ * One token bucket of bytes shared by every source.
+ *
+ * @example
+ * ```ts
+ * const b = new ByteBudget(1000);
+ * b.take(600, 0); b.take(600, 0); // true, false
+ * b.take(600, 1000);              // true (refilled)
+ * ```
+ */
+export class ByteBudget {
+  #tokens: number;
+  #at: number | undefined;
+  constructor(private readonly perSecond: number) {
+    this.#tokens = perSecond;
+  }
+
+  /** Whether `bytes` more may be sent at time `nowMs` (and takes them if so). */
+  take(bytes: number, nowMs: number): boolean {
+    const elapsed = this.#at === undefined ? 0 : Math.max(0, nowMs - this.#at);
+    this.#tokens = Math.min(this.perSecond, this.#tokens + (elapsed / 1000) * this.perSecond);
+    this.#at = nowMs;
+    if (bytes > this.#tokens) return false;
+    this.#tokens -= bytes;
+    return true;
+  }
+}
+
+/**
  * Binds every host and echoes datagrams until closed.
  *
  * @example
  * ```ts
- * const u = await startUdpEcho(net, { hosts: ["127.0.0.1"], port: 9877, ratePerSource: 100 }, log);
+ * const u = await startUdpEcho(net, { hosts: ["127.0.0.1"], port: 9877, ratePerSource: 100,
+ *   bytesPerSecond: 1 << 20 }, log);
  * u.close();
  * ```
  */
@@ -63,9 +106,11 @@ export async function startUdpEcho(
   net: NetApi,
   opts: UdpEchoOptions,
   log: (e: ServerEvent) => void,
+  now: () => number = Date.now,
 ): Promise<UdpEcho> {
   const limiter = new RateLimiter(opts.ratePerSource);
-  let dropped = 0;
+  const budget = new ByteBudget(opts.bytesPerSecond);
+  const drops: UdpDrops = { rate: 0, budget: 0, port0: 0, sendFailed: 0 };
   const socks: UdpSocket[] = [];
   for (const host of opts.hosts) {
     const s = await net.bindUdp({ host, port: opts.port });
@@ -73,17 +118,23 @@ export async function startUdpEcho(
     log({ event: "listening", transport: "udp", addr: formatAddr(s.addr) });
     (async () => {
       for (let d = await s.receive(); d; d = await s.receive()) {
-        if (!limiter.allow(d.from.host, Date.now())) {
-          dropped++;
-          continue;
+        const t = now();
+        if (d.from.port === 0) drops.port0++;
+        else if (!limiter.allow(d.from.host, t)) drops.rate++;
+        else if (!budget.take(d.data.length, t)) drops.budget++;
+        else {
+          try {
+            await s.send(d.data, d.from);
+          } catch {
+            drops.sendFailed++;
+          }
         }
-        await s.send(d.data, d.from);
       }
-    })();
+    })().catch(() => {/* receive never rejects; a bug here must not end serve */});
   }
   return {
     addrs: socks.map((s) => s.addr),
-    dropped: () => dropped,
+    dropped: () => ({ ...drops }),
     close: () => socks.forEach((s) => s.close()),
   };
 }

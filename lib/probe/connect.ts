@@ -6,6 +6,7 @@
  * Runtime-free: the socket work is the injected {@link Connector}.
  * @module
  */
+import { setLongTimeout } from "../runtime/timer.ts";
 import type { ConnectAttempt, Connector, ProbeResult, ProbeTarget } from "./types.ts";
 
 /** Options for {@link runProbes}. */
@@ -27,12 +28,12 @@ export function sleep(ms: number, signal?: AbortSignal): Promise<boolean> {
   if (signal?.aborted) return Promise.resolve(false);
   return new Promise((resolve) => {
     const done = (v: boolean) => {
-      clearTimeout(timer);
+      timer.clear();
       signal?.removeEventListener("abort", onAbort);
       resolve(v);
     };
     const onAbort = () => done(false);
-    const timer = setTimeout(() => done(true), Math.max(0, ms));
+    const timer = setLongTimeout(() => done(true), ms); // any length (a bare setTimeout wraps at 2^31 ms)
     signal?.addEventListener("abort", onAbort, { once: true });
   });
 }

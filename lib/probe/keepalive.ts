@@ -5,6 +5,7 @@
  * Runtime-free: the connection and the socket options are injected.
  * @module
  */
+import { ExitCode } from "../errors.ts";
 import type { KeepaliveSettings, Sockopt, SockoptUnavailable } from "../runtime/sockopt/types.ts";
 import { sleep } from "./connect.ts";
 import { applyKeepalive, describeKeepalive, type KeepaliveApplied } from "./keepalive_apply.ts";
@@ -144,7 +145,7 @@ async function waitBound(
   stop: AbortSignal,
 ): Promise<{ cause: WatchCause; at: number }> {
   const both = opts.signal ? AbortSignal.any([opts.signal, stop]) : stop;
-  const full = await sleep(opts.durationMs ?? 2 ** 31 - 1, both);
+  const full = await sleep(opts.durationMs ?? Infinity, both);
   if (full && opts.durationMs !== undefined) return { cause: "duration", at: performance.now() };
   if (opts.signal?.aborted) return { cause: "interrupted", at: performance.now() };
   return new Promise(() => {}); // stopped by the watch itself: never wins the race
@@ -162,11 +163,11 @@ function echoFailed(
     return report("echo-timeout", now, {
       message: "Cannot verify echo: no echo came back before the deadline " +
         "(is the peer an echo server? drop --echo if not)",
-      exitCode: 6,
+      exitCode: ExitCode.timedOut,
     });
   }
   return report("echo-mismatch", now, {
     message: "Cannot verify echo: the peer answered different bytes (not an echo server?)",
-    exitCode: 1,
+    exitCode: ExitCode.error,
   });
 }

@@ -3,6 +3,7 @@
  * DESIGN.md exit code it maps to.
  * @module
  */
+import { ExitCode, type ExitCodeValue } from "../errors.ts";
 
 /** Why a watch ended. */
 export type WatchCause =
@@ -28,49 +29,49 @@ export type WatchCause =
 export interface CauseMeaning {
   meaning: string;
   section?: string;
-  exitCode: number;
+  exitCode: ExitCodeValue;
 }
 
 const MEANINGS: Record<string, CauseMeaning> = {
   fin: {
     meaning: "the peer closed the connection (FIN): its process ended or closed the socket",
     section: "5.12",
-    exitCode: 3,
+    exitCode: ExitCode.peerClosed,
   },
   ECONNRESET: {
     meaning: "the peer answered with RST: its host rebooted and forgot the connection, " +
       "or the peer aborted it",
     section: "5.15",
-    exitCode: 4,
+    exitCode: ExitCode.reset,
   },
   EPIPE: {
     meaning: "a write failed after the peer reset the connection",
     section: "5.13",
-    exitCode: 4,
+    exitCode: ExitCode.reset,
   },
   ETIMEDOUT: {
     meaning: "the peer stopped answering: no reply to the keepalive probes " +
       "(peer host down or the path is dead)",
     section: "7.5",
-    exitCode: 6,
+    exitCode: ExitCode.timedOut,
   },
   EHOSTUNREACH: {
     meaning: "an ICMP host-unreachable came back: the peer host is not reachable",
     section: "5.14",
-    exitCode: 7,
+    exitCode: ExitCode.unreachable,
   },
   ENETUNREACH: {
     meaning: "an ICMP network-unreachable came back: no route to the peer",
     section: "5.14",
-    exitCode: 7,
+    exitCode: ExitCode.unreachable,
   },
   "heartbeat-timeout": {
     meaning: "a heartbeat's echo did not come back before its deadline: the peer or the path " +
       "is not answering at the application level",
-    exitCode: 6,
+    exitCode: ExitCode.timedOut,
   },
-  duration: { meaning: "watch time reached; the connection is still up", exitCode: 0 },
-  interrupted: { meaning: "interrupted; the connection was still up", exitCode: 0 },
+  duration: { meaning: "watch time reached; the connection is still up", exitCode: ExitCode.ok },
+  interrupted: { meaning: "interrupted; the connection was still up", exitCode: ExitCode.ok },
 };
 
 /**
@@ -83,7 +84,8 @@ const MEANINGS: Record<string, CauseMeaning> = {
  * ```
  */
 export function causeMeaning(cause: WatchCause): CauseMeaning {
-  return MEANINGS[cause] ?? { meaning: `the connection failed (${cause})`, exitCode: 1 };
+  return MEANINGS[cause] ??
+    { meaning: `the connection failed (${cause})`, exitCode: ExitCode.error };
 }
 
 /** The kernel's strerror text for the errnos a watch can end with (lower case, as Node prints it). */

@@ -4,6 +4,7 @@
  * echoes the watcher is waiting for, and records how the connection ended.
  * @module
  */
+import { setLongTimeout } from "../runtime/timer.ts";
 import { errorEnd } from "./keepalive_end.ts";
 
 /** The connection shape the watcher needs (lib/runtime/net's Conn satisfies it). */
@@ -121,13 +122,13 @@ export class ReadPump {
   expect(want: Uint8Array, start: number, deadlineMs: number): Promise<EchoResult> {
     if (this.#end) return Promise.resolve({ kind: "ended", end: this.#end });
     return new Promise((resolve) => {
-      const timer = setTimeout(() => this.#settle({ kind: "deadline" }), deadlineMs);
+      const timer = setLongTimeout(() => this.#settle({ kind: "deadline" }), deadlineMs);
       this.#waiter = {
         want,
         got: 0,
         start,
         resolve: (r) => {
-          clearTimeout(timer);
+          timer.clear();
           resolve(r);
         },
       };

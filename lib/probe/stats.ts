@@ -3,6 +3,7 @@
  * min/avg/max/mdev of handshake times.
  * @module
  */
+import { ExitCode, type ExitCodeValue } from "../errors.ts";
 import type { ProbeOutcome, ProbeResult } from "./types.ts";
 
 /** min/avg/max/mdev in milliseconds (mdev as ping computes it: population standard deviation). */
@@ -87,13 +88,13 @@ export function summarize(
   };
 }
 
-/** Exit codes of DESIGN.md for each failure class. */
-const EXIT: Record<ProbeOutcome, number> = {
-  connected: 0,
-  refused: 5,
-  timeout: 6,
-  unreachable: 7,
-  error: 1,
+/** The exit code (DESIGN.md, lib/errors.ts) of each probe outcome: the one table probe uses. */
+export const OUTCOME_EXIT: Readonly<Record<ProbeOutcome, ExitCodeValue>> = {
+  connected: ExitCode.ok,
+  refused: ExitCode.refused,
+  timeout: ExitCode.timedOut,
+  unreachable: ExitCode.unreachable,
+  error: ExitCode.error,
 };
 
 /**
@@ -107,11 +108,11 @@ const EXIT: Record<ProbeOutcome, number> = {
  * ```
  */
 export function probeExitCode(results: readonly Pick<ProbeResult, "outcome">[]): number {
-  if (results.some((r) => r.outcome === "connected")) return 0;
-  if (results.length === 0) return 1;
+  if (results.some((r) => r.outcome === "connected")) return ExitCode.ok;
+  if (results.length === 0) return ExitCode.error;
   const tally = new Map<ProbeOutcome, number>();
   for (const r of results) tally.set(r.outcome, (tally.get(r.outcome) ?? 0) + 1);
   const most = Math.max(...tally.values());
   const latest = results.findLast((r) => tally.get(r.outcome) === most)!;
-  return EXIT[latest.outcome];
+  return OUTCOME_EXIT[latest.outcome];
 }

@@ -112,7 +112,7 @@ test("connect: IPv6/::1 literal with tcpecho serve", async () => {
 test("connect: usage/bad port exits 2", () => {
   const r = runCli(["connect", "127.0.0.1", "0"]);
   assert.equal(r.code, 2);
-  assert.match(r.stderr, /Invalid value for --port: '0'/);
+  assert.match(r.stderr, /Invalid value for port: '0'/);
 });
 
 test("connect: server process killed (SIGKILL) while stdin open: FIN, exit 3 (UNP §5.12)", async () => {

@@ -9,9 +9,13 @@
  * - every failed connect says ECONNREFUSED: recover.ts finds the real errno.
  * @module
  */
+import { type LongTimer, setLongTimeout } from "../timer.ts";
+import { loadSockopt } from "../sockopt/mod.ts";
+import { AcceptQueue } from "./accept.ts";
 import { makeAddr } from "./addr.ts";
 import { toNetError } from "./errors.ts";
 import { ChunkQueue } from "./queue.ts";
+import { atDescriptorLimit } from "./limits.ts";
 import { correctConnectError } from "./recover.ts";
 import { icmpUnreachCount } from "./route.ts";
 import { bindUdp } from "./udp.ts";
@@ -29,6 +33,8 @@ import {
 /** The parts of a Bun socket this file uses. */
 interface BunSocket {
   data: BunConn | undefined;
+  /** The socket's descriptor (Bun 1.4 exposes it). */
+  fd?: number;
   write(d: Uint8Array): number;
   end(): void;
   shutdown(halfClose?: boolean): void;
@@ -179,7 +185,7 @@ async function connect(opts: ConnectOptions): Promise<Conn> {
   const icmpBefore = icmpUnreachCount();
   const cap = opts.bufferSize ?? 65536;
   let timedOut = false;
-  let timer: ReturnType<typeof setTimeout> | undefined;
+  let timer: LongTimer | undefined;
   const attempt = Bun.connect({
     hostname: opts.host,
     port: opts.port,
@@ -191,7 +197,7 @@ async function connect(opts: ConnectOptions): Promise<Conn> {
   });
   const timeout = new Promise<never>((_, reject) => {
     if (opts.timeoutMs === undefined) return;
-    timer = setTimeout(() => {
+    timer = setLongTimeout(() => {
       timedOut = true;
       reject(
         new NetError("ETIMEDOUT", "connect", `Cannot connect: no answer in ${opts.timeoutMs} ms`, {
@@ -209,6 +215,14 @@ async function connect(opts: ConnectOptions): Promise<Conn> {
     const elapsed = performance.now() - t0;
     const ne = toNetError(e, "connect", elapsed);
     if (ne.code !== "ECONNREFUSED") throw ne;
+    // Bun says ECONNREFUSED when socket() itself failed for want of a descriptor.
+    if (atDescriptorLimit()) {
+      throw new NetError("EMFILE", "connect", "Cannot connect: too many open files", {
+        detail: ne.detail,
+        elapsedMs: elapsed,
+        cause: e,
+      });
+    }
     const icmpAfter = icmpUnreachCount();
     const icmpSeen = icmpBefore !== undefined && icmpAfter !== undefined && icmpAfter > icmpBefore;
     const code = await correctConnectError(opts.host, elapsed, icmpSeen);
@@ -220,17 +234,17 @@ async function connect(opts: ConnectOptions): Promise<Conn> {
       }),
     );
   } finally {
-    clearTimeout(timer);
+    timer?.clear();
     attempt.catch(() => {});
   }
 }
 
-function listen(opts: ListenOptions): Promise<Listener> {
+async function listen(opts: ListenOptions): Promise<Listener> {
   const cap = opts.bufferSize ?? 65536;
+  const lib = await loadSockopt();
+  const so = "reason" in lib ? undefined : lib;
   const noDelay = opts.noDelay ?? true;
-  const pending: BunConn[] = [];
-  let waiter: ((c: Conn | null) => void) | undefined;
-  let closed = false;
+  const queue = new AcceptQueue<BunConn>();
   let server;
   try {
     server = Bun.listen({
@@ -238,35 +252,26 @@ function listen(opts: ListenOptions): Promise<Listener> {
       port: opts.port,
       allowHalfOpen: true,
       socket: handlers((s) => {
-        if (closed) return s.terminate();
+        if (queue.closed) return s.terminate();
+        if (so && typeof s.fd === "number") so.setReceiveBuffer(s.fd, cap);
         const c = new BunConn(s, cap, noDelay);
         s.data = c;
-        if (waiter) {
-          const w = waiter;
-          waiter = undefined;
-          w(c);
-        } else pending.push(c);
+        queue.push(c);
       }),
     });
   } catch (e) {
-    return Promise.reject(toNetError(e, "listen"));
+    throw toNetError(e, "listen");
   }
   const srv = server;
-  return Promise.resolve({
+  return {
     addr: makeAddr(srv.hostname, srv.port),
-    accept() {
-      if (pending.length) return Promise.resolve(pending.shift()!);
-      if (closed) return Promise.resolve(null);
-      return new Promise<Conn | null>((r) => (waiter = r));
-    },
+    accept: () => queue.next(),
     close() {
-      if (closed) return;
-      closed = true;
+      if (queue.closed) return;
       srv.stop(false);
-      waiter?.(null);
-      waiter = undefined;
+      for (const c of queue.close()) c.close();
     },
-  });
+  };
 }
 
 function stdin(): StdinReader {

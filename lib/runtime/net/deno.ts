@@ -5,6 +5,8 @@
  * asked for `abortive: true` uses node:net (node.ts) instead.
  * @module
  */
+import { setLongTimeout } from "../timer.ts";
+import { acceptErrorCode, Backoff, classifyAcceptError } from "./accept.ts";
 import { makeAddr } from "./addr.ts";
 import { toNetError } from "./errors.ts";
 import { nodeListen } from "./node.ts";
@@ -19,6 +21,8 @@ import {
   NetError,
   type StdinReader,
 } from "./types.ts";
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** First read buffer; grows (x4) up to the cap while reads fill it, so idle connections stay small. */
 const FIRST_BUFFER = 1024;
@@ -107,7 +111,7 @@ async function connect(opts: ConnectOptions): Promise<Conn> {
   const t0 = performance.now();
   const ac = new AbortController();
   const timer = opts.timeoutMs !== undefined
-    ? setTimeout(() => ac.abort(), opts.timeoutMs)
+    ? setLongTimeout(() => ac.abort(), opts.timeoutMs)
     : undefined;
   try {
     const c = await Deno.connect({ hostname: opts.host, port: opts.port, signal: ac.signal });
@@ -127,7 +131,7 @@ async function connect(opts: ConnectOptions): Promise<Conn> {
     }
     throw toNetError(e, "connect", elapsed);
   } finally {
-    clearTimeout(timer);
+    timer?.clear();
   }
 }
 
@@ -141,21 +145,46 @@ function listen(opts: ListenOptions): Promise<Listener> {
   }
   const cap = opts.bufferSize ?? 65536;
   const noDelay = opts.noDelay ?? true;
+  const backoff = new Backoff(opts.onAcceptBackoff);
   let closed = false;
+  // Deno's listener takes one accept at a time: calls queue up behind each other.
+  let last: Promise<unknown> = Promise.resolve();
+
+  async function acceptOne(): Promise<Conn | null> {
+    while (!closed) {
+      let raw: Deno.TcpConn;
+      try {
+        raw = await l.accept();
+      } catch (e) {
+        if (closed) break;
+        const kind = classifyAcceptError(e);
+        if (kind === "closed") break;
+        // A connection reset while queued (Deno says ENOTCONN): the next one is fine.
+        if (kind === "retry") continue;
+        // EMFILE, ENFILE …: accepting again at once would fail again.
+        await sleep(backoff.fail(acceptErrorCode(e)));
+        continue;
+      }
+      backoff.recovered();
+      try {
+        return new DenoConn(raw, cap, noDelay);
+      } catch {
+        // Reset between accept and setup (peer address gone): drop it, take the next.
+        try {
+          raw.close();
+        } catch { /* already closed */ }
+      }
+    }
+    backoff.recovered();
+    return null;
+  }
+
   return Promise.resolve({
     addr: addrOf(l.addr),
-    async accept() {
-      while (!closed) {
-        try {
-          return new DenoConn(await l.accept(), cap, noDelay);
-        } catch (e) {
-          if (closed) return null;
-          // EMFILE and friends: back off briefly instead of spinning.
-          if (toNetError(e, "listen").code === "ECLOSED") return null;
-          await new Promise((r) => setTimeout(r, 50));
-        }
-      }
-      return null;
+    accept() {
+      const p = last.then(() => (closed ? null : acceptOne()));
+      last = p.catch(() => {});
+      return p;
     },
     close() {
       if (closed) return;

@@ -26,6 +26,8 @@ const KNOWN = new Set<NetErrorCode>([
   "EADDRNOTAVAIL",
   "EACCES",
   "ENOTFOUND",
+  "EMFILE",
+  "ENFILE",
 ]);
 
 const DENO_NAMES: Record<string, NetErrorCode> = {

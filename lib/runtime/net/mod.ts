@@ -16,6 +16,7 @@ import { runtimeName } from "../mod.ts";
 import type { NetApi } from "./types.ts";
 
 export type {
+  AcceptBackoff,
   Addr,
   Conn,
   ConnectOptions,
@@ -30,6 +31,14 @@ export type {
 } from "./types.ts";
 export { NetError } from "./types.ts";
 export { formatAddr, makeAddr } from "./addr.ts";
+export {
+  atDescriptorLimit,
+  describeFdExhaustion,
+  type FdLimit,
+  freeDescriptors,
+  openFdCount,
+  openFileLimit,
+} from "./limits.ts";
 
 let cached: Promise<NetApi> | undefined;
 

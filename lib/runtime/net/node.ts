@@ -7,6 +7,7 @@
  * @module
  */
 import * as nodeNet from "node:net";
+import { acceptErrorCode, AcceptQueue, Backoff } from "./accept.ts";
 import { makeAddr } from "./addr.ts";
 import { toNetError } from "./errors.ts";
 import { ChunkQueue } from "./queue.ts";
@@ -98,34 +99,27 @@ export class NodeConn implements Conn {
 export function nodeListen(opts: ListenOptions): Promise<Listener> {
   const cap = opts.bufferSize ?? 65536;
   const noDelay = opts.noDelay ?? true;
-  const pending: NodeConn[] = [];
-  let waiter: ((c: NodeConn | null) => void) | undefined;
-  let closed = false;
+  const queue = new AcceptQueue<NodeConn>();
   const server = nodeNet.createServer({ allowHalfOpen: true, pauseOnConnect: false }, (s) => {
     const c = new NodeConn(s, cap, noDelay);
-    if (waiter) {
-      const w = waiter;
-      waiter = undefined;
-      w(c);
-    } else pending.push(c);
+    if (!queue.push(c)) c.close();
   });
   return new Promise((resolve, reject) => {
     server.once("error", (e) => reject(toNetError(e, "listen")));
     server.listen({ host: opts.host, port: opts.port, backlog: 4096 }, () => {
       const a = server.address() as nodeNet.AddressInfo;
+      server.removeAllListeners("error");
+      // Listener-wide failures after listening (EMFILE on accept): report, keep serving.
+      const backoff = new Backoff(opts.onAcceptBackoff);
+      server.on("error", (e) => backoff.fail(acceptErrorCode(e)));
+      server.on("connection", () => backoff.recovered());
       resolve({
         addr: makeAddr(a.address, a.port),
-        accept() {
-          if (pending.length) return Promise.resolve(pending.shift()!);
-          if (closed) return Promise.resolve(null);
-          return new Promise((r) => (waiter = r));
-        },
+        accept: () => queue.next(),
         close() {
-          if (closed) return;
-          closed = true;
+          if (queue.closed) return;
           server.close();
-          waiter?.(null);
-          waiter = undefined;
+          for (const c of queue.close()) c.close();
         },
       });
     });

@@ -1,8 +1,12 @@
 /**
  * Turns a push-style socket (Bun's data callback, node:net's "data" event)
- * into the pull-style `read()` of {@link Conn}, with back-pressure: once more
- * than `cap` bytes wait unread, the socket is paused (the kernel stops
- * draining it, the peer's window closes); reading below `cap` resumes it.
+ * into the pull-style `read()` of {@link Conn}, with back-pressure: once
+ * `cap` bytes wait unread, the socket is paused (the kernel stops draining
+ * it, the peer's window closes), and it is resumed only when a reader finds
+ * the queue empty. Resuming as soon as the queue fell below `cap` let one more
+ * runtime-sized chunk in (Bun hands over up to 512 KiB at a time) while the
+ * echo of the previous one still waited to be written: 1,000 clients that
+ * never read cost Bun's server 500 MB instead of a few hundred KB each.
  * @module
  */
 import type { NetError } from "./types.ts";
@@ -47,6 +51,13 @@ export class ChunkQueue {
     if (this.#waiter) {
       const w = this.#waiter;
       this.#waiter = undefined;
+      // A big chunk goes straight to the reader, who may hold it a while (an echo
+      // waiting to be written): take nothing more until it asks again. Small ones
+      // (interactive echo) keep the socket flowing, with no pause/resume per message.
+      if (chunk.length >= this.cap / 4 && !this.#paused) {
+        this.#paused = true;
+        this.pause();
+      }
       w.resolve(chunk);
       return;
     }
@@ -81,6 +92,10 @@ export class ChunkQueue {
     if (this.#head < this.#chunks.length) return Promise.resolve(this.#take());
     if (this.#error) return Promise.reject(this.#error);
     if (this.#ended) return Promise.resolve(null);
+    if (this.#paused) {
+      this.#paused = false;
+      this.resume();
+    }
     return new Promise((resolve, reject) => {
       this.#waiter = { resolve, reject };
     });
@@ -92,10 +107,6 @@ export class ChunkQueue {
     if (this.#head === this.#chunks.length) {
       this.#chunks = [];
       this.#head = 0;
-    }
-    if (this.#paused && this.#bytes < this.cap) {
-      this.#paused = false;
-      this.resume();
     }
     return c;
   }

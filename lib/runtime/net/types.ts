@@ -34,6 +34,8 @@ export type NetErrorCode =
   | "EADDRNOTAVAIL"
   | "EACCES"
   | "ENOTFOUND"
+  | "EMFILE"
+  | "ENFILE"
   | "ECLOSED"
   | "EOTHER";
 
@@ -142,15 +144,38 @@ export interface ListenOptions {
   noDelay?: boolean;
   /** Maximum bytes buffered per connection before reading pauses (default 65536). */
   bufferSize?: number;
+  /**
+   * Called when accept() starts backing off because the process (EMFILE) or
+   * the system (ENFILE) is out of descriptors, and once more when accepting
+   * works again, with the number of failed accepts in between. Failures of a
+   * single queued connection (reset before it was accepted: ENOTCONN,
+   * ECONNABORTED, ECONNRESET) never back off: accept retries at once.
+   */
+  onAcceptBackoff?(e: AcceptBackoff): void;
+}
+
+/** One back-off episode of accept() (see {@link ListenOptions.onAcceptBackoff}). */
+export interface AcceptBackoff {
+  /** "start" at the first failure, "end" when an accept succeeds again (or the listener closes). */
+  phase: "start" | "end";
+  /** EMFILE or ENFILE (or the runtime's code for another listener-wide failure). */
+  code: string;
+  /** Failed accepts so far in this episode. */
+  failures: number;
+  /** Milliseconds since the episode started. */
+  ms: number;
 }
 
 /** A listening TCP socket. */
 export interface Listener {
   /** The bound address (with the real port when 0 was asked). */
   readonly addr: Addr;
-  /** The next connection, or null once the listener is closed. */
+  /**
+   * The next connection, or null once the listener is closed. Several calls may
+   * be pending at once: each resolves with its own connection, in call order.
+   */
   accept(): Promise<Conn | null>;
-  /** Stops listening; pending and future accept() calls resolve null. Idempotent. */
+  /** Stops listening; every pending and future accept() call resolves null. Idempotent. */
   close(): void;
 }
 
@@ -165,7 +190,7 @@ export interface UdpSocket {
   readonly addr: Addr;
   /** The next datagram, or null once closed. */
   receive(): Promise<Datagram | null>;
-  /** Sends one datagram. */
+  /** Sends one datagram. Rejects with NetError (never throws) when it cannot be sent. */
   send(data: Uint8Array, to: Addr): Promise<void>;
   close(): void;
 }

@@ -50,7 +50,15 @@ export function bindUdp(opts: { host: string; port: number }): Promise<UdpSocket
         },
         send(data: Uint8Array, to: Addr) {
           const host = type === "udp6" && to.family === 4 ? `::ffff:${to.host}` : to.host;
-          return new Promise((res) => sock.send(data, to.port, host, () => res()));
+          // node:dgram throws synchronously on a bad destination (port 0 on Deno):
+          // both that and a failed send become a rejected NetError, never an uncaught throw.
+          return new Promise<void>((res, rej) => {
+            try {
+              sock.send(data, to.port, host, (err) => err ? rej(toNetError(err, "write")) : res());
+            } catch (e) {
+              rej(toNetError(e, "write"));
+            }
+          });
         },
         close() {
           if (closed) return;

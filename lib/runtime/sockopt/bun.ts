@@ -7,6 +7,7 @@
 import { type LibcConnectCalls, libcConnector, type RawConnector } from "./connect.ts";
 import { type LibcSocketCalls, libcSockopt } from "./libc.ts";
 import { LIBC_CANDIDATES } from "./paths.ts";
+import { libcRawUdp, type RawUdpSender } from "./raw.ts";
 import type { Sockopt, SockoptUnavailable } from "./types.ts";
 
 /** The part of bun:ffi this file uses (Deno type-checks this file too). */
@@ -27,12 +28,14 @@ const SYMBOLS = {
   connect: { args: ["i32", "ptr", "u32"], returns: "i32" },
   poll: { args: ["ptr", "u64", "i32"], returns: "i32" },
   close: { args: ["i32"], returns: "i32" },
+  sendto: { args: ["i32", "ptr", "u64", "i32", "ptr", "u32"], returns: "i64" },
   __errno_location: { args: [], returns: "ptr" },
 };
 
 interface Bound {
   sockopt: Sockopt;
   connector: RawConnector;
+  raw: RawUdpSender;
 }
 
 let bound: Promise<Bound | SockoptUnavailable> | undefined;
@@ -75,6 +78,12 @@ async function bind(): Promise<Bound | SockoptUnavailable> {
     return {
       sockopt: libcSockopt(calls, "libc setsockopt via bun:ffi"),
       connector: libcConnector(connectCalls, "libc connect via bun:ffi"),
+      raw: libcRawUdp({
+        socket: connectCalls.socket,
+        close: connectCalls.close,
+        sendto: (fd, data, addr) =>
+          Number(signed(Number(s.sendto(fd, data, data.length, 0, addr, addr.length)))),
+      }),
     };
   }
   return { reason: `Cannot load libc by FFI: ${errors.join("; ")}` };
@@ -90,4 +99,10 @@ export async function loadSockopt(): Promise<Sockopt | SockoptUnavailable> {
 export async function loadConnector(): Promise<RawConnector | SockoptUnavailable> {
   const b = await (bound ??= bind());
   return "reason" in b ? b : b.connector;
+}
+
+/** The raw UDP sender through bun:ffi, or why it is unavailable. */
+export async function loadRawUdp(): Promise<RawUdpSender | SockoptUnavailable> {
+  const b = await (bound ??= bind());
+  return "reason" in b ? b : b.raw;
 }

@@ -7,6 +7,7 @@
 import { type LibcConnectCalls, libcConnector, type RawConnector } from "./connect.ts";
 import { type LibcSocketCalls, libcSockopt } from "./libc.ts";
 import { LIBC_CANDIDATES } from "./paths.ts";
+import { libcRawUdp, type RawUdpSender } from "./raw.ts";
 import type { Sockopt, SockoptUnavailable } from "./types.ts";
 
 const SYMBOLS = {
@@ -18,6 +19,7 @@ const SYMBOLS = {
   connect: { parameters: ["i32", "buffer", "u32"], result: "i32" },
   poll: { parameters: ["buffer", "u64", "i32"], result: "i32" },
   close: { parameters: ["i32"], result: "i32" },
+  sendto: { parameters: ["i32", "buffer", "usize", "i32", "buffer", "u32"], result: "isize" },
   __errno_location: { parameters: [], result: "pointer" },
 } as const;
 
@@ -45,6 +47,7 @@ function open(): Lib | SockoptUnavailable {
 interface Bound {
   sockopt: Sockopt;
   connector: RawConnector;
+  raw: RawUdpSender;
 }
 
 let bound: Bound | SockoptUnavailable | undefined;
@@ -60,6 +63,7 @@ function bind(): Bound | SockoptUnavailable {
   };
   const check = (rc: number) => (rc === 0 ? 0 : errno());
   const signed = (rc: number) => (rc >= 0 ? rc : -errno());
+  const signedBig = (rc: number | bigint) => (rc >= 0 ? rc : -errno());
   const calls: LibcSocketCalls = {
     setsockopt: (fd, level, name, value) =>
       check(s.setsockopt(fd, level, name, value, value.length)),
@@ -78,6 +82,12 @@ function bind(): Bound | SockoptUnavailable {
   return bound = {
     sockopt: libcSockopt(calls, "libc setsockopt via Deno.dlopen"),
     connector: libcConnector(connectCalls, "libc connect via Deno.dlopen"),
+    raw: libcRawUdp({
+      socket: connectCalls.socket,
+      close: connectCalls.close,
+      sendto: (fd, data, addr) =>
+        Number(signedBig(s.sendto(fd, data, BigInt(data.length), 0, addr, addr.length))),
+    }),
   };
 }
 
@@ -91,4 +101,10 @@ export function loadSockopt(): Sockopt | SockoptUnavailable {
 export function loadConnector(): RawConnector | SockoptUnavailable {
   const b = bind();
   return "reason" in b ? b : b.connector;
+}
+
+/** The raw UDP sender through Deno's FFI, or why it is unavailable. */
+export function loadRawUdp(): RawUdpSender | SockoptUnavailable {
+  const b = bind();
+  return "reason" in b ? b : b.raw;
 }

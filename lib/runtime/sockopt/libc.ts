@@ -18,6 +18,8 @@ import {
 
 /** Linux option numbers (asm-generic/socket.h, netinet/tcp.h). */
 export const SOL_SOCKET = 1;
+/** SO_RCVBUF under SOL_SOCKET (the kernel doubles the value for its bookkeeping). */
+export const SO_RCVBUF = 8;
 /** SO_KEEPALIVE under SOL_SOCKET. */
 export const SO_KEEPALIVE = 9;
 /** IPPROTO_TCP (the level of the TCP_* options). */
@@ -146,6 +148,9 @@ export function libcSockopt(c: LibcSocketCalls, mechanism: string): Sockopt {
       return getKeepalive(fd);
     },
     getKeepalive,
+    setReceiveBuffer(fd, bytes) {
+      return c.setsockopt(fd, SOL_SOCKET, SO_RCVBUF, int32(bytes)) === 0;
+    },
     tcpInfo(fd) {
       const b = new Uint8Array(232);
       len[0] = b.length;

@@ -16,6 +16,7 @@
  */
 import { runtimeName } from "../mod.ts";
 import type { RawConnector } from "./connect.ts";
+import type { RawUdpSender } from "./raw.ts";
 import type { Sockopt, SockoptUnavailable } from "./types.ts";
 
 export type {
@@ -29,6 +30,7 @@ export type {
 export { TCP_STATES } from "./types.ts";
 export { normalizeAddress } from "./addr.ts";
 export type { RawConnector, RawConnectResult } from "./connect.ts";
+export type { RawUdpSender } from "./raw.ts";
 
 let cached: Promise<Sockopt | SockoptUnavailable> | undefined;
 
@@ -69,4 +71,25 @@ export function loadConnector(): Promise<RawConnector | SockoptUnavailable> {
     ? import("./bun.ts").then((m) => m.loadConnector())
     : import("./deno.ts").then((m) => m.loadConnector());
   return cachedConnector;
+}
+
+let cachedRaw: Promise<RawUdpSender | SockoptUnavailable> | undefined;
+
+/**
+ * A raw IPv4 UDP sender through libc (any source port, 0 included; needs
+ * root or CAP_NET_RAW), or why it is unavailable.
+ *
+ * @example
+ * ```ts
+ * const r = await loadRawUdp();
+ * if (!("reason" in r)) r.send(0, "127.0.0.1", 9877, new Uint8Array([104, 105]));
+ * ```
+ */
+export function loadRawUdp(): Promise<RawUdpSender | SockoptUnavailable> {
+  cachedRaw ??= platformReason() !== undefined
+    ? Promise.resolve({ reason: platformReason()! })
+    : runtimeName() === "bun"
+    ? import("./bun.ts").then((m) => m.loadRawUdp())
+    : import("./deno.ts").then((m) => m.loadRawUdp());
+  return cachedRaw;
 }

@@ -85,6 +85,11 @@ export interface Sockopt {
   setKeepalive(fd: number, settings: KeepaliveSettings): KeepaliveReadback;
   /** Reads SO_KEEPALIVE and the three TCP keepalive options. */
   getKeepalive(fd: number): KeepaliveReadback;
+  /**
+   * SO_RCVBUF: caps the kernel's receive buffer (and so the window the peer may
+   * fill, and the most one read can return). False when the kernel refused it.
+   */
+  setReceiveBuffer(fd: number, bytes: number): boolean;
   /** TCP_INFO, or undefined when the kernel refuses it (e.g. the socket is gone). */
   tcpInfo(fd: number): TcpInfo | undefined;
 }
