@@ -1,0 +1,97 @@
+/**
+ * The decoder on every real third-party capture (../shared/captures/wild):
+ * TCP frames decoded per file against tshark's count (index.tsv), >= 99.9%
+ * overall; each file that differs is listed with why. Every reason a frame
+ * was not decoded is one of the stable strings of lib/decode/types.ts.
+ */
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { existsSync, readFileSync } from "node:fs";
+import { bytesSource, readCapture } from "../../lib/capture/mod.ts";
+import {
+  decodeFrame,
+  HEADER_NAMES,
+  MALFORMED,
+  newPacket,
+  UNSUPPORTED_TUNNELS,
+} from "../../lib/decode/mod.ts";
+import { ROOT, skipUnless } from "../support/helpers.ts";
+import { join } from "../support/path.ts";
+
+const WILD = join(ROOT, "..", "shared", "captures", "wild");
+const INDEX = join(WILD, "index.tsv");
+
+/** Files known to differ from tshark, and why (checked by reading the packets). */
+const KNOWN: Record<string, string> = {
+  "tcpdump/tests~sflow_expanded.pcap": "tshark decodes the packet header sampled inside sFlow",
+  "tcpdump/tests~timestamp_invalid_micro.pcap":
+    "lib/capture: a fraction field of 10^6 makes the reader pick a 24-byte record layout",
+  "tcpdump/tests~timestamp_invalid_nano.pcap":
+    "lib/capture: a fraction field of 10^9 makes the reader pick a 24-byte record layout",
+  "zeek/testing~btest~Traces~ipv4~fragmented-syn.pcap":
+    "tshark reassembles IP fragments; the decoder does not",
+  "zeek/testing~btest~Traces~tunnels~gtp~gtp1_gn_normal_incl_fragmentation.pcap":
+    "the tunnel's first fragments are decoded; tshark counts the reassembled packets",
+};
+
+const STABLE = new Set<string>([
+  ...Object.values(MALFORMED),
+  ...HEADER_NAMES.map((n) => `${n} header cut`),
+  ...UNSUPPORTED_TUNNELS.map((n) => `unsupported tunnel: ${n}`),
+  "unsupported compression: PPP Van Jacobson",
+]);
+
+function stableReason(error: string): boolean {
+  return STABLE.has(error) || /^unsupported link type \d+$/.test(error);
+}
+
+interface Row {
+  file: string;
+  tshark: number;
+}
+
+function rows(): Row[] {
+  return readFileSync(INDEX, "utf8").trim().split("\n").slice(1).map((line) => {
+    const cols = line.split("\t");
+    return { file: cols[0], tshark: Number(cols[3]) };
+  });
+}
+
+test("wild decode: TCP frames per capture agree with tshark >= 99.9% overall", {
+  skip: skipUnless(existsSync(INDEX), `${INDEX} is absent (../shared not mounted)`),
+  timeout: 600_000,
+}, async () => {
+  const pkt = newPacket();
+  let theirs = 0;
+  let differ = 0;
+  const lines: string[] = [];
+  const unstable = new Set<string>();
+  for (const row of rows()) {
+    const reasons = new Map<string, number>();
+    let ours = 0;
+    await readCapture(bytesSource(new Uint8Array(readFileSync(join(WILD, row.file)))), (f) => {
+      decodeFrame(f, pkt);
+      // tshark's "tcp" also matches an ICMP error quoting a TCP header.
+      if (pkt.kind === "tcp" || (pkt.kind === "icmp-unreachable" && pkt.quotedProto === 6)) {
+        ours++;
+      } else if (pkt.error !== "" || pkt.kind === "fragment") {
+        const key = pkt.error || pkt.kind;
+        reasons.set(key, (reasons.get(key) ?? 0) + 1);
+        if (pkt.error !== "" && !stableReason(pkt.error)) unstable.add(pkt.error);
+      }
+    });
+    theirs += row.tshark;
+    if (ours === row.tshark) continue;
+    differ += Math.abs(ours - row.tshark);
+    const why = KNOWN[row.file] ??
+      ([...reasons].map(([k, n]) => `${n}x ${k}`).join(", ") || "no reason recorded");
+    lines.push(`${row.file}: ours ${ours}, tshark ${row.tshark} (${why})`);
+  }
+  const agree = 1 - differ / theirs;
+  console.log(
+    `wild decode: ${theirs} TCP frames per tshark, ${differ} differ: ` +
+      `${(agree * 100).toFixed(3)}% agreement; files that differ:\n  ${lines.join("\n  ")}`,
+  );
+  assert.deepEqual([...unstable], [], "every reason is one of the stable strings");
+  assert.ok(agree >= 0.999, `agreement ${(agree * 100).toFixed(3)}% < 99.9%`);
+});
