@@ -4,7 +4,7 @@
  * GRE (RFC 2784/2890; PPTP's version 1 with PPP; ERSPAN types I–III; WCCP
  * redirect; Aruba's 802.11 frames; MPLS; bridged Ethernet), and over UDP:
  * VXLAN (4789), Geneve (6081), GTP-U (2152), GRE-in-UDP (4754), AYIYA (5072),
- * on either port as Wireshark does.
+ * L2TPv2 (1701: PPP), Teredo (3544), on either port as Wireshark does.
  * @module
  */
 import { u16 } from "./bytes.ts";
@@ -25,6 +25,9 @@ const PORT_GENEVE = 6081;
 const PORT_GTPU = 2152;
 const PORT_GRE_UDP = 4754;
 const PORT_AYIYA = 5072;
+const PORT_L2TP = 1701;
+const PORT_TEREDO = 3544;
+const PROTO_L2TP = 115;
 
 const GRE_CSUM = 0x8000;
 const GRE_ROUTING = 0x4000;
@@ -180,6 +183,37 @@ function ayiya(buf: Uint8Array, off: number, end: number, out: Packet): number {
   return unsupported(out, "unsupported tunnel: AYIYA");
 }
 
+/** L2TP version 2 data messages (PPP); control messages stay UDP; version 3 is not decoded. */
+function l2tp(buf: Uint8Array, off: number, end: number, out: Packet): number {
+  if (end - off < 2) return cut(out, "L2TP");
+  const flags = u16(buf, off);
+  const version = flags & 15;
+  if (flags & 0x8000 || (version !== 2 && version !== 3)) return NOT_TUNNEL; // control, not L2TP
+  if (version === 3) return unsupported(out, "unsupported tunnel: L2TPv3");
+  if (!nest(out)) return -1;
+  addTunnel(out, "L2TP");
+  let p = off + 6 + (flags & 0x4000 ? 2 : 0) + (flags & 0x0800 ? 4 : 0);
+  if (flags & 0x0200) {
+    if (end - p < 2) return cut(out, "L2TP");
+    p += 2 + u16(buf, p);
+  }
+  if (p > end) return cut(out, "L2TP");
+  if (end - p >= 2 && buf[p] === 0xff && buf[p + 1] === 0x03) p += 2;
+  return ppp(buf, p, end, out);
+}
+
+/** Teredo: optional authentication and origin indications, then IPv6. */
+function teredo(buf: Uint8Array, off: number, end: number, out: Packet): number {
+  let p = off;
+  if (end - p >= 4 && buf[p] === 0 && buf[p + 1] === 1) p += 13 + buf[p + 2] + buf[p + 3];
+  if (end - p >= 8 && buf[p] === 0 && buf[p + 1] === 0) p += 8;
+  if (end - p < 40 || buf[p] >> 4 !== 6) return NOT_TUNNEL;
+  if (!nest(out)) return -1;
+  addTunnel(out, "Teredo");
+  out.ipVersion = 6;
+  return p;
+}
+
 function udp(buf: Uint8Array, off: number, end: number, out: Packet): number {
   if (end - off < 8) return NOT_TUNNEL;
   const sp = u16(buf, off);
@@ -195,6 +229,8 @@ function udp(buf: Uint8Array, off: number, end: number, out: Packet): number {
   if (dp === PORT_GTPU || sp === PORT_GTPU) return gtpu(buf, p, end, out);
   if (dp === PORT_GRE_UDP || sp === PORT_GRE_UDP) return gre(buf, p, end, out, "GRE-in-UDP");
   if (dp === PORT_AYIYA || sp === PORT_AYIYA) return ayiya(buf, p, end, out);
+  if (dp === PORT_L2TP || sp === PORT_L2TP) return l2tp(buf, p, end, out);
+  if (dp === PORT_TEREDO || sp === PORT_TEREDO) return teredo(buf, p, end, out);
   return NOT_TUNNEL;
 }
 
@@ -221,6 +257,7 @@ export function tunnel(
 ): number {
   const proto = out.ipProto;
   if (proto !== PROTO_UDP && proto !== PROTO_GRE && proto !== PROTO_IPIP && proto !== PROTO_IPV6) {
+    if (proto === PROTO_L2TP) return unsupported(out, "unsupported tunnel: L2TPv3");
     return NOT_TUNNEL;
   }
   lim.wire = ipEnd;

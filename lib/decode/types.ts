@@ -71,6 +71,7 @@ export const HEADER_NAMES = [
   "Geneve",
   "GTP-U",
   "AYIYA",
+  "L2TP",
   "802.11",
 ] as const;
 
@@ -84,6 +85,7 @@ export const UNSUPPORTED_TUNNELS = [
   "GTP-U", // a GTP-U payload that is not IP (e.g. PPP, Ethernet)
   "AYIYA", // an AYIYA next header that is neither IPv4 nor IPv6
   "802.11 protected", // encrypted 802.11 data (Aruba GRE)
+  "L2TPv3", // L2TPv3 over IP (protocol 115) or UDP: its cookie length is configured, not sent
 ] as const;
 
 /**

@@ -220,10 +220,24 @@ test("decode tunnels: VXLAN, Geneve, GTP-U, GRE-in-UDP, AYIYA (either UDP port)"
       udp(5072, 5072, [0x41, 0x52, 0x11, 41, 0, 0, 0, 1, ...Array(36).fill(0), ...IP6]),
       "AYIYA",
     ],
+    ["l2tp", udp(1701, 1701, [0, 2, 0, 1, 0, 1, 0xff, 3, 0, 0x21, ...IP]), "L2TP"],
+    [
+      "l2tp length, sequence, offset",
+      udp(1701, 1701, [0x4a, 2, 0, 0, 0, 1, 0, 1, 0, 0, 0, 0, 0, 2, 9, 9, 0x21, ...IP]),
+      "L2TP",
+    ],
+    ["teredo", udp(3544, 50000, IP6), "Teredo"],
+    ["teredo origin", udp(50000, 3544, [0, 0, 1, 2, 3, 4, 5, 6, ...IP6]), "Teredo"],
+    [
+      "teredo auth origin",
+      udp(50000, 3544, [0, 1, 2, 1, 7, 7, 9, ...Array(9).fill(0), 0, 0, 1, 2, 3, 4, 5, 6, ...IP6]),
+      "Teredo",
+    ],
   ];
   for (const [name, u, tunnel] of cases) {
     const p = decode(ipv4(17, u), 101);
-    assertTcp(name, p, tunnel, name.endsWith("sequence") || name === "ayiya" ? 3 : 10);
+    const v6 = name.endsWith("sequence") || name === "ayiya" || name.startsWith("teredo");
+    assertTcp(name, p, tunnel, v6 ? 3 : 10);
   }
   assertTcp(
     "vxlan in ipv6",
@@ -254,6 +268,13 @@ test(
     assert.equal(echo.dstPort, 2152);
     const heartbeat = decode(ipv4(17, udp(5072, 5072, [0x41, 0x52, 0x10, 59, 0, 0, 0, 1])), 101);
     assert.equal(heartbeat.kind, "udp");
+    const control = decode(
+      ipv4(17, udp(1701, 1701, [0xc8, 2, 0, 12, 0, 1, 0, 0, 0, 0, 0, 0])),
+      101,
+    );
+    assert.equal(control.kind, "udp"); // L2TP control message
+    const bubble = decode(ipv4(17, udp(3544, 3544, [0, 0, 1, 2, 3, 4, 5, 6])), 101);
+    assert.equal(bubble.kind, "udp"); // Teredo indication without an IPv6 packet
     const arp = decode(
       ipv4(17, udp(1, 4789, [8, 0, 0, 0, 0, 0, 1, 0, ...ETH(0x0806), ...Array(28).fill(0)])),
       101,
@@ -314,6 +335,20 @@ test("decode unsupported: stable reasons for what may carry TCP but is not decod
       101,
       "unsupported",
       "unsupported tunnel: GTP-U",
+    ],
+    [
+      "l2tpv3 over udp",
+      ipv4(17, udp(1701, 1701, [0, 3, 0, 0, 0, 0, 0, 1, ...IP])),
+      101,
+      "unsupported",
+      "unsupported tunnel: L2TPv3",
+    ],
+    [
+      "l2tpv3 over ip",
+      ipv4(115, [0, 0, 0, 1, ...IP]),
+      101,
+      "unsupported",
+      "unsupported tunnel: L2TPv3",
     ],
     [
       "ayiya next",
