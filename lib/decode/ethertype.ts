@@ -36,6 +36,8 @@ export const ETH_MPLS_MC = 0x8848;
 export const ETH_PBB = 0x88e7;
 /** EtherType: Cisco FabricPath (FTAG/TTL, then an Ethernet header). */
 export const ETH_FABRICPATH = 0x8903;
+/** EtherType: Network Service Header (RFC 8300). */
+export const ETH_NSH = 0x894f;
 /** EtherType / GRE protocol: transparent Ethernet bridging (an Ethernet frame follows). */
 export const ETH_TEB = 0x6558;
 /** PPP protocol: IPv4. */
@@ -120,7 +122,17 @@ export function llc(buf: Uint8Array, off: number, end: number, out: Packet): num
   return stop(out, "non-ip");
 }
 
-function mpls(buf: Uint8Array, off: number, end: number, out: Packet): number {
+/**
+ * An MPLS label stack at `off` (up to 16 labels to the bottom-of-stack bit),
+ * then IPv4/IPv6 by the first nibble, or an Ethernet pseudowire after its
+ * control word when the nibble is 0; anything else is "unsupported".
+ *
+ * @example
+ * ```ts
+ * mpls(buf, off, end, out); // 00 01 01 40 45 … -> IPv4 at off + 4
+ * ```
+ */
+export function mpls(buf: Uint8Array, off: number, end: number, out: Packet): number {
   let p = off;
   for (let i = 0;; i++) {
     if (end - p < 4) return cut(out, "MPLS");
@@ -139,6 +151,49 @@ function mpls(buf: Uint8Array, off: number, end: number, out: Packet): number {
   // An Ethernet pseudowire with its 4-byte control word (first nibble 0).
   if (v === 0 && end - p >= 18) return ethernet(buf, p + 4, end, out);
   return unsupported(out, "unsupported tunnel: MPLS");
+}
+
+/**
+ * An NSH header at `off` (RFC 8300: its length in 4-byte words, then the next
+ * protocol: 1 IPv4, 2 IPv6, 3 Ethernet, 5 MPLS).
+ *
+ * @example
+ * ```ts
+ * nsh(buf, off, end, out); // 0f c6 01 01 … -> IPv4 after the 24-byte header
+ * ```
+ */
+export function nsh(buf: Uint8Array, off: number, end: number, out: Packet): number {
+  if (end - off < 8) return cut(out, "NSH");
+  addTunnel(out, "NSH");
+  return nextProtocol(buf, buf[off + 3], off + (buf[off + 1] & 0x3f) * 4, end, out, "NSH");
+}
+
+/**
+ * The "next protocol" numbering of NSH and VXLAN-GPE (1 IPv4, 2 IPv6,
+ * 3 Ethernet, 4 NSH, 5 MPLS) at `off`; others are "unsupported tunnel: NAME".
+ *
+ * @example
+ * ```ts
+ * nextProtocol(buf, 3, off, end, out, "VXLAN-GPE"); // an Ethernet frame at off
+ * ```
+ */
+export function nextProtocol(
+  buf: Uint8Array,
+  next: number,
+  off: number,
+  end: number,
+  out: Packet,
+  name: string,
+): number {
+  if (off > end) return cut(out, name);
+  if (next === 1 || next === 2) {
+    out.ipVersion = next === 1 ? 4 : 6;
+    return off;
+  }
+  if (next === 3) return ethernet(buf, off, end, out);
+  if (next === 4) return nest(out) ? nsh(buf, off, end, out) : -1;
+  if (next === 5) return mpls(buf, off, end, out);
+  return unsupported(out, `unsupported tunnel: ${name}`);
 }
 
 /**
@@ -258,6 +313,8 @@ export function etherType(
       return ethernet(buf, off + 2, end, out);
     case ETH_TEB:
       return nest(out) ? ethernet(buf, off, end, out) : -1;
+    case ETH_NSH:
+      return nest(out) ? nsh(buf, off, end, out) : -1;
   }
   return stop(out, "non-ip");
 }

@@ -3,20 +3,25 @@
  * SLL and SLL2, BSD NULL and LOOP, raw IP (101, 228, 229, 12, 14), PPP (9, 50,
  * 204) and PPPoE (51), Cisco HDLC (104, 205, and 9/50 frames with its address
  * byte), FDDI (10), ARCnet (7, 129), Linux NFLOG (239), IP over InfiniBand
- * (242) and Juniper Ethernet (178). Each returns the offset of the IP header
+ * (242), Juniper Ethernet (178), Token Ring (6), ATM LLC (100), OpenBSD enc
+ * (109) and pflog (117), 802.11 (105; radiotap 127, Prism 119, AVS 163, PPI
+ * 192), IP over IEEE 1394 (138), MPLS (219), Solaris IPNET (226),
+ * netANALYZER (240, 241) and Apple PKTAP (258). Each returns the offset of the IP header
  * (setting `out.ipVersion`), or -1 with `out.kind` set ("non-ip",
  * "unknown-link", "unsupported" or "malformed").
  * @module
  */
 import { u16 } from "./bytes.ts";
-import { ethernet, etherType, llc, ppp, pppoe } from "./ethertype.ts";
-import { cut, lim, malformed, stop } from "./packet.ts";
+import { ethernet, etherType, llc, mpls, ppp, pppoe } from "./ethertype.ts";
+import { cut, lim, malformed, nest, stop } from "./packet.ts";
+import { wlan } from "./wlan.ts";
 import { LENGTH_NOTE, type Packet } from "./types.ts";
 
 /** LINKTYPE_* values the decoder knows. */
 export const LINKTYPE = {
   NULL: 0,
   ETHERNET: 1,
+  IEEE802_5: 6,
   ARCNET_BSD: 7,
   PPP: 9,
   FDDI: 10,
@@ -24,18 +29,32 @@ export const LINKTYPE = {
   RAW_BSDOS: 14,
   PPP_HDLC: 50,
   PPP_ETHER: 51,
+  ATM_RFC1483: 100,
   RAW: 101,
   C_HDLC: 104,
+  IEEE802_11: 105,
   LOOP: 108,
+  ENC: 109,
   LINUX_SLL: 113,
+  PFLOG: 117,
+  PRISM: 119,
+  RADIOTAP: 127,
   ARCNET_LINUX: 129,
+  IEEE1394: 138,
+  AVS: 163,
   JUNIPER_ETHER: 178,
+  PPI: 192,
   PPP_WITH_DIR: 204,
   C_HDLC_WITH_DIR: 205,
+  MPLS: 219,
+  IPNET: 226,
   IPV4: 228,
   IPV6: 229,
   NFLOG: 239,
+  NETANALYZER: 240,
+  NETANALYZER_TRANSPARENT: 241,
   IPOIB: 242,
+  PKTAP: 258,
   LINUX_SLL2: 276,
 } as const;
 
@@ -44,23 +63,39 @@ function familyIsV6(f: number): boolean {
   return f === 10 || f === 24 || f === 28 || f === 30;
 }
 
-function nullLoop(buf: Uint8Array, off: number, end: number, out: Packet, be: boolean): number {
-  if (end - off < 4) return cut(out, "loopback");
+const le32 = (b: Uint8Array, o: number) =>
+  (b[o] | (b[o + 1] << 8) | (b[o + 2] << 16) | (b[o + 3] << 24)) >>> 0;
+
+/** An address family: IPv4 (2) or one of the systems' IPv6 values, else "non-ip". */
+function family(fam: number, off: number, out: Packet): number {
+  if (fam === 2) {
+    out.ipVersion = 4;
+    return off;
+  }
+  if (familyIsV6(fam)) {
+    out.ipVersion = 6;
+    return off;
+  }
+  return stop(out, "non-ip");
+}
+
+function nullLoop(
+  buf: Uint8Array,
+  off: number,
+  end: number,
+  out: Packet,
+  be: boolean,
+  hlen = 4,
+  name = "loopback",
+): number {
+  if (end - off < hlen) return cut(out, name);
   const beVal = ((buf[off] << 24) | (buf[off + 1] << 16) | (buf[off + 2] << 8) | buf[off + 3]) >>>
     0;
   const leVal = ((buf[off + 3] << 24) | (buf[off + 2] << 16) | (buf[off + 1] << 8) | buf[off]) >>>
     0;
   // NULL is in the capturing host's byte order: the value is small, so pick the order that says so.
   const fam = be ? beVal : leVal <= 0xffff ? leVal : beVal;
-  if (fam === 2) {
-    out.ipVersion = 4;
-    return off + 4;
-  }
-  if (familyIsV6(fam)) {
-    out.ipVersion = 6;
-    return off + 4;
-  }
-  return stop(out, "non-ip");
+  return family(fam, off + hlen, out);
 }
 
 function rawIp(buf: Uint8Array, off: number, end: number, out: Packet): number {
@@ -71,6 +106,29 @@ function rawIp(buf: Uint8Array, off: number, end: number, out: Packet): number {
     return off;
   }
   return malformed(out, "raw IP frame is not IP version 4 or 6");
+}
+
+/** Token Ring: access and frame control, addresses, a routing field when the source says so; LLC. */
+function tokenRing(buf: Uint8Array, off: number, end: number, out: Packet): number {
+  if (end - off < 15) return cut(out, "Token Ring");
+  if ((buf[off + 1] & 0xc0) !== 0x40) return stop(out, "non-ip"); // a MAC frame
+  let p = off + 14;
+  if (buf[off + 8] & 0x80) p += buf[p] & 0x1f; // source routing information
+  return llc(buf, p, end, out);
+}
+
+/** OpenBSD pflog: a header whose length is its first byte (padded to 4), address family next. */
+function pflog(buf: Uint8Array, off: number, end: number, out: Packet): number {
+  if (end - off < 2) return cut(out, "pflog");
+  const p = off + ((buf[off] + 3) & ~3);
+  if (p > end) return cut(out, "pflog");
+  return family(buf[off + 1], p, out);
+}
+
+/** A header whose length is given in it (radiotap, PPI, PKTAP, Prism, AVS) was cut. */
+function sized(hlen: number, off: number, end: number, out: Packet, name: string): number {
+  if (hlen < 8 || off + hlen > end) return cut(out, name);
+  return off + hlen;
 }
 
 /** Cisco HDLC: address (0x0f unicast, 0x8f broadcast), control, EtherType. */
@@ -224,6 +282,59 @@ export function linkLayer(
       return ipoib(buf, off, end, out);
     case LINKTYPE.JUNIPER_ETHER:
       return juniperEther(buf, off, end, out);
+    case LINKTYPE.IEEE802_5:
+      return tokenRing(buf, off, end, out);
+    case LINKTYPE.ATM_RFC1483:
+      return llc(buf, off, end, out);
+    case LINKTYPE.ENC: // address family (host order), SPI, flags
+      return nullLoop(buf, off, end, out, false, 12, "enc");
+    case LINKTYPE.PFLOG:
+      return pflog(buf, off, end, out);
+    case LINKTYPE.IEEE802_11:
+      return wlan(buf, off, end, out);
+    case LINKTYPE.RADIOTAP: {
+      if (end - off < 4) return cut(out, "radiotap");
+      const p = sized(buf[off + 2] | (buf[off + 3] << 8), off, end, out, "radiotap");
+      return p < 0 ? p : wlan(buf, p, end, out);
+    }
+    case LINKTYPE.PRISM: {
+      if (end - off < 8) return cut(out, "Prism");
+      const p = sized(le32(buf, off + 4), off, end, out, "Prism");
+      return p < 0 ? p : wlan(buf, p, end, out);
+    }
+    case LINKTYPE.AVS: {
+      if (end - off < 8) return cut(out, "AVS");
+      const p = sized(u16(buf, off + 6) | (u16(buf, off + 4) << 16), off, end, out, "AVS");
+      return p < 0 ? p : wlan(buf, p, end, out);
+    }
+    case LINKTYPE.PPI: { // version, flags, length, then the link type of what follows
+      if (end - off < 8) return cut(out, "PPI");
+      const p = sized(buf[off + 2] | (buf[off + 3] << 8), off, end, out, "PPI");
+      const dlt = le32(buf, off + 4);
+      if (p < 0 || !nest(out)) return -1;
+      return dlt === LINKTYPE.PPI ? cut(out, "PPI") : linkLayer(buf, p, end, dlt, out);
+    }
+    case LINKTYPE.PKTAP: { // header length, then the link type of what follows
+      if (end - off < 8) return cut(out, "PKTAP");
+      const p = sized(le32(buf, off), off, end, out, "PKTAP");
+      const dlt = le32(buf, off + 4);
+      if (p < 0 || !nest(out)) return -1;
+      return dlt === LINKTYPE.PKTAP ? cut(out, "PKTAP") : linkLayer(buf, p, end, dlt, out);
+    }
+    case LINKTYPE.IEEE1394: // destination and source (8 bytes each), EtherType
+      if (end - off < 18) return cut(out, "IEEE 1394");
+      return etherType(buf, u16(buf, off + 16), off + 18, end, out);
+    case LINKTYPE.MPLS:
+      return mpls(buf, off, end, out);
+    case LINKTYPE.IPNET: // version, family (2 IPv4, 26 IPv6), …: 24 bytes
+      if (end - off < 24) return cut(out, "IPNET");
+      return family(buf[off + 1] === 26 ? 10 : buf[off + 1], off + 24, out);
+    case LINKTYPE.NETANALYZER: // a 4-byte status header, then Ethernet (with its FCS)
+      if (end - off < 4) return cut(out, "netANALYZER");
+      return ethernet(buf, off + 4, end, out);
+    case LINKTYPE.NETANALYZER_TRANSPARENT: // status header, preamble and SFD, then Ethernet
+      if (end - off < 12) return cut(out, "netANALYZER");
+      return ethernet(buf, off + 12, end, out);
     default:
       out.kind = "unknown-link";
       out.error = `unsupported link type ${linkType}`;
@@ -240,6 +351,7 @@ function sllProtocol(buf: Uint8Array, proto: number, off: number, end: number, o
 const LINKTYPE_NAMES: Record<number, string> = {
   [LINKTYPE.NULL]: "BSD loopback (NULL)",
   [LINKTYPE.ETHERNET]: "Ethernet",
+  [LINKTYPE.IEEE802_5]: "Token Ring",
   [LINKTYPE.ARCNET_BSD]: "ARCnet (BSD)",
   [LINKTYPE.PPP]: "PPP",
   [LINKTYPE.FDDI]: "FDDI",
@@ -247,8 +359,22 @@ const LINKTYPE_NAMES: Record<number, string> = {
   [LINKTYPE.RAW_BSDOS]: "raw IP (14)",
   [LINKTYPE.PPP_HDLC]: "PPP in HDLC framing",
   [LINKTYPE.PPP_ETHER]: "PPPoE",
+  [LINKTYPE.ATM_RFC1483]: "ATM (RFC 1483 LLC)",
   [LINKTYPE.RAW]: "raw IP",
   [LINKTYPE.C_HDLC]: "Cisco HDLC",
+  [LINKTYPE.IEEE802_11]: "IEEE 802.11",
+  [LINKTYPE.ENC]: "OpenBSD enc",
+  [LINKTYPE.PFLOG]: "OpenBSD pflog",
+  [LINKTYPE.PRISM]: "802.11 with Prism header",
+  [LINKTYPE.RADIOTAP]: "802.11 with radiotap header",
+  [LINKTYPE.IEEE1394]: "IP over IEEE 1394",
+  [LINKTYPE.AVS]: "802.11 with AVS header",
+  [LINKTYPE.PPI]: "PPI",
+  [LINKTYPE.MPLS]: "MPLS",
+  [LINKTYPE.IPNET]: "Solaris IPNET",
+  [LINKTYPE.NETANALYZER]: "netANALYZER",
+  [LINKTYPE.NETANALYZER_TRANSPARENT]: "netANALYZER transparent",
+  [LINKTYPE.PKTAP]: "Apple PKTAP",
   [LINKTYPE.LOOP]: "OpenBSD loopback (LOOP)",
   [LINKTYPE.LINUX_SLL]: "Linux cooked (SLL)",
   [LINKTYPE.ARCNET_LINUX]: "ARCnet (Linux)",

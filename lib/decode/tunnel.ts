@@ -3,13 +3,14 @@
  * forgotten; `Packet.tunnel` names them). IP-in-IP (4in4, 6in4, 4in6, 6in6),
  * GRE (RFC 2784/2890; PPTP's version 1 with PPP; ERSPAN types I–III; WCCP
  * redirect; Aruba's 802.11 frames; MPLS; bridged Ethernet), and over UDP:
- * VXLAN (4789), Geneve (6081), GTP-U (2152), GRE-in-UDP (4754), AYIYA (5072),
+ * VXLAN (4789), VXLAN-GPE (4790), Geneve (6081), GTP-U (2152), GRE-in-UDP (4754), AYIYA (5072),
  * L2TPv2 (1701: PPP), Teredo (3544), on either port as Wireshark does.
  * @module
  */
 import { u16 } from "./bytes.ts";
-import { ETH_TEB, ethernet, etherType, knownNonIp, llc, ppp } from "./ethertype.ts";
+import { ETH_TEB, ethernet, etherType, knownNonIp, nextProtocol, ppp } from "./ethertype.ts";
 import { addTunnel, cut, lim, nest, stop, unsupported } from "./packet.ts";
+import { wlan } from "./wlan.ts";
 import { LENGTH_NOTE, type Packet } from "./types.ts";
 
 /** {@link tunnel} result: not a tunnel, decode the transport normally. */
@@ -21,6 +22,7 @@ const PROTO_IPV6 = 41;
 const PROTO_GRE = 47;
 
 const PORT_VXLAN = 4789;
+const PORT_VXLAN_GPE = 4790;
 const PORT_GENEVE = 6081;
 const PORT_GTPU = 2152;
 const PORT_GRE_UDP = 4754;
@@ -41,28 +43,6 @@ const GRE_PPP = 0x880b;
 
 function isAruba(proto: number): boolean {
   return proto >= 0x8200 && proto <= 0x9000 && (proto & 0xf) === 0;
-}
-
-/** An 802.11 data frame (as Aruba's GRE carries): LLC/SNAP after the MAC header. */
-function wlan(buf: Uint8Array, off: number, end: number, out: Packet): number {
-  if (end - off < 24) return cut(out, "802.11");
-  const fc0 = buf[off];
-  const fc1 = buf[off + 1];
-  if (((fc0 >> 2) & 3) !== 2) return stop(out, "non-ip"); // management or control
-  const subtype = fc0 >> 4;
-  if (subtype & 4) return stop(out, "non-ip"); // null function: no data
-  let h = 24;
-  if ((fc1 & 3) === 3) h += 6; // to and from DS: a fourth address
-  let amsdu = false;
-  if (subtype & 8) { // QoS data: QoS control, and HT control when the order bit is set
-    if (end - off < h + 2) return cut(out, "802.11");
-    amsdu = (buf[off + h] & 0x80) !== 0;
-    h += fc1 & 0x80 ? 6 : 2;
-  }
-  if (fc1 & 0x40) return unsupported(out, "unsupported tunnel: 802.11 protected");
-  let p = off + h;
-  if (amsdu) p += 14; // the first A-MSDU subframe (DA, SA, length), then its LLC
-  return llc(buf, p, end, out);
 }
 
 /**
@@ -226,6 +206,13 @@ function udp(buf: Uint8Array, off: number, end: number, out: Packet): number {
     return ethernet(buf, p + 8, end, out);
   }
   if (dp === PORT_GENEVE || sp === PORT_GENEVE) return geneve(buf, p, end, out);
+  if (dp === PORT_VXLAN_GPE || sp === PORT_VXLAN_GPE) {
+    if (end - p < 8) return cut(out, "VXLAN-GPE");
+    if (!nest(out)) return -1;
+    addTunnel(out, "VXLAN-GPE");
+    const next = buf[p] & 0x04 ? buf[p + 3] : 3; // without the P bit: Ethernet
+    return nextProtocol(buf, next, p + 8, end, out, "VXLAN-GPE");
+  }
   if (dp === PORT_GTPU || sp === PORT_GTPU) return gtpu(buf, p, end, out);
   if (dp === PORT_GRE_UDP || sp === PORT_GRE_UDP) return gre(buf, p, end, out, "GRE-in-UDP");
   if (dp === PORT_AYIYA || sp === PORT_AYIYA) return ayiya(buf, p, end, out);

@@ -23,7 +23,8 @@ export type PacketKind =
  *
  * - kind "unknown-link": `unsupported link type N` (N the LINKTYPE_ value).
  * - kind "unsupported": `unsupported tunnel: NAME`, NAME one of
- *   {@link UNSUPPORTED_TUNNELS}; or `unsupported compression: PPP Van Jacobson`.
+ *   {@link UNSUPPORTED_TUNNELS}; or `unsupported compression: PPP Van Jacobson`;
+ *   or `unsupported encryption: 802.11 protected frame`.
  * - kind "malformed": `NAME header cut` (NAME one of {@link HEADER_NAMES}: the
  *   bytes captured end inside that header), or one of {@link MALFORMED}.
  * - other kinds: empty.
@@ -72,7 +73,20 @@ export const HEADER_NAMES = [
   "GTP-U",
   "AYIYA",
   "L2TP",
+  "NSH",
+  "VXLAN-GPE",
   "802.11",
+  "Token Ring",
+  "IEEE 1394",
+  "radiotap",
+  "Prism",
+  "AVS",
+  "PPI",
+  "PKTAP",
+  "pflog",
+  "enc",
+  "IPNET",
+  "netANALYZER",
 ] as const;
 
 /** The NAMEs in "unsupported tunnel: NAME" reasons. */
@@ -84,7 +98,8 @@ export const UNSUPPORTED_TUNNELS = [
   "Geneve", // a Geneve protocol type not decoded
   "GTP-U", // a GTP-U payload that is not IP (e.g. PPP, Ethernet)
   "AYIYA", // an AYIYA next header that is neither IPv4 nor IPv6
-  "802.11 protected", // encrypted 802.11 data (Aruba GRE)
+  "NSH", // an NSH next protocol not decoded
+  "VXLAN-GPE", // a VXLAN-GPE next protocol not decoded
   "L2TPv3", // L2TPv3 over IP (protocol 115) or UDP: its cookie length is configured, not sent
 ] as const;
 

@@ -39,6 +39,7 @@ const STABLE = new Set<string>([
   ...HEADER_NAMES.map((n) => `${n} header cut`),
   ...UNSUPPORTED_TUNNELS.map((n) => `unsupported tunnel: ${n}`),
   "unsupported compression: PPP Van Jacobson",
+  "unsupported encryption: 802.11 protected frame",
 ]);
 
 function stableReason(error: string): boolean {

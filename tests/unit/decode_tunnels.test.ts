@@ -88,6 +88,86 @@ test("decode link types: FDDI, ARCnet, NFLOG, IPoIB, Cisco HDLC, Juniper, PPP wi
   assert.equal(v6.ipVersion, 6);
 });
 
+test(
+  "decode link types: Token Ring, ATM, enc, pflog, 802.11 (radiotap, Prism, AVS, PPI), PKTAP, …",
+  {
+    timeout: 300_000,
+  },
+  () => {
+    const wlanData = [0x08, 0x01, 0, 0, ...Array(18).fill(2), 0, 0, ...SNAP_IP, ...IP]; // data, to DS
+    const le16 = (x: number) => [x & 255, x >> 8];
+    const cases: Array<[string, number[], number]> = [
+      ["token ring", [0x10, 0x40, ...Array(12).fill(3), ...SNAP_IP, ...IP], 6],
+      ["token ring with routing", [
+        0x10,
+        0x40,
+        ...Array(6).fill(3),
+        0x80,
+        0,
+        0,
+        0,
+        0,
+        0,
+        0x04,
+        0x30,
+        0,
+        0,
+        ...SNAP_IP,
+        ...IP,
+      ], 6],
+      ["atm llc", [...SNAP_IP, ...IP], 100],
+      ["enc", [2, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, ...IP], 109],
+      ["pflog", [61, 2, ...Array(62).fill(0), ...IP], 117],
+      ["802.11", wlanData, 105],
+      [
+        "802.11 four addresses",
+        [0x08, 0x03, 0, 0, ...Array(24).fill(2), 0, 0, ...SNAP_IP, ...IP],
+        105,
+      ],
+      ["radiotap", [0, 0, ...le16(12), 4, 0, 0, 0, 0x10, 0, 0, 0, ...wlanData], 127],
+      ["prism", [0x44, 0, 0, 0, 16, 0, 0, 0, ...Array(8).fill(0), ...wlanData], 119],
+      ["avs", [0x80, 0x21, 0x10, 1, 0, 0, 0, 12, 0, 0, 0, 0, ...wlanData], 163],
+      ["ppi", [0, 0, ...le16(8), 105, 0, 0, 0, ...wlanData], 192],
+      ["pktap", [12, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, ...ETH(0x0800), ...IP], 258],
+      ["ieee 1394", [...Array(16).fill(1), 8, 0, ...IP], 138],
+      ["mpls link", [0, 1, 1, 64, ...IP], 219],
+      ["ipnet", [1, 2, 0, 0, ...Array(20).fill(0), ...IP], 226],
+      ["netanalyzer", [0, 0, 0, 0, ...ETH(0x0800), ...IP], 240],
+      ["netanalyzer transparent", [
+        0,
+        0,
+        0,
+        0,
+        0x55,
+        0x55,
+        0x55,
+        0x55,
+        0x55,
+        0x55,
+        0x55,
+        0xd5,
+        ...ETH(0x0800),
+        ...IP,
+      ], 241],
+    ];
+    for (const [name, bytes, lt] of cases) {
+      assertTcp(
+        name,
+        decode(bytes, lt),
+        name.includes("mpls") ? "MPLS" : "",
+      );
+    }
+    const v6 = decode([61, 24, ...Array(62).fill(0), ...IP6], 117);
+    assert.equal(v6.kind, "tcp");
+    assert.equal(v6.ipVersion, 6);
+    const beacon = decode([0x80, 0, ...Array(40).fill(0)], 105);
+    assert.equal(beacon.kind, "non-ip");
+    const wep = decode([0x08, 0x41, 0, 0, ...Array(18).fill(2), 0, 0, ...Array(40).fill(9)], 105);
+    assert.equal(wep.kind, "unsupported");
+    assert.equal(wep.error, "unsupported encryption: 802.11 protected frame");
+  },
+);
+
 test("decode link types: what carries no IP is non-ip, not an error", { timeout: 300_000 }, () => {
   const cases: Array<[string, number[], number]> = [
     ["fddi smt frame", [0x41, ...Array(12).fill(7), ...SNAP_IP, ...IP], 10],
@@ -182,6 +262,7 @@ test("decode tunnels: MPLS (IP, Ethernet pseudowire), PBB, FabricPath over Ether
     ["ppp mpls", [0xff, 3, 2, 0x81, 0, 2, 1, 64, ...IP], 9, "MPLS"],
     ["pbb", [...ETH(0x88e7), 0, 0, 0, 1, ...ETH(0x8100), 0, 3, 8, 0, ...IP], 1, "PBB"],
     ["fabricpath", [...ETH(0x8903), 0, 0, ...ETH(0x0800), ...IP], 1, "FabricPath"],
+    ["nsh", [...ETH(0x894f), 0x0f, 0x02, 0x02, 1, 0, 0, 1, 0xff, ...IP], 1, "NSH"],
   ];
   for (const [name, bytes, lt, tunnel] of cases) {
     const p = decode(bytes, lt);
@@ -215,6 +296,13 @@ test("decode tunnels: VXLAN, Geneve, GTP-U, GRE-in-UDP, AYIYA (either UDP port)"
       "GTP-U",
     ],
     ["gre in udp", udp(50000, 4754, [0, 0, 8, 0, ...IP]), "GRE-in-UDP"],
+    ["vxlan-gpe ip", udp(50000, 4790, [0x0c, 0, 0, 1, 0, 0, 1, 0, ...IP]), "VXLAN-GPE"],
+    ["vxlan-gpe ethernet", udp(50000, 4790, [0x08, 0, 0, 0, 0, 0, 1, 0, ...eth]), "VXLAN-GPE"],
+    [
+      "vxlan-gpe nsh",
+      udp(50000, 4790, [0x0c, 0, 0, 4, 0, 0, 1, 0, 0x0f, 0x02, 0x02, 3, 0, 0, 1, 0xff, ...eth]),
+      "VXLAN-GPE/NSH",
+    ],
     [
       "ayiya",
       udp(5072, 5072, [0x41, 0x52, 0x11, 41, 0, 0, 0, 1, ...Array(36).fill(0), ...IP6]),
@@ -337,6 +425,21 @@ test("decode unsupported: stable reasons for what may carry TCP but is not decod
       "unsupported tunnel: GTP-U",
     ],
     [
+      "nsh next",
+      [...ETH(0x894f), 0x0f, 0x02, 0x02, 9, 0, 0, 1, 0xff, ...IP],
+      1,
+      "unsupported",
+      "unsupported tunnel: NSH",
+    ],
+    ["pktap cut", [99, 0, 0, 0, 1, 0, 0, 0], 258, "malformed", "PKTAP header cut"],
+    [
+      "pktap inner link",
+      [12, 0, 0, 0, 147, 0, 0, 0, 0, 0, 0, 0, 1],
+      258,
+      "unknown-link",
+      "unsupported link type 147",
+    ],
+    [
       "l2tpv3 over udp",
       ipv4(17, udp(1701, 1701, [0, 3, 0, 0, 0, 0, 0, 1, ...IP])),
       101,
@@ -362,7 +465,7 @@ test("decode unsupported: stable reasons for what may carry TCP but is not decod
       ipv4(47, [0, 0, 0x82, 0, ...WLAN_QOS(0x41), ...IP]),
       101,
       "unsupported",
-      "unsupported tunnel: 802.11 protected",
+      "unsupported encryption: 802.11 protected frame",
     ],
     [
       "ppp vj",
