@@ -6,7 +6,7 @@
  */
 import type { Frame } from "../../lib/capture/types.ts";
 import { newFrame } from "../../lib/capture/mod.ts";
-import { TCP_ACK } from "../../lib/decode/mod.ts";
+import { HEADER_NAMES, MALFORMED, TCP_ACK, UNSUPPORTED_TUNNELS } from "../../lib/decode/mod.ts";
 
 export function frameOf(bytes: number[], linkType: number, caplen = bytes.length): Frame {
   const f = newFrame();
@@ -80,4 +80,18 @@ export function tcp(opts: number[] = [], data: number[] = [], flags = TCP_ACK, n
     ...opts,
     ...data,
   ];
+}
+
+/** Every reason string the decoder may put in `Packet.error` (besides "unsupported link type N"). */
+const STABLE = new Set<string>([
+  ...Object.values(MALFORMED),
+  ...HEADER_NAMES.map((n) => `${n} header cut`),
+  ...UNSUPPORTED_TUNNELS.map((n) => `unsupported tunnel: ${n}`),
+  "unsupported compression: PPP Van Jacobson",
+  "unsupported encryption: 802.11 protected frame",
+]);
+
+/** Whether `error` is one of the decoder's documented, stable reasons. */
+export function stableReason(error: string): boolean {
+  return STABLE.has(error) || /^unsupported link type \d+$/.test(error);
 }

@@ -8,13 +8,8 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { existsSync, readFileSync } from "node:fs";
 import { bytesSource, readCapture } from "../../lib/capture/mod.ts";
-import {
-  decodeFrame,
-  HEADER_NAMES,
-  MALFORMED,
-  newPacket,
-  UNSUPPORTED_TUNNELS,
-} from "../../lib/decode/mod.ts";
+import { decodeFrame, newPacket } from "../../lib/decode/mod.ts";
+import { stableReason } from "../support/frames.ts";
 import { ROOT, skipUnless } from "../support/helpers.ts";
 import { join } from "../support/path.ts";
 
@@ -33,18 +28,6 @@ const KNOWN: Record<string, string> = {
   "zeek/testing~btest~Traces~tunnels~gtp~gtp1_gn_normal_incl_fragmentation.pcap":
     "the tunnel's first fragments are decoded; tshark counts the reassembled packets",
 };
-
-const STABLE = new Set<string>([
-  ...Object.values(MALFORMED),
-  ...HEADER_NAMES.map((n) => `${n} header cut`),
-  ...UNSUPPORTED_TUNNELS.map((n) => `unsupported tunnel: ${n}`),
-  "unsupported compression: PPP Van Jacobson",
-  "unsupported encryption: 802.11 protected frame",
-]);
-
-function stableReason(error: string): boolean {
-  return STABLE.has(error) || /^unsupported link type \d+$/.test(error);
-}
 
 interface Row {
   file: string;

@@ -7,7 +7,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { decodeFrame, LENGTH_NOTE, newPacket, type Packet } from "../../lib/decode/mod.ts";
-import { be16, ETH, frameOf, ipv4, ipv6, tcp } from "../support/frames.ts";
+import { be16, ETH, frameOf, ipv4, ipv6, stableReason, tcp } from "../support/frames.ts";
 
 const IP = ipv4(6, tcp([], [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]));
 const IP6 = ipv6(6, tcp([], [1, 2, 3]));
@@ -488,6 +488,7 @@ test("decode unsupported: stable reasons for what may carry TCP but is not decod
     const p = decode(bytes, lt);
     assert.equal(p.kind, kind, `${name}: ${p.kind} ${p.error}`);
     assert.equal(p.error, error, name);
+    assert.ok(stableReason(p.error), name);
   }
   let deep = IP;
   for (let i = 0; i < 10; i++) deep = ipv4(4, deep);
@@ -562,3 +563,84 @@ test(
     assert.equal(h.lengthNote, "");
   },
 );
+
+test("decode fuzz: mutated tunnel and link frames never throw and give stable reasons", {
+  timeout: 300_000,
+}, () => {
+  const eth = [...ETH(0x0800), ...IP];
+  const corpus: Array<[number[], number]> = [
+    [[...ETH(0x8100), 0, 1, 0x88, 0x47, 0, 1, 0, 64, 0, 2, 1, 64, ...IP], 1],
+    [[...ETH(0x8864), 0x11, 0, 0, 1, ...be16(IP.length + 2), 0, 0x21, ...IP], 1],
+    [ipv4(47, [0x30, 0x81, 0x88, 0x0b, ...Array(12).fill(0), 0xff, 3, 0, 0x21, ...IP]), 101],
+    [ipv4(47, [0x10, 0, 0x22, 0xeb, 0, 0, 0, 1, ...Array(12).fill(0), ...eth]), 101],
+    [ipv4(47, [0, 0, 0x82, 0, ...WLAN_QOS(), ...SNAP_IP, ...IP]), 101],
+    [
+      ipv4(
+        17,
+        udp(1, 4789, [8, 0, 0, 0, 0, 0, 1, 0, ...ETH(0x894f), 0x0f, 2, 2, 1, 0, 0, 0, 0, ...IP]),
+      ),
+      101,
+    ],
+    [
+      ipv4(17, udp(2152, 2152, [0x34, 0xff, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0x85, 1, 0, 9, 0, ...IP])),
+      101,
+    ],
+    [ipv6(17, udp(1, 6081, [2, 0, 0x65, 0x58, 0, 0, 1, 0, ...Array(8).fill(1), ...eth])), 101],
+    [
+      ipv4(17, udp(1701, 1701, [0x4a, 2, 0, 0, 0, 1, 0, 1, 0, 0, 0, 0, 0, 2, 9, 9, 0x21, ...IP])),
+      101,
+    ],
+    [
+      ipv4(17, udp(5072, 5072, [0x41, 0x52, 0x11, 41, 0, 0, 0, 1, ...Array(36).fill(0), ...IP6])),
+      101,
+    ],
+    [ipv6(41, ipv4(4, IP)), 229],
+    [[2, 0, 0, 1, 8, 0, 1, 0, 8, 0, 0, 0, ...be16(IP.length + 4).reverse(), 9, 0, ...IP], 239],
+    [[
+      12,
+      0,
+      0,
+      0,
+      192,
+      0,
+      0,
+      0,
+      0,
+      0,
+      0,
+      0,
+      0,
+      0,
+      8,
+      0,
+      105,
+      0,
+      0,
+      0,
+      0x88,
+      1,
+      ...Array(24).fill(0),
+      ...SNAP_IP,
+      ...IP,
+    ], 258],
+    [[0xbe, 0x50, 0, 0, 212, 0xff, 0xff, 0xff, 212, 0, 0, 1, ...IP], 129],
+  ];
+  let seed = 12345;
+  const rand = (n: number) => {
+    seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+    return seed % n;
+  };
+  const p = newPacket();
+  const kinds = new Set<string>();
+  for (let i = 0; i < 20_000; i++) {
+    const [base, lt] = corpus[i % corpus.length];
+    const bytes = [...base];
+    for (let k = rand(4) + 1; k > 0; k--) bytes[rand(bytes.length)] = rand(256);
+    const caplen = rand(3) === 0 ? rand(bytes.length + 1) : bytes.length;
+    decodeFrame(frameOf(bytes, lt, caplen), p);
+    kinds.add(p.kind);
+    assert.ok(p.error === "" || stableReason(p.error), p.error);
+    if (p.kind === "tcp") assert.ok(p.payloadCaptured <= p.payloadLen && p.payloadLen >= 0);
+  }
+  assert.ok(kinds.has("tcp") && kinds.has("malformed"), [...kinds].join(","));
+});
