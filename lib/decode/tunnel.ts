@@ -3,8 +3,10 @@
  * forgotten; `Packet.tunnel` names them). IP-in-IP (4in4, 6in4, 4in6, 6in6),
  * GRE (RFC 2784/2890; PPTP's version 1 with PPP; ERSPAN types I–III; WCCP
  * redirect; Aruba's 802.11 frames; MPLS; bridged Ethernet), and over UDP:
- * VXLAN (4789), VXLAN-GPE (4790), Geneve (6081), GTP-U (2152), GRE-in-UDP (4754), AYIYA (5072),
- * L2TPv2 (1701: PPP), Teredo (3544), on either port as Wireshark does.
+ * VXLAN (4789), VXLAN-GPE (4790), Geneve (6081), GTP-U (2152), GRE-in-UDP
+ * (4754), AYIYA (5072), L2TPv2 (1701: PPP), Teredo (3544), on either port as
+ * Wireshark does. L2TPv3 (IP protocol 115, or version 3 on UDP 1701) is
+ * "unsupported": its cookie length is configured, not carried.
  * @module
  */
 import { u16 } from "./bytes.ts";
