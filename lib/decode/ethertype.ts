@@ -94,7 +94,12 @@ export function knownNonIp(type: number): boolean {
  */
 export function ethernet(buf: Uint8Array, off: number, end: number, out: Packet): number {
   if (end - off < 14) return cut(out, "Ethernet");
-  return etherType(buf, u16(buf, off + 12), off + 14, end, out);
+  const type = u16(buf, off + 12);
+  if (type === ETH_IPV4) { // the common case, kept small enough to inline
+    out.ipVersion = 4;
+    return off + 14;
+  }
+  return etherType(buf, type, off + 14, end, out);
 }
 
 /**

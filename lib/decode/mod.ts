@@ -21,7 +21,8 @@ import type { Frame } from "../capture/types.ts";
 import { icmp4, icmp6 } from "./icmp.ts";
 import { ipv4, v4 } from "./ipv4.ts";
 import { ipv6, ipv6WireEnd, v6ext } from "./ipv6.ts";
-import { linkLayer } from "./link.ts";
+import { ethernet } from "./ethertype.ts";
+import { linkLayer, LINKTYPE } from "./link.ts";
 import { lim, resetPacket } from "./packet.ts";
 import { tcp } from "./tcp.ts";
 import { NOT_TUNNEL, tunnel } from "./tunnel.ts";
@@ -74,7 +75,9 @@ export function decodeFrame(frame: Frame, out: Packet): Packet {
   lim.note = LENGTH_NOTE.FRAME;
   lim.soft = false;
   lim.depth = 0;
-  let ip = linkLayer(buf, frame.offset, end, frame.linkType, out);
+  let ip = frame.linkType === LINKTYPE.ETHERNET
+    ? ethernet(buf, frame.offset, end, out)
+    : linkLayer(buf, frame.offset, end, frame.linkType, out);
   while (ip >= 0) {
     let p: number;
     let ipEnd: number;
