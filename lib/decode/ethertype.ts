@@ -1,10 +1,14 @@
 /**
- * EtherType dispatch shared by Ethernet, SLL and SLL2, and PPP protocol numbers.
+ * EtherType dispatch shared by Ethernet, SLL, SLL2, GRE, Geneve and others:
+ * IPv4, IPv6, 802.1Q/QinQ/VN-Tag/E-Tag tags, 802.3 LLC/SNAP, PPPoE (with PPP
+ * protocol-field compression and its length), MPLS (IP or an Ethernet
+ * pseudowire below the label stack), 802.1ah PBB, Cisco FabricPath, and
+ * transparent Ethernet bridging; and PPP protocol numbers.
  * @module
  */
 import { u16 } from "./bytes.ts";
-import { malformed, stop } from "./packet.ts";
-import type { Packet } from "./types.ts";
+import { addTunnel, cut, lim, nest, stop, unsupported } from "./packet.ts";
+import { LENGTH_NOTE, type Packet } from "./types.ts";
 
 /** EtherType: IPv4. */
 export const ETH_IPV4 = 0x0800;
@@ -16,16 +20,246 @@ export const ETH_VLAN = 0x8100;
 export const ETH_QINQ = 0x88a8;
 /** EtherType: pre-standard QinQ outer tag. */
 export const ETH_QINQ_OLD = 0x9100;
+/** EtherType: pre-standard QinQ outer tag (another vendor value). */
+export const ETH_QINQ_9200 = 0x9200;
+/** EtherType: Cisco VN-Tag (4-byte tag). */
+export const ETH_VNTAG = 0x8926;
+/** EtherType: 802.1BR E-Tag (6-byte tag). */
+export const ETH_ETAG = 0x893f;
 /** EtherType: PPPoE session stage. */
 export const ETH_PPPOE = 0x8864;
+/** EtherType: MPLS unicast. */
+export const ETH_MPLS = 0x8847;
+/** EtherType: MPLS multicast. */
+export const ETH_MPLS_MC = 0x8848;
+/** EtherType: 802.1ah provider backbone bridging (I-TAG, then an Ethernet header). */
+export const ETH_PBB = 0x88e7;
+/** EtherType: Cisco FabricPath (FTAG/TTL, then an Ethernet header). */
+export const ETH_FABRICPATH = 0x8903;
+/** EtherType: Network Service Header (RFC 8300). */
+export const ETH_NSH = 0x894f;
+/** EtherType / GRE protocol: transparent Ethernet bridging (an Ethernet frame follows). */
+export const ETH_TEB = 0x6558;
 /** PPP protocol: IPv4. */
 export const PPP_IPV4 = 0x0021;
 /** PPP protocol: IPv6. */
 export const PPP_IPV6 = 0x0057;
+/** PPP protocol: MPLS unicast. */
+export const PPP_MPLS = 0x0281;
+/** PPP protocol: MPLS multicast. */
+export const PPP_MPLS_MC = 0x0283;
+/** PPP protocol: Van Jacobson compressed TCP/IP. */
+export const PPP_VJC = 0x002d;
+/** PPP protocol: Van Jacobson uncompressed TCP/IP. */
+export const PPP_VJUC = 0x002f;
+
+/** EtherTypes that never carry IP: inside a tunnel they are "non-ip", others "unsupported". */
+const NON_IP = new Set([
+  0x0806, // ARP
+  0x8035, // RARP
+  0x809b, // AppleTalk
+  0x80f3, // AARP
+  0x8137, // IPX
+  0x8808, // Ethernet flow control
+  0x8809, // slow protocols (LACP)
+  0x8863, // PPPoE discovery
+  0x888e, // 802.1X
+  0x88cc, // LLDP
+  0x88e5, // MACsec
+  0x88f7, // PTP
+  0x8902, // CFM
+  0x8906, // FCoE
+  0x9000, // loopback
+]);
+
+/**
+ * Whether an EtherType is known never to carry IP (ARP, LLDP, …).
+ *
+ * @example
+ * ```ts
+ * knownNonIp(0x0806); // true (ARP)
+ * ```
+ */
+export function knownNonIp(type: number): boolean {
+  return NON_IP.has(type);
+}
+
+/**
+ * An Ethernet II or 802.3 frame at `off`: the IP header offset, or -1 with `out.kind` set.
+ *
+ * @example
+ * ```ts
+ * const ip = ethernet(buf, off, end, out); // out.ipVersion === 4 for EtherType 0x0800
+ * ```
+ */
+export function ethernet(buf: Uint8Array, off: number, end: number, out: Packet): number {
+  if (end - off < 14) return cut(out, "Ethernet");
+  const type = u16(buf, off + 12);
+  if (type === ETH_IPV4) { // the common case, kept small enough to inline
+    out.ipVersion = 4;
+    return off + 14;
+  }
+  return etherType(buf, type, off + 14, end, out);
+}
+
+/**
+ * An 802.2 LLC header at `off`: SNAP with an EtherType (OUI 0 or Cisco's
+ * 0000f8), or SAP 6 (IP); anything else (STP, NetBIOS, IPX …) is "non-ip".
+ *
+ * @example
+ * ```ts
+ * llc(buf, off, end, out); // aa aa 03 00 00 00 08 00 -> IPv4 at off + 8
+ * ```
+ */
+export function llc(buf: Uint8Array, off: number, end: number, out: Packet): number {
+  if (end - off < 3) return cut(out, "LLC");
+  const dsap = buf[off];
+  if (dsap === 0xaa && buf[off + 1] === 0xaa) {
+    if (end - off < 8) return cut(out, "LLC");
+    const oui = (buf[off + 3] << 16) | (buf[off + 4] << 8) | buf[off + 5];
+    if (oui !== 0 && oui !== 0xf8) return stop(out, "non-ip");
+    return etherType(buf, u16(buf, off + 6), off + 8, end, out);
+  }
+  if (dsap === 0x06 && buf[off + 1] === 0x06) {
+    out.ipVersion = 4;
+    return off + 3;
+  }
+  return stop(out, "non-ip");
+}
+
+/**
+ * An MPLS label stack at `off` (up to 16 labels to the bottom-of-stack bit),
+ * then IPv4/IPv6 by the first nibble, or an Ethernet pseudowire after its
+ * control word when the nibble is 0; anything else is "unsupported".
+ *
+ * @example
+ * ```ts
+ * mpls(buf, off, end, out); // 00 01 01 40 45 … -> IPv4 at off + 4
+ * ```
+ */
+export function mpls(buf: Uint8Array, off: number, end: number, out: Packet): number {
+  let p = off;
+  for (let i = 0;; i++) {
+    if (end - p < 4) return cut(out, "MPLS");
+    const bottom = buf[p + 2] & 1;
+    p += 4;
+    if (bottom) break;
+    if (i === 15) return cut(out, "MPLS");
+  }
+  addTunnel(out, "MPLS");
+  if (end - p < 1) return cut(out, "MPLS");
+  const v = buf[p] >> 4;
+  if (v === 4 || v === 6) {
+    out.ipVersion = v;
+    return p;
+  }
+  // An Ethernet pseudowire with its 4-byte control word (first nibble 0).
+  if (v === 0 && end - p >= 18) return ethernet(buf, p + 4, end, out);
+  return unsupported(out, "unsupported tunnel: MPLS");
+}
+
+/**
+ * An NSH header at `off` (RFC 8300: its length in 4-byte words, then the next
+ * protocol: 1 IPv4, 2 IPv6, 3 Ethernet, 5 MPLS).
+ *
+ * @example
+ * ```ts
+ * nsh(buf, off, end, out); // 0f c6 01 01 … -> IPv4 after the 24-byte header
+ * ```
+ */
+export function nsh(buf: Uint8Array, off: number, end: number, out: Packet): number {
+  if (end - off < 8) return cut(out, "NSH");
+  addTunnel(out, "NSH");
+  return nextProtocol(buf, buf[off + 3], off + (buf[off + 1] & 0x3f) * 4, end, out, "NSH");
+}
+
+/**
+ * The "next protocol" numbering of NSH and VXLAN-GPE (1 IPv4, 2 IPv6,
+ * 3 Ethernet, 4 NSH, 5 MPLS) at `off`; others are "unsupported tunnel: NAME".
+ *
+ * @example
+ * ```ts
+ * nextProtocol(buf, 3, off, end, out, "VXLAN-GPE"); // an Ethernet frame at off
+ * ```
+ */
+export function nextProtocol(
+  buf: Uint8Array,
+  next: number,
+  off: number,
+  end: number,
+  out: Packet,
+  name: string,
+): number {
+  if (off > end) return cut(out, name);
+  if (next === 1 || next === 2) {
+    out.ipVersion = next === 1 ? 4 : 6;
+    return off;
+  }
+  if (next === 3) return ethernet(buf, off, end, out);
+  if (next === 4) return nest(out) ? nsh(buf, off, end, out) : -1;
+  if (next === 5) return mpls(buf, off, end, out);
+  return unsupported(out, `unsupported tunnel: ${name}`);
+}
+
+/**
+ * A PPP protocol field at `off` (2 bytes, or 1 when compressed: an odd first
+ * byte): the IP header offset, or -1 ("non-ip", "unsupported", "malformed").
+ *
+ * @example
+ * ```ts
+ * ppp(buf, off, end, out); // 00 21 or just 21 -> IPv4 at off + 2 or off + 1
+ * ```
+ */
+export function ppp(buf: Uint8Array, off: number, end: number, out: Packet): number {
+  if (end - off < 1) return cut(out, "PPP");
+  let proto = buf[off];
+  let p = off + 1;
+  if ((proto & 1) === 0) {
+    if (end - off < 2) return cut(out, "PPP");
+    proto = (proto << 8) | buf[off + 1];
+    p++;
+  }
+  if (proto === PPP_IPV4) {
+    out.ipVersion = 4;
+    return p;
+  }
+  if (proto === PPP_IPV6) {
+    out.ipVersion = 6;
+    return p;
+  }
+  if (proto === PPP_MPLS || proto === PPP_MPLS_MC) return nest(out) ? mpls(buf, p, end, out) : -1;
+  if (proto === PPP_VJC || proto === PPP_VJUC) {
+    return unsupported(out, "unsupported compression: PPP Van Jacobson");
+  }
+  return stop(out, "non-ip");
+}
+
+/**
+ * A PPPoE session header at `off` (6 bytes): its payload length bounds the IP
+ * packet (when IP claims more, `lengthNote` says so and PPPoE's is used); then
+ * the PPP protocol.
+ *
+ * @example
+ * ```ts
+ * pppoe(buf, off, end, out); // 11 00 00 01 00 2a 00 21 -> IPv4 at off + 8
+ * ```
+ */
+export function pppoe(buf: Uint8Array, off: number, end: number, out: Packet): number {
+  if (end - off < 7) return cut(out, "PPPoE");
+  const stopAt = off + 6 + u16(buf, off + 4);
+  if (stopAt < lim.wire) {
+    lim.wire = stopAt;
+    lim.note = LENGTH_NOTE.PPPOE;
+    lim.soft = false;
+  }
+  return ppp(buf, off + 6, end, out);
+}
 
 /**
  * Given an EtherType and the offset after it: the IP header offset (setting
- * `out.ipVersion`), or -1 with `out.kind` set. Follows PPPoE session frames.
+ * `out.ipVersion`), or -1 with `out.kind` set. Follows tags, PPPoE, MPLS, PBB,
+ * FabricPath and bridged Ethernet; a type below 0x0600 is an 802.3 length
+ * (LLC follows).
  *
  * @example
  * ```ts
@@ -47,30 +281,45 @@ export function etherType(
     out.ipVersion = 6;
     return off;
   }
-  if (type === ETH_PPPOE) {
-    // PPPoE session header (6 bytes), then the 2-byte PPP protocol.
-    if (end - off < 8) return malformed(out, `PPPoE header cut: ${end - off} of 8 bytes captured`);
-    return pppProtocol(u16(buf, off + 6), off + 8, out);
+  // 802.1Q / QinQ / VN-Tag / E-Tag: a tag, then the next EtherType (bounded).
+  for (let i = 0; i < 8; i++) {
+    let tag: number;
+    if (type === ETH_VLAN || type === ETH_QINQ || type === ETH_QINQ_OLD || type === ETH_QINQ_9200) {
+      tag = 2;
+    } else if (type === ETH_VNTAG) tag = 4;
+    else if (type === ETH_ETAG) tag = 6;
+    else break;
+    if (end - off < tag + 2) return cut(out, "VLAN");
+    type = u16(buf, off + tag);
+    off += tag + 2;
+    if (type === ETH_IPV4) {
+      out.ipVersion = 4;
+      return off;
+    }
   }
-  return stop(out, "non-ip");
-}
-
-/**
- * Maps a PPP protocol number to the IP header offset, or -1 ("non-ip").
- *
- * @example
- * ```ts
- * pppProtocol(0x0021, off + 2, out); // off + 2, out.ipVersion === 4
- * ```
- */
-export function pppProtocol(proto: number, off: number, out: Packet): number {
-  if (proto === PPP_IPV4) {
-    out.ipVersion = 4;
-    return off;
-  }
-  if (proto === PPP_IPV6) {
+  if (type === ETH_IPV6) {
     out.ipVersion = 6;
     return off;
+  }
+  if (type < 0x0600) return llc(buf, off, end, out); // 802.3 length field
+  switch (type) {
+    case ETH_PPPOE:
+      return pppoe(buf, off, end, out);
+    case ETH_MPLS:
+    case ETH_MPLS_MC:
+      return nest(out) ? mpls(buf, off, end, out) : -1;
+    case ETH_PBB: // I-TAG (4 bytes), then the customer's Ethernet header
+      if (!nest(out)) return -1;
+      addTunnel(out, "PBB");
+      return ethernet(buf, off + 4, end, out);
+    case ETH_FABRICPATH: // FTAG/TTL (2 bytes), then the original Ethernet header
+      if (!nest(out)) return -1;
+      addTunnel(out, "FabricPath");
+      return ethernet(buf, off + 2, end, out);
+    case ETH_TEB:
+      return nest(out) ? ethernet(buf, off, end, out) : -1;
+    case ETH_NSH:
+      return nest(out) ? nsh(buf, off, end, out) : -1;
   }
   return stop(out, "non-ip");
 }

@@ -6,7 +6,7 @@
  */
 import { u16, u32 } from "./bytes.ts";
 import { FRAGMENT, skipExtensions, v6ext } from "./ipv6.ts";
-import { malformed } from "./packet.ts";
+import { cut } from "./packet.ts";
 import type { Packet } from "./types.ts";
 
 const ICMP4_UNREACH = 3;
@@ -32,7 +32,7 @@ function quotedTransport(buf: Uint8Array, p: number, end: number, proto: number,
  */
 export function icmp4(buf: Uint8Array, off: number, end: number, out: Packet): void {
   if (end - off < 8) {
-    malformed(out, `ICMP header cut: ${end - off} of 8 bytes captured`);
+    cut(out, "ICMP");
     return;
   }
   out.icmpType = buf[off];
@@ -64,7 +64,7 @@ export function icmp4(buf: Uint8Array, off: number, end: number, out: Packet): v
  */
 export function icmp6(buf: Uint8Array, off: number, end: number, out: Packet): void {
   if (end - off < 8) {
-    malformed(out, `ICMPv6 header cut: ${end - off} of 8 bytes captured`);
+    cut(out, "ICMPv6");
     return;
   }
   out.icmpType = buf[off];

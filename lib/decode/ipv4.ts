@@ -4,11 +4,14 @@
  * @module
  */
 import { u16 } from "./bytes.ts";
-import { malformed, stop } from "./packet.ts";
+import { cut, malformed, stop } from "./packet.ts";
 import type { Packet } from "./types.ts";
 
-/** Scratch result of {@link ipv4}: where the packet ends on the wire. */
-export const v4 = { wireEnd: 0 };
+/**
+ * Scratch result of {@link ipv4}: where the packet ends on the wire, and
+ * whether more fragments follow (a first fragment).
+ */
+export const v4 = { wireEnd: 0, more: false };
 
 /**
  * Decodes the IPv4 header at `off`; returns the transport header offset (the
@@ -20,23 +23,22 @@ export const v4 = { wireEnd: 0 };
  * ```
  */
 export function ipv4(buf: Uint8Array, off: number, end: number, out: Packet): number {
-  if (end - off < 20) return malformed(out, `IPv4 header cut: ${end - off} of 20 bytes captured`);
-  const v = buf[off] >> 4;
-  if (v !== 4) return malformed(out, `IP version ${v} in a frame whose link layer says IPv4`);
+  if (end - off < 20) return cut(out, "IPv4");
+  if (buf[off] >> 4 !== 4) return malformed(out, "IP version disagrees with the header before it");
   const ihl = (buf[off] & 15) * 4;
-  if (ihl < 20) return malformed(out, `IPv4 header length ${ihl} < 20`);
-  if (end - off < ihl) {
-    return malformed(out, `IPv4 options cut: ${end - off} of ${ihl} header bytes captured`);
-  }
+  if (ihl < 20) return malformed(out, "IPv4 header length < 20");
+  if (end - off < ihl) return malformed(out, "IPv4 options cut");
   let total = u16(buf, off + 2);
   if (total === 0) total = end - off; // TSO on the capturing host: length as captured
-  else if (total < ihl) return malformed(out, `IPv4 total length ${total} < header length ${ihl}`);
+  else if (total < ihl) return malformed(out, "IPv4 total length < header length");
   out.ipVersion = 4;
   out.ttl = buf[off + 8];
   out.ipProto = buf[off + 9];
   out.srcOff = off + 12;
   out.dstOff = off + 16;
   v4.wireEnd = off + total;
-  if ((u16(buf, off + 6) & 0x1fff) !== 0) return stop(out, "fragment");
+  const frag = u16(buf, off + 6);
+  v4.more = (frag & 0x2000) !== 0;
+  if ((frag & 0x1fff) !== 0) return stop(out, "fragment");
   return off + ihl;
 }

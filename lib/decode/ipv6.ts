@@ -5,15 +5,18 @@
  * @module
  */
 import { u16 } from "./bytes.ts";
-import { malformed, stop } from "./packet.ts";
+import { cut, malformed, stop } from "./packet.ts";
 import type { Packet } from "./types.ts";
 
 /** {@link skipExtensions} result: the chain is cut short by the capture. */
 export const CUT = -1;
 /** {@link skipExtensions} result: a non-first fragment (v6ext.next is its protocol). */
 export const FRAGMENT = -2;
-/** Scratch result of {@link skipExtensions}: the final next-header value. */
-export const v6ext = { next: 0 };
+/**
+ * Scratch result of {@link skipExtensions}: the final next-header value, and
+ * whether a fragment header said more fragments follow (a first fragment).
+ */
+export const v6ext = { next: 0, more: false };
 
 const EXT_HOP = 0;
 const EXT_ROUTING = 43;
@@ -35,6 +38,7 @@ const EXT_SHIM6 = 140;
  * ```
  */
 export function skipExtensions(buf: Uint8Array, p: number, end: number, nh: number): number {
+  v6ext.more = false;
   for (let i = 0; i < 16; i++) {
     if (
       nh === EXT_HOP || nh === EXT_ROUTING || nh === EXT_DSTOPTS || nh === EXT_MOBILITY ||
@@ -53,6 +57,7 @@ export function skipExtensions(buf: Uint8Array, p: number, end: number, nh: numb
       if (end - p < 8) break;
       nh = buf[p];
       const offset = u16(buf, p + 2) & 0xfff8;
+      v6ext.more = (buf[p + 3] & 1) === 1;
       p += 8;
       if (offset !== 0) {
         v6ext.next = nh;
@@ -78,9 +83,8 @@ export function skipExtensions(buf: Uint8Array, p: number, end: number, nh: numb
  * ```
  */
 export function ipv6(buf: Uint8Array, off: number, end: number, out: Packet): number {
-  if (end - off < 40) return malformed(out, `IPv6 header cut: ${end - off} of 40 bytes captured`);
-  const v = buf[off] >> 4;
-  if (v !== 6) return malformed(out, `IP version ${v} in a frame whose link layer says IPv6`);
+  if (end - off < 40) return cut(out, "IPv6");
+  if (buf[off] >> 4 !== 6) return malformed(out, "IP version disagrees with the header before it");
   out.ipVersion = 6;
   out.ttl = buf[off + 7];
   out.srcOff = off + 8;
@@ -88,7 +92,7 @@ export function ipv6(buf: Uint8Array, off: number, end: number, out: Packet): nu
   const p = skipExtensions(buf, off + 40, end, buf[off + 6]);
   out.ipProto = v6ext.next;
   if (p === FRAGMENT) return stop(out, "fragment");
-  if (p < 0) return malformed(out, "IPv6 extension headers cut short by the capture");
+  if (p < 0) return malformed(out, "IPv6 extension headers cut");
   return p;
 }
 

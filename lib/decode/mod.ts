@@ -20,11 +20,13 @@
 import type { Frame } from "../capture/types.ts";
 import { icmp4, icmp6 } from "./icmp.ts";
 import { ipv4, v4 } from "./ipv4.ts";
-import { ipv6, ipv6WireEnd } from "./ipv6.ts";
-import { linkLayer } from "./link.ts";
-import { resetPacket } from "./packet.ts";
+import { ipv6, ipv6WireEnd, v6ext } from "./ipv6.ts";
+import { ethernet } from "./ethertype.ts";
+import { linkLayer, LINKTYPE } from "./link.ts";
+import { lim, resetPacket } from "./packet.ts";
 import { tcp } from "./tcp.ts";
-import type { Packet } from "./types.ts";
+import { NOT_TUNNEL, tunnel } from "./tunnel.ts";
+import { LENGTH_NOTE, type Packet } from "./types.ts";
 
 export { addrString } from "./addr.ts";
 export { newPacket } from "./packet.ts";
@@ -36,10 +38,9 @@ const PROTO_TCP = 6;
 const PROTO_UDP = 17;
 const PROTO_ICMP6 = 58;
 
-function transport(buf: Uint8Array, p: number, wireEnd: number, end: number, out: Packet): void {
+function transport(buf: Uint8Array, p: number, end: number, out: Packet): void {
   const proto = out.ipProto;
-  if (proto === PROTO_TCP) tcp(buf, p, wireEnd - p, end, out);
-  else if (proto === PROTO_UDP) {
+  if (proto === PROTO_UDP) {
     out.kind = "udp";
     if (end - p >= 4) {
       out.srcPort = (buf[p] << 8) | buf[p + 1];
@@ -52,7 +53,11 @@ function transport(buf: Uint8Array, p: number, wireEnd: number, end: number, out
 
 /**
  * Decodes `frame` into `out` (reset first) and returns `out`. Never throws on
- * packet content: failures are `kind: "malformed"` with `error` set.
+ * packet content: failures are `kind: "malformed"` with `error` set. Tunnels
+ * are followed: the fields describe the innermost packet (`tunnel` names the
+ * layers). Length rule: the packet ends where IP says, but never past the
+ * frame's bytes on the wire, PPPoE's/NFLOG's length or the outer packet of a
+ * tunnel; when IP claims more, the smaller is used and `lengthNote` says so.
  *
  * @example
  * ```ts
@@ -66,18 +71,44 @@ export function decodeFrame(frame: Frame, out: Packet): Packet {
   const buf = frame.buf;
   let end = frame.offset + frame.caplen;
   if (end > buf.length) end = buf.length;
-  const ip = linkLayer(buf, frame.offset, end, frame.linkType, out);
-  if (ip < 0) return out;
-  if (out.ipVersion === 4) {
-    const p = ipv4(buf, ip, end, out);
-    if (p < 0) return out;
-    const wireEnd = v4.wireEnd;
-    transport(buf, p, wireEnd, wireEnd < end ? wireEnd : end, out);
-  } else {
-    const p = ipv6(buf, ip, end, out);
-    if (p < 0) return out;
-    const wireEnd = ipv6WireEnd(buf, ip, end);
-    transport(buf, p, wireEnd, wireEnd < end ? wireEnd : end, out);
+  lim.wire = frame.offset + (frame.origLen > frame.caplen ? frame.origLen : frame.caplen);
+  lim.note = LENGTH_NOTE.FRAME;
+  lim.soft = false;
+  lim.depth = 0;
+  let ip = frame.linkType === LINKTYPE.ETHERNET
+    ? ethernet(buf, frame.offset, end, out)
+    : linkLayer(buf, frame.offset, end, frame.linkType, out);
+  while (ip >= 0) {
+    let p: number;
+    let ipEnd: number;
+    let more: boolean;
+    if (out.ipVersion === 4) {
+      p = ipv4(buf, ip, end, out);
+      if (p < 0) return out;
+      ipEnd = v4.wireEnd;
+      more = v4.more;
+    } else {
+      p = ipv6(buf, ip, end, out);
+      if (p < 0) return out;
+      ipEnd = ipv6WireEnd(buf, ip, end);
+      more = v6ext.more;
+    }
+    if (ipEnd > lim.wire) {
+      out.lengthNote = lim.note;
+      if (!lim.soft) ipEnd = lim.wire;
+    }
+    const capEnd = ipEnd < end ? ipEnd : end;
+    if (out.ipProto === PROTO_TCP) {
+      tcp(buf, p, ipEnd - p, capEnd, out);
+      return out;
+    }
+    ip = tunnel(buf, p, ipEnd, capEnd, more, out);
+    if (ip === NOT_TUNNEL) {
+      transport(buf, p, capEnd, out);
+      return out;
+    }
+    if (ip < 0 && out.kind === "non-ip") out.kind = "other-ip"; // e.g. ARP inside VXLAN
+    end = capEnd;
   }
   return out;
 }

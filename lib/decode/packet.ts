@@ -25,6 +25,8 @@ export function newPacket(): Packet {
     tsNsec: 0,
     kind: "non-ip",
     error: "",
+    lengthNote: "",
+    tunnel: "",
     ipVersion: 0,
     buf: new Uint8Array(0),
     srcOff: -1,
@@ -74,6 +76,8 @@ export function resetPacket(frame: Frame, out: Packet): void {
   out.tsNsec = frame.tsNsec;
   out.kind = "non-ip";
   out.error = "";
+  out.lengthNote = "";
+  out.tunnel = "";
   out.ipVersion = 0;
   out.buf = frame.buf;
   out.srcOff = -1;
@@ -108,11 +112,77 @@ export function resetPacket(frame: Frame, out: Packet): void {
 }
 
 /**
+ * Per-frame scratch state shared by the layers (reset by `decodeFrame`):
+ * `wire` is where the current packet ends on the wire as far as the layers
+ * below it know, `note` the {@link Packet.lengthNote} to use when IP claims
+ * more (`soft`: then IP's length is kept, the bytes beyond `wire` count as not
+ * captured), `depth` counts nested encapsulations (bounded by {@link MAX_DEPTH}).
+ */
+export const lim = { wire: 0, note: "", soft: false, depth: 0 };
+
+/** At most this many nested encapsulations (tunnels, inner Ethernet frames) per frame. */
+export const MAX_DEPTH = 8;
+
+/**
+ * Marks `out` as a "NAME header cut" failure; returns -1.
+ *
+ * @example
+ * ```ts
+ * if (end - off < 14) return cut(out, "Ethernet");
+ * ```
+ */
+export function cut(out: Packet, name: string): number {
+  out.kind = "malformed";
+  out.error = `${name} header cut`;
+  return -1;
+}
+
+/**
+ * Marks `out` as an encapsulation the decoder does not decode; returns -1.
+ *
+ * @example
+ * ```ts
+ * return unsupported(out, "unsupported tunnel: GRE");
+ * ```
+ */
+export function unsupported(out: Packet, why: string): number {
+  out.kind = "unsupported";
+  out.error = why;
+  return -1;
+}
+
+/**
+ * Enters one more encapsulation; false (with `out` marked malformed) when too deep.
+ *
+ * @example
+ * ```ts
+ * if (!nest(out)) return -1;
+ * ```
+ */
+export function nest(out: Packet): boolean {
+  if (++lim.depth <= MAX_DEPTH) return true;
+  malformed(out, "encapsulations nested too deep");
+  return false;
+}
+
+/**
+ * Notes a tunnel on the packet (outermost first).
+ *
+ * @example
+ * ```ts
+ * addTunnel(out, "VXLAN"); // out.tunnel === "VXLAN"
+ * ```
+ */
+export function addTunnel(out: Packet, name: string): void {
+  out.tunnel = out.tunnel === "" ? name : `${out.tunnel}/${name}`;
+}
+
+/**
  * Marks `out` as a labelled decode failure (never an exception); returns -1.
  *
  * @example
  * ```ts
- * return malformed(out, `IPv4 header length ${ihl} < 20`);
+ * return malformed(out, "IPv4 header length < 20");
  * ```
  */
 export function malformed(out: Packet, why: string): number {

@@ -5,7 +5,7 @@
  * @module
  */
 import { u16, u32 } from "./bytes.ts";
-import { malformed } from "./packet.ts";
+import { cut, malformed } from "./packet.ts";
 import type { Packet } from "./types.ts";
 
 const OPT_EOL = 0;
@@ -63,18 +63,17 @@ function options(buf: Uint8Array, p: number, end: number, out: Packet): void {
  * ```
  */
 export function tcp(buf: Uint8Array, off: number, wireLen: number, end: number, out: Packet): void {
-  const have = end - off;
-  if (have < 20) {
-    malformed(out, `TCP header cut: ${have < 0 ? 0 : have} of 20 bytes captured`);
+  if (end - off < 20) {
+    cut(out, "TCP");
     return;
   }
   const hlen = (buf[off + 12] >> 4) * 4;
   if (hlen < 20) {
-    malformed(out, `TCP header length ${hlen} < 20`);
+    malformed(out, "TCP header length < 20");
     return;
   }
   if (hlen > wireLen) {
-    malformed(out, `TCP header length ${hlen} exceeds the ${wireLen} bytes IP carries`);
+    malformed(out, "TCP header longer than the IP payload");
     return;
   }
   out.kind = "tcp";

@@ -13,8 +13,116 @@ export type PacketKind =
   | "other-ip" // IP, but neither TCP, UDP nor ICMP unreachable (or other ICMP types)
   | "fragment" // a non-first IPv4/IPv6 fragment: never parsed as TCP
   | "non-ip" // ARP, LLDP, …
-  | "unknown-link" // a link type the decoder does not know
+  | "unknown-link" // a link type the decoder does not know: error "unsupported link type N"
+  | "unsupported" // IP/TCP may be inside, in a tunnel or encoding not decoded (see `error`)
   | "malformed"; // a labelled decode failure (see `error`)
+
+/**
+ * The reasons in `Packet.error`: short, stable strings (no offsets or counts,
+ * the only number is a link type) so that a pipeline can count frames by them.
+ *
+ * - kind "unknown-link": `unsupported link type N` (N the LINKTYPE_ value).
+ * - kind "unsupported": `unsupported tunnel: NAME`, NAME one of
+ *   {@link UNSUPPORTED_TUNNELS}; or `unsupported compression: PPP Van Jacobson`;
+ *   or `unsupported encryption: 802.11 protected frame`.
+ * - kind "malformed": `NAME header cut` (NAME one of {@link HEADER_NAMES}: the
+ *   bytes captured end inside that header), or one of {@link MALFORMED}.
+ * - other kinds: empty.
+ */
+export const MALFORMED = {
+  RAW_EMPTY: "raw IP frame is empty",
+  RAW_VERSION: "raw IP frame is not IP version 4 or 6",
+  IP_VERSION: "IP version disagrees with the header before it",
+  IPV4_IHL: "IPv4 header length < 20",
+  IPV4_OPTIONS: "IPv4 options cut",
+  IPV4_TOTAL: "IPv4 total length < header length",
+  IPV6_EXT: "IPv6 extension headers cut",
+  TCP_HLEN: "TCP header length < 20",
+  TCP_HLEN_IP: "TCP header longer than the IP payload",
+  JUNIPER_MAGIC: "Juniper header without its magic",
+  NESTED: "encapsulations nested too deep",
+} as const;
+
+/** The header names in "NAME header cut" reasons. */
+export const HEADER_NAMES = [
+  "Ethernet",
+  "VLAN",
+  "LLC",
+  "SLL",
+  "SLL2",
+  "loopback",
+  "PPP",
+  "PPPoE",
+  "Cisco HDLC",
+  "FDDI",
+  "ARCnet",
+  "IPoIB",
+  "NFLOG",
+  "Juniper",
+  "MPLS",
+  "IPv4",
+  "IPv6",
+  "TCP",
+  "ICMP",
+  "ICMPv6",
+  "GRE",
+  "ERSPAN",
+  "WCCP",
+  "VXLAN",
+  "Geneve",
+  "GTP-U",
+  "AYIYA",
+  "L2TP",
+  "NSH",
+  "VXLAN-GPE",
+  "802.11",
+  "Token Ring",
+  "IEEE 1394",
+  "radiotap",
+  "Prism",
+  "AVS",
+  "PPI",
+  "PKTAP",
+  "pflog",
+  "enc",
+  "IPNET",
+  "netANALYZER",
+] as const;
+
+/** The NAMEs in "unsupported tunnel: NAME" reasons. */
+export const UNSUPPORTED_TUNNELS = [
+  "GRE", // a GRE protocol type not decoded
+  "GRE version", // GRE version other than 0 and 1 (PPTP)
+  "GRE source routing", // the R bit (RFC 1701 routing fields)
+  "MPLS", // MPLS payload neither IP nor an Ethernet pseudowire
+  "Geneve", // a Geneve protocol type not decoded
+  "GTP-U", // a GTP-U payload that is not IP (e.g. PPP, Ethernet)
+  "AYIYA", // an AYIYA next header that is neither IPv4 nor IPv6
+  "NSH", // an NSH next protocol not decoded
+  "VXLAN-GPE", // a VXLAN-GPE next protocol not decoded
+  "L2TPv3", // L2TPv3 over IP (protocol 115) or UDP: its cookie length is configured, not sent
+] as const;
+
+/**
+ * `Packet.lengthNote`: where two length fields disagree, the decoder uses the
+ * smaller one (so nothing is read that is not there) and says which, here.
+ */
+export const LENGTH_NOTE = {
+  /** IP's total length (IPv4) or 40 + payload length (IPv6) exceeds the frame's bytes on the wire: the frame's are used. */
+  FRAME: "IP length exceeds the frame",
+  /** PPPoE's payload length ends before IP's total length: PPPoE's is used. */
+  PPPOE: "PPPoE length shorter than IP length",
+  /** NFLOG's payload TLV ends before IP's total length: NFLOG's is used. */
+  NFLOG: "NFLOG payload shorter than IP length",
+  /** A tunnelled packet's IP length exceeds what the outer packet carries: the outer one is used. */
+  OUTER: "inner IP length exceeds the outer packet",
+  /**
+   * The outer packet of a tunnel is a first fragment: the inner packet goes on in
+   * later fragments (not reassembled), so the inner IP length is kept and the bytes
+   * past this fragment count as not captured (as with a snaplen).
+   */
+  OUTER_FRAGMENT: "outer packet is a first fragment",
+} as const;
 
 /** TCP flag bits, as in the header's flags byte (plus NS). */
 export const TCP_FIN = 0x01;
@@ -35,8 +143,19 @@ export interface Packet {
   tsSec: number;
   tsNsec: number;
   kind: PacketKind;
-  /** Why decoding failed (kind "malformed"), e.g. "IPv4 header length 12 < 20". Empty otherwise. */
+  /**
+   * Why the frame was not decoded (kinds "malformed", "unsupported", "unknown-link"), a
+   * stable reason (see {@link MALFORMED}), e.g. "IPv4 header cut". Empty otherwise.
+   */
   error: string;
+  /** Set (see {@link LENGTH_NOTE}) when two length fields disagreed and the smaller was used. */
+  lengthNote: string;
+  /**
+   * The tunnels the packet came through, outermost first, joined by "/" (e.g. "GRE",
+   * "VXLAN", "IPv6-in-IPv4", "MPLS"); empty when none. The address fields describe the
+   * innermost packet.
+   */
+  tunnel: string;
   /** 4 or 6 for IP packets, 0 otherwise. */
   ipVersion: 0 | 4 | 6;
   /** The buffer the offsets refer to (the frame's buffer). */

@@ -143,11 +143,12 @@ export async function explainCapture(
 
 /**
  * Counts a frame the decoder could not turn into TCP when it may have been
- * TCP: an unknown link type or a malformed packet (the decoder's reason).
+ * TCP: an unknown link type, an unsupported tunnel or encoding, or a
+ * malformed packet, by the decoder's stable reason (lib/decode/types.ts).
  */
 function countUnplaced(p: Packet, into: Record<string, number>): void {
   let why: string;
-  if (p.kind === "unknown-link") why = `unsupported link type ${p.linkType}`;
+  if (p.kind === "unknown-link" || p.kind === "unsupported") why = p.error;
   else if (p.kind === "malformed") why = `malformed: ${p.error}`;
   else return;
   into[why] = (into[why] ?? 0) + 1;
