@@ -3,13 +3,21 @@
  * magic, not the name.
  *
  * The gzip framing (RFC 1952: header, CRC-32 and size trailer, members one
- * after another) is parsed here; only the DEFLATE data goes through
+ * after another) is parsed here; only the DEFLATE data goes through zlib, via
  * node:zlib's raw inflater, which Deno and Bun both provide. That makes the
- * behaviour the same on both runtimes (their DecompressionStream differ on
- * multi-member files, bad CRCs and memory) and keeps memory bounded:
- * decompression is pull based and is fed at most 16 KiB of compressed bytes
- * at a time, only when everything inflated so far was read (16 KiB inflate to
- * at most ~16.5 MB, DEFLATE's ratio being below 1032:1).
+ * behaviour the same on both runtimes (their DecompressionStreams differ on
+ * multi-member files, bad CRCs and memory) and keeps memory flat: inflation is
+ * synchronous and pull based, straight into the reader's buffer, so it never
+ * produces more than was asked for (a gzip bomb costs no more than a plain
+ * file) and nothing is read ahead once the reader stops asking.
+ *
+ * The inflater is driven through the zlib handle's `writeSync(flush, in, inOff,
+ * inLen, out, outOff, outLen)` and `_writeState` (avail out, avail in), the
+ * interface behind node:zlib's streams that Deno and Bun both implement; the
+ * public stream API would allocate a new buffer per output chunk (on Deno a
+ * gzip bomb then peaks above 100 MB before V8 collects them). Where the handle
+ * is missing, the web DecompressionStream("gzip") is used instead (one member,
+ * no CRC or trailing-data warnings).
  *
  * - Several members are read one after the other (as `gzip -dc`).
  * - Bytes after the last member that do not start another member are
@@ -21,6 +29,7 @@
  * @module
  */
 import zlib from "node:zlib";
+import { streamSource } from "./stream.ts";
 import type { ByteSource } from "./types.ts";
 import { WarningLog } from "./warnings.ts";
 
@@ -48,12 +57,47 @@ export interface GunzipSource extends ByteSource {
   members: number;
 }
 
-/** Compressed bytes fed to the inflater per step (bounds the output of one step). */
-const FEED = 16 * 1024;
+/** Compressed bytes given to the inflater per call. */
+const FEED = 64 * 1024;
 /** Size of the compressed input window (grown only for a longer gzip header). */
-const WINDOW = 64 * 1024;
+const WINDOW = 256 * 1024;
 /** Longest gzip header accepted (extra field, file name and comment included). */
 const MAX_HEADER = 1024 * 1024;
+
+/** The zlib handle behind a node:zlib stream (see the module doc). */
+interface ZlibHandle {
+  writeSync(
+    flush: number,
+    input: Uint8Array,
+    inOff: number,
+    inLen: number,
+    out: Uint8Array,
+    outOff: number,
+    outLen: number,
+  ): void;
+  onerror: (message: string, errno: number) => void;
+}
+
+/** A raw inflater: its handle, its state array and the stream to close. */
+interface RawInflater {
+  handle: ZlibHandle;
+  state: Uint32Array;
+  stream: { close(): void };
+}
+
+function rawInflater(): RawInflater | undefined {
+  const stream = zlib.createInflateRaw() as unknown as {
+    _handle?: ZlibHandle;
+    _writeState?: Uint32Array;
+    close(): void;
+  };
+  const handle = stream._handle;
+  const state = stream._writeState;
+  if (!handle || typeof handle.writeSync !== "function" || !(state instanceof Uint32Array)) {
+    return undefined;
+  }
+  return { handle, state, stream };
+}
 
 const FTEXT_FHCRC = 2;
 const FEXTRA = 4;
@@ -100,6 +144,9 @@ function headerLength(b: Uint8Array, p: number, end: number): number | string {
  * ```
  */
 export function gunzipSource(prefix: Uint8Array, rest: ByteSource, feed = FEED): GunzipSource {
+  const probe = rawInflater();
+  if (probe === undefined) return webGunzip(prefix, rest);
+  probe.stream.close();
   let win = new Uint8Array(Math.max(WINDOW, prefix.length));
   win.set(prefix);
   let pos = 0; // next unread byte of win
@@ -107,14 +154,10 @@ export function gunzipSource(prefix: Uint8Array, rest: ByteSource, feed = FEED):
   let winBase = 0; // file offset of win[0]
   let inEof = false;
   let phase: "header" | "body" | "trailer" | "after" | "done" = "header";
-  const queue: Uint8Array[] = [];
-  let head = 0; // bytes of queue[0] already read
-  let inflater: zlib.InflateRaw | undefined;
-  let ended = false;
+  let inf: RawInflater | undefined;
   let error = "";
   let crc = 0;
   let size = 0;
-  let fed = 0; // compressed bytes given to the current inflater
   let memberAt = 0; // file offset of the current member
 
   /** Reads more compressed bytes after `pos`, moving the unread ones to the front. */
@@ -135,77 +178,44 @@ export function gunzipSource(prefix: Uint8Array, rest: ByteSource, feed = FEED):
     else end += n;
   }
 
-  function startMember(): void {
-    ended = false;
-    error = "";
-    crc = 0;
-    size = 0;
-    fed = 0;
-    const inf = zlib.createInflateRaw({ chunkSize: 64 * 1024 });
-    inf.on("data", (chunk: Uint8Array) => {
-      queue.push(chunk);
-      crc = zlib.crc32(chunk, crc);
-      size += chunk.length;
-    });
-    inf.on("end", () => {
-      ended = true;
-    });
-    inf.on("error", (e: Error) => {
-      error = e?.message ?? String(e);
-    });
-    inflater = inf;
+  function endMember(): void {
+    inf?.stream.close();
+    inf = undefined;
   }
 
-  /** Feeds the next piece of compressed input and waits until it was inflated. */
-  async function feedOnce(): Promise<void> {
-    if (pos === end) {
-      if (inEof) {
-        src.failure = `the gzip data is cut off at byte ${winBase + end} (inside member ` +
-          `${src.members}, ${size} bytes inflated from it)`;
-        phase = "done";
-        return;
+  /**
+   * Inflates into `into[n..]` from the window; returns the new `n`. zlib makes
+   * progress whenever it has input and room, so a call that uses no input and
+   * makes no output means the DEFLATE data ended (Node's zlib uses the same rule).
+   */
+  function inflate(into: Uint8Array, n: number): number {
+    const z = inf!;
+    while (n < into.length && pos < end) {
+      const inLen = Math.min(end - pos, feed);
+      const room = into.length - n;
+      z.handle.writeSync(zlib.constants.Z_NO_FLUSH, win, pos, inLen, into, n, room);
+      const used = inLen - z.state[1];
+      const made = room - z.state[0];
+      if (made > 0) {
+        crc = zlib.crc32(into.subarray(n, n + made), crc);
+        size += made;
+        n += made;
       }
-      await refill();
-      return;
+      pos += used;
+      if (error !== "") {
+        src.failure = `corrupt deflate data in gzip member ${src.members} near byte ` +
+          `${winBase + pos} (${error})`;
+        endMember();
+        phase = "done";
+        break;
+      }
+      if (used === 0 && made === 0) {
+        endMember();
+        phase = "trailer";
+        break;
+      }
     }
-    const inf = inflater!;
-    const piece = win.slice(pos, Math.min(end, pos + feed));
-    const before = fed;
-    fed += piece.length;
-    await new Promise<void>((resolve) => {
-      const done = () => {
-        inf.off("end", done);
-        inf.off("error", done);
-        resolve();
-      };
-      inf.once("end", done);
-      inf.once("error", done);
-      inf.write(piece, done);
-    });
-    if (error !== "") {
-      src.failure = `corrupt deflate data in member ${src.members} near byte ` +
-        `${winBase + pos} (${error})`;
-      phase = "done";
-      return;
-    }
-    const used = inf.bytesWritten;
-    if (!ended && used < fed) {
-      // The deflate data ended inside this piece: wait for the last output.
-      await new Promise<void>((resolve) => {
-        if (ended || error !== "") resolve();
-        else {
-          inf.once("end", resolve);
-          inf.once("error", () => resolve());
-        }
-      });
-    }
-    if (ended) {
-      pos += used - before;
-      phase = "trailer";
-      inf.removeAllListeners();
-      inf.on("error", () => {});
-      inflater = undefined;
-    } else pos += piece.length;
+    return n;
   }
 
   async function step(): Promise<void> {
@@ -227,11 +237,22 @@ export function gunzipSource(prefix: Uint8Array, rest: ByteSource, feed = FEED):
         memberAt = winBase + pos;
         src.members++;
         pos += h;
-        startMember();
+        crc = 0;
+        size = 0;
+        error = "";
+        inf = rawInflater()!;
+        inf.handle.onerror = (message: string, errno: number) => {
+          error = `${message}, zlib error ${errno}`;
+        };
         phase = "body";
       }
     } else if (phase === "body") {
-      await feedOnce();
+      if (inEof) {
+        src.failure = `the gzip data is cut off at byte ${winBase + end} (inside member ` +
+          `${src.members}, ${size} bytes inflated from it)`;
+        endMember();
+        phase = "done";
+      } else await refill();
     } else if (phase === "trailer") {
       if (end - pos < 8) {
         if (inEof) {
@@ -241,11 +262,9 @@ export function gunzipSource(prefix: Uint8Array, rest: ByteSource, feed = FEED):
         } else await refill();
         return;
       }
-      const want =
-        (win[pos] | (win[pos + 1] << 8) | (win[pos + 2] << 16) | (win[pos + 3] << 24)) >>>
-        0;
-      const wantSize =
-        (win[pos + 4] | (win[pos + 5] << 8) | (win[pos + 6] << 16) | (win[pos + 7] << 24)) >>> 0;
+      const v = new DataView(win.buffer, win.byteOffset + pos, 8);
+      const want = v.getUint32(0, true);
+      const wantSize = v.getUint32(4, true);
       if (want !== crc >>> 0 || wantSize !== size % 4294967296) {
         src.damaged = true;
         src.log.add(
@@ -283,22 +302,53 @@ export function gunzipSource(prefix: Uint8Array, rest: ByteSource, feed = FEED):
     damaged: false,
     members: 0,
     async read(into: Uint8Array): Promise<number | null> {
-      for (;;) {
-        let n = 0;
-        while (n < into.length && queue.length > 0) {
-          const c = queue[0];
-          const k = Math.min(into.length - n, c.length - head);
-          into.set(c.subarray(head, head + k), n);
-          n += k;
-          head += k;
-          if (head === c.length) {
-            queue.shift();
-            head = 0;
-          }
+      let n = 0;
+      while (n < into.length) {
+        if (phase === "body" && pos < end) {
+          n = inflate(into, n);
+          continue;
         }
-        if (n > 0) return n;
+        if (n > 0) return n; // deliver before waiting for more input
         if (phase === "done") return null;
         await step();
+      }
+      return n;
+    },
+  };
+  return src;
+}
+
+/** The fallback where node:zlib's handle is missing: the web DecompressionStream. */
+function webGunzip(prefix: Uint8Array, rest: ByteSource): GunzipSource {
+  let sentPrefix = prefix.length === 0;
+  const compressed = new ReadableStream<BufferSource>({
+    async pull(ctrl) {
+      if (!sentPrefix) {
+        sentPrefix = true;
+        ctrl.enqueue(prefix as Uint8Array<ArrayBuffer>);
+        return;
+      }
+      const b = new Uint8Array(16 * 1024);
+      const n = await rest.read(b);
+      if (n === null) ctrl.close();
+      else if (n > 0) ctrl.enqueue(b.subarray(0, n));
+    },
+  }, { highWaterMark: 0 });
+  const inner = streamSource(
+    compressed.pipeThrough(new DecompressionStream("gzip")) as ReadableStream<Uint8Array>,
+  );
+  const src: GunzipSource = {
+    failure: "",
+    log: new WarningLog(),
+    damaged: false,
+    members: 1,
+    async read(into) {
+      if (src.failure !== "") return null;
+      try {
+        return await inner.read(into);
+      } catch (e) {
+        src.failure = (e as Error)?.message ?? String(e);
+        return null;
       }
     },
   };
