@@ -251,10 +251,11 @@ export class PcapParser implements FormatParser {
 
   /** Lengths that disagree inside a record: read as they are, counted by kind. */
   #lengthWarning(kind: string, index: number, at: number, caplen: number, orig: number): void {
-    const what = kind === "snaplen"
-      ? `captured length ${caplen} above the file's snaplen ${this.snaplen}`
-      : `captured length ${caplen} above its on-the-wire length ${orig}`;
-    this.log.add(kind, `record ${index} at byte ${at} has ${what}; read as it is`, 1);
+    const what = () =>
+      kind === "snaplen"
+        ? `captured length ${caplen} above the file's snaplen ${this.snaplen}`
+        : `captured length ${caplen} above its on-the-wire length ${orig}`;
+    this.log.add(kind, () => `record ${index} at byte ${at} has ${what()}; read as it is`, 1);
   }
 
   /** A fraction at or above one second: carried into the seconds, with a warning. */
@@ -266,7 +267,8 @@ export class PcapParser implements FormatParser {
     const unit = this.nsecMul === 1 ? "nanoseconds" : "microseconds";
     this.log.add(
       "ts-fraction",
-      `record ${index} at byte ${at} has a timestamp fraction of ${frac} ${unit} ` +
+      () =>
+        `record ${index} at byte ${at} has a timestamp fraction of ${frac} ${unit} ` +
         `(expected below ${this.#fracLimit}); the whole seconds in it were carried over`,
     );
   }

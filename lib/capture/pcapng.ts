@@ -164,10 +164,11 @@ export class PcapngParser implements FormatParser {
   }
 
   /** A well-framed block that cannot be used: dropped with a warning (counted as damage). */
-  #drop(text: string): void {
-    if (!this.started) throw captureError(text);
+  #drop(text: string | (() => string)): void {
+    const say = () => typeof text === "string" ? text : text();
+    if (!this.started) throw captureError(say());
     this.damaged = true;
-    this.log.add("pcapng-block", `${text}; block skipped`);
+    this.log.add("pcapng-block", () => `${say()}; block skipped`);
   }
 
   /** Whether a block could start at `c`: a known type, sane length and matching trailer. */
@@ -305,9 +306,10 @@ export class PcapngParser implements FormatParser {
   /** Whether interface `id` is described; drops the block (with a warning) when not. */
   #iface(id: number, pos: number, base: number): boolean {
     if (id < this.ifLink.length) return true;
-    this.#drop(
+    const n = this.ifLink.length;
+    this.#drop(() =>
       `packet block at byte ${base + pos} names interface ${id} ` +
-        `(expected below ${this.ifLink.length}, the interfaces described so far)`,
+      `(expected below ${n}, the interfaces described so far)`
     );
     return false;
   }

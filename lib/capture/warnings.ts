@@ -22,15 +22,19 @@ export const EXAMPLES_PER_KIND = 5;
 export class WarningLog {
   #kinds = new Map<string, WarningKind>();
 
-  /** Counts one warning of `kind`; keeps its text while fewer than `keep` are kept. */
-  add(kind: string, text: string, keep = EXAMPLES_PER_KIND): void {
+  /**
+   * Counts one warning of `kind`; keeps its text while fewer than `keep` are
+   * kept. `text` may be a function, called only when the text is kept (so a
+   * million warnings of one kind build five strings).
+   */
+  add(kind: string, text: string | (() => string), keep = EXAMPLES_PER_KIND): void {
     let k = this.#kinds.get(kind);
     if (k === undefined) {
       k = { kind, count: 0, examples: [] };
       this.#kinds.set(kind, k);
     }
     k.count++;
-    if (k.examples.length < keep) k.examples.push(text);
+    if (k.examples.length < keep) k.examples.push(typeof text === "string" ? text : text());
   }
 
   /** Adds every warning counted by `other` (counts and examples, as far as examples are kept). */
