@@ -8,14 +8,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { bytesSource, readCapture } from "../../lib/capture/mod.ts";
 import { fixture, readRows, type Row } from "../fixtures/formats/util.ts";
-
-/** Byte offsets of the pcap records (16-byte headers) of a classic little-endian pcap. */
-function pcapOffsets(b: Uint8Array): number[] {
-  const v = new DataView(b.buffer, b.byteOffset, b.byteLength);
-  const out: number[] = [];
-  for (let p = 24; p + 16 <= b.length; p += 16 + v.getUint32(p + 8, true)) out.push(p);
-  return out;
-}
+import { oldOrder, pcapOffsets, snap80, splice } from "../support/capture_build.ts";
 
 /** Byte offsets and types of the pcapng blocks of a little-endian pcapng. */
 function blocks(b: Uint8Array): Array<{ at: number; type: number; len: number }> {
@@ -24,14 +17,6 @@ function blocks(b: Uint8Array): Array<{ at: number; type: number; len: number }>
   for (let p = 0; p + 12 <= b.length; p += v.getUint32(p + 4, true)) {
     out.push({ at: p, type: v.getUint32(p, true), len: v.getUint32(p + 4, true) });
   }
-  return out;
-}
-
-function splice(b: Uint8Array, at: number, remove: number, insert: Uint8Array = new Uint8Array(0)) {
-  const out = new Uint8Array(b.length - remove + insert.length);
-  out.set(b.subarray(0, at));
-  out.set(insert, at);
-  out.set(b.subarray(at + remove), at + insert.length);
   return out;
 }
 
@@ -176,36 +161,6 @@ test("capture damage: 13 garbage bytes between pcapng blocks are skipped, every 
     new RegExp(`skipped 13 damaged bytes from byte ${epb.at}`),
   );
 });
-
-/** eth-usec.pcap with every record cut to 80 bytes (snaplen 80), as version 2.4. */
-function snap80(): Uint8Array {
-  const parts: Uint8Array[] = [PCAP.slice(0, 24)];
-  new DataView(parts[0].buffer).setUint32(16, 80, true);
-  const v = new DataView(PCAP.buffer, PCAP.byteOffset);
-  for (const p of pcapOffsets(PCAP)) {
-    const caplen = Math.min(80, v.getUint32(p + 8, true));
-    const rec = PCAP.slice(p, p + 16 + caplen);
-    new DataView(rec.buffer).setUint32(8, caplen, true);
-    parts.push(rec);
-  }
-  const out = new Uint8Array(parts.reduce((n, x) => n + x.length, 0));
-  parts.reduce((o, x) => (out.set(x, o), o + x.length), 0);
-  return out;
-}
-
-/** snap80() rewritten as version 2.`minor` with caplen and len in the pre-2.3 order. */
-function oldOrder(minor: number, swapRecord: (i: number) => boolean): Uint8Array {
-  const b = snap80();
-  const v = new DataView(b.buffer);
-  v.setUint16(6, minor, true);
-  pcapOffsets(snap80()).forEach((p, i) => {
-    if (!swapRecord(i)) return;
-    const caplen = v.getUint32(p + 8, true);
-    v.setUint32(p + 8, v.getUint32(p + 12, true), true);
-    v.setUint32(p + 12, caplen, true);
-  });
-  return b;
-}
 
 test("capture pcap 2.2: caplen and len in the old order are swapped back, as libpcap does", async () => {
   const want = (await readRows(snap80())).rows;
