@@ -3,7 +3,7 @@
  * magic, versions 2.4 down to 2.0 (lengths swapped as libpcap does) and
  * 543.0 (DG/UX), and the "modified" (Kuznetzov) variant with 24-byte record
  * headers. Parses records in place: no copies, no allocation. A damaged record
- * is skipped by scanning for the next plausible record (lib/capture/resync.ts).
+ * is skipped by scanning for the next plausible record (docs/capture.md).
  * @module
  */
 import { captureError } from "./errors.ts";

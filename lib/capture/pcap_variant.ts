@@ -1,8 +1,8 @@
 /**
  * Old pcap variants that share a magic number with another layout but have
  * longer record headers (extra interface/protocol fields after the usual 16
- * bytes), told apart as Wireshark does: by which layout makes the second record
- * header plausible.
+ * bytes), told apart as Wireshark does: by which layout makes the following
+ * record headers plausible (see `pickRecordHeader` for the scoring).
  *
  *   magic a1b2c3d4: standard (16), RedHat 6.1 "ss990417" (24), Nokia (20)
  *   magic a1b2cd34: modified "ss991029" (24), SuSE 6.3 "ss990915" (28)

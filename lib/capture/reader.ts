@@ -19,7 +19,7 @@
  *     decodeFrame(frame, pkt); // pkt and frame are reused: copy what you keep
  *     if (pkt.kind === "tcp") flows.add(pkt);
  *   });
- *   if (info.truncated) warn(info.warnings.join("\n"));
+ *   for (const w of info.warnings) warn(w); // bounded: a few per kind, then "... and N more"
  * } finally {
  *   src.close();
  * }
@@ -73,9 +73,12 @@ function pickParser(head: Uint8Array, onFrame: FrameCallback): FormatParser {
  *
  * A file that ends inside a record resolves normally with `truncated: true`
  * and a warning naming the byte offset; everything before it was delivered.
- * Corrupt data and non-captures reject with a TcpechoError (code ECAPTURE,
- * exit 1) whose one-line message names the offset and what was expected.
- * Errors thrown by `onFrame` propagate unchanged.
+ * Damage after the file header is warned about and skipped up to the next
+ * plausible record (`damaged: true`, docs/capture.md): reading never rejects
+ * after frames were delivered. Non-captures, cut-off or unsupported file
+ * headers, and files where damage left no frame at all reject with a
+ * TcpechoError (code ECAPTURE, exit 1) whose one-line message names the
+ * offset and what was expected. Errors thrown by `onFrame` propagate unchanged.
  *
  * @example
  * ```ts
