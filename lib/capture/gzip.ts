@@ -58,7 +58,11 @@ export interface GunzipSource extends ByteSource {
 }
 
 /** Compressed bytes given to the inflater per call. */
-const FEED = 64 * 1024;
+const FEED = 16 * 1024;
+/** Most bytes inflated per call (what a corrupt stream can lose before its error). */
+const OUT_STEP = 64 * 1024;
+/** Marks the inflater's state array before a call, to see whether zlib filled it. */
+const UNSET = 0xffffffff;
 /** Size of the compressed input window (grown only for a longer gzip header). */
 const WINDOW = 256 * 1024;
 /** Longest gzip header accepted (extra field, file name and comment included). */
@@ -192,8 +196,18 @@ export function gunzipSource(prefix: Uint8Array, rest: ByteSource, feed = FEED):
     const z = inf!;
     while (n < into.length && pos < end) {
       const inLen = Math.min(end - pos, feed);
-      const room = into.length - n;
+      const room = Math.min(into.length - n, OUT_STEP);
+      z.state[0] = z.state[1] = UNSET;
       z.handle.writeSync(zlib.constants.Z_NO_FLUSH, win, pos, inLen, into, n, room);
+      if (error !== "" || z.state[0] === UNSET) {
+        // On an error Bun leaves the state unset and Deno fills it: the
+        // output of this one call (at most OUT_STEP bytes) is dropped on both.
+        src.failure = `corrupt deflate data in gzip member ${src.members} after byte ` +
+          `${winBase + pos} (${error || "no result from zlib"})`;
+        endMember();
+        phase = "done";
+        break;
+      }
       const used = inLen - z.state[1];
       const made = room - z.state[0];
       if (made > 0) {
@@ -202,13 +216,6 @@ export function gunzipSource(prefix: Uint8Array, rest: ByteSource, feed = FEED):
         n += made;
       }
       pos += used;
-      if (error !== "") {
-        src.failure = `corrupt deflate data in gzip member ${src.members} near byte ` +
-          `${winBase + pos} (${error})`;
-        endMember();
-        phase = "done";
-        break;
-      }
       if (used === 0 && made === 0) {
         endMember();
         phase = "trailer";

@@ -113,6 +113,8 @@ export class PcapParser implements FormatParser {
   #damageAt = -1;
   /** Seconds of the last record delivered (-1: none yet), the anchor of the resync time window. */
   #lastSec = -1;
+  /** Bytes the last scan waits for at its returned offset (0: it decided). */
+  #wait = 0;
   /** The layout read, e.g. "pcap" or "pcap (RedHat 6.1 variant)". */
   variant = "pcap";
   #frame: Frame;
@@ -225,6 +227,23 @@ export class PcapParser implements FormatParser {
       }
       const total = hl + caplen;
       if (end - pos < total) {
+        // At the end of the input a record cut short is a truncation, unless
+        // plausible records follow inside it: then its length was damaged.
+        if (eof) {
+          if (index > 0) this.#lastSec = frame.tsSec;
+          if (this.#scan(view, pos + 1, end, true) >= 0) {
+            this.#damage(
+              `record ${index + 1} at byte ${base + pos} is damaged: captured length ` +
+                `${caplen} runs past the end of the file at byte ${base + end}, and ` +
+                `plausible records follow inside it`,
+              base + pos,
+            );
+            this.frames = index;
+            pos = this.#resync(view, pos + 1, end, base, eof);
+            reading = this.#damageAt < 0;
+            continue;
+          }
+        }
         this.need = total;
         break;
       }
@@ -292,6 +311,9 @@ export class PcapParser implements FormatParser {
       orig = t;
     }
     if (caplen > this.#maxCaplen || caplen > orig || orig > MAX_ORIG_LEN) return -1;
+    // Zeros: read as (empty) records where reading is in step, as libpcap and
+    // Wireshark do, but no proof of a record boundary when scanning.
+    if (orig === 0 && sec === 0) return -1;
     if (caplen > this.snaplen && this.log.count("snaplen") === 0) return -1;
     if (prevSec >= 0 && (sec < prevSec - RESYNC_BEFORE || sec > prevSec + RESYNC_AFTER)) {
       return -1;
@@ -302,26 +324,34 @@ export class PcapParser implements FormatParser {
   /**
    * Scans from `pos` for the next plausible record: RESYNC_RECORDS consecutive
    * plausible headers (or fewer that end exactly at the end of the input),
-   * timestamps within the window of the previous one. Returns where reading
-   * resumes; `#damageAt` stays set while more bytes are needed.
+   * timestamps within the window of the previous one. Returns its offset, or
+   * -1 when there is none before `end` (at the end of the input); without
+   * `eof`, `#wait` > 0 says the scan stopped at the returned offset for lack of
+   * bytes (`need` is set).
    */
-  #resync(view: DataView, pos: number, end: number, base: number, eof: boolean): number {
+  #scan(view: DataView, pos: number, end: number, eof: boolean): number {
     const hl = this.recHeader;
+    const le = this.le;
+    // Quick rejection on the captured length (or, when lengths may be swapped,
+    // the smaller of the two), the most selective field, before the full check.
+    const max = this.#maxCaplen;
+    const swapped = this.swap !== SWAP.none;
+    this.#wait = 0;
     for (let c = pos;; c++) {
       if (end - c < hl) {
-        if (!eof) {
-          this.need = hl;
-          return c;
-        }
-        break;
+        if (eof) return -1;
+        this.need = this.#wait = hl;
+        return c;
       }
+      const a = view.getUint32(c + 8, le);
+      if (a > max && (!swapped || view.getUint32(c + 12, le) > max)) continue;
+      if (a === 0 && view.getUint32(c + 12, le) === 0 && view.getUint32(c, le) === 0) continue;
       let q = c;
       let prev = this.#lastSec;
       let ok = 0;
-      let wait = 0;
       for (let k = 0; k < RESYNC_RECORDS; k++) {
         if (end - q < hl) {
-          if (!eof) wait = q + hl - c;
+          if (!eof) this.#wait = q + hl - c;
           else if (q !== end && ok < 2) ok = 0; // a lone candidate before a cut is no proof
           break;
         }
@@ -331,7 +361,7 @@ export class PcapParser implements FormatParser {
           break;
         }
         if (end - q < hl + caplen) {
-          if (!eof) wait = q + hl + caplen - c;
+          if (!eof) this.#wait = q + hl + caplen - c;
           else if (ok < 2) ok = 0;
           break;
         }
@@ -339,14 +369,20 @@ export class PcapParser implements FormatParser {
         q += hl + caplen;
         ok++;
       }
-      if (wait > 0) {
-        this.need = wait;
+      if (this.#wait > 0) {
+        this.need = this.#wait;
         return c;
       }
-      if (ok > 0) {
-        this.#resumed(c, base);
-        return c;
-      }
+      if (ok > 0) return c;
+    }
+  }
+
+  /** Resynchronises after damage: returns where reading resumes (or `end`, all skipped). */
+  #resync(view: DataView, pos: number, end: number, base: number, eof: boolean): number {
+    const c = this.#scan(view, pos, end, eof);
+    if (c >= 0) {
+      if (this.#wait === 0) this.#resumed(c, base);
+      return c;
     }
     const from = this.#damageAt;
     this.log.add(

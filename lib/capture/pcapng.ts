@@ -81,6 +81,8 @@ export class PcapngParser implements FormatParser {
   ifOffset: number[] = [];
   /** File offset where the damage being skipped starts, or -1 when not resynchronising. */
   #damageAt = -1;
+  /** Bytes the last scan waits for at its returned offset (0: it decided). */
+  #wait = 0;
   /** Largest block read so far. */
   #largest = 0;
   #frame: Frame;
@@ -127,6 +129,18 @@ export class PcapngParser implements FormatParser {
         continue;
       }
       if (end - pos < len) {
+        // At the end of the input a block cut short is a truncation, unless a
+        // plausible block follows inside it: then its length was damaged.
+        if (eof && this.started && this.#scan(view, pos + 1, end, true) >= 0) {
+          this.#damage(
+            `pcapng block of type 0x${type.toString(16)} at byte ${base + pos} has length ` +
+              `${len}, past the end of the file at byte ${base + end}, and a plausible block ` +
+              `follows inside it`,
+            base + pos,
+          );
+          pos++;
+          continue;
+        }
         this.need = len;
         break;
       }
@@ -194,22 +208,33 @@ export class PcapngParser implements FormatParser {
     return len;
   }
 
-  /** Scans from `pos` for the next plausible block; returns where reading resumes. */
-  #resync(view: DataView, pos: number, end: number, base: number, eof: boolean): number {
+  /**
+   * Scans from `pos` for the next plausible block: its offset, or -1 when none
+   * starts before `end` (at the end of the input); without `eof`, `#wait` > 0
+   * says the scan stopped at the returned offset for lack of bytes (`need` set).
+   */
+  #scan(view: DataView, pos: number, end: number, eof: boolean): number {
+    this.#wait = 0;
     for (let c = pos;; c++) {
       if (end - c < 12) {
-        if (!eof) {
-          this.need = 12;
-          return c;
-        }
-        break;
+        if (eof) return -1;
+        this.need = this.#wait = 12;
+        return c;
       }
       const r = this.#candidate(view, c, end);
       if (r < 0 && !eof) {
-        this.need = -r;
+        this.need = this.#wait = -r;
         return c;
       }
-      if (r > 0) {
+      if (r > 0) return c;
+    }
+  }
+
+  /** Resynchronises after damage: returns where reading resumes (or `end`, all skipped). */
+  #resync(view: DataView, pos: number, end: number, base: number, eof: boolean): number {
+    const c = this.#scan(view, pos, end, eof);
+    if (c >= 0) {
+      if (this.#wait === 0) {
         const from = this.#damageAt;
         this.log.add(
           "resync",
@@ -217,8 +242,8 @@ export class PcapngParser implements FormatParser {
             `pcapng block at byte ${base + c}`,
         );
         this.#damageAt = -1;
-        return c;
       }
+      return c;
     }
     const from = this.#damageAt;
     this.log.add(
@@ -230,7 +255,6 @@ export class PcapngParser implements FormatParser {
     return end;
   }
 
-  /** Reads a section's byte order; false (damage noted) when its magic is wrong. */
   #byteOrder(view: DataView, pos: number, base: number): boolean {
     const bom = view.getUint32(pos + 8, true);
     if (bom === BYTE_ORDER_MAGIC) this.le = true;

@@ -246,3 +246,35 @@ test("capture warnings: a million bad records make a few lines and exact counts"
   assert.equal(info.warnings[1], `... and ${n - 1} more of this kind (caplen-above-len)`);
   assert.equal(info.warnings.at(-1), `... and ${n - 5} more of this kind (ts-fraction)`);
 });
+
+test("capture damage: a length running past the end with records inside it is damage, not a cut", async () => {
+  const all = (await readRows(PCAP)).rows;
+  const offs = pcapOffsets(PCAP);
+  const k = 40;
+  const bad = PCAP.slice();
+  new DataView(bad.buffer).setUint32(offs[k] + 8, 200_000, true);
+  const r = await readRows(bad);
+  assert.deepEqual(times(r.rows), times([...all.slice(0, k), ...all.slice(k + 1)]));
+  assert.equal(r.info.truncated, false);
+  assert.equal(r.info.damaged, true);
+  assert.match(
+    r.info.warnings[0],
+    new RegExp(
+      `^record ${k + 1} at byte ${
+        offs[k]
+      } is damaged: captured length 200000 runs past the end of the file`,
+    ),
+  );
+
+  const ng = (await readRows(PCAPNG)).rows;
+  const epb = blocks(PCAPNG).filter((b) => b.type === 6)[5];
+  const badNg = PCAPNG.slice();
+  new DataView(badNg.buffer).setUint32(epb.at + 4, 0x100000, true);
+  const n = await readRows(badNg);
+  assert.deepEqual(times(n.rows), times([...ng.slice(0, 5), ...ng.slice(6)]));
+  assert.equal(n.info.truncated, false);
+  assert.match(
+    n.info.warnings[0],
+    /has length 1048576, past the end of the file at byte \d+, and a plausible block follows inside it/,
+  );
+});
