@@ -103,10 +103,13 @@ export class PcapngParser implements FormatParser {
   ): number {
     let pos = start;
     this.#frame.buf = buf;
+    // Private fields stay out of the per-block path: only damage re-checks it.
+    let damaged = this.#damageAt >= 0;
     for (;;) {
-      if (this.#damageAt >= 0) {
+      if (damaged) {
         pos = this.#resync(view, pos, end, base, eof);
         if (this.#damageAt >= 0) break;
+        damaged = false;
       }
       if (end - pos < 12) {
         this.need = 12;
@@ -115,6 +118,7 @@ export class PcapngParser implements FormatParser {
       const type = view.getUint32(pos, this.le);
       if (type === BLOCK.SHB && !this.#byteOrder(view, pos, base)) {
         pos++;
+        damaged = true;
         continue;
       }
       const le = this.le;
@@ -126,6 +130,7 @@ export class PcapngParser implements FormatParser {
           base + pos,
         );
         pos++;
+        damaged = true;
         continue;
       }
       if (end - pos < len) {
@@ -139,6 +144,7 @@ export class PcapngParser implements FormatParser {
             base + pos,
           );
           pos++;
+          damaged = true;
           continue;
         }
         this.need = len;
@@ -152,9 +158,10 @@ export class PcapngParser implements FormatParser {
           base + pos,
         );
         pos++;
+        damaged = true;
         continue;
       }
-      if (len > this.#largest) this.#largest = len;
+      if (len > RESYNC_MAX_BLOCK && len > this.#largest) this.#largest = len;
       if (type === BLOCK.EPB) this.#epb(view, pos, len, base);
       else if (type === BLOCK.SPB) this.#spb(view, pos, len, base);
       else if (type === BLOCK.IDB) this.#idb(view, pos, len, base);
