@@ -97,7 +97,10 @@ function rawInflater(): RawInflater | undefined {
   };
   const handle = stream._handle;
   const state = stream._writeState;
-  if (!handle || typeof handle.writeSync !== "function" || !(state instanceof Uint32Array)) {
+  if (
+    !handle || typeof handle.writeSync !== "function" || !(state instanceof Uint32Array) ||
+    typeof zlib.crc32 !== "function"
+  ) {
     return undefined;
   }
   return { handle, state, stream };
