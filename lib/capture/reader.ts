@@ -163,7 +163,10 @@ export async function readCapture(
   }
   if (parser.damaged && parser.frames === 0) {
     // Nothing was readable: the first damage is the error.
-    throw captureError(log.first("damaged") || log.first("pcapng-block"));
+    throw captureError(
+      log.first("damaged") || log.first("pcapng-block") || log.first("pcapng-section") ||
+        "no readable record",
+    );
   }
   return {
     format: parser.format,
