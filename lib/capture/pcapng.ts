@@ -83,6 +83,8 @@ export class PcapngParser implements FormatParser {
   #damageAt = -1;
   /** Bytes the last scan waits for at its returned offset (0: it decided). */
   #wait = 0;
+  /** True inside a section of an unsupported version (its blocks are skipped). */
+  #skipSection = false;
   /** Largest block read so far. */
   #largest = 0;
   #frame: Frame;
@@ -105,6 +107,7 @@ export class PcapngParser implements FormatParser {
     this.#frame.buf = buf;
     // Private fields stay out of the per-block path: only damage re-checks it.
     let damaged = this.#damageAt >= 0;
+    let skip = this.#skipSection;
     for (;;) {
       if (damaged) {
         pos = this.#resync(view, pos, end, base, eof);
@@ -162,11 +165,17 @@ export class PcapngParser implements FormatParser {
         continue;
       }
       if (len > RESYNC_MAX_BLOCK && len > this.#largest) this.#largest = len;
+      if (skip && type !== BLOCK.SHB) {
+        pos += len; // a section of an unsupported version: warned about once
+        continue;
+      }
       if (type === BLOCK.EPB) this.#epb(view, pos, len, base);
       else if (type === BLOCK.SPB) this.#spb(view, pos, len, base);
       else if (type === BLOCK.IDB) this.#idb(view, pos, len, base);
-      else if (type === BLOCK.SHB) this.#shb(view, pos, len, base);
-      else if (type === BLOCK.PB) this.#pb(view, pos, len, base);
+      else if (type === BLOCK.SHB) {
+        this.#shb(view, pos, len, base);
+        skip = this.#skipSection;
+      } else if (type === BLOCK.PB) this.#pb(view, pos, len, base);
       else if (type === BLOCK.CB || type === BLOCK.DCB) this.frames++; // numbered, as Wireshark does
       else if (!this.started) {
         throw captureError(`pcapng file does not start with a section header block`);
@@ -289,11 +298,12 @@ export class PcapngParser implements FormatParser {
       const text = `unsupported pcapng version ${major}.${minor} at byte ${base + pos + 12} ` +
         `(expected 1.x)`;
       if (!this.started) throw captureError(text);
-      // Its interfaces stay undescribed, so its packet blocks are dropped too.
       this.damaged = true;
-      this.log.add("pcapng-section", `${text}; the section's packets are skipped`);
+      this.#skipSection = true;
+      this.log.add("pcapng-section", `${text}; the blocks of this section are skipped`);
       return;
     }
+    this.#skipSection = false;
     this.started = true;
     this.sections++;
   }

@@ -278,3 +278,26 @@ test("capture damage: a length running past the end with records inside it is da
     /has length 1048576, past the end of the file at byte \d+, and a plausible block follows inside it/,
   );
 });
+
+test("capture damage: a later pcapng section of version 2.0 is skipped whole, the others read", async () => {
+  const b = fixture("two-sections.pcapng");
+  const all = (await readRows(b)).rows;
+  const v = new DataView(b.buffer, b.byteOffset);
+  const shbs: number[] = [];
+  for (let p = 0; p + 12 <= b.length; p += v.getUint32(p + 4, true)) {
+    if (v.getUint32(p, true) === 0x0a0d0d0a) shbs.push(p);
+  }
+  assert.equal(shbs.length, 2);
+  const bad = b.slice();
+  new DataView(bad.buffer).setUint16(shbs[1] + 12, 2, true);
+  const first = (await readRows(b.subarray(0, shbs[1]))).rows;
+  assert.ok(first.length > 0 && first.length < all.length);
+  const { info, rows } = await readRows(bad);
+  assert.deepEqual(rows, first);
+  assert.equal(info.damaged, true);
+  assert.deepEqual(info.warnings, [
+    `unsupported pcapng version 2.0 at byte ${
+      shbs[1] + 12
+    } (expected 1.x); the blocks of this section are skipped`,
+  ]);
+});
