@@ -321,9 +321,10 @@ export class PcapngParser implements FormatParser {
       const olen = view.getUint16(p + 2, le);
       if (code === 0) break;
       if (p + 4 + olen > optEnd) {
+        const at = base + p;
         this.log.add(
           "pcapng-option",
-          `pcapng interface option ${code} at byte ${base + p} overruns its block; rest ignored`,
+          () => `pcapng interface option ${code} at byte ${at} overruns its block; rest ignored`,
         );
         break;
       }
