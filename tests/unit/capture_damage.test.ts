@@ -301,3 +301,37 @@ test("capture damage: a later pcapng section of version 2.0 is skipped whole, th
     } (expected 1.x); the blocks of this section are skipped`,
   ]);
 });
+
+test(
+  "capture warnings: a million pcapng interface blocks with overrunning options make six lines",
+  {
+    timeout: 120_000,
+  },
+  async () => {
+    const n = 1_000_000;
+    const b = new Uint8Array(28 + n * 24);
+    const v = new DataView(b.buffer);
+    v.setUint32(0, 0x0a0d0d0a, true);
+    v.setUint32(4, 28, true);
+    v.setUint32(8, 0x1a2b3c4d, true);
+    v.setUint16(12, 1, true);
+    v.setUint32(24, 28, true);
+    for (let i = 0, p = 28; i < n; i++, p += 24) {
+      v.setUint32(p, 1, true); // IDB
+      v.setUint32(p + 4, 24, true);
+      v.setUint16(p + 8, 1, true);
+      v.setUint16(p + 16, 9, true); // if_tsresol claiming 8 bytes: overruns the block
+      v.setUint16(p + 18, 8, true);
+      v.setUint32(p + 20, 24, true);
+    }
+    const info = await readCapture(bytesSource(b), () => {});
+    assert.deepEqual(info.warningKinds.map((k) => [k.kind, k.count]), [["pcapng-option", n]]);
+    assert.equal(info.warnings.length, 6);
+    assert.equal(
+      info.warnings[0],
+      "pcapng interface option 9 at byte 44 overruns its block; rest ignored",
+    );
+    assert.equal(info.warnings[5], `... and ${n - 5} more of this kind (pcapng-option)`);
+    assert.equal(info.damaged, false);
+  },
+);
