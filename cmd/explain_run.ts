@@ -267,7 +267,7 @@ export async function runExplain(ctx: CommandContext, req: ExplainRequest): Prom
     );
   } else if (unplaced) await rt.writeStderr(`tcpecho: ${unplaced}\n`);
   await flush();
-  return info.truncated ? 1 : 0;
+  return info.truncated || info.damaged ? 1 : 0;
 }
 
 /**
@@ -331,6 +331,10 @@ function noConnections(total: number): string {
 }
 
 function totals(total: number, info: CaptureInfo): string {
-  const trunc = info.truncated ? " (capture truncated)" : "";
+  const trunc = info.truncated
+    ? " (capture truncated)"
+    : info.damaged
+    ? " (capture damaged: see the warnings)"
+    : "";
   return `${total} connection(s), ${info.frames} frame(s)${trunc}\n`;
 }

@@ -21,7 +21,7 @@
  * @module
  */
 import { readCapture } from "./reader.ts";
-import type { ByteSource, CaptureInfo, Frame, ReadOptions } from "./types.ts";
+import type { ByteSource, CaptureInfo, Frame, ReadOptions, WarningKind } from "./types.ts";
 import { TcpechoError } from "../errors.ts";
 
 /** One capture of a set. */
@@ -255,13 +255,25 @@ export async function readCaptureSet(
 function setInfo(lanes: Lane[], frames: number): CaptureSetInfo {
   const linkTypes: number[] = [];
   const warnings: string[] = [];
-  let truncated = false, gzip = false, bytes = 0;
+  let truncated = false, damaged = false, gzip = false, bytes = 0;
+  const kinds = new Map<string, WarningKind>();
   const files: CaptureFileInfo[] = [];
   for (const l of lanes) {
     const i = l.info!;
     for (const t of i.linkTypes) if (!linkTypes.includes(t)) linkTypes.push(t);
     for (const w of i.warnings) warnings.push(`${l.name}: ${w}`);
     truncated ||= i.truncated;
+    damaged ||= i.damaged;
+    for (const k of i.warningKinds) {
+      const have = kinds.get(k.kind);
+      if (have === undefined) {
+        kinds.set(k.kind, {
+          kind: k.kind,
+          count: k.count,
+          examples: k.examples.map((w) => `${l.name}: ${w}`),
+        });
+      } else have.count += k.count;
+    }
     gzip ||= i.gzip;
     bytes += i.bytes;
     files.push({ name: l.name, format: i.format, frames: l.merged, truncated: i.truncated });
@@ -272,7 +284,9 @@ function setInfo(lanes: Lane[], frames: number): CaptureSetInfo {
     frames,
     packets: frames,
     truncated,
+    damaged,
     warnings,
+    warningKinds: [...kinds.values()],
     gzip,
     bytes,
     files,

@@ -3,6 +3,7 @@
  * @module
  */
 import type { Frame } from "./types.ts";
+import type { WarningLog } from "./warnings.ts";
 
 /** Called once per packet record, synchronously, with the ONE reused Frame. */
 export type FrameCallback = (frame: Frame) => void;
@@ -13,7 +14,7 @@ export type FrameCallback = (frame: Frame) => void;
  *
  * @example
  * ```ts
- * const next = parser.parse(buf, view, start, end, fileOffsetOfBuf0);
+ * const next = parser.parse(buf, view, start, end, fileOffsetOfBuf0, false);
  * if (parser.need > buf.length) { // grow the buffer before the next read
  * }
  * ```
@@ -31,13 +32,25 @@ export interface FormatParser {
   packets: number;
   /** Distinct link types seen in headers, in order of first appearance. */
   linkTypes: number[];
-  /** Warnings so far. */
-  warnings: string[];
+  /** Warnings so far, counted by kind. */
+  log: WarningLog;
+  /** True once damage was met (and skipped); the first "damaged" warning says where. */
+  damaged: boolean;
   /**
-   * Parses whole records in `buf[start, end)`; `base` is the file offset of `buf[0]`.
-   * Returns the offset just after the last whole record. Throws ECAPTURE on corrupt data.
+   * Parses whole records in `buf[start, end)`; `base` is the file offset of `buf[0]`;
+   * `eof` says no bytes follow `end`. Returns the offset just after the last
+   * whole record (or the position the resynchronising scan reached). Throws
+   * ECAPTURE only while the file header is not read yet; damage after it is
+   * warned about, counted and skipped.
    */
-  parse(buf: Uint8Array, view: DataView, start: number, end: number, base: number): number;
+  parse(
+    buf: Uint8Array,
+    view: DataView,
+    start: number,
+    end: number,
+    base: number,
+    eof: boolean,
+  ): number;
 }
 
 /**

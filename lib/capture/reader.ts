@@ -19,7 +19,7 @@
  *     decodeFrame(frame, pkt); // pkt and frame are reused: copy what you keep
  *     if (pkt.kind === "tcp") flows.add(pkt);
  *   });
- *   if (info.truncated) warn(info.warnings.join("\n"));
+ *   for (const w of info.warnings) warn(w); // bounded: a few per kind, then "... and N more"
  * } finally {
  *   src.close();
  * }
@@ -73,9 +73,12 @@ function pickParser(head: Uint8Array, onFrame: FrameCallback): FormatParser {
  *
  * A file that ends inside a record resolves normally with `truncated: true`
  * and a warning naming the byte offset; everything before it was delivered.
- * Corrupt data and non-captures reject with a TcpechoError (code ECAPTURE,
- * exit 1) whose one-line message names the offset and what was expected.
- * Errors thrown by `onFrame` propagate unchanged.
+ * Damage after the file header is warned about and skipped up to the next
+ * plausible record (`damaged: true`, docs/capture.md): reading never rejects
+ * after frames were delivered. Non-captures, cut-off or unsupported file
+ * headers, and files where damage left no frame at all reject with a
+ * TcpechoError (code ECAPTURE, exit 1) whose one-line message names the
+ * offset and what was expected. Errors thrown by `onFrame` propagate unchanged.
  *
  * @example
  * ```ts
@@ -108,13 +111,15 @@ export async function readCapture(
   const parser = pickParser(buf.subarray(0, end), onFrame);
   let view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
   let base = 0;
+  let eof = false;
   for (;;) {
-    const next = parser.parse(buf, view, 0, end, base);
+    const next = parser.parse(buf, view, 0, end, base, eof);
     if (next > 0) {
       if (next < end) buf.copyWithin(0, next, end);
       base += next;
       end -= next;
     }
+    if (eof) break;
     // Grow (doubling) only when the buffer is full and the record still does
     // not fit: memory follows the bytes actually present, not a length field.
     if (end === buf.length && parser.need > buf.length) {
@@ -124,38 +129,55 @@ export async function readCapture(
       view = new DataView(buf.buffer);
     }
     const n = await src.read(buf.subarray(end));
-    if (n === null) break;
-    end += n;
+    if (n === null) eof = true;
+    else end += n;
   }
-  const info: CaptureInfo = {
-    format: parser.format,
-    linkTypes: parser.linkTypes,
-    frames: parser.frames,
-    packets: parser.packets,
-    truncated: false,
-    warnings: parser.warnings,
-    gzip: gunzip !== undefined,
-    bytes: base + end,
-  };
   if (!parser.started) {
     throw captureError(
       `the ${parser.format} file header is cut off: the input ends at byte ${end} ` +
         `(expected at least ${parser.need} bytes)`,
     );
   }
+  const log = parser.log;
+  let truncated = false;
   if (end > 0) {
-    info.truncated = true;
-    info.warnings.push(
+    truncated = true;
+    log.add(
+      "truncated",
       `capture ends inside a record at byte ${base}: ${end} of its ${parser.need} bytes ` +
         `are present; the ${parser.packets} records before it were read`,
     );
   }
-  if (gunzip && gunzip.failure !== "") {
-    info.truncated = true;
-    info.warnings.push(
-      `the gzip data ends early or is corrupt after ${base + end} decompressed bytes ` +
-        `(${gunzip.failure}); the ${parser.packets} records before it were read`,
+  let damaged = parser.damaged;
+  if (gunzip) {
+    log.merge(gunzip.log);
+    if (gunzip.damaged) damaged = true;
+    if (gunzip.failure !== "") {
+      truncated = true;
+      log.add(
+        "gzip-data",
+        `the gzip data ends early or is corrupt after ${base + end} decompressed bytes ` +
+          `(${gunzip.failure}); the ${parser.packets} records before it were read`,
+      );
+    }
+  }
+  if (parser.damaged && parser.frames === 0) {
+    // Nothing was readable: the first damage is the error.
+    throw captureError(
+      log.first("damaged") || log.first("pcapng-block") || log.first("pcapng-section") ||
+        "no readable record",
     );
   }
-  return info;
+  return {
+    format: parser.format,
+    linkTypes: parser.linkTypes,
+    frames: parser.frames,
+    packets: parser.packets,
+    truncated,
+    damaged,
+    warnings: log.list(),
+    warningKinds: log.kinds(),
+    gzip: gunzip !== undefined,
+    bytes: base + end,
+  };
 }

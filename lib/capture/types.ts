@@ -54,12 +54,41 @@ export interface CaptureInfo {
   packets: number;
   /** True when the file ended inside a record (everything before it was delivered). */
   truncated: boolean;
-  /** Human-readable warnings (each names a byte offset where relevant). */
+  /**
+   * True when damage was met and skipped: a record or block that could not be
+   * read (its bytes were skipped up to the next plausible record, see
+   * docs/capture.md), a packet block that was dropped, or a gzip CRC/size
+   * mismatch. Every readable frame was still delivered; a reader never throws
+   * after delivering frames. The CLI chooses the exit code from this.
+   */
+  damaged: boolean;
+  /**
+   * Human-readable warnings (each names a byte offset where relevant), bounded:
+   * per kind at most a few examples are kept, followed by one summary line
+   * "... and N more of this kind (KIND)". Complete counts are in `warningKinds`.
+   */
   warnings: string[];
+  /** Every warning counted by kind (in order of first appearance), with the examples kept. */
+  warningKinds: WarningKind[];
   /** True when the input was gzip-compressed (and read through a gunzip stream). */
   gzip: boolean;
   /** Capture bytes consumed (after decompression). */
   bytes: number;
+}
+
+/**
+ * One kind of warning: how often it happened and its first examples.
+ * Kinds: "snaplen", "caplen-above-len", "ts-fraction", "damaged", "resync",
+ * "truncated", "pcapng-block", "pcapng-option", "pcapng-section",
+ * "gzip-trailing", "gzip-check", "gzip-data" (see docs/capture.md).
+ */
+export interface WarningKind {
+  /** A short stable id, e.g. "snaplen". */
+  kind: string;
+  /** How many warnings of this kind were counted. */
+  count: number;
+  /** The first few warning texts of this kind. */
+  examples: string[];
 }
 
 /** Options for `readCapture` (lib/capture/reader.ts). */

@@ -77,6 +77,11 @@ export interface CaptureJson {
    * connection, counted by reason (absent when the caller did not count).
    */
   unplaced?: Record<string, number>;
+  /**
+   * Additive: damage was met and skipped (a record that could not be read, a
+   * gzip check mismatch); everything readable was still reported.
+   */
+  damaged?: boolean;
   /** Additive, only for a capture set: each file in the order given. */
   files?: { name: string; format: "pcap" | "pcapng"; frames: number; truncated: boolean }[];
 }
@@ -195,6 +200,7 @@ export function captureJson(
     truncated: info.truncated,
     warnings: info.warnings.slice(),
   };
+  if (info.damaged) out.damaged = true;
   if (unplaced !== undefined) out.unplaced = { ...unplaced };
   const files = (info as { files?: CaptureJson["files"] }).files;
   if (files !== undefined) out.files = files.map((f) => ({ ...f }));

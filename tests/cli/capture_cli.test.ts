@@ -90,3 +90,38 @@ test("capture cli: gzip-compressed and stdin captures read like the plain file",
   });
   assert.deepEqual(JSON.parse(gzStdin.stdout).connections, plain.connections);
 });
+
+test(
+  "capture cli: a record damaged in the middle keeps every connection, with warnings naming the offset",
+  {
+    timeout: 300_000,
+  },
+  () => {
+    const tmp = tempDir();
+    try {
+      const good = join(FORMATS, "eth-usec.pcap");
+      const b = fixture("eth-usec.pcap");
+      const v = new DataView(b.buffer);
+      let p = 24;
+      for (let i = 0; i < 25; i++) p += 16 + v.getUint32(p + 8, true);
+      v.setUint32(p + 8, 0x40000000, true); // record 26: an absurd captured length
+      const path = join(tmp.path, "damaged.pcap");
+      writeFileSync(path, b);
+      const want = runCli(["explain", good, "--format", "ndjson"]);
+      const r = runCli(["explain", path, "--format", "ndjson"]);
+      const ids = (s: string) => s.trim().split("\n").map((l) => JSON.parse(l).id);
+      assert.deepEqual(ids(r.stdout), ids(want.stdout));
+      assert.match(r.stderr, new RegExp(`tcpecho: warning: record 26 at byte ${p} is damaged`));
+      assert.match(
+        r.stderr,
+        /tcpecho: warning: skipped \d+ damaged bytes from byte \d+; reading resumes/,
+      );
+      assert.doesNotMatch(r.stderr, /Cannot read capture/);
+      // Everything readable is reported; exit 1 says the capture was damaged.
+      assert.equal(r.code, 1, r.stderr);
+      assert.equal(want.code, 0, want.stderr);
+    } finally {
+      tmp.cleanup();
+    }
+  },
+);

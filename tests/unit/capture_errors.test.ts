@@ -1,7 +1,9 @@
 /**
  * Bad input: empty, not a capture, truncated at every byte, corrupt headers and
- * lengths, broken gzip. A truncated file keeps everything before the cut; corrupt
- * data is one ECAPTURE line naming the byte offset and what was expected.
+ * lengths, broken gzip. A truncated file keeps everything before the cut; damage
+ * after the file header is warned about (naming the byte offset) and skipped;
+ * a file with nothing readable is one ECAPTURE line naming the offset and what
+ * was expected. (More damage cases: capture_damage.test.ts.)
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
@@ -102,19 +104,25 @@ test("capture errors: an absurd pcap caplen names the record, its offset and the
   const second = 24 + 16 + new DataView(b.buffer).getUint32(24 + 8, true);
   let delivered = 0;
   const bad = setU32(b, second + 8, 0x7fffffff);
-  await assert.rejects(
-    readCapture(bytesSource(bad), () => delivered++),
-    (e: TcpechoError) => {
-      assert.equal(e.code, "ECAPTURE");
-      assert.match(
-        e.message,
-        new RegExp(`record 2 at byte ${second} has captured length 2147483647`),
-      );
-      assert.match(e.message, /expected at most 262144/);
-      return true;
-    },
+  const info = await readCapture(bytesSource(bad), () => delivered++);
+  assert.equal(info.damaged, true);
+  assert.match(
+    info.warnings[0],
+    new RegExp(`record 2 at byte ${second} is damaged: captured length 2147483647`),
   );
-  assert.equal(delivered, 1, "the record before the corrupt one was delivered");
+  assert.match(info.warnings[0], /expected at most 262144/);
+  assert.ok(delivered >= 1, "the record before the damaged one was delivered");
+  // With the first record damaged, reading resumes at the second.
+  const all = (await readRows(b)).rows;
+  const first = await readRows(setU32(b, 24 + 8, 0x7fffffff));
+  assert.deepEqual(first.rows.map((r) => r.time), all.slice(1).map((r) => r.time));
+  assert.match(
+    first.info.warnings[1],
+    new RegExp(`resumes at the plausible record at byte ${second}`),
+  );
+  // With only damage after the header, nothing is readable: the damage is the error.
+  const e = await captureFailure(setU32(b.subarray(0, second), 24 + 8, 0x7fffffff));
+  assert.match(e.message, /record 1 at byte 24 is damaged: captured length 2147483647/);
 });
 
 test("capture errors: a caplen above the snaplen (but sane) is read with one warning", {
@@ -123,8 +131,12 @@ test("capture errors: a caplen above the snaplen (but sane) is read with one war
   const b = setU32(fixture("eth-usec.pcap"), 16, 60); // snaplen 60, records up to 1514
   const { info, rows } = await readRows(b);
   assert.equal(rows.length, (await readRows(fixture("eth-usec.pcap"))).rows.length);
-  assert.equal(info.warnings.length, 1);
-  assert.match(info.warnings[0], /above the file's snaplen 60/);
+  const above = rows.filter((r) => r.caplen > 60).length;
+  assert.equal(info.warnings.length, 2);
+  assert.match(info.warnings[0], /above the file's snaplen 60; read as it is/);
+  assert.equal(info.warnings[1], `... and ${above - 1} more of this kind (snaplen)`);
+  assert.deepEqual(info.warningKinds.map((k) => [k.kind, k.count]), [["snaplen", above]]);
+  assert.equal(info.damaged, false);
 });
 
 test(
@@ -166,7 +178,7 @@ test("capture errors: a pcapng section with a bad byte-order magic is corrupt", 
   assert.match(e.message, /byte-order magic 0x12345678 \(expected 1a2b3c4d/);
 });
 
-test("capture errors: a pcapng packet naming an undescribed interface is corrupt", {
+test("capture errors: a pcapng packet naming an undescribed interface is dropped", {
   timeout: 300_000,
 }, async () => {
   const b = fixture("be.pcapng");
@@ -175,20 +187,38 @@ test("capture errors: a pcapng packet naming an undescribed interface is corrupt
   let p = 0;
   for (let i = 0; i < 3; i++) p += v.getUint32(p + 4, false);
   assert.equal(v.getUint32(p, false), 6);
-  const e = await captureFailure(setU32(b, p + 8, 5, false));
-  assert.match(e.message, new RegExp(`at byte ${p} names interface 5 \\(expected below 1`));
+  const all = (await readRows(b)).rows;
+  const { info, rows } = await readRows(setU32(b, p + 8, 5, false));
+  assert.deepEqual(
+    rows,
+    all.filter((r) => r.frame !== all[0].frame).map((r) => ({
+      ...r,
+      frame: r.frame - 1,
+    })),
+  );
+  assert.equal(info.damaged, true);
+  assert.match(
+    info.warnings[0],
+    new RegExp(`at byte ${p} names interface 5 \\(expected below 1.*; block skipped`),
+  );
 });
 
 test(
-  "capture errors: a pcapng packet caplen beyond its block is corrupt",
+  "capture errors: a pcapng packet caplen beyond its block is dropped",
   { timeout: 300_000 },
   async () => {
     const b = fixture("be.pcapng");
     const v = new DataView(b.buffer);
     let p = 0;
     for (let i = 0; i < 3; i++) p += v.getUint32(p + 4, false);
-    const e = await captureFailure(setU32(b, p + 20, 4000, false));
-    assert.match(e.message, /captured length 4000 \(expected at most \d+, the room in the block\)/);
+    const all = (await readRows(b)).rows;
+    const { info, rows } = await readRows(setU32(b, p + 20, 4000, false));
+    assert.equal(rows.length, all.length - 1);
+    assert.equal(info.damaged, true);
+    assert.match(
+      info.warnings[0],
+      /captured length 4000 \(expected at most \d+, the room in the block\); block skipped/,
+    );
   },
 );
 

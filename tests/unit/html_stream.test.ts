@@ -78,7 +78,9 @@ test("html stream: many ordinary connections first -> an unusual one later still
     frames: 0,
     packets: 0,
     truncated: false,
+    damaged: false,
     warnings: [],
+    warningKinds: [],
     gzip: false,
     bytes: 0,
   }))].join("")) as { rows: unknown[]; details: Record<string, unknown>; omitted: number };
@@ -115,7 +117,9 @@ test("html stream: a connection too long to embed -> its row from the records, s
     frames: 0,
     packets: 0,
     truncated: false,
+    damaged: false,
     warnings: [],
+    warningKinds: [],
     gzip: false,
     bytes: 0,
   });
