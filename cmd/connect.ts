@@ -10,6 +10,7 @@ import { getNet, NetError } from "../lib/runtime/net/mod.ts";
 import { givenPositionals, hostPort, MAX_SECONDS, numberOption } from "./cli.ts";
 import { defineTcpechoCommand } from "./command.ts";
 import { runCountMode, runLoadMode } from "./connect_modes.ts";
+import { formatHostPort } from "../lib/hostport.ts";
 
 const NOTES = `Reads stdin and the socket at once: a server FIN or RST is reported when it
 arrives. On stdin EOF it half-closes (FIN) and prints echoes until the server's FIN.
@@ -82,7 +83,7 @@ export const connect = defineTcpechoCommand({
     );
     const timeoutS = numberOption(args.timeout, "timeout", { min: 0.001, max: MAX_SECONDS });
     const timeoutMs = timeoutS === undefined ? undefined : Math.round(timeoutS * 1000);
-    const where = host.includes(":") ? `[${host}]:${port}` : `${host}:${port}`;
+    const where = formatHostPort(host, port);
     const net = await getNet();
     const target = { host, port, timeoutMs, where };
     if (args.clients !== undefined) return await runLoadMode(net, ctx, target, args);

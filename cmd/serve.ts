@@ -9,6 +9,7 @@ import { startUdpEcho } from "../lib/echo/udp.ts";
 import { getNet, type NetApi, NetError } from "../lib/runtime/net/mod.ts";
 import { allValues, MAX_MS, MAX_SECONDS, numberOption } from "./cli.ts";
 import { defineTcpechoCommand } from "./command.ts";
+import { formatHostPort } from "../lib/hostport.ts";
 
 const NOTES = `Logs one line per connection event on stderr (--log json: NDJSON).
 SIGINT/SIGTERM: stop accepting, FIN to every client, exit 0 within about 2.5 s.
@@ -160,7 +161,7 @@ function serverOptions(args: Record<string, unknown>, hosts: string[]): ServerOp
 }
 
 function fmt(host: string, port: number): string {
-  return host.includes(":") ? `[${host}]:${port}` : `${host}:${port}`;
+  return formatHostPort(host, port);
 }
 
 /** The default --idle-timeout: a connection with no progress for 5 minutes is closed. */

@@ -21,8 +21,9 @@ export function inputFiles() {
     readdirSync(join(html, dir)).filter((f) => f.endsWith(".ts")).map((f) =>
       join("lib/report/html", dir, f)
     );
-  // The client also bundles the scenario catalogue (which verdicts are trouble).
-  const more = ["lib/explain/catalogue.ts", "node_modules/uplot/package.json"];
+  // The client also bundles the scenario catalogue (which verdicts are trouble)
+  // and the endpoint formatter.
+  const more = ["lib/explain/catalogue.ts", "lib/hostport.ts", "node_modules/uplot/package.json"];
   return [...ts("."), ...ts("client"), ...more].map((p) => p.replace(/\/\.\//, "/")).sort();
 }
 

@@ -23,10 +23,11 @@ import {
 import { backoffDoubles, icmpWords, intervalList, secs, span, who } from "./words.ts";
 import { deadPeerProber, halfCloser, stalledSide, tooSoonToTell } from "./scenarios.ts";
 import type { WireFacts } from "./wire.ts";
+import { formatHostPort } from "../hostport.ts";
 
 function ep(c: TcpConn, side: number): string {
   const e = side === 0 ? c.client : c.server;
-  return e.addr.includes(":") ? `[${e.addr}]:${e.port}` : `${e.addr}:${e.port}`;
+  return formatHostPort(e.addr, e.port);
 }
 
 function ending(c: TcpConn): string {

@@ -5,6 +5,7 @@
  */
 import type { ProbeSummary, TimeStats } from "./stats.ts";
 import type { ProbeResult, ProbeTarget } from "./types.ts";
+import { formatHostPort } from "../hostport.ts";
 
 /** Milliseconds with three decimals ("0.123"). */
 export function ms(x: number): string {
@@ -13,7 +14,7 @@ export function ms(x: number): string {
 
 /** "198.18.0.2:9877" or "[2001:db8::2]:9877". */
 export function hostPort(address: string, port: number): string {
-  return address.includes(":") ? `[${address}]:${port}` : `${address}:${port}`;
+  return formatHostPort(address, port);
 }
 
 /**

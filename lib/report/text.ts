@@ -23,6 +23,7 @@ import {
 } from "../tcp/labels.ts";
 import type { StateChange } from "../tcp/state.ts";
 import { flagNames } from "./json.ts";
+import { formatHostPort } from "../hostport.ts";
 
 /** Width of each state column. */
 const STATE_W = 22;
@@ -33,7 +34,7 @@ const KIND_BITS = L_SYN | L_SYN_ACK | L_ACK | L_DATA | L_FIN | L_RST | L_ICMP_UN
 type Colors = ReturnType<typeof createColors>;
 
 function endpoint(e: { addr: string; port: number }): string {
-  return e.addr.includes(":") ? `[${e.addr}]:${e.port}` : `${e.addr}:${e.port}`;
+  return formatHostPort(e.addr, e.port);
 }
 
 /**

@@ -9,6 +9,7 @@
 import { CATALOGUE } from "../../explain/catalogue.ts";
 import { connectionStats } from "./stats.ts";
 import type { ExplainReport, ReportCapture, ReportConnection, ReportSegment } from "./types.ts";
+import { formatHostPort } from "../../hostport.ts";
 
 /**
  * One segment: [frame − previous frame, µs since the connection's first
@@ -82,7 +83,7 @@ export const UNREMARKABLE: ReadonlySet<string> = new Set(
 
 /** Formats an endpoint as "addr:port" ("[v6]:port" for IPv6). */
 export function endpointText(e: { addr: string; port: number }): string {
-  return e.addr.includes(":") ? `[${e.addr}]:${e.port}` : `${e.addr}:${e.port}`;
+  return formatHostPort(e.addr, e.port);
 }
 
 /** Interns strings into one table. */

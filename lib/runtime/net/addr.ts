@@ -4,6 +4,7 @@
  * @module
  */
 import type { Addr } from "./types.ts";
+import { formatHostPort } from "../../hostport.ts";
 
 /**
  * Builds an {@link Addr}, unmapping `::ffff:a.b.c.d` to IPv4.
@@ -28,5 +29,5 @@ export function makeAddr(host: string | undefined, port: number | undefined): Ad
  * ```
  */
 export function formatAddr(a: Addr): string {
-  return a.family === 6 ? `[${a.host}]:${a.port}` : `${a.host}:${a.port}`;
+  return formatHostPort(a.host, a.port);
 }
