@@ -4,7 +4,7 @@
  * @module
  */
 
-/** A pull source of bytes (a file, stdin, a gunzip stream); structurally the runtime's ByteReader. */
+/** A pull source of bytes (a file, stdin, a gunzip stream); the runtime's ByteReader extends it with close(). */
 export interface ByteSource {
   /** Fills `into` from its start; resolves to the count read, or null at the end. */
   read(into: Uint8Array): Promise<number | null>;

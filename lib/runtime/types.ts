@@ -9,11 +9,14 @@
  *
  * @module
  */
+import type { ByteSource } from "../capture/types.ts";
 
 /** A pull reader: fills the caller's buffer, so the caller owns chunk size and reuse. */
-export interface ByteReader {
-  /** Reads up to `into.length` bytes; resolves to the count read, or null at end of input. */
-  read(into: Uint8Array): Promise<number | null>;
+/**
+ * A file or stdin: the capture layer's one reader interface ({@link ByteSource}:
+ * `read(into)` resolving to the count read, or null at the end) plus close.
+ */
+export interface ByteReader extends ByteSource {
   /** Releases the underlying file or stream. Safe to call twice. */
   close(): void;
 }
