@@ -18,13 +18,43 @@ const COMMAND_MS = 10_000;
 /** Which end of the lab. */
 export type Side = "client" | "server";
 
+/** Options of {@link LabNet.create}. */
+export interface LabNetOptions {
+  /**
+   * The third IPv4 octet and the third IPv6 group: 198.18.S.1/.2 and
+   * 2001:db8:S::1/2 (default 0: the lab's own 198.18.0.1/.2, 2001:db8::1/2).
+   * Tests give each file its own S so files can run at the same time.
+   */
+  subnet?: number;
+  /** Set the lab's fast TCP timers in the namespaces (default true). */
+  tuneTimers?: boolean;
+}
+
 /** A created lab network. */
 export class LabNet {
   /** Sysctls set, with the values they replaced. */
   readonly sysctls: AppliedSysctl[] = [];
+  /** The IPv4 addresses of the two ends. */
+  readonly ipv4: { client: string; server: string };
+  /** The IPv6 addresses of the two ends. */
+  readonly ipv6: { client: string; server: string };
   private destroyed = false;
 
-  private constructor(private readonly proc: ProcApi, readonly names: LabNames) {}
+  private constructor(
+    private readonly proc: ProcApi,
+    readonly names: LabNames,
+    private readonly opts: LabNetOptions = {},
+  ) {
+    const s = opts.subnet ?? 0;
+    if (!(Number.isInteger(s) && s >= 0 && s <= 255)) {
+      throw new TcpechoError(`Cannot use subnet ${s}: give 0 to 255`, { code: "ELAB" });
+    }
+    const v4 = (a: string) => a.replace(/^198\.18\.0\./, `198.18.${s}.`);
+    const v6 = (a: string) =>
+      s === 0 ? a : a.replace(/^2001:db8::/, `2001:db8:${s.toString(16)}::`);
+    this.ipv4 = { client: v4(IPV4.client), server: v4(IPV4.server) };
+    this.ipv6 = { client: v6(IPV6.client), server: v6(IPV6.server) };
+  }
 
   /**
    * Creates the namespaces, veth pair, addresses and sysctls. On any failure
@@ -36,8 +66,8 @@ export class LabNet {
    * try { net.exec("client", ["ip", "addr"]); } finally { net.destroy(); }
    * ```
    */
-  static create(proc: ProcApi, pid: number): LabNet {
-    const net = new LabNet(proc, labNames(pid, randomHex(6)));
+  static create(proc: ProcApi, pid: number, opts: LabNetOptions = {}): LabNet {
+    const net = new LabNet(proc, labNames(pid, randomHex(6)), opts);
     try {
       net.build();
     } catch (e) {
@@ -66,15 +96,27 @@ export class LabNet {
     ) {
       this.must(["ip", "-n", ns, "link", "set", "lo", "up"], "bring up loopback");
       this.must(
-        ["ip", "-n", ns, "addr", "add", `${IPV4[a]}/${IPV4.prefix}`, "dev", dev],
+        ["ip", "-n", ns, "addr", "add", `${this.ipv4[a]}/${IPV4.prefix}`, "dev", dev],
         "add IPv4",
       );
       this.must(
-        ["ip", "-n", ns, "-6", "addr", "add", `${IPV6[a]}/${IPV6.prefix}`, "dev", dev, "nodad"],
+        [
+          "ip",
+          "-n",
+          ns,
+          "-6",
+          "addr",
+          "add",
+          `${this.ipv6[a]}/${IPV6.prefix}`,
+          "dev",
+          dev,
+          "nodad",
+        ],
         "add IPv6",
       );
       this.must(["ip", "-n", ns, "link", "set", dev, "up"], "bring up the veth");
     }
+    if (this.opts.tuneTimers === false) return;
     for (const s of CLIENT_SYSCTLS) this.setSysctl("client", s);
     for (const s of SERVER_SYSCTLS) this.setSysctl("server", s);
   }

@@ -1,16 +1,21 @@
 /**
- * The tests' private network: a client namespace and a server namespace
- * joined by a veth pair with 198.18.S.1 (client) and 198.18.S.2 (server),
- * where each test file passes its own tag and subnet S so files never share
- * names or addresses. nft helpers for the server side; destroy() removes
+ * The tests' private network: the lab's own namespace pair (lab/netns.ts,
+ * one harness for the lab and the tests) with 198.18.S.1 (client) and
+ * 198.18.S.2 (server), where each test file passes its own subnet S so files
+ * never share addresses, and the kernel's default TCP timers (the lab's fast
+ * timers are left out). nft helpers for the server side; destroy() removes
  * both namespaces (the veth and nft tables go with them) and never throws.
- * Not a test file. (The lab's own network is lab/netns.ts: fixed addresses
- * and the lab's sysctls, so tests keep this smaller one.)
+ * Not a test file.
  * @module
  */
 import { spawnSync } from "node:child_process";
 import process from "node:process";
+import { LabNet } from "../../lab/netns.ts";
+import { getProc } from "../../lib/runtime/proc/mod.ts";
 import { haveCommand, isRoot } from "./helpers.ts";
+
+/** The runtime's child-process adapter (loaded once; its `run` is synchronous). */
+const PROC = await getProc();
 
 /**
  * Why namespace tests cannot run here, or "" when they can.
@@ -69,11 +74,10 @@ export interface NsPair {
   destroy(): void;
 }
 
-let serial = 0;
-
 /**
- * Creates a pair with names unique per file (`tag`), process and call, and
- * addresses in 198.18.`subnet`.0/24. Anything made is removed if a step fails.
+ * Creates a pair with unique names (the lab's, carrying this process's pid)
+ * and addresses in 198.18.`subnet`.0/24. `tag` names the test file in
+ * messages. Anything made is removed if a step fails.
  *
  * @example
  * ```ts
@@ -84,17 +88,15 @@ let serial = 0;
 export function createNsPair(tag: string, subnet: number): NsPair {
   if (!/^[a-z]{1,3}$/.test(tag)) throw new Error(`Cannot name namespaces: bad tag '${tag}'`);
   if (!(subnet >= 0 && subnet <= 251)) throw new Error(`Cannot use subnet 198.18.${subnet}`);
-  const id = `${process.pid % 100000}${serial++}`;
-  const client = `tcpecho-t${tag}-${id}-c`, server = `tcpecho-t${tag}-${id}-s`;
-  const vc = `v${tag}c${id}`.slice(0, 15), vs = `v${tag}s${id}`.slice(0, 15);
-  const inServer = ["ip", "netns", "exec", server];
+  const net = LabNet.create(PROC, process.pid, { subnet, tuneTimers: false });
+  const client = net.names.client, server = net.names.server;
   const pair: NsPair = {
     client,
     server,
-    clientAddr: `198.18.${subnet}.1`,
-    serverAddr: `198.18.${subnet}.2`,
-    inClient: ["ip", "netns", "exec", client],
-    inServer,
+    clientAddr: net.ipv4.client,
+    serverAddr: net.ipv4.server,
+    inClient: net.inNs("client", []),
+    inServer: net.inNs("server", []),
     nft: (ns, ...args) => void sh(["ip", "netns", "exec", ns, "nft", ...args]),
     dropServer() {
       pair.nft(server, "add table inet tdrop");
@@ -106,36 +108,7 @@ export function createNsPair(tag: string, subnet: number): NsPair {
       }
     },
     undropServer: () => pair.nft(server, "delete table inet tdrop"),
-    destroy() {
-      for (const ns of [client, server]) spawnSync("ip", ["netns", "del", ns]);
-    },
+    destroy: () => void net.destroy(),
   };
-  try {
-    sh(["ip", "netns", "add", client]);
-    sh(["ip", "netns", "add", server]);
-    sh([
-      "ip",
-      "link",
-      "add",
-      vc,
-      "netns",
-      client,
-      "type",
-      "veth",
-      "peer",
-      "name",
-      vs,
-      "netns",
-      server,
-    ]);
-    for (const [ns, dev, addr] of [[client, vc, pair.clientAddr], [server, vs, pair.serverAddr]]) {
-      sh(["ip", "-n", ns, "link", "set", "lo", "up"]);
-      sh(["ip", "-n", ns, "addr", "add", `${addr}/24`, "dev", dev]);
-      sh(["ip", "-n", ns, "link", "set", dev, "up"]);
-    }
-  } catch (e) {
-    pair.destroy();
-    throw e;
-  }
   return pair;
 }
