@@ -87,8 +87,14 @@ export class ConnFacts {
   established = false;
   /** Frame where the handshake completed (0 = not seen). */
   establishedFrame = 0;
+  /** Capture time of the first SYN or SYN,ACK, -1 none. */
   synTime = -1;
-  /** Handshake RTT at the capture point: SYN to the ACK of the SYN,ACK (s), -1 unknown. */
+  /** Capture time of the most recent SYN (Wireshark's ts_mru_syn), -1 none. */
+  synMruTime = -1;
+  /**
+   * Handshake RTT at the capture point: the most recent SYN (the SYN,ACK when
+   * no SYN was captured) to the ACK of the SYN,ACK (s), -1 unknown.
+   */
   rtt = -1;
   /** Side whose FIN came first (-1 none). */
   firstFinSide = -1;
@@ -134,6 +140,7 @@ export class ConnFacts {
     this.established = false;
     this.establishedFrame = 0;
     this.synTime = -1;
+    this.synMruTime = -1;
     this.rtt = -1;
     this.firstFinSide = -1;
     this.finsCrossed = false;
@@ -155,6 +162,18 @@ export class ConnFacts {
     this.prevLabels = 0;
   }
 }
+
+/**
+ * Why a connection was handed over: "" while open; "reset" (RST), "closed"
+ * (both FINs acknowledged), "reused" (a new SYN started the next epoch on the
+ * same 4-tuple), "expired" (idle past a limit of the tracker, or evicted as the
+ * oldest idle one when too many were open: see {@link TcpConn.expiredBy}),
+ * "capture-end" (still open when the capture ended).
+ */
+export type EndReason = "" | "reset" | "closed" | "reused" | "expired" | "capture-end";
+
+/** Which limit expired a connection (TrackerOptions in tracker.ts). */
+export type ExpiredBy = "" | "half-open" | "idle" | "cap";
 
 /** Most retransmission intervals kept per connection. */
 export const MAX_INTERVALS = 1000;
@@ -186,6 +205,24 @@ export class TcpConn extends FlowKey {
   phases: Phase[] = [];
   /** Set when the connection ended (both FINs acknowledged, or RST). */
   ended = false;
+  /** Why the connection was handed over (set just before `onEnd`). */
+  endReason: EndReason = "";
+  /** Connection epoch on its 4-tuple: 1, then 2 for the next SYN after it ended, ... */
+  epoch = 1;
+  /**
+   * Id of the previous epoch whose SYN had the same ISN as this one's (a client
+   * retrying the same connect() after an RST, as Windows does), 0 otherwise.
+   */
+  retryOf = 0;
+  /** The tracker gave up on it (endReason "expired"): no more packets were waited for. */
+  expired = false;
+  /** Which limit expired it ("" when not expired). */
+  expiredBy: ExpiredBy = "";
+  /** Neighbours in the tracker's idle-order list (oldest activity first). */
+  idlePrev: TcpConn | null = null;
+  idleNext: TcpConn | null = null;
+  /** Which idle list holds it: 0 none, 1 half-open, 2 established. */
+  idleList = 0;
   /** Address strings, filled when the connection is created. */
   aAddr = "";
   bAddr = "";
@@ -228,6 +265,14 @@ export class TcpConn extends FlowKey {
     this.segments = keepDetail ? [] : null;
     this.phases.length = 0;
     this.ended = false;
+    this.epoch = 1;
+    this.retryOf = 0;
+    this.endReason = "";
+    this.expired = false;
+    this.expiredBy = "";
+    this.idlePrev = null;
+    this.idleNext = null;
+    this.idleList = 0;
     this.aAddr = "";
     this.bAddr = "";
   }

@@ -97,10 +97,7 @@ export class TupleView {
     }
     this.sPort = sp;
     this.dPort = dp;
-    const hs = mix(this.s0 ^ this.s1 ^ this.s2 ^ this.s3, sp);
-    const hd = mix(this.d0 ^ this.d1 ^ this.d2 ^ this.d3, dp);
-    // 30 bits: a small integer in every engine, so Map keys stay unboxed.
-    this.hash = (hs + hd) & 0x3fffffff;
+    this.hash = v === 4 ? hash4(this.s0, sp, this.d0, dp) : hash6(this);
   }
 }
 
@@ -108,10 +105,98 @@ function word(buf: Uint8Array, off: number): number {
   return ((buf[off] << 24) | (buf[off + 1] << 16) | (buf[off + 2] << 8) | buf[off + 3]) >>> 0;
 }
 
-function mix(addr: number, port: number): number {
-  let h = Math.imul(addr ^ (port << 16) ^ port, 0x9e3779b1);
-  h ^= h >>> 15;
-  return Math.imul(h, 0x85ebca6b) >>> 0;
+/*
+ * The flow hash is keyed: vector multiply-shift hashing (Dietzfelbinger et
+ * al.; Thorup, "High Speed Hashing for Integers and Strings", §3.3) over the
+ * tuple's bytes, with one random 37-bit multiplier per byte position drawn at
+ * start-up. The two endpoints are put in a canonical order first (the smaller
+ * (address, port) first), so both directions hash alike without adding the
+ * endpoints' hashes (a sum would let A+B = C+D collide). For two distinct
+ * tuples the chance that their 30-bit hashes collide is at most 2/2^30 whatever
+ * the addresses, so a capture cannot be crafted to land in one bucket without
+ * knowing the key. Each product is below 2^45 and a sum of at most 36 of them
+ * below 2^51, so plain doubles compute it exactly. The table indexes buckets
+ * by the hash's TOP bits (the universal ones).
+ */
+const KEY_BITS = 37;
+const KEY_MOD = 2 ** KEY_BITS;
+/** Byte positions: 16 + 2 per endpoint, two endpoints, plus one additive key. */
+const KEYS = new Float64Array(37);
+
+/**
+ * Draws new hash keys (at start-up; tests may pass a seed for a repeatable
+ * table). Entries hashed under the old keys must not be looked up afterwards.
+ *
+ * @example
+ * ```ts
+ * seedFlowHash(); // random keys from crypto.getRandomValues
+ * ```
+ */
+export function seedFlowHash(seed?: number): void {
+  const w = new Uint32Array(KEYS.length * 2);
+  if (seed === undefined) globalThis.crypto.getRandomValues(w);
+  else {
+    let x = seed >>> 0 || 1;
+    for (let i = 0; i < w.length; i++) {
+      x ^= x << 13;
+      x ^= x >>> 17;
+      x ^= x << 5;
+      w[i] = x >>> 0;
+    }
+  }
+  for (let i = 0; i < KEYS.length; i++) {
+    KEYS[i] = (w[2 * i] % 2 ** (KEY_BITS - 32)) * 2 ** 32 + w[2 * i + 1];
+  }
+}
+seedFlowHash();
+
+/** Sum of key[k..k+3] × the 4 bytes of `w`. */
+function bytes4(w: number, k: number): number {
+  return KEYS[k] * (w >>> 24) + KEYS[k + 1] * ((w >>> 16) & 255) +
+    KEYS[k + 2] * ((w >>> 8) & 255) + KEYS[k + 3] * (w & 255);
+}
+
+/** Sum of key[k..k+1] × the 2 bytes of a port. */
+function bytes2(p: number, k: number): number {
+  return KEYS[k] * (p >>> 8) + KEYS[k + 1] * (p & 255);
+}
+
+/** Top 30 of the low 37 bits of an exact integer sum. */
+function finish(s: number): number {
+  return Math.floor((s - Math.floor(s / KEY_MOD) * KEY_MOD) / 128);
+}
+
+/** IPv4 tuple hash (bytes 0-3 and 16-17 of each endpoint's key block). */
+function hash4(sa: number, sp: number, da: number, dp: number): number {
+  let lo = sa, lp = sp, hi = da, hp = dp;
+  if (sa > da || (sa === da && sp > dp)) {
+    lo = da;
+    lp = dp;
+    hi = sa;
+    hp = sp;
+  }
+  return finish(KEYS[36] + bytes4(lo, 0) + bytes2(lp, 16) + bytes4(hi, 18) + bytes2(hp, 34));
+}
+
+/** IPv6 tuple hash (the same scheme over all 16 address bytes). */
+function hash6(t: TupleView): number {
+  let srcFirst = t.sPort <= t.dPort;
+  if (t.s0 !== t.d0) srcFirst = t.s0 < t.d0;
+  else if (t.s1 !== t.d1) srcFirst = t.s1 < t.d1;
+  else if (t.s2 !== t.d2) srcFirst = t.s2 < t.d2;
+  else if (t.s3 !== t.d3) srcFirst = t.s3 < t.d3;
+  if (srcFirst) {
+    return finish(
+      KEYS[36] + bytes4(t.s0, 0) + bytes4(t.s1, 4) + bytes4(t.s2, 8) + bytes4(t.s3, 12) +
+        bytes2(t.sPort, 16) + bytes4(t.d0, 18) + bytes4(t.d1, 22) + bytes4(t.d2, 26) +
+        bytes4(t.d3, 30) + bytes2(t.dPort, 34),
+    );
+  }
+  return finish(
+    KEYS[36] + bytes4(t.d0, 0) + bytes4(t.d1, 4) + bytes4(t.d2, 8) + bytes4(t.d3, 12) +
+      bytes2(t.dPort, 16) + bytes4(t.s0, 18) + bytes4(t.s1, 22) + bytes4(t.s2, 26) +
+      bytes4(t.s3, 30) + bytes2(t.sPort, 34),
+  );
 }
 
 /** Which way a tuple matched an entry: 1 = A→B, 2 = B→A, 0 = no match. */
@@ -164,7 +249,8 @@ const INITIAL_BUCKETS = 1024;
  */
 export class FlowTable<T extends FlowKey> {
   #buckets: (FlowKey | null)[] = new Array(INITIAL_BUCKETS).fill(null);
-  #mask = INITIAL_BUCKETS - 1;
+  /** Bucket index = hash >>> shift (the hash's top bits; 30-bit hashes). */
+  #shift = 30 - Math.log2(INITIAL_BUCKETS);
   #size = 0;
   /** Direction of the last successful {@link find}: 1 = A→B, 2 = B→A. */
   lastDir: 0 | 1 | 2 = 0;
@@ -183,7 +269,7 @@ export class FlowTable<T extends FlowKey> {
    * ```
    */
   find(t: TupleView): T | undefined {
-    let e = this.#buckets[t.hash & this.#mask];
+    let e = this.#buckets[t.hash >>> this.#shift];
     while (e !== null) {
       if (e.hash === t.hash) {
         const d = matchDir(e, t);
@@ -200,7 +286,7 @@ export class FlowTable<T extends FlowKey> {
   /** Adds an entry (its key must already be set). */
   add(e: T): void {
     if (this.#size >= this.#buckets.length) this.#grow();
-    const i = e.hash & this.#mask;
+    const i = e.hash >>> this.#shift;
     e.nextInBucket = this.#buckets[i];
     this.#buckets[i] = e;
     this.#size++;
@@ -208,7 +294,7 @@ export class FlowTable<T extends FlowKey> {
 
   /** Removes an entry; a no-op when it is not in the table. */
   remove(e: T): void {
-    const i = e.hash & this.#mask;
+    const i = e.hash >>> this.#shift;
     let prev: FlowKey | null = null;
     let cur = this.#buckets[i];
     while (cur !== null && cur !== e) {
@@ -233,15 +319,16 @@ export class FlowTable<T extends FlowKey> {
     }
   }
 
-  /** Twice the buckets; every chain is redistributed. */
+  /** Twice the buckets (up to 2^30); every chain is redistributed. */
   #grow(): void {
+    if (this.#shift === 0) return;
     const old = this.#buckets;
     this.#buckets = new Array(old.length * 2).fill(null);
-    this.#mask = this.#buckets.length - 1;
+    this.#shift--;
     for (let head of old) {
       while (head !== null) {
         const next: FlowKey | null = head.nextInBucket;
-        const i = head.hash & this.#mask;
+        const i = head.hash >>> this.#shift;
         head.nextInBucket = this.#buckets[i];
         this.#buckets[i] = head;
         head = next;
