@@ -30,8 +30,7 @@
  *  -  fwd.dupacks resets whenever the ack changes.
  * 10. ack-unseen: with ACK, acknowledges beyond the highest contiguous sequence
  *     number rev was seen to send (rev.maxseqtobeacked): the segment it ACKs was
- *     not captured. Reported once per gap (the bound then jumps to rev.nextseq;
- *     when it already had, only if rev sent no dup ACK since).
+ *     not captured. Reported once per gap: the bound then jumps to rev.nextseq.
  *  Then, for a segment with payload, SYN or FIN that is not a keepalive:
  * 11. spurious-retransmission: all its bytes are already acknowledged by rev.
  * 12. fast-retransmission: seq below fwd.nextseq, rev sent ≥ 2 dup ACKs for
@@ -90,7 +89,7 @@ export class DirSeq {
   lastackTime = 0;
   /** Last window field (raw, unscaled) this direction sent; -1 before any. */
   window = -1;
-  /** Duplicate ACKs in a row this direction sent (-1: an ack-unseen was reported since). */
+  /** Duplicate ACKs in a row this direction sent. */
   dupacks = 0;
   /** Labels of this direction's last segment. */
   lastLabels = 0;
@@ -161,7 +160,10 @@ export function analyzeSegment(fwd: DirSeq, rev: DirSeq, s: SegView): number {
     m |= firstBlock(fwd, rev, s, plain);
   }
   if (ack !== fwd.lastack) fwd.dupacks = 0;
-  if ((flags & TCP_ACK) !== 0 && rev.maxSet && seqGt(ack, rev.maxseq)) m |= ackUnseen(rev);
+  if ((flags & TCP_ACK) !== 0 && rev.maxSet && seqGt(ack, rev.maxseq)) {
+    m |= L_ACK_UNSEEN;
+    rev.maxseq = rev.nextseq;
+  }
   if ((len > 0 || (flags & (TCP_SYN | TCP_FIN)) !== 0) && (m & L_KEEPALIVE) === 0) {
     m |= retransmissionKind(fwd, rev, s);
   }
@@ -182,18 +184,6 @@ export function analyzeSegment(fwd: DirSeq, rev: DirSeq, s: SegView): number {
   fwd.lastackTime = t;
   fwd.lastLabels = m;
   return m;
-}
-
-/** Rule 10's bookkeeping (see the module doc); returns L_ACK_UNSEEN or 0. */
-function ackUnseen(rev: DirSeq): number {
-  // Wireshark compares these two as plain unsigned numbers, not in sequence space.
-  if (rev.maxseq > rev.nextseq) {
-    rev.maxseq = rev.nextseq;
-    return L_ACK_UNSEEN;
-  }
-  const first = rev.dupacks === 0;
-  rev.dupacks = -1;
-  return first ? L_ACK_UNSEEN : 0;
 }
 
 /** Rules 2–9 (see the module doc). */
@@ -218,7 +208,7 @@ function firstBlock(fwd: DirSeq, rev: DirSeq, s: SegView, plain: boolean): numbe
     return m | L_WINDOW_PROBE_ACK;
   }
   if (window !== 0 && window === fwd.window) {
-    fwd.dupacks = fwd.dupacks === -1 ? 1 : fwd.dupacks + 1;
+    fwd.dupacks++;
     m |= L_DUP_ACK;
   }
   return m;

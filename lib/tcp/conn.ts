@@ -175,6 +175,9 @@ export type EndReason = "" | "reset" | "closed" | "reused" | "expired" | "captur
 /** Which limit expired a connection (TrackerOptions in tracker.ts). */
 export type ExpiredBy = "" | "half-open" | "idle" | "cap";
 
+/** Scratch bytes for formatting an address from its words. */
+const ADDR_SCRATCH = new Uint8Array(16);
+
 /** Most retransmission intervals kept per connection. */
 export const MAX_INTERVALS = 1000;
 
@@ -223,9 +226,39 @@ export class TcpConn extends FlowKey {
   idleNext: TcpConn | null = null;
   /** Which idle list holds it: 0 none, 1 half-open, 2 established. */
   idleList = 0;
-  /** Address strings, filled when the connection is created. */
-  aAddr = "";
-  bAddr = "";
+  /**
+   * Formats an address from bytes (lib/decode addrString); set by the tracker.
+   * Address strings are made on first use from the tuple's words, so a flood
+   * of connections nobody prints costs no strings.
+   */
+  addrFormat: ((buf: Uint8Array, off: number, version: 4 | 6) => string) | null = null;
+  /** Cached address strings ("" until first asked). */
+  aAddrText = "";
+  bAddrText = "";
+
+  /** Endpoint A's address (the first packet's source). */
+  get aAddr(): string {
+    if (this.aAddrText === "") this.aAddrText = this.#format(this.a0, this.a1, this.a2, this.a3);
+    return this.aAddrText;
+  }
+
+  /** Endpoint B's address. */
+  get bAddr(): string {
+    if (this.bAddrText === "") this.bAddrText = this.#format(this.b0, this.b1, this.b2, this.b3);
+    return this.bAddrText;
+  }
+
+  #format(w0: number, w1: number, w2: number, w3: number): string {
+    const b = ADDR_SCRATCH, words = [w0, w1, w2, w3];
+    for (let i = 0; i < 4; i++) {
+      const w = words[i];
+      b[4 * i] = w >>> 24;
+      b[4 * i + 1] = (w >>> 16) & 255;
+      b[4 * i + 2] = (w >>> 8) & 255;
+      b[4 * i + 3] = w & 255;
+    }
+    return this.addrFormat?.(b, 0, this.v) ?? "";
+  }
 
   constructor(keepDetail: boolean, keepIntervals = true, keepStates = true) {
     super();
@@ -273,8 +306,9 @@ export class TcpConn extends FlowKey {
     this.idlePrev = null;
     this.idleNext = null;
     this.idleList = 0;
-    this.aAddr = "";
-    this.bAddr = "";
+    this.addrFormat = null;
+    this.aAddrText = "";
+    this.bAddrText = "";
   }
 
   /** Client address and port. */

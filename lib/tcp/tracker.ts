@@ -16,9 +16,9 @@
  * its handshake, saw FIN/RST, or the sender already sent a SYN; its segment
  * gets `port-reused` (Wireshark's rule: a SYN whose seq differs from the
  * sender's known ISN). A non-SYN packet on an ended connection's tombstone
- * whose seq is not beyond what that side had sent is a late packet of the
+ * that ends at or before what that side had sent is a late packet of the
  * ended connection (a retransmitted FIN, an ACK, a second RST): counted, not
- * tracked. One beyond it starts a new connection (midstream).
+ * tracked. One carrying anything beyond it starts a new connection (midstream).
  *
  * Expiry (capture time, see {@link TrackerOptions}): a half-open connection
  * (no handshake completed) idle longer than `halfOpenTimeout`, or any other
@@ -31,17 +31,15 @@
  */
 import { FIN_FRAME, SYNS } from "./conn.ts";
 import type { Packet } from "../decode/types.ts";
-import { TCP_ACK, TCP_SYN } from "../decode/types.ts";
+import { TCP_ACK, TCP_FIN, TCP_SYN } from "../decode/types.ts";
 import { type ExpiredBy, type Side, TcpConn } from "./conn.ts";
 import { FlowKey, FlowTable, setKey, TupleView } from "./flow.ts";
 import { L_ICMP_UNREACH, L_PORT_REUSED } from "./labels.ts";
 import { applySegment, type RawSegment } from "./segment.ts";
-import { seqLe, seqRel } from "./seq.ts";
+import { seqAdd, seqLe, seqRel } from "./seq.ts";
 
 /** How long (capture seconds) an ended connection's tombstone absorbs late packets. */
 export const TOMBSTONE_LINGER_S = 30;
-/** Distinct IPv4 address strings remembered (the cache restarts when full). */
-const ADDR_CACHE_CAP = 4096;
 /** Most tombstones kept; the oldest go first (keeps memory flat). */
 export const TOMBSTONE_CAP = 8192;
 /** Most ended connection records kept for reuse (see {@link TrackerOptions.reuseConnections}). */
@@ -153,7 +151,6 @@ export class TcpTracker {
   #deadQueue: Tombstone[] = [];
   #deadHead = 0;
   #tv = new TupleView();
-  #v4Names = new Map<number, string>();
   /** Tombstones evicted from the table, reused for the next ended connection. */
   #spare: Tombstone[] = [];
   /** Ended connection records waiting for reuse (only with reuseConnections). */
@@ -270,7 +267,8 @@ export class TcpTracker {
         const a = this.#dead.lastDir === 1;
         if (!synOnly) {
           const next = a ? tomb.nextA : tomb.nextB;
-          if (next < 0 || seqLe(p.seq, next)) {
+          const end = seqAdd(p.seq, p.payloadLen + ((p.flags & TCP_FIN) !== 0 ? 1 : 0));
+          if (next < 0 || seqLe(end, next)) {
             this.unassigned["after-end"]++;
             return;
           }
@@ -355,9 +353,7 @@ export class TcpTracker {
     const c = this.#newConn();
     setKey(c, this.#tv);
     c.id = ++this.#nextId;
-    const v = p.ipVersion as 4 | 6;
-    c.aAddr = this.#addr(p, p.srcOff, v, c.a0);
-    c.bAddr = this.#addr(p, p.dstOff, v, c.b0);
+    c.addrFormat = this.#opts.addrString;
     if ((p.flags & TCP_SYN) !== 0) {
       c.clientIsA = (p.flags & TCP_ACK) === 0;
     } else {
@@ -373,18 +369,6 @@ export class TcpTracker {
     if (c.facts.established) this.#open.append(c);
     else this.#halfOpen.append(c);
     return c;
-  }
-
-  /** IPv4 address strings are cached (a capture has few distinct hosts). */
-  #addr(p: Packet, off: number, v: 4 | 6, word: number): string {
-    if (v !== 4) return this.#opts.addrString(p.buf, off, v);
-    let s = this.#v4Names.get(word);
-    if (s === undefined) {
-      s = this.#opts.addrString(p.buf, off, v);
-      if (this.#v4Names.size >= ADDR_CACHE_CAP) this.#v4Names.clear();
-      this.#v4Names.set(word, s);
-    }
-    return s;
   }
 
   #icmp(p: Packet): void {
