@@ -195,7 +195,7 @@ function firstBlock(fwd: DirSeq, rev: DirSeq, s: SegView, plain: boolean): numbe
   if (len <= 1 && plain && fwd.nextseqSet && seq === seqAdd(fwd.nextseq, -1)) m |= L_KEEPALIVE;
   if (
     len > 0 && plain && s.revShift >= 0 && rev.window >= 0 &&
-    seqAdd(seq, len) === seqAdd(rev.lastack, rev.window * 2 ** s.revShift)
+    seqAdd(seq, len) === seqAdd(rev.lastack, rev.window << s.revShift)
   ) m |= L_WINDOW_FULL;
   const sameSpot = len === 0 && plain && fwd.nextseqSet && seq === fwd.nextseq &&
     ack === fwd.lastack;

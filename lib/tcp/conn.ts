@@ -177,6 +177,16 @@ export type ExpiredBy = "" | "half-open" | "idle" | "cap";
 
 /** Scratch bytes for formatting an address from its words. */
 const ADDR_SCRATCH = new Uint8Array(16);
+/** IPv4 address strings by address word (a capture has few distinct hosts); restarts when full. */
+const V4_NAMES = new Map<number, string>();
+const V4_NAMES_CAP = 4096;
+
+function putWord(b: Uint8Array, off: number, w: number): void {
+  b[off] = w >>> 24;
+  b[off + 1] = (w >>> 16) & 255;
+  b[off + 2] = (w >>> 8) & 255;
+  b[off + 3] = w & 255;
+}
 
 /** Most retransmission intervals kept per connection. */
 export const MAX_INTERVALS = 1000;
@@ -249,15 +259,23 @@ export class TcpConn extends FlowKey {
   }
 
   #format(w0: number, w1: number, w2: number, w3: number): string {
-    const b = ADDR_SCRATCH, words = [w0, w1, w2, w3];
-    for (let i = 0; i < 4; i++) {
-      const w = words[i];
-      b[4 * i] = w >>> 24;
-      b[4 * i + 1] = (w >>> 16) & 255;
-      b[4 * i + 2] = (w >>> 8) & 255;
-      b[4 * i + 3] = w & 255;
+    const fmt = this.addrFormat;
+    if (fmt === null) return "";
+    if (this.v === 4) {
+      let text = V4_NAMES.get(w0);
+      if (text === undefined) {
+        putWord(ADDR_SCRATCH, 0, w0);
+        text = fmt(ADDR_SCRATCH, 0, 4);
+        if (V4_NAMES.size >= V4_NAMES_CAP) V4_NAMES.clear();
+        V4_NAMES.set(w0, text);
+      }
+      return text;
     }
-    return this.addrFormat?.(b, 0, this.v) ?? "";
+    putWord(ADDR_SCRATCH, 0, w0);
+    putWord(ADDR_SCRATCH, 4, w1);
+    putWord(ADDR_SCRATCH, 8, w2);
+    putWord(ADDR_SCRATCH, 12, w3);
+    return fmt(ADDR_SCRATCH, 0, 6);
   }
 
   constructor(keepDetail: boolean, keepIntervals = true, keepStates = true) {

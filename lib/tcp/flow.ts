@@ -106,34 +106,35 @@ function word(buf: Uint8Array, off: number): number {
 }
 
 /*
- * The flow hash is keyed: vector multiply-shift hashing (Dietzfelbinger et
- * al.; Thorup, "High Speed Hashing for Integers and Strings", §3.3) over the
- * tuple's bytes, with one random 37-bit multiplier per byte position drawn at
- * start-up. The two endpoints are put in a canonical order first (the smaller
- * (address, port) first), so both directions hash alike without adding the
- * endpoints' hashes (a sum would let A+B = C+D collide). For two distinct
- * tuples the chance that their 30-bit hashes collide is at most 2/2^30 whatever
- * the addresses, so a capture cannot be crafted to land in one bucket without
- * knowing the key. Each product is below 2^45 and a sum of at most 36 of them
- * below 2^51, so plain doubles compute it exactly. The table indexes buckets
- * by the hash's TOP bits (the universal ones).
+ * The flow hash is keyed: simple tabulation hashing (Zobrist; Pătraşcu and
+ * Thorup, "The Power of Simple Tabulation Hashing") over the tuple's bytes:
+ * one table of 256 random 30-bit values per byte position (16 address bytes
+ * and 2 port bytes per endpoint, two endpoints), drawn at start-up, and the
+ * hash is the XOR of the entries the tuple's bytes select. The two endpoints
+ * are put in a canonical order first (the smaller (address, port) first), so
+ * both directions hash alike without combining the endpoints' hashes (a sum
+ * or XOR of endpoint hashes would let A,B and C,D collide whenever the sums
+ * match). For two distinct tuples the hashes collide with probability 2^-30
+ * whatever the addresses (the family is 3-wise independent), and bucket loads
+ * stay those of a random function for any set of flows, so a capture cannot be
+ * crafted to fill one bucket without knowing the tables. Integer loads and
+ * XORs only: cheaper per packet than multiplying.
  */
-const KEY_BITS = 37;
-const KEY_MOD = 2 ** KEY_BITS;
-/** Byte positions: 16 + 2 per endpoint, two endpoints, plus one additive key. */
-const KEYS = new Float64Array(37);
+/** Byte positions: 16 address bytes + 2 port bytes per endpoint, two endpoints. */
+const POSITIONS = 36;
+const TABLES = new Int32Array(POSITIONS * 256);
 
 /**
- * Draws new hash keys (at start-up; tests may pass a seed for a repeatable
- * table). Entries hashed under the old keys must not be looked up afterwards.
+ * Draws new hash tables (at start-up; tests may pass a seed for a repeatable
+ * table). Entries hashed under the old tables must not be looked up afterwards.
  *
  * @example
  * ```ts
- * seedFlowHash(); // random keys from crypto.getRandomValues
+ * seedFlowHash(); // random tables from crypto.getRandomValues
  * ```
  */
 export function seedFlowHash(seed?: number): void {
-  const w = new Uint32Array(KEYS.length * 2);
+  const w = new Uint32Array(TABLES.length);
   if (seed === undefined) globalThis.crypto.getRandomValues(w);
   else {
     let x = seed >>> 0 || 1;
@@ -144,38 +145,29 @@ export function seedFlowHash(seed?: number): void {
       w[i] = x >>> 0;
     }
   }
-  for (let i = 0; i < KEYS.length; i++) {
-    KEYS[i] = (w[2 * i] % 2 ** (KEY_BITS - 32)) * 2 ** 32 + w[2 * i + 1];
-  }
+  for (let i = 0; i < w.length; i++) TABLES[i] = w[i] & 0x3fffffff;
 }
 seedFlowHash();
 
-/** Sum of key[k..k+3] × the 4 bytes of `w`. */
-function bytes4(w: number, k: number): number {
-  return KEYS[k] * (w >>> 24) + KEYS[k + 1] * ((w >>> 16) & 255) +
-    KEYS[k + 2] * ((w >>> 8) & 255) + KEYS[k + 3] * (w & 255);
+/** XOR of the table entries for the 4 bytes of `w` at positions p..p+3. */
+function bytes4(w: number, p: number): number {
+  const t = TABLES, o = p << 8;
+  return t[o + (w >>> 24)] ^ t[o + 256 + ((w >>> 16) & 255)] ^ t[o + 512 + ((w >>> 8) & 255)] ^
+    t[o + 768 + (w & 255)];
 }
 
-/** Sum of key[k..k+1] × the 2 bytes of a port. */
-function bytes2(p: number, k: number): number {
-  return KEYS[k] * (p >>> 8) + KEYS[k + 1] * (p & 255);
+/** XOR of the table entries for the 2 bytes of a port at positions p, p+1. */
+function bytes2(port: number, p: number): number {
+  const o = p << 8;
+  return TABLES[o + (port >>> 8)] ^ TABLES[o + 256 + (port & 255)];
 }
 
-/** Top 30 of the low 37 bits of an exact integer sum. */
-function finish(s: number): number {
-  return Math.floor((s - Math.floor(s / KEY_MOD) * KEY_MOD) / 128);
-}
-
-/** IPv4 tuple hash (bytes 0-3 and 16-17 of each endpoint's key block). */
+/** IPv4 tuple hash (positions 0-3 and 16-17 for the first endpoint, 18-21 and 34-35 for the second). */
 function hash4(sa: number, sp: number, da: number, dp: number): number {
-  let lo = sa, lp = sp, hi = da, hp = dp;
-  if (sa > da || (sa === da && sp > dp)) {
-    lo = da;
-    lp = dp;
-    hi = sa;
-    hp = sp;
+  if (sa < da || (sa === da && sp <= dp)) {
+    return bytes4(sa, 0) ^ bytes2(sp, 16) ^ bytes4(da, 18) ^ bytes2(dp, 34);
   }
-  return finish(KEYS[36] + bytes4(lo, 0) + bytes2(lp, 16) + bytes4(hi, 18) + bytes2(hp, 34));
+  return bytes4(da, 0) ^ bytes2(dp, 16) ^ bytes4(sa, 18) ^ bytes2(sp, 34);
 }
 
 /** IPv6 tuple hash (the same scheme over all 16 address bytes). */
@@ -186,17 +178,13 @@ function hash6(t: TupleView): number {
   else if (t.s2 !== t.d2) srcFirst = t.s2 < t.d2;
   else if (t.s3 !== t.d3) srcFirst = t.s3 < t.d3;
   if (srcFirst) {
-    return finish(
-      KEYS[36] + bytes4(t.s0, 0) + bytes4(t.s1, 4) + bytes4(t.s2, 8) + bytes4(t.s3, 12) +
-        bytes2(t.sPort, 16) + bytes4(t.d0, 18) + bytes4(t.d1, 22) + bytes4(t.d2, 26) +
-        bytes4(t.d3, 30) + bytes2(t.dPort, 34),
-    );
+    return bytes4(t.s0, 0) ^ bytes4(t.s1, 4) ^ bytes4(t.s2, 8) ^ bytes4(t.s3, 12) ^
+      bytes2(t.sPort, 16) ^ bytes4(t.d0, 18) ^ bytes4(t.d1, 22) ^ bytes4(t.d2, 26) ^
+      bytes4(t.d3, 30) ^ bytes2(t.dPort, 34);
   }
-  return finish(
-    KEYS[36] + bytes4(t.d0, 0) + bytes4(t.d1, 4) + bytes4(t.d2, 8) + bytes4(t.d3, 12) +
-      bytes2(t.dPort, 16) + bytes4(t.s0, 18) + bytes4(t.s1, 22) + bytes4(t.s2, 26) +
-      bytes4(t.s3, 30) + bytes2(t.sPort, 34),
-  );
+  return bytes4(t.d0, 0) ^ bytes4(t.d1, 4) ^ bytes4(t.d2, 8) ^ bytes4(t.d3, 12) ^
+    bytes2(t.dPort, 16) ^ bytes4(t.s0, 18) ^ bytes4(t.s1, 22) ^ bytes4(t.s2, 26) ^
+    bytes4(t.s3, 30) ^ bytes2(t.sPort, 34);
 }
 
 /** Which way a tuple matched an entry: 1 = A→B, 2 = B→A, 0 = no match. */

@@ -142,7 +142,7 @@ export function applySegment(c: TcpConn, side: Side, r: RawSegment): number {
  */
 function revShift(fwdScale: number, revScale: number): number {
   if (fwdScale === -2 || revScale === -2) return 0;
-  return revScale;
+  return revScale > 14 ? 14 : revScale;
 }
 
 /** The segment's own kind: syn, syn-ack, ack, data, fin, rst. */
