@@ -140,13 +140,20 @@ export function applySegment(c: TcpConn, side: Side, r: RawSegment): number {
  * receiver's SYN is unseen (and no SYN said "no scaling"), 0 when either SYN
  * came without the option, else the receiver's option.
  */
-function revShift(fwdScale: number, revScale: number): number {
+export function revShift(fwdScale: number, revScale: number): number {
   if (fwdScale === -2 || revScale === -2) return 0;
   return revScale > 14 ? 14 : revScale;
 }
 
-/** The segment's own kind: syn, syn-ack, ack, data, fin, rst. */
-function kindLabels(flags: number, len: number): number {
+/**
+ * The segment's own kind: syn, syn-ack, ack, data, fin, rst.
+ *
+ * @example
+ * ```ts
+ * kindLabels(0x12, 0); // L_SYN_ACK
+ * ```
+ */
+export function kindLabels(flags: number, len: number): number {
   let m = 0;
   if (flags & TCP_SYN) m |= (flags & TCP_ACK) ? L_SYN_ACK : L_SYN;
   if (len > 0) m |= L_DATA;

@@ -35,7 +35,8 @@ import { TCP_ACK, TCP_FIN, TCP_SYN } from "../decode/types.ts";
 import { type ExpiredBy, type Side, TcpConn } from "./conn.ts";
 import { FlowKey, FlowTable, setKey, TupleView } from "./flow.ts";
 import { L_ICMP_UNREACH, L_PORT_REUSED } from "./labels.ts";
-import { applySegment, type RawSegment } from "./segment.ts";
+import { applySegment, kindLabels, type RawSegment, revShift } from "./segment.ts";
+import { analyzeSegment, DirSeq, type SegView } from "./analysis.ts";
 import { seqAdd, seqLe, seqRel } from "./seq.ts";
 
 /** How long (capture seconds) an ended connection's tombstone absorbs late packets. */
@@ -81,6 +82,13 @@ export interface TrackerOptions {
   keepStates?: boolean;
   /** Called for every connection when it ends, then the engine forgets it. */
   onEnd(conn: TcpConn): void;
+  /**
+   * Called for each late packet of an ended connection (counted under
+   * unassigned "after-end"): its frame and the labels it gets when analysed
+   * with the ended connection's sequence state (a late dup ACK, a
+   * retransmitted FIN), which is all that is left of the connection.
+   */
+  onLate?(frame: number, labels: number): void;
   /** Called after each segment or ICMP error is applied (phases use it). */
   onSegment?(conn: TcpConn, side: Side, labels: number, frame: number): void;
   /** Formats an address (lib/decode addrString). */
@@ -108,6 +116,14 @@ class Tombstone extends FlowKey {
   /** Sequence number just after what A / B had sent, -1 unknown. */
   nextA = -1;
   nextB = -1;
+  /** Sequence state of A's and B's direction when the connection ended. */
+  dirA = new DirSeq();
+  dirB = new DirSeq();
+  /** Window scale options of A and B (-1 none seen, -2 SYN without the option). */
+  wsA = -1;
+  wsB = -1;
+  /** The ended connection's handshake RTT (Wireshark's, 0 unknown). */
+  rtt = 0;
   /** The ended connection's id and epoch. */
   id = 0;
   epoch = 0;
@@ -270,6 +286,7 @@ export class TcpTracker {
           const end = seqAdd(p.seq, p.payloadLen + ((p.flags & TCP_FIN) !== 0 ? 1 : 0));
           if (next < 0 || seqLe(end, next)) {
             this.unassigned["after-end"]++;
+            this.#late(p, tomb, a, t);
             return;
           }
         } else {
@@ -436,12 +453,34 @@ export class TcpTracker {
     tomb.isnB = c.baseSet[b] ? c.base[b] : -1;
     tomb.nextA = c.dirs[a].nextseqSet ? c.dirs[a].nextseq : -1;
     tomb.nextB = c.dirs[b].nextseqSet ? c.dirs[b].nextseq : -1;
+    copyDir(tomb.dirA, c.dirs[a]);
+    copyDir(tomb.dirB, c.dirs[b]);
+    tomb.wsA = c.wscale[a];
+    tomb.wsB = c.wscale[b];
+    tomb.rtt = c.wsRtt;
     tomb.id = c.id;
     tomb.epoch = c.epoch;
     tomb.until = t + TOMBSTONE_LINGER_S;
     this.#dead.add(tomb);
     this.#deadQueue.push(tomb);
     this.#handOver(c, c.facts.rstFrame !== 0 ? "reset" : "closed");
+  }
+
+  /** Labels a late packet with the ended connection's sequence state (see onLate). */
+  #late(p: Packet, tomb: Tombstone, fromA: boolean, t: number): void {
+    const v = LATE_VIEW;
+    v.seq = p.seq;
+    v.ack = p.ack;
+    v.len = p.payloadLen;
+    v.flags = p.flags;
+    v.window = p.window;
+    v.revShift = fromA ? revShift(tomb.wsA, tomb.wsB) : revShift(tomb.wsB, tomb.wsA);
+    v.t = t;
+    v.firstRtt = tomb.rtt;
+    const m = fromA
+      ? analyzeSegment(tomb.dirA, tomb.dirB, v)
+      : analyzeSegment(tomb.dirB, tomb.dirA, v);
+    this.#opts.onLate?.(p.frame, kindLabels(p.flags, p.payloadLen) | m);
   }
 
   /** Takes a connection out of the tables and gives it to `onEnd`. */
@@ -485,6 +524,32 @@ export class TcpTracker {
       this.#deadHead = 0;
     }
   }
+}
+
+/** Scratch segment view for late packets. */
+const LATE_VIEW: SegView = {
+  seq: 0,
+  ack: 0,
+  len: 0,
+  flags: 0,
+  window: 0,
+  revShift: -1,
+  t: 0,
+  firstRtt: 0,
+};
+
+/** Copies one direction's sequence state. */
+function copyDir(to: DirSeq, from: DirSeq): void {
+  to.nextseq = from.nextseq;
+  to.nextseqSet = from.nextseqSet;
+  to.nextseqTime = from.nextseqTime;
+  to.maxseq = from.maxseq;
+  to.maxSet = from.maxSet;
+  to.lastack = from.lastack;
+  to.lastackTime = from.lastackTime;
+  to.window = from.window;
+  to.dupacks = from.dupacks;
+  to.lastLabels = from.lastLabels;
 }
 
 /** A SYN with a new ISN on a connection past its handshake starts a new epoch. */

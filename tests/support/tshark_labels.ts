@@ -78,7 +78,10 @@ export function tsharkLabels(file: string, timeoutMs = 120_000): TsharkFrames {
 
 /** Our engine's view of a capture. */
 export interface OurFrames {
-  /** Labels (only the compared ones) of every frame our decoder read as TCP. */
+  /**
+   * Labels (only the compared ones) of every frame our decoder read as TCP;
+   * late packets of ended connections carry the labels `onLate` gave them.
+   */
   labels: Map<number, Set<string>>;
   /** TCP frames the tracker assigned to no connection (their labels are empty). */
   unassigned: number;
@@ -95,6 +98,13 @@ export async function ourLabels(file: string): Promise<OurFrames> {
     keepStates: false,
     onEnd: () => {},
     onSegment: (_c, _side, mask, frame) => {
+      if (labels.has(frame)) {
+        labels.set(frame, new Set(labelNames(mask).filter((l) => COMPARED.has(l))));
+      }
+    },
+    // A late packet of an ended connection: counted as unassigned, and still
+    // analysed with the ended connection's state (TcpTracker onLate).
+    onLate: (frame, mask) => {
       if (labels.has(frame)) {
         labels.set(frame, new Set(labelNames(mask).filter((l) => COMPARED.has(l))));
       }
