@@ -15,7 +15,7 @@
  * connection, a SYN with a new ISN starts a new one when the old one got past
  * its handshake, saw FIN/RST, or the sender already sent a SYN; its segment
  * gets `port-reused` (Wireshark's rule: a SYN whose seq differs from the
- * sender's known ISN). A non-SYN packet on an ended connection's tombstone
+ * sender's known ISN; also a SYN,ACK with a new ISN after an ended connection). A non-SYN packet on an ended connection's tombstone
  * that ends at or before what that side had sent is a late packet of the
  * ended connection (a retransmitted FIN, an ACK, a second RST): counted, not
  * tracked. One carrying anything beyond it starts a new connection (midstream).
@@ -281,6 +281,11 @@ export class TcpTracker {
       const tomb = this.#dead.find(tv);
       if (tomb) {
         const a = this.#dead.lastDir === 1;
+        if ((p.flags & (TCP_SYN | TCP_ACK)) === (TCP_SYN | TCP_ACK)) {
+          // Wireshark's second reuse rule: a SYN,ACK with a new ISN.
+          const isn = a ? tomb.isnA : tomb.isnB;
+          if (isn >= 0 && isn !== p.seq) extra = L_PORT_REUSED;
+        }
         if (!synOnly) {
           const next = a ? tomb.nextA : tomb.nextB;
           const end = seqAdd(p.seq, p.payloadLen + ((p.flags & TCP_FIN) !== 0 ? 1 : 0));
