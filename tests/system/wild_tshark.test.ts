@@ -44,7 +44,9 @@ function documented(): Set<string> {
   const doc = join(ROOT, "docs", "analysis.md");
   const text = existsSync(doc) ? readFileSync(doc, "utf8") : "";
   const out = new Set<string>();
-  for (const m of text.matchAll(/^\| `([^`]+)` \| `([\w-]+)` \|/gm)) out.add(`${m[1]} ${m[2]}`);
+  for (const m of text.matchAll(/^\|\s*`([^`]+)`\s*\|\s*`([\w-]+)`\s*\|/gm)) {
+    out.add(`${m[1]} ${m[2]}`);
+  }
   return out;
 }
 
