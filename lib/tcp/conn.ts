@@ -236,6 +236,8 @@ export class TcpConn extends FlowKey {
   idleNext: TcpConn | null = null;
   /** Which idle list holds it: 0 none, 1 half-open, 2 established. */
   idleList = 0;
+  /** Capture time it was (re)queued in its idle list. */
+  idleStamp = 0;
   /**
    * Formats an address from bytes (lib/decode addrString); set by the tracker.
    * Address strings are made on first use from the tuple's words, so a flood
@@ -324,6 +326,7 @@ export class TcpConn extends FlowKey {
     this.idlePrev = null;
     this.idleNext = null;
     this.idleList = 0;
+    this.idleStamp = 0;
     this.addrFormat = null;
     this.aAddrText = "";
     this.bAddrText = "";

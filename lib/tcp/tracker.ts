@@ -130,7 +130,7 @@ class Tombstone extends FlowKey {
   until = 0;
 }
 
-/** An intrusive list of connections in order of last activity (oldest first). */
+/** An intrusive list of connections in order of their idle stamps (oldest first). */
 class IdleList {
   head: TcpConn | null = null;
   tail: TcpConn | null = null;
@@ -306,7 +306,7 @@ export class TcpTracker {
       c.epoch = epoch;
       c.retryOf = retryOf;
       fromA = true;
-    } else this.#touch(c);
+    }
     const side: Side = fromA === c.clientIsA ? 0 : 1;
     const r = this.#raw;
     r.frame = p.frame;
@@ -324,39 +324,57 @@ export class TcpTracker {
     if (c.ended) this.#end(c, t);
     else if (!wasOpen && c.facts.established) {
       this.#halfOpen.unlink(c);
+      c.idleStamp = t;
       this.#open.append(c);
     }
   }
 
-  /** Moves a connection to the young end of its idle list. */
-  #touch(c: TcpConn): void {
-    const list = c.idleList === 1 ? this.#halfOpen : this.#open;
-    if (list.tail === c) return;
-    list.unlink(c);
-    list.append(c);
+  /**
+   * Expires connections idle past their limit at capture time `t`. The idle
+   * lists are kept lazily (a packet does not move its connection): a list is
+   * ordered by each connection's stamp, the time it was last queued; a head
+   * whose stamp is stale but that saw packets since is queued again with its
+   * last packet's time (a second chance), so each connection moves at most
+   * once per limit, and one idle past its limit is expired at the latest when
+   * it has been idle twice the limit.
+   */
+  #expireIdle(t: number): void {
+    const h = this.#halfOpen.head, o = this.#open.head;
+    if (h !== null && t - h.idleStamp > this.#halfOpenTimeout) {
+      this.#sweep(this.#halfOpen, t, this.#halfOpenTimeout, "half-open");
+    }
+    if (o !== null && t - o.idleStamp > this.#idleTimeout) {
+      this.#sweep(this.#open, t, this.#idleTimeout, "idle");
+    }
   }
 
-  /** Expires connections idle past their limit at capture time `t`. */
-  #expireIdle(t: number): void {
-    let c = this.#halfOpen.head;
-    while (c !== null && t - c.facts.lastTime > this.#halfOpenTimeout) {
-      this.#expire(c, "half-open");
-      c = this.#halfOpen.head;
+  #sweep(list: IdleList, t: number, limit: number, by: "half-open" | "idle"): void {
+    let c = list.head;
+    while (c !== null && t - c.idleStamp > limit) {
+      if (t - c.facts.lastTime > limit) this.#expire(c, by);
+      else requeue(list, c);
+      c = list.head;
     }
-    c = this.#open.head;
-    while (c !== null && t - c.facts.lastTime > this.#idleTimeout) {
-      this.#expire(c, "idle");
-      c = this.#open.head;
+  }
+
+  /** The connection idle longest in a list (re-queueing the ones that saw packets). */
+  #oldest(list: IdleList): TcpConn | null {
+    let c = list.head;
+    while (c !== null && c.facts.lastTime > c.idleStamp) {
+      requeue(list, c);
+      c = list.head;
     }
+    return c;
   }
 
   /** Keeps the open and half-open counts within their caps (before adding one). */
   #makeRoom(): void {
-    if (this.#halfOpen.size >= this.#maxHalfOpen && this.#halfOpen.head !== null) {
-      this.#expire(this.#halfOpen.head, "cap");
+    if (this.#halfOpen.size >= this.#maxHalfOpen) {
+      const c = this.#oldest(this.#halfOpen);
+      if (c !== null) this.#expire(c, "cap");
     }
     while (this.#live.size >= this.#maxOpen) {
-      const h = this.#halfOpen.head, o = this.#open.head;
+      const h = this.#oldest(this.#halfOpen), o = this.#oldest(this.#open);
       const oldest = h === null ? o : o === null ? h : h.facts.lastTime <= o.facts.lastTime ? h : o;
       if (oldest === null) break;
       this.#expire(oldest, "cap");
@@ -387,6 +405,7 @@ export class TcpTracker {
       c.fsm?.[1].setState("ESTABLISHED", p.frame, why);
     }
     c.facts.lastTime = t;
+    c.idleStamp = t;
     this.#live.add(c);
     if (c.facts.established) this.#open.append(c);
     else this.#halfOpen.append(c);
@@ -409,7 +428,6 @@ export class TcpTracker {
       this.strayIcmp++;
       return;
     }
-    this.#touch(c);
     const sender: Side = (this.#live.lastDir === 1) === c.clientIsA ? 0 : 1;
     const side = (1 - sender) as Side;
     const f = c.facts;
@@ -529,6 +547,13 @@ export class TcpTracker {
       this.#deadHead = 0;
     }
   }
+}
+
+/** Queues a connection again at the young end, stamped with its last packet's time. */
+function requeue(list: IdleList, c: TcpConn): void {
+  list.unlink(c);
+  c.idleStamp = c.facts.lastTime;
+  list.append(c);
 }
 
 /** Scratch segment view for late packets. */
