@@ -22,9 +22,10 @@
  *
  * Expiry (capture time, see {@link TrackerOptions}): a half-open connection
  * (no handshake completed) idle longer than `halfOpenTimeout`, or any other
- * idle longer than `idleTimeout`, ends with endReason "expired"; so does the
- * oldest idle connection when more than `maxOpen` are open (or the oldest
- * idle half-open one when more than `maxHalfOpen` are half-open).
+ * idle longer than `idleTimeout`, ends with endReason "expired" (never before
+ * the limit, at the latest at twice it: the idle lists are kept lazily); so
+ * does the oldest idle connection when more than `maxOpen` are open (or the
+ * oldest idle half-open one when more than `maxHalfOpen` are half-open).
  *
  * docs/analysis.md has the rules, limits and reasons in prose.
  * @module
