@@ -1,9 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { spawnSync } from "node:child_process";
-import { EXEC, ROOT, RUNTIME } from "../support/helpers.ts";
-import { join } from "../support/path.ts";
-import { type FloodResult, type Flow, playHandshakes } from "../support/tcp_flood.ts";
+import { RUNTIME } from "../support/helpers.ts";
+import { type Flow, playHandshakes } from "../support/tcp_flood.ts";
 
 const N = 40_000;
 const DB8 = 0x20010db8;
@@ -83,34 +81,11 @@ test(
     best(random()); // warm up
     const tRandom = best(random()), tOld = best(old), tNew = best(fresh);
     console.log(
-      `tcp flood (${RUNTIME}): 3 x ${N} handshakes: random ${tRandom.toFixed(3)} s, ` +
+      `tcp flood (${RUNTIME}): ${N} handshakes, best of 3: random ${tRandom.toFixed(3)} s, ` +
         `crafted vs old hash ${tOld.toFixed(3)} s, crafted vs new structure ${tNew.toFixed(3)} s`,
     );
     // Generous: 2x plus 50 ms of noise on a shared machine.
     assert.ok(tOld < 2 * tRandom + 0.05, `old-hash crafting ${tOld} vs random ${tRandom}`);
     assert.ok(tNew < 2 * tRandom + 0.05, `new-structure crafting ${tNew} vs random ${tRandom}`);
-  },
-);
-
-test(
-  "tcp flood: 1,000,000 SYNs from random sources -> bounded memory (< 300 MB peak RSS over the baseline), every one reported",
-  {
-    timeout: 300_000,
-  },
-  () => {
-    const script = join(ROOT, "tests", "support", "tcp_flood.ts");
-    const args = RUNTIME === "deno" ? ["run", "-A", "--no-check", script] : [script];
-    const r = spawnSync(EXEC, [...args, "1000000", "10000"], {
-      encoding: "utf8",
-      timeout: 280_000,
-    });
-    assert.equal(r.status, 0, r.stderr);
-    const res = JSON.parse(r.stdout.trim().split("\n").at(-1)!) as FloodResult;
-    console.log(`tcp flood (${RUNTIME}): ${JSON.stringify(res)}`);
-    assert.equal(res.reported, 1_000_000, "every SYN's connection is reported");
-    assert.equal(res.unassigned, 0);
-    assert.equal(res.peakOpen, 65_536, "half-open connections capped");
-    assert.ok(res.expired.cap > 900_000, "the oldest half-open ones were expired by the cap");
-    assert.ok(res.peakRssMB - res.baseRssMB < 300, `peak RSS ${res.peakRssMB} MB`);
   },
 );
