@@ -251,11 +251,13 @@ export async function runExplain(ctx: CommandContext, req: ExplainRequest): Prom
   if (req.format !== "json") {
     for (const w of info.warnings) await rt.writeStderr(`tcpecho: warning: ${w}\n`);
   }
-  const unplaced = unplacedLine(done.unplaced);
+  // The frames in no connection and the expired connections, one line each.
+  const unplaced = [unplacedLine(done.unplaced), expiredLine(done.expired)].filter(Boolean)
+    .join("\n");
   if (html) {
     await flush();
-    await html.finish(captureJson(info, done.unplaced));
-  } else if (json) out.push(json.end(captureJson(info, done.unplaced)));
+    await html.finish(captureJson(info, done.unplaced, done.expired));
+  } else if (json) out.push(json.end(captureJson(info, done.unplaced, done.expired)));
   else if (req.format === "text" && !req.summary) {
     if (written === 0) out.push(noConnections(done.connections));
     const set = fileLines(info);
@@ -322,6 +324,24 @@ export function unplacedLine(unplaced: Record<string, number>): string {
   const total = entries.reduce((n, [, c]) => n + c, 0);
   return `${total} frame(s) that may carry TCP belong to no connection: ` +
     entries.map(([why, n]) => `${why} (${n})`).join(", ");
+}
+
+/**
+ * One line saying how many connections ended "expired" and by which limit,
+ * or "" when none did.
+ *
+ * @example
+ * ```ts
+ * expiredLine({ "half-open": 0, idle: 2, cap: 0 });
+ * // "2 connection(s) expired (reported, not dropped): idle 2"
+ * ```
+ */
+export function expiredLine(expired: Record<string, number>): string {
+  const parts = Object.entries(expired).filter(([, n]) => n > 0);
+  if (parts.length === 0) return "";
+  const total = parts.reduce((n, [, c]) => n + c, 0);
+  return `${total} connection(s) expired (reported, not dropped): ` +
+    parts.map(([why, n]) => `${why} ${n}`).join(", ");
 }
 
 function noConnections(total: number): string {

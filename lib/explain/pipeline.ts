@@ -19,6 +19,7 @@ import {
 import type { ByteSource, CaptureInfo, Frame, ReadOptions } from "../capture/types.ts";
 import { decodeFrame, newPacket } from "../decode/mod.ts";
 import type { Packet } from "../decode/types.ts";
+import { UNASSIGNED_REASONS } from "../tcp/tracker.ts";
 import { type ConnFilter, type Detail, type Explained, Explainer } from "./engine.ts";
 
 export type { CaptureSetInfo, ConnFilter, Detail, Explained, NamedSource };
@@ -81,6 +82,12 @@ export interface ExplainSummary {
    * connection that had ended, ...). Never dropped silently.
    */
   unplaced: Record<string, number>;
+  /**
+   * Connections that ended "expired" (reported, not dropped), by the limit
+   * that expired them: idle half-open, idle, or the cap on open connections
+   * (lib/tcp/tracker.ts).
+   */
+  expired: Record<string, number>;
 }
 
 /**
@@ -138,7 +145,13 @@ export async function explainCapture(
     origins = undefined;
   }
   ex.finish();
-  return { capture, origins, connections: ex.connections, tcpFrames, unplaced };
+  // TCP frames the tracker placed in no connection (late packets of ended ones).
+  const un = ex.tracker.unassigned;
+  for (const reason of Object.keys(un) as (keyof typeof un)[]) {
+    if (un[reason] > 0) unplaced[UNASSIGNED_REASONS[reason]] = un[reason];
+  }
+  const expired = { ...ex.tracker.expired };
+  return { capture, origins, connections: ex.connections, tcpFrames, unplaced, expired };
 }
 
 /**

@@ -82,6 +82,11 @@ export interface CaptureJson {
    * gzip check mismatch); everything readable was still reported.
    */
   damaged?: boolean;
+  /**
+   * Additive, only when some connection expired: connections reported as
+   * expired, by the limit (idle half-open, idle, the cap on open connections).
+   */
+  expired?: Record<string, number>;
   /** Additive, only for a capture set: each file in the order given. */
   files?: { name: string; format: "pcap" | "pcapng"; frames: number; truncated: boolean }[];
 }
@@ -192,6 +197,7 @@ export function connectionReport(
 export function captureJson(
   info: CaptureInfo,
   unplaced?: Record<string, number>,
+  expired?: Record<string, number>,
 ): CaptureJson {
   const out: CaptureJson = {
     format: info.format,
@@ -202,6 +208,9 @@ export function captureJson(
   };
   if (info.damaged) out.damaged = true;
   if (unplaced !== undefined) out.unplaced = { ...unplaced };
+  if (expired !== undefined && Object.values(expired).some((n) => n > 0)) {
+    out.expired = { ...expired };
+  }
   const files = (info as { files?: CaptureJson["files"] }).files;
   if (files !== undefined) out.files = files.map((f) => ({ ...f }));
   return out;

@@ -6,7 +6,10 @@
  * ## Rule order (the one place it is written down)
  *
  * `fwd` is the sender's direction, `rev` the other one. Each rule states its
- * condition; rules marked "stop" skip the rest of the first block.
+ * condition; rules marked "stop" skip the rest of the first block. Windows are
+ * compared as sent (the raw 16-bit field), as Wireshark does. Time differences
+ * are compared as Wireshark's unsigned 64-bit nanoseconds: a segment stamped
+ * BEFORE the reference (timestamps that run backwards) is "long after" it.
  *
  *  1. window-probe: 1 byte at exactly fwd.nextseq while rev's window is 0 (stop;
  *     it does not advance nextseq).
@@ -16,26 +19,36 @@
  *  4. keepalive: 0 or 1 byte at fwd.nextseq − 1, no SYN/FIN/RST.
  *  5. window-update: 0 bytes, non-zero window different from fwd's last, seq =
  *     nextseq, ack = fwd's last ack, no SYN/FIN/RST.
- *  6. keepalive-ack: 0 bytes, same window, seq = nextseq, same ack, and rev's
- *     last segment was a keepalive (stop).
- *  7. (zero-window-probe-ack: Wireshark has it; not a BOOK.md label, so the
- *     segment is left as a plain ack) (stop).
- *  8. dup-ack: 0 bytes, non-zero window equal to fwd's last, seq = nextseq, ack
+ *  6. window-full: data ending exactly at rev's last ack + rev's last window
+ *     (scaled by rev's window scale), once rev's scale is known; no SYN/FIN/RST.
+ *  7. keepalive-ack: 0 bytes, same non-zero window, seq = nextseq, same ack,
+ *     and rev's last segment was a keepalive (stop).
+ *  8. window-probe-ack: 0 bytes, window 0 as before, seq = nextseq, same ack,
+ *     and rev's last segment was a window probe (stop).
+ *  9. dup-ack: 0 bytes, non-zero window equal to fwd's last, seq = nextseq, ack
  *     = fwd's last ack, no SYN/FIN/RST (counts fwd.dupacks).
  *  -  fwd.dupacks resets whenever the ack changes.
+ * 10. ack-unseen: with ACK, acknowledges beyond the highest contiguous sequence
+ *     number rev was seen to send (rev.maxseqtobeacked): the segment it ACKs was
+ *     not captured. Reported once per gap: the bound then jumps to rev.nextseq.
  *  Then, for a segment with payload, SYN or FIN that is not a keepalive:
- *  9. spurious-retransmission: all its bytes are already acknowledged by rev.
- * 10. fast-retransmission: seq below fwd.nextseq, rev sent ≥ 2 dup ACKs for
+ * 11. spurious-retransmission: all its bytes are already acknowledged by rev.
+ * 12. fast-retransmission: seq below fwd.nextseq, rev sent ≥ 2 dup ACKs for
  *     exactly this seq, and the last of them < 20 ms ago.
- * 11. out-of-order: seq below fwd.nextseq, less than the handshake RTT (3 ms when
+ * 13. out-of-order: seq below fwd.nextseq, less than the handshake RTT (3 ms when
  *     unknown) since fwd.nextseq last advanced, and it does not end at nextseq.
- * 12. retransmission: seq below fwd.nextseq (a segment of more than 1 byte at
+ *     The handshake RTT is Wireshark's: the most recent SYN to the first ACK
+ *     without SYN (so a retried SYN does not inflate it).
+ * 14. retransmission: seq below fwd.nextseq (a segment of more than 1 byte at
  *     nextseq − 1 is new data after a window probe, not a retransmission).
+ *  (port-reused, Wireshark's reused_ports, is decided by the tracker: a SYN
+ *  with a new ISN on a 4-tuple it has seen before.)
  *
  * Consequence the BOOK.md requires: a keepalive is never also a retransmission.
  * @module
  */
 import {
+  L_ACK_UNSEEN,
   L_DUP_ACK,
   L_FAST_RETRANS,
   L_KEEPALIVE,
@@ -44,11 +57,13 @@ import {
   L_OUT_OF_ORDER,
   L_RETRANS,
   L_SPURIOUS,
+  L_WINDOW_FULL,
   L_WINDOW_PROBE,
+  L_WINDOW_PROBE_ACK,
   L_WINDOW_UPDATE,
   L_ZERO_WINDOW,
 } from "./labels.ts";
-import { TCP_FIN, TCP_RST, TCP_SYN } from "../decode/types.ts";
+import { TCP_ACK, TCP_FIN, TCP_RST, TCP_SYN } from "../decode/types.ts";
 import { seqAdd, seqGt, seqLe, seqLt } from "./seq.ts";
 
 const SYN_FIN_RST = TCP_SYN | TCP_FIN | TCP_RST;
@@ -65,12 +80,14 @@ export class DirSeq {
   nextseqSet = false;
   /** Capture time (s) when nextseq last advanced. */
   nextseqTime = 0;
-  /** Last ack number this direction sent (only from segments with ACK). */
+  /** Highest contiguous sequence number sent (Wireshark's maxseqtobeacked), when maxSet. */
+  maxseq = 0;
+  maxSet = false;
+  /** Ack field of this direction's last segment (any segment, as Wireshark keeps it; 0 none). */
   lastack = 0;
-  lastackSet = false;
   /** Capture time (s) of the last segment of this direction. */
   lastackTime = 0;
-  /** Last (scaled) window this direction advertised; -1 before any. */
+  /** Last window field (raw, unscaled) this direction sent; -1 before any. */
   window = -1;
   /** Duplicate ACKs in a row this direction sent. */
   dupacks = 0;
@@ -90,8 +107,9 @@ export class DirSeq {
     this.nextseq = 0;
     this.nextseqSet = false;
     this.nextseqTime = 0;
+    this.maxseq = 0;
+    this.maxSet = false;
     this.lastack = 0;
-    this.lastackSet = false;
     this.lastackTime = 0;
     this.window = -1;
     this.dupacks = 0;
@@ -105,8 +123,13 @@ export interface SegView {
   ack: number;
   len: number;
   flags: number;
-  /** Advertised window, scaled when window scaling is in effect. */
+  /** The window field as sent (raw, unscaled). */
   window: number;
+  /**
+   * Shift that scales rev's window (its window-scale option once both SYNs
+   * agreed, 0 when scaling is off), or -1 while unknown (no window-full then).
+   */
+  revShift: number;
   /** Capture time in seconds. */
   t: number;
   /**
@@ -124,7 +147,7 @@ export interface SegView {
  * @example
  * ```ts
  * const a = new DirSeq(), b = new DirSeq();
- * analyzeSegment(a, b, { seq: 1, ack: 0, len: 0, flags: 2, window: 64240, t: 0, firstRtt: 0 }); // 0
+ * analyzeSegment(a, b, { seq: 1, ack: 0, len: 0, flags: 2, window: 64240, revShift: -1, t: 0, firstRtt: 0 }); // 0
  * ```
  */
 export function analyzeSegment(fwd: DirSeq, rev: DirSeq, s: SegView): number {
@@ -137,40 +160,53 @@ export function analyzeSegment(fwd: DirSeq, rev: DirSeq, s: SegView): number {
     m |= firstBlock(fwd, rev, s, plain);
   }
   if (ack !== fwd.lastack) fwd.dupacks = 0;
+  if ((flags & TCP_ACK) !== 0 && rev.maxSet && seqGt(ack, rev.maxseq)) {
+    m |= L_ACK_UNSEEN;
+    rev.maxseq = rev.nextseq;
+  }
   if ((len > 0 || (flags & (TCP_SYN | TCP_FIN)) !== 0) && (m & L_KEEPALIVE) === 0) {
     m |= retransmissionKind(fwd, rev, s);
   }
   const end = seqAdd(seq, len + ((flags & (TCP_SYN | TCP_FIN)) !== 0 ? 1 : 0));
-  if ((!fwd.nextseqSet || seqGt(end, fwd.nextseq)) && (m & L_WINDOW_PROBE) === 0) {
-    fwd.nextseq = end;
-    fwd.nextseqSet = true;
-    fwd.nextseqTime = t;
+  if ((m & L_WINDOW_PROBE) === 0) {
+    if (!fwd.nextseqSet || seqGt(end, fwd.nextseq)) {
+      fwd.nextseq = end;
+      fwd.nextseqSet = true;
+      fwd.nextseqTime = t;
+    }
+    if (!fwd.maxSet || seq === fwd.maxseq) {
+      fwd.maxseq = fwd.nextseq;
+      fwd.maxSet = true;
+    }
   }
   fwd.window = window;
-  if ((flags & 0x10) !== 0) {
-    fwd.lastack = ack;
-    fwd.lastackSet = true;
-  }
+  fwd.lastack = ack;
   fwd.lastackTime = t;
   fwd.lastLabels = m;
   return m;
 }
 
-/** Rules 2–8 (see the module doc). */
+/** Rules 2–9 (see the module doc). */
 function firstBlock(fwd: DirSeq, rev: DirSeq, s: SegView, plain: boolean): number {
   const { seq, ack, len, flags, window } = s;
   let m = 0;
   if (window === 0 && plain) m |= L_ZERO_WINDOW;
   if (fwd.nextseqSet && seqGt(seq, fwd.nextseq) && (flags & TCP_RST) === 0) m |= L_LOST_SEGMENT;
   if (len <= 1 && plain && fwd.nextseqSet && seq === seqAdd(fwd.nextseq, -1)) m |= L_KEEPALIVE;
+  if (
+    len > 0 && plain && s.revShift >= 0 && rev.window >= 0 &&
+    seqAdd(seq, len) === seqAdd(rev.lastack, rev.window << s.revShift)
+  ) m |= L_WINDOW_FULL;
   const sameSpot = len === 0 && plain && fwd.nextseqSet && seq === fwd.nextseq &&
-    fwd.lastackSet && ack === fwd.lastack;
+    ack === fwd.lastack;
   if (!sameSpot) return m;
   if (window !== 0 && fwd.window >= 0 && window !== fwd.window) m |= L_WINDOW_UPDATE;
   if (window !== 0 && window === fwd.window && (rev.lastLabels & L_KEEPALIVE) !== 0) {
     return m | L_KEEPALIVE_ACK;
   }
-  if (window === 0 && window === fwd.window && (rev.lastLabels & L_WINDOW_PROBE) !== 0) return m;
+  if (window === 0 && window === fwd.window && (rev.lastLabels & L_WINDOW_PROBE) !== 0) {
+    return m | L_WINDOW_PROBE_ACK;
+  }
   if (window !== 0 && window === fwd.window) {
     fwd.dupacks++;
     m |= L_DUP_ACK;
@@ -178,19 +214,26 @@ function firstBlock(fwd: DirSeq, rev: DirSeq, s: SegView, plain: boolean): numbe
   return m;
 }
 
-/** Rules 9–12 (see the module doc). */
+/**
+ * Wireshark's `t < limit` with t in unsigned nanoseconds: a negative
+ * difference (a timestamp that ran backwards) wraps to a huge value.
+ */
+function within(dt: number, limit: number): boolean {
+  return dt >= 0 && dt < limit;
+}
+
+/** Rules 11–14 (see the module doc). */
 function retransmissionKind(fwd: DirSeq, rev: DirSeq, s: SegView): number {
   const { seq, len, flags, t, firstRtt } = s;
   let notAdvanced = fwd.nextseqSet && seqLt(seq, fwd.nextseq);
   if (len > 1 && fwd.nextseqSet && seqAdd(fwd.nextseq, -1) === seq) notAdvanced = false;
-  if (len > 0 && rev.lastackSet && seqLe(seqAdd(seq, len), rev.lastack)) return L_SPURIOUS;
+  if (len > 0 && rev.lastack !== 0 && seqLe(seqAdd(seq, len), rev.lastack)) return L_SPURIOUS;
   if (!notAdvanced) return 0;
   if (
-    rev.dupacks >= 2 && rev.lastackSet && rev.lastack === seq &&
-    t - rev.lastackTime < FAST_RETRANS_WINDOW_S
+    rev.dupacks >= 2 && rev.lastack === seq && within(t - rev.lastackTime, FAST_RETRANS_WINDOW_S)
   ) return L_FAST_RETRANS;
   const threshold = firstRtt > 0 ? firstRtt : DEFAULT_OOO_S;
   const end = seqAdd(seq, len + ((flags & (TCP_SYN | TCP_FIN)) !== 0 ? 1 : 0));
-  if (t - fwd.nextseqTime < threshold && fwd.nextseq !== end) return L_OUT_OF_ORDER;
+  if (within(t - fwd.nextseqTime, threshold) && fwd.nextseq !== end) return L_OUT_OF_ORDER;
   return L_RETRANS;
 }

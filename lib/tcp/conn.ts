@@ -87,8 +87,14 @@ export class ConnFacts {
   established = false;
   /** Frame where the handshake completed (0 = not seen). */
   establishedFrame = 0;
+  /** Capture time of the first SYN or SYN,ACK, -1 none. */
   synTime = -1;
-  /** Handshake RTT at the capture point: SYN to the ACK of the SYN,ACK (s), -1 unknown. */
+  /** Capture time of the most recent SYN (Wireshark's ts_mru_syn), -1 none. */
+  synMruTime = -1;
+  /**
+   * Handshake RTT at the capture point: the most recent SYN (the SYN,ACK when
+   * no SYN was captured) to the ACK of the SYN,ACK (s), -1 unknown.
+   */
   rtt = -1;
   /** Side whose FIN came first (-1 none). */
   firstFinSide = -1;
@@ -134,6 +140,7 @@ export class ConnFacts {
     this.established = false;
     this.establishedFrame = 0;
     this.synTime = -1;
+    this.synMruTime = -1;
     this.rtt = -1;
     this.firstFinSide = -1;
     this.finsCrossed = false;
@@ -154,6 +161,31 @@ export class ConnFacts {
     this.prevLen = 0;
     this.prevLabels = 0;
   }
+}
+
+/**
+ * Why a connection was handed over: "" while open; "reset" (RST), "closed"
+ * (both FINs acknowledged), "reused" (a new SYN started the next epoch on the
+ * same 4-tuple), "expired" (idle past a limit of the tracker, or evicted as the
+ * oldest idle one when too many were open: see {@link TcpConn.expiredBy}),
+ * "capture-end" (still open when the capture ended).
+ */
+export type EndReason = "" | "reset" | "closed" | "reused" | "expired" | "capture-end";
+
+/** Which limit expired a connection (TrackerOptions in tracker.ts). */
+export type ExpiredBy = "" | "half-open" | "idle" | "cap";
+
+/** Scratch bytes for formatting an address from its words. */
+const ADDR_SCRATCH = new Uint8Array(16);
+/** IPv4 address strings by address word (a capture has few distinct hosts); restarts when full. */
+const V4_NAMES = new Map<number, string>();
+const V4_NAMES_CAP = 4096;
+
+function putWord(b: Uint8Array, off: number, w: number): void {
+  b[off] = w >>> 24;
+  b[off + 1] = (w >>> 16) & 255;
+  b[off + 2] = (w >>> 8) & 255;
+  b[off + 3] = w & 255;
 }
 
 /** Most retransmission intervals kept per connection. */
@@ -186,9 +218,67 @@ export class TcpConn extends FlowKey {
   phases: Phase[] = [];
   /** Set when the connection ended (both FINs acknowledged, or RST). */
   ended = false;
-  /** Address strings, filled when the connection is created. */
-  aAddr = "";
-  bAddr = "";
+  /** Why the connection was handed over (set just before `onEnd`). */
+  endReason: EndReason = "";
+  /** Connection epoch on its 4-tuple: 1, then 2 for the next SYN after it ended, ... */
+  epoch = 1;
+  /**
+   * Id of the previous epoch whose SYN had the same ISN as this one's (a client
+   * retrying the same connect() after an RST, as Windows does), 0 otherwise.
+   */
+  retryOf = 0;
+  /** The tracker gave up on it (endReason "expired"): no more packets were waited for. */
+  expired = false;
+  /** Which limit expired it ("" when not expired). */
+  expiredBy: ExpiredBy = "";
+  /** Neighbours in the tracker's idle-order list (oldest activity first). */
+  idlePrev: TcpConn | null = null;
+  idleNext: TcpConn | null = null;
+  /** Which idle list holds it: 0 none, 1 half-open, 2 established. */
+  idleList = 0;
+  /** Capture time it was (re)queued in its idle list. */
+  idleStamp = 0;
+  /**
+   * Formats an address from bytes (lib/decode addrString); set by the tracker.
+   * Address strings are made on first use from the tuple's words, so a flood
+   * of connections nobody prints costs no strings.
+   */
+  addrFormat: ((buf: Uint8Array, off: number, version: 4 | 6) => string) | null = null;
+  /** Cached address strings ("" until first asked). */
+  aAddrText = "";
+  bAddrText = "";
+
+  /** Endpoint A's address (the first packet's source). */
+  get aAddr(): string {
+    if (this.aAddrText === "") this.aAddrText = this.#format(this.a0, this.a1, this.a2, this.a3);
+    return this.aAddrText;
+  }
+
+  /** Endpoint B's address. */
+  get bAddr(): string {
+    if (this.bAddrText === "") this.bAddrText = this.#format(this.b0, this.b1, this.b2, this.b3);
+    return this.bAddrText;
+  }
+
+  #format(w0: number, w1: number, w2: number, w3: number): string {
+    const fmt = this.addrFormat;
+    if (fmt === null) return "";
+    if (this.v === 4) {
+      let text = V4_NAMES.get(w0);
+      if (text === undefined) {
+        putWord(ADDR_SCRATCH, 0, w0);
+        text = fmt(ADDR_SCRATCH, 0, 4);
+        if (V4_NAMES.size >= V4_NAMES_CAP) V4_NAMES.clear();
+        V4_NAMES.set(w0, text);
+      }
+      return text;
+    }
+    putWord(ADDR_SCRATCH, 0, w0);
+    putWord(ADDR_SCRATCH, 4, w1);
+    putWord(ADDR_SCRATCH, 8, w2);
+    putWord(ADDR_SCRATCH, 12, w3);
+    return fmt(ADDR_SCRATCH, 0, 6);
+  }
 
   constructor(keepDetail: boolean, keepIntervals = true, keepStates = true) {
     super();
@@ -228,8 +318,18 @@ export class TcpConn extends FlowKey {
     this.segments = keepDetail ? [] : null;
     this.phases.length = 0;
     this.ended = false;
-    this.aAddr = "";
-    this.bAddr = "";
+    this.epoch = 1;
+    this.retryOf = 0;
+    this.endReason = "";
+    this.expired = false;
+    this.expiredBy = "";
+    this.idlePrev = null;
+    this.idleNext = null;
+    this.idleList = 0;
+    this.idleStamp = 0;
+    this.addrFormat = null;
+    this.aAddrText = "";
+    this.bAddrText = "";
   }
 
   /** Client address and port. */

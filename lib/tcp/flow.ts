@@ -97,10 +97,7 @@ export class TupleView {
     }
     this.sPort = sp;
     this.dPort = dp;
-    const hs = mix(this.s0 ^ this.s1 ^ this.s2 ^ this.s3, sp);
-    const hd = mix(this.d0 ^ this.d1 ^ this.d2 ^ this.d3, dp);
-    // 30 bits: a small integer in every engine, so Map keys stay unboxed.
-    this.hash = (hs + hd) & 0x3fffffff;
+    this.hash = v === 4 ? hash4(this.s0, sp, this.d0, dp) : hash6(this);
   }
 }
 
@@ -108,10 +105,86 @@ function word(buf: Uint8Array, off: number): number {
   return ((buf[off] << 24) | (buf[off + 1] << 16) | (buf[off + 2] << 8) | buf[off + 3]) >>> 0;
 }
 
-function mix(addr: number, port: number): number {
-  let h = Math.imul(addr ^ (port << 16) ^ port, 0x9e3779b1);
-  h ^= h >>> 15;
-  return Math.imul(h, 0x85ebca6b) >>> 0;
+/*
+ * The flow hash is keyed: simple tabulation hashing (Zobrist; Pătraşcu and
+ * Thorup, "The Power of Simple Tabulation Hashing") over the tuple's bytes:
+ * one table of 256 random 30-bit values per byte position (16 address bytes
+ * and 2 port bytes per endpoint, two endpoints), drawn at start-up, and the
+ * hash is the XOR of the entries the tuple's bytes select. The two endpoints
+ * are put in a canonical order first (the smaller (address, port) first), so
+ * both directions hash alike without combining the endpoints' hashes (a sum
+ * or XOR of endpoint hashes would let A,B and C,D collide whenever the sums
+ * match). For two distinct tuples the hashes collide with probability 2^-30
+ * whatever the addresses (the family is 3-wise independent), and bucket loads
+ * stay those of a random function for any set of flows, so a capture cannot be
+ * crafted to fill one bucket without knowing the tables. Integer loads and
+ * XORs only: cheaper per packet than multiplying.
+ */
+/** Byte positions: 16 address bytes + 2 port bytes per endpoint, two endpoints. */
+const POSITIONS = 36;
+const TABLES = new Int32Array(POSITIONS * 256);
+
+/**
+ * Draws new hash tables (at start-up; tests may pass a seed for a repeatable
+ * table). Entries hashed under the old tables must not be looked up afterwards.
+ *
+ * @example
+ * ```ts
+ * seedFlowHash(); // random tables from crypto.getRandomValues
+ * ```
+ */
+export function seedFlowHash(seed?: number): void {
+  const w = new Uint32Array(TABLES.length);
+  if (seed === undefined) globalThis.crypto.getRandomValues(w);
+  else {
+    let x = seed >>> 0 || 1;
+    for (let i = 0; i < w.length; i++) {
+      x ^= x << 13;
+      x ^= x >>> 17;
+      x ^= x << 5;
+      w[i] = x >>> 0;
+    }
+  }
+  for (let i = 0; i < w.length; i++) TABLES[i] = w[i] & 0x3fffffff;
+}
+seedFlowHash();
+
+/** XOR of the table entries for the 4 bytes of `w` at positions p..p+3. */
+function bytes4(w: number, p: number): number {
+  const t = TABLES, o = p << 8;
+  return t[o + (w >>> 24)] ^ t[o + 256 + ((w >>> 16) & 255)] ^ t[o + 512 + ((w >>> 8) & 255)] ^
+    t[o + 768 + (w & 255)];
+}
+
+/** XOR of the table entries for the 2 bytes of a port at positions p, p+1. */
+function bytes2(port: number, p: number): number {
+  const o = p << 8;
+  return TABLES[o + (port >>> 8)] ^ TABLES[o + 256 + (port & 255)];
+}
+
+/** IPv4 tuple hash (positions 0-3 and 16-17 for the first endpoint, 18-21 and 34-35 for the second). */
+function hash4(sa: number, sp: number, da: number, dp: number): number {
+  if (sa < da || (sa === da && sp <= dp)) {
+    return bytes4(sa, 0) ^ bytes2(sp, 16) ^ bytes4(da, 18) ^ bytes2(dp, 34);
+  }
+  return bytes4(da, 0) ^ bytes2(dp, 16) ^ bytes4(sa, 18) ^ bytes2(sp, 34);
+}
+
+/** IPv6 tuple hash (the same scheme over all 16 address bytes). */
+function hash6(t: TupleView): number {
+  let srcFirst = t.sPort <= t.dPort;
+  if (t.s0 !== t.d0) srcFirst = t.s0 < t.d0;
+  else if (t.s1 !== t.d1) srcFirst = t.s1 < t.d1;
+  else if (t.s2 !== t.d2) srcFirst = t.s2 < t.d2;
+  else if (t.s3 !== t.d3) srcFirst = t.s3 < t.d3;
+  if (srcFirst) {
+    return bytes4(t.s0, 0) ^ bytes4(t.s1, 4) ^ bytes4(t.s2, 8) ^ bytes4(t.s3, 12) ^
+      bytes2(t.sPort, 16) ^ bytes4(t.d0, 18) ^ bytes4(t.d1, 22) ^ bytes4(t.d2, 26) ^
+      bytes4(t.d3, 30) ^ bytes2(t.dPort, 34);
+  }
+  return bytes4(t.d0, 0) ^ bytes4(t.d1, 4) ^ bytes4(t.d2, 8) ^ bytes4(t.d3, 12) ^
+    bytes2(t.dPort, 16) ^ bytes4(t.s0, 18) ^ bytes4(t.s1, 22) ^ bytes4(t.s2, 26) ^
+    bytes4(t.s3, 30) ^ bytes2(t.sPort, 34);
 }
 
 /** Which way a tuple matched an entry: 1 = A→B, 2 = B→A, 0 = no match. */
@@ -164,7 +237,8 @@ const INITIAL_BUCKETS = 1024;
  */
 export class FlowTable<T extends FlowKey> {
   #buckets: (FlowKey | null)[] = new Array(INITIAL_BUCKETS).fill(null);
-  #mask = INITIAL_BUCKETS - 1;
+  /** Bucket index = hash >>> shift (the hash's top bits; 30-bit hashes). */
+  #shift = 30 - Math.log2(INITIAL_BUCKETS);
   #size = 0;
   /** Direction of the last successful {@link find}: 1 = A→B, 2 = B→A. */
   lastDir: 0 | 1 | 2 = 0;
@@ -183,7 +257,7 @@ export class FlowTable<T extends FlowKey> {
    * ```
    */
   find(t: TupleView): T | undefined {
-    let e = this.#buckets[t.hash & this.#mask];
+    let e = this.#buckets[t.hash >>> this.#shift];
     while (e !== null) {
       if (e.hash === t.hash) {
         const d = matchDir(e, t);
@@ -200,7 +274,7 @@ export class FlowTable<T extends FlowKey> {
   /** Adds an entry (its key must already be set). */
   add(e: T): void {
     if (this.#size >= this.#buckets.length) this.#grow();
-    const i = e.hash & this.#mask;
+    const i = e.hash >>> this.#shift;
     e.nextInBucket = this.#buckets[i];
     this.#buckets[i] = e;
     this.#size++;
@@ -208,7 +282,7 @@ export class FlowTable<T extends FlowKey> {
 
   /** Removes an entry; a no-op when it is not in the table. */
   remove(e: T): void {
-    const i = e.hash & this.#mask;
+    const i = e.hash >>> this.#shift;
     let prev: FlowKey | null = null;
     let cur = this.#buckets[i];
     while (cur !== null && cur !== e) {
@@ -233,15 +307,16 @@ export class FlowTable<T extends FlowKey> {
     }
   }
 
-  /** Twice the buckets; every chain is redistributed. */
+  /** Twice the buckets (up to 2^30); every chain is redistributed. */
   #grow(): void {
+    if (this.#shift === 0) return;
     const old = this.#buckets;
     this.#buckets = new Array(old.length * 2).fill(null);
-    this.#mask = this.#buckets.length - 1;
+    this.#shift--;
     for (let head of old) {
       while (head !== null) {
         const next: FlowKey | null = head.nextInBucket;
-        const i = head.hash & this.#mask;
+        const i = head.hash >>> this.#shift;
         head.nextInBucket = this.#buckets[i];
         this.#buckets[i] = head;
         head = next;

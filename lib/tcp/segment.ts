@@ -48,10 +48,21 @@ export interface RawSegment {
   len: number;
   /** Window-scale option on a SYN, -1 when absent. */
   wscale: number;
+  /** Labels the tracker decided (port-reused), or 0. */
+  extra: number;
 }
 
 /** Scratch objects reused for every segment (no allocation per packet). */
-const view: SegView = { seq: 0, ack: 0, len: 0, flags: 0, window: 0, t: 0, firstRtt: 0 };
+const view: SegView = {
+  seq: 0,
+  ack: 0,
+  len: 0,
+  flags: 0,
+  window: 0,
+  revShift: -1,
+  t: 0,
+  firstRtt: 0,
+};
 const fsmSeg: FsmSegment = { frame: 0, flags: 0, acksReceiverFin: false };
 
 /**
@@ -59,7 +70,7 @@ const fsmSeg: FsmSegment = { frame: 0, flags: 0, acksReceiverFin: false };
  *
  * @example
  * ```ts
- * // applySegment(conn, 0, { frame: 1, t: 0, seq: 7, ack: 0, flags: 2, window: 64240, len: 0, wscale: 7 });
+ * // applySegment(conn, 0, { frame: 1, t: 0, seq: 7, ack: 0, flags: 2, window: 64240, len: 0, wscale: 7, extra: 0 });
  * ```
  */
 export function applySegment(c: TcpConn, side: Side, r: RawSegment): number {
@@ -76,10 +87,12 @@ export function applySegment(c: TcpConn, side: Side, r: RawSegment): number {
   view.ack = ack;
   view.len = len;
   view.flags = flags;
-  view.window = scaled ? r.window * c.winMul[side] : r.window;
+  const window = scaled ? r.window * c.winMul[side] : r.window;
+  view.window = r.window;
+  view.revShift = revShift(c.wscale[side], c.wscale[other]);
   view.t = r.t;
   view.firstRtt = c.wsRtt;
-  let m = kindLabels(flags, len);
+  let m = kindLabels(flags, len) | r.extra;
   m |= analyzeSegment(c.dirs[side], c.dirs[other], view);
   handshakeFacts(c, side, r);
   const acksOtherFin = (flags & TCP_ACK) !== 0 && f.p[FIN_FRAME + other] !== 0 &&
@@ -114,7 +127,7 @@ export function applySegment(c: TcpConn, side: Side, r: RawSegment): number {
     ack: (flags & TCP_ACK) ? seqRel(ack, c.base[other]) : 0,
     len,
     labels: m,
-    window: view.window,
+    window,
   });
   if ((flags & TCP_RST) || (f.p[FIN_ACKED_FRAME] !== 0 && f.p[FIN_ACKED_FRAME + 1] !== 0)) {
     c.ended = true;
@@ -122,8 +135,25 @@ export function applySegment(c: TcpConn, side: Side, r: RawSegment): number {
   return m;
 }
 
-/** The segment's own kind: syn, syn-ack, ack, data, fin, rst. */
-function kindLabels(flags: number, len: number): number {
+/**
+ * The shift scaling the receiver's window as Wireshark knows it: -1 while the
+ * receiver's SYN is unseen (and no SYN said "no scaling"), 0 when either SYN
+ * came without the option, else the receiver's option.
+ */
+export function revShift(fwdScale: number, revScale: number): number {
+  if (fwdScale === -2 || revScale === -2) return 0;
+  return revScale > 14 ? 14 : revScale;
+}
+
+/**
+ * The segment's own kind: syn, syn-ack, ack, data, fin, rst.
+ *
+ * @example
+ * ```ts
+ * kindLabels(0x12, 0); // L_SYN_ACK
+ * ```
+ */
+export function kindLabels(flags: number, len: number): number {
   let m = 0;
   if (flags & TCP_SYN) m |= (flags & TCP_ACK) ? L_SYN_ACK : L_SYN;
   if (len > 0) m |= L_DATA;
@@ -153,10 +183,12 @@ function handshakeFacts(c: TcpConn, side: Side, r: RawSegment): void {
     if (r.flags & TCP_ACK) f.p[SYN_ACKS + side]++;
     else f.p[SYNS + side]++;
     if (f.synTime < 0) f.synTime = r.t;
+    if (!(r.flags & TCP_ACK)) f.synMruTime = r.t;
     return;
   }
-  // Wireshark's first RTT (its out-of-order threshold): first SYN to the first pure ACK.
-  if (r.flags === TCP_ACK && c.wsRtt === 0 && f.synTime >= 0) c.wsRtt = r.t - f.synTime;
+  // Wireshark's first RTT (its out-of-order threshold): the most recent SYN
+  // (ts_mru_syn) to the first segment with ACK and without SYN.
+  if ((r.flags & TCP_ACK) && c.wsRtt === 0 && f.synMruTime >= 0) c.wsRtt = r.t - f.synMruTime;
   // The ACK completing the handshake; when the SYN,ACK was not captured, the
   // SYN's sender acknowledging anything is the evidence that it arrived.
   if (
@@ -164,7 +196,7 @@ function handshakeFacts(c: TcpConn, side: Side, r: RawSegment): void {
   ) {
     f.established = true;
     f.establishedFrame = r.frame;
-    if (f.synTime >= 0) f.rtt = r.t - f.synTime;
+    if (f.synTime >= 0) f.rtt = r.t - (f.synMruTime >= 0 ? f.synMruTime : f.synTime);
   }
 }
 

@@ -6,45 +6,23 @@
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { spawnSync } from "node:child_process";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { haveCommand, ROOT } from "../support/helpers.ts";
 import { join } from "../support/path.ts";
 import { explainBytes } from "../support/explain_run.ts";
+import { LABEL_FIELDS, tsharkLabels as tsharkFrames } from "../support/tshark_labels.ts";
 
-const FIELDS: [string, string][] = [
-  ["retransmission", "tcp.analysis.retransmission"],
-  ["fast-retransmission", "tcp.analysis.fast_retransmission"],
-  ["spurious-retransmission", "tcp.analysis.spurious_retransmission"],
-  ["out-of-order", "tcp.analysis.out_of_order"],
-  ["lost-segment", "tcp.analysis.lost_segment"],
-  ["dup-ack", "tcp.analysis.duplicate_ack"],
-  ["keepalive", "tcp.analysis.keep_alive"],
-  ["keepalive-ack", "tcp.analysis.keep_alive_ack"],
-  ["zero-window", "tcp.analysis.zero_window"],
-  ["window-probe", "tcp.analysis.zero_window_probe"],
-  ["window-update", "tcp.analysis.window_update"],
-];
+/** Every label both tools have (our id, tshark's field). */
+const FIELDS = LABEL_FIELDS;
 
+/**
+ * tshark's labels per frame (tshark runs once per file). tshark also sets
+ * tcp.analysis.retransmission on fast AND spurious retransmissions; BOOK.md's
+ * labels keep the three apart, so "retransmission" is compared as the plain
+ * kind (see tests/support/tshark_labels.ts).
+ */
 function tsharkLabels(file: string): Map<number, Set<string>> {
-  const args = ["-r", file, "-Y", "tcp", "-T", "fields", "-e", "frame.number"];
-  for (const [, f] of FIELDS) args.push("-e", f);
-  const r = spawnSync("tshark", args, { encoding: "utf8", timeout: 60_000, maxBuffer: 1 << 28 });
-  if (r.status !== 0) throw new Error(`Cannot run tshark on ${file}: ${r.stderr}`);
-  const out = new Map<number, Set<string>>();
-  for (const line of r.stdout.split("\n")) {
-    if (!line) continue;
-    const cols = line.split("\t");
-    const set = new Set<string>();
-    FIELDS.forEach(([label], i) => {
-      if (cols[i + 1] && cols[i + 1] !== "") set.add(label);
-    });
-    // Wireshark also sets tcp.analysis.retransmission on a fast retransmission;
-    // BOOK.md's labels keep them apart, so compare "plain" retransmissions.
-    if (set.has("fast-retransmission")) set.delete("retransmission");
-    out.set(Number(cols[0]), set);
-  }
-  return out;
+  return tsharkFrames(file, 60_000).labels;
 }
 
 async function ourLabels(file: string): Promise<Map<number, Set<string>>> {
