@@ -10,11 +10,15 @@ import type { TcpConn } from "../tcp/conn.ts";
 import { TcpTracker } from "../tcp/tracker.ts";
 import { trackPhase } from "./phases.ts";
 import { type Verdict, verdict } from "./scenarios.ts";
+import { TimingHook } from "./timing_hook.ts";
+import type { Timing } from "./timing.ts";
 
 /** A finished connection with its verdict. */
 export interface Explained {
   conn: TcpConn;
   verdict: Verdict;
+  /** Where the connection's time went (timing.ts); absent when not computed. */
+  timing?: Timing;
 }
 
 /** Which connections to report (all given criteria must hold). */
@@ -76,19 +80,27 @@ export class Explainer {
   readonly tracker: TcpTracker;
   /** Connections seen (before filtering). */
   connections = 0;
+  readonly #timing: TimingHook;
 
   constructor(opts: ExplainerOptions) {
+    const timing = this.#timing = new TimingHook(opts.detail !== "table", opts.reuse ?? false);
     this.tracker = new TcpTracker({
       keepDetail: opts.detail === "full",
       keepIntervals: opts.detail !== "table",
       keepStates: opts.detail !== "table",
       reuseConnections: opts.reuse ?? false,
       addrString,
-      onSegment: opts.detail === "table" ? undefined : trackPhase,
+      onSegment: opts.detail === "table" ? timing.onSegment : (c, side, labels, frame) => {
+        trackPhase(c, side, labels, frame);
+        timing.onSegment(c, side, labels, frame);
+      },
       onEnd: (conn) => {
         this.connections++;
-        if (matches(conn, opts.filter)) opts.onConnection({ conn, verdict: verdict(conn) });
-        else opts.onFiltered?.(conn.id);
+        const t = timing.end(conn);
+        if (matches(conn, opts.filter)) {
+          opts.onConnection({ conn, verdict: verdict(conn), timing: t });
+        } else opts.onFiltered?.(conn.id);
+        timing.release(t);
       },
     });
   }
@@ -103,6 +115,7 @@ export class Explainer {
    * ```
    */
   push(p: Packet): void {
+    this.#timing.packet = p;
     this.tracker.push(p);
   }
 
