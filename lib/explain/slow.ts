@@ -127,8 +127,10 @@ function describe(
 ): { text: string; section: string } {
   const stalls = t.stalls.filter((s) => s.cause === cause && isSlowStall(s));
   const who = (side: number) => side === 0 ? "client" : "server";
+  // The three longest, in time order.
   const ev = (list: Stall[]) =>
-    list.slice(0, 3).map((s) => `${sec(s.seconds)} at ${frames(s)}`).join(", ");
+    list.slice(0, 3).sort((a, b) => a.firstFrame - b.firstFrame)
+      .map((s) => `${sec(s.seconds)} at ${frames(s)}`).join(", ");
   switch (cause) {
     case C_LOSS: {
       const rto = stalls.filter((s) => s.kind === "rto" || s.kind === "tlp");

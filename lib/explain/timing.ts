@@ -183,8 +183,23 @@ export class Timing {
   lastDataSide = -1;
   /** An ICMP fragmentation-needed was seen (the side it quotes, -1 none). */
   fragNeededSide = -1;
-  /** The run being extended. */
-  run: Stall | null = null;
+  /** The run being extended (a scratch record, copied when it is kept). */
+  cur: Stall = {
+    cause: 0,
+    kind: "",
+    seconds: 0,
+    start: 0,
+    firstFrame: 0,
+    lastFrame: 0,
+    side: 0,
+    backoff: 0,
+    pmtuLen: 0,
+  };
+  hasRun = false;
+  /** The gap being classified and the current time (fields: see {@link add}). */
+  gap = 0.5;
+  gapStart = 0.5;
+  now = 0.5;
   /** A gap waiting for the next segment to decide nagle or its fallback. */
   pendSeconds = 0;
   pendStart = 0;
@@ -239,7 +254,7 @@ export class Timing {
     setPair(this.fTail, 0);
     this.lastDataSide = -1;
     this.fragNeededSide = -1;
-    this.run = null;
+    this.hasRun = false;
     this.pendFallback = -1;
     this.pmtuCandidates = null;
     this.done = false;
@@ -274,9 +289,11 @@ function setPair<T>(p: [T, T], v: T): void {
   p[1] = v;
 }
 
-/** The current RTT estimate for thresholds: the smallest sample, else the handshake's. */
-function rttGuess(t: Timing, c: TcpConn): number {
-  if (t.rttCount > 0) return t.rttMin;
+/**
+ * The RTT the thresholds use: the handshake's (the same in every output
+ * detail; the RTT samples are kept only for the full reports).
+ */
+function rttGuess(_t: Timing, c: TcpConn): number {
   return c.facts.rtt > 0 ? c.facts.rtt : 0;
 }
 
@@ -293,12 +310,13 @@ function rttGuess(t: Timing, c: TcpConn): number {
  */
 export function timingSegment(t: Timing, c: TcpConn, side: Side, labels: number, p: Packet): void {
   const now = c.facts.lastTime;
+  t.now = now;
   const frame = p.frame;
   if (t.firstTime < 0) {
     t.firstTime = now;
     t.lastTime = now;
     t.lastFrame = frame;
-    if (p.kind === "tcp") updateState(t, c, side, labels, p, now);
+    if (p.kind === "tcp") updateState(t, c, side, labels, p);
     return;
   }
   const gap = now - t.lastTime;
@@ -307,6 +325,8 @@ export function timingSegment(t: Timing, c: TcpConn, side: Side, labels: number,
   const isTcp = p.kind === "tcp";
   // A gap held back for the nagle decision: settle it now.
   if (t.pendFallback >= 0) {
+    t.gap = t.pendSeconds;
+    t.gapStart = t.pendStart;
     const nagle = isTcp && side === t.pendSide && p.payloadLen > 0 &&
       (labels & L_ANY_RETRANS) === 0 && gap <= 0.005 + 2 * rttGuess(t, c);
     if (nagle) {
@@ -315,8 +335,6 @@ export function timingSegment(t: Timing, c: TcpConn, side: Side, labels: number,
         C_NAGLE,
         "delayed-ack",
         t.pendSide,
-        t.pendSeconds,
-        t.pendStart,
         t.pendFirst,
         t.pendLast,
         0,
@@ -328,8 +346,6 @@ export function timingSegment(t: Timing, c: TcpConn, side: Side, labels: number,
         t.pendFallback,
         t.pendFallbackKind,
         t.pendFallbackSide,
-        t.pendSeconds,
-        t.pendStart,
         t.pendFirst,
         t.pendLast,
         0,
@@ -338,10 +354,12 @@ export function timingSegment(t: Timing, c: TcpConn, side: Side, labels: number,
     }
     t.pendFallback = -1;
   }
-  classify(t, c, side, other, labels, p, isTcp, gap, prevFrame, frame);
+  t.gap = gap;
+  t.gapStart = t.lastTime;
+  classify(t, c, side, other, labels, p, isTcp, prevFrame, frame);
   t.lastTime = now;
   t.lastFrame = frame;
-  if (isTcp) updateState(t, c, side, labels, p, now);
+  if (isTcp) updateState(t, c, side, labels, p);
   else if ((labels & L_ICMP_UNREACH) && p.icmpType === 3 && p.icmpCode === 4) {
     t.fragNeededSide = other;
   }
@@ -356,11 +374,11 @@ function classify(
   labels: number,
   p: Packet,
   isTcp: boolean,
-  gap: number,
   first: number,
   last: number,
 ): void {
-  const start = t.lastTime;
+  const gap = t.gap;
+  const start = t.gapStart;
   const f = c.facts;
   // 1. handshake
   if (f.establishedFrame === 0 && !c.rolesGuessed || f.establishedFrame === last) {
@@ -370,8 +388,6 @@ function classify(
       C_HANDSHAKE,
       synRetrans ? "syn-retransmission" : "handshake",
       side,
-      gap,
-      start,
       first,
       last,
       0,
@@ -387,8 +403,6 @@ function classify(
       frag ? C_PMTU : C_TRANSFER,
       frag ? "frag-needed" : "transfer",
       other,
-      gap,
-      start,
       first,
       last,
       0,
@@ -400,35 +414,35 @@ function classify(
   const retrans = (labels & L_ANY_RETRANS) !== 0 && (len > 0 || (p.flags & TCP_FIN) !== 0);
   if (retrans) {
     if (t.fragNeededSide === side) {
-      add(t, C_PMTU, "frag-needed", side, gap, start, first, last, 0, 0);
+      add(t, C_PMTU, "frag-needed", side, first, last, 0, 0);
       return;
     }
     // 3. loss
     if (labels & L_FAST_RETRANS) {
-      add(t, C_LOSS, "fast-retransmit", side, gap, start, first, last, 0, 0);
+      add(t, C_LOSS, "fast-retransmit", side, first, last, 0, 0);
       return;
     }
     const timeout = gap >= Math.max(0.005, 1.5 * rttGuess(t, c));
     if (!timeout) {
-      add(t, C_LOSS, "recovery", side, gap, start, first, last, 0, 0);
+      add(t, C_LOSS, "recovery", side, first, last, 0, 0);
       return;
     }
     const atUna = !t.unaSet[side] || p.seq === t.una[side];
     const end = seqAdd(p.seq, len + ((p.flags & TCP_FIN) !== 0 ? 1 : 0));
     const tail = t.nxtSet[side] && end === t.nxt[side];
     if (!atUna && tail) {
-      add(t, C_LOSS, "tlp", side, gap, start, first, last, 0, 0);
+      add(t, C_LOSS, "tlp", side, first, last, 0, 0);
       return;
     }
     const backoff = t.rtoRun[side] + 1;
     const candidate = len > 0 && len > t.maxAckedLen[side] ? len : 0;
-    add(t, C_LOSS, "rto", side, gap, start, first, last, backoff, candidate);
+    add(t, C_LOSS, "rto", side, first, last, backoff, candidate);
     return;
   }
   // 4. receive window
   if ((labels & L_WINDOW_PROBE) !== 0 || t.win[0] === 0 || t.win[1] === 0) {
     const blocked: Side = (labels & L_WINDOW_PROBE) !== 0 ? side : (t.win[1] === 0 ? 0 : 1);
-    add(t, C_RWIN, "zero-window", blocked, gap, start, first, last, 0, 0);
+    add(t, C_RWIN, "zero-window", blocked, first, last, 0, 0);
     return;
   }
   const acks = (p.flags & TCP_ACK) !== 0;
@@ -438,12 +452,12 @@ function classify(
   if (
     acks && inflightOther > 0 && t.win[side] > 0 && inflightOther > t.win[side] - t.maxLen[other]
   ) {
-    add(t, C_RWIN, "full-window", other, gap, start, first, last, 0, 0);
+    add(t, C_RWIN, "full-window", other, first, last, 0, 0);
     return;
   }
   // 5. recovery
   if (t.inRec[0] || t.inRec[1]) {
-    add(t, C_LOSS, "recovery", t.inRec[0] ? 0 : 1, gap, start, first, last, 0, 0);
+    add(t, C_LOSS, "recovery", t.inRec[0] ? 0 : 1, first, last, 0, 0);
     return;
   }
   const rtt = rttGuess(t, c);
@@ -467,7 +481,7 @@ function classify(
     return;
   }
   if (late) {
-    add(t, side === 0 ? C_CLIENT_APP : C_SERVER_APP, "answer", side, gap, start, first, last, 0, 0);
+    add(t, side === 0 ? C_CLIENT_APP : C_SERVER_APP, "answer", side, first, last, 0, 0);
     return;
   }
   // 7. nothing in flight: the sender's application had nothing to send
@@ -475,10 +489,10 @@ function classify(
     const kind = t.lastDataSide === other && (len > 0 || (p.flags & TCP_FIN) !== 0)
       ? "answer"
       : "idle";
-    add(t, side === 0 ? C_CLIENT_APP : C_SERVER_APP, kind, side, gap, start, first, last, 0, 0);
+    add(t, side === 0 ? C_CLIENT_APP : C_SERVER_APP, kind, side, first, last, 0, 0);
     return;
   }
-  add(t, C_TRANSFER, "transfer", side, gap, start, first, last, 0, 0);
+  add(t, C_TRANSFER, "transfer", side, first, last, 0, 0);
 }
 
 /** Bytes a side has sent that the other side has not acknowledged. */
@@ -493,42 +507,60 @@ function add(
   cause: number,
   kind: string,
   side: Side,
-  seconds: number,
-  start: number,
   first: number,
   last: number,
   backoff: number,
   pmtuLen: number,
 ): void {
+  // Seconds and start come in fields: doubles passed as arguments are boxed.
+  const seconds = t.gap;
+  const start = t.gapStart;
   t.seconds[cause] += seconds;
   if (kind === "rto" || kind === "tlp") t.timeouts++;
   else if (cause === C_NAGLE) t.nagleWaits++;
   else if (kind === "answer") t.answerSeconds[side] += seconds;
-  const run = t.run;
+  const run = t.cur;
   const single = kind === "rto" || kind === "tlp" || kind === "fast-retransmit" ||
     kind === "syn-retransmission";
-  if (run !== null && !single && run.cause === cause && run.kind === kind && run.side === side) {
+  if (t.hasRun && !single && run.cause === cause && run.kind === kind && run.side === side) {
     run.seconds += seconds;
     run.lastFrame = last;
     return;
   }
-  if (run !== null) close(t, run);
-  t.run = {
-    cause,
-    kind,
-    seconds,
-    start,
-    firstFrame: first,
-    lastFrame: last,
-    side,
-    backoff,
-    pmtuLen,
+  if (t.hasRun) close(t, run);
+  t.hasRun = true;
+  run.cause = cause;
+  run.kind = kind;
+  run.seconds = seconds;
+  run.start = start;
+  run.firstFrame = first;
+  run.lastFrame = last;
+  run.side = side;
+  run.backoff = backoff;
+  run.pmtuLen = pmtuLen;
+}
+
+function copyStall(r: Stall): Stall {
+  return {
+    cause: r.cause,
+    kind: r.kind,
+    seconds: r.seconds,
+    start: r.start,
+    firstFrame: r.firstFrame,
+    lastFrame: r.lastFrame,
+    side: r.side,
+    backoff: r.backoff,
+    pmtuLen: r.pmtuLen,
   };
 }
 
 /** A finished run: into the timeline, and into the longest stalls when it is one. */
-function close(t: Timing, run: Stall): void {
+function close(t: Timing, cur: Stall): void {
   const iv = t.intervals;
+  const stall = cur.cause !== C_TRANSFER && cur.seconds >= MIN_STALL_S &&
+    (cur.cause !== C_HANDSHAKE || cur.kind !== "handshake");
+  if (iv === null && !stall && cur.pmtuLen === 0) return;
+  const run = copyStall(cur);
   if (iv !== null) {
     if (iv.length < MAX_INTERVALS) iv.push(run);
     else {
@@ -541,8 +573,7 @@ function close(t: Timing, run: Stall): void {
     t.pmtuCandidates ??= [];
     if (t.pmtuCandidates.length < 64) t.pmtuCandidates.push(run);
   }
-  if (run.cause === C_TRANSFER || (run.cause === C_HANDSHAKE && run.kind === "handshake")) return;
-  if (run.seconds < MIN_STALL_S) return;
+  if (!stall) return;
   t.stallCount[run.cause]++;
   const s = t.stalls;
   if (s.length === TOP_STALLS && s[s.length - 1].seconds >= run.seconds) return;
@@ -562,13 +593,12 @@ function updateState(
   side: Side,
   labels: number,
   p: Packet,
-  now: number,
 ): void {
   const other = (1 - side) as Side;
   const len = p.payloadLen;
   const flags = p.flags;
   t.win[side] = c.dirs[side].window;
-  if (flags & TCP_ACK) ackFrom(t, other, p.ack, now);
+  if (flags & TCP_ACK) ackFrom(t, other, p);
   const retrans = (labels & L_ANY_RETRANS) !== 0;
   if (len > 0) {
     t.bytes[side] += len;
@@ -586,43 +616,51 @@ function updateState(
     } else t.newBytes[side] += len;
     if (!retrans) {
       if (len > 0) t.lastNewLen[side] = len;
-      logFlight(t, side, end, len, now);
+      if (t.full) logFlight(t, side, end, len);
     }
     t.nxt[side] = end;
     t.nxtSet[side] = true;
   }
   if (retrans) {
-    markRetransmitted(t, side, p.seq);
+    if (t.full) markRetransmitted(t, side, p);
     if (!t.inRec[side]) {
       t.inRec[side] = true;
       t.recPoint[side] = t.nxt[side];
     }
-    if (t.run !== null && t.run.kind === "rto" && t.run.side === side) t.rtoRun[side]++;
+    if (t.hasRun && t.cur.kind === "rto" && t.cur.side === side) t.rtoRun[side]++;
   }
 }
 
 /** The other side acknowledged `ack` of side `s`'s data. */
-function ackFrom(t: Timing, s: Side, ack: number, now: number): void {
+function ackFrom(t: Timing, s: Side, p: Packet): void {
+  const ack = p.ack;
   if (!t.nxtSet[s]) return;
-  if (t.unaSet[s] && !seqGt(ack, t.una[s])) return;
+  if (t.unaSet[s]) {
+    const adv = seqDiff(ack, t.una[s]);
+    if (adv <= 0) return;
+    // What got through: an ACK advancing by n bytes is as good as a segment of n bytes
+    // (at most the largest sent), so a black hole never sees one as large as it drops.
+    const got = adv < t.maxLen[s] ? adv : t.maxLen[s];
+    if (got > t.maxAckedLen[s]) t.maxAckedLen[s] = got;
+  }
   t.una[s] = ack;
   t.unaSet[s] = true;
   t.rtoRun[s] = 0;
   if (t.inRec[s] && seqGe(ack, t.recPoint[s])) t.inRec[s] = false;
+  if (!t.full) return;
   // Pop acknowledged segments; sample the newest that was never retransmitted.
   const log = t.flight[s];
   let i = t.fHead[s];
   const tail = t.fTail[s];
   let newest = -1;
   while (i < tail && seqGe(ack, log[i])) {
-    if (log[i + 1] > t.maxAckedLen[s]) t.maxAckedLen[s] = log[i + 1];
     newest = i;
     i += 4;
   }
   t.fHead[s] = i;
   if (i === tail) t.fHead[s] = t.fTail[s] = 0;
   if (newest >= 0 && log[newest + 3] === 0 && log[newest] === ack) {
-    const rtt = now - log[newest + 2];
+    const rtt = t.now - log[newest + 2];
     if (rtt >= 0) {
       t.rttCount++;
       if (rtt < t.rttMin) t.rttMin = rtt;
@@ -633,7 +671,8 @@ function ackFrom(t: Timing, s: Side, ack: number, now: number): void {
   }
 }
 
-function logFlight(t: Timing, s: Side, end: number, len: number, now: number): void {
+function logFlight(t: Timing, s: Side, end: number, len: number): void {
+  const now = t.now;
   const log = t.flight[s];
   let head = t.fHead[s], tail = t.fTail[s];
   if (tail - head >= FLIGHT_CAP * 4) head += 4;
@@ -654,7 +693,8 @@ function logFlight(t: Timing, s: Side, end: number, len: number, now: number): v
 }
 
 /** Karn's rule: no RTT sample from a segment at or after a retransmitted seq. */
-function markRetransmitted(t: Timing, s: Side, seq: number): void {
+function markRetransmitted(t: Timing, s: Side, p: Packet): void {
+  const seq = p.seq;
   const log = t.flight[s];
   for (let i = t.fTail[s] - 4; i >= t.fHead[s]; i -= 4) {
     if (!seqGt(log[i], seq)) break;
@@ -676,13 +716,13 @@ export function timingEnd(t: Timing, _c: TcpConn): void {
   if (t.done) return;
   t.done = true;
   if (t.pendFallback >= 0) {
+    t.gap = t.pendSeconds;
+    t.gapStart = t.pendStart;
     add(
       t,
       t.pendFallback,
       t.pendFallbackKind,
       t.pendFallbackSide,
-      t.pendSeconds,
-      t.pendStart,
       t.pendFirst,
       t.pendLast,
       0,
@@ -690,8 +730,8 @@ export function timingEnd(t: Timing, _c: TcpConn): void {
     );
     t.pendFallback = -1;
   }
-  if (t.run !== null) close(t, t.run);
-  t.run = null;
+  if (t.hasRun) close(t, t.cur);
+  t.hasRun = false;
   const cands = t.pmtuCandidates;
   if (cands === null || cands.length < 2) return;
   let moved = false;

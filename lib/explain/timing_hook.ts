@@ -10,6 +10,8 @@ import type { Packet } from "../decode/types.ts";
 import type { Side, TcpConn } from "../tcp/conn.ts";
 import { Timing, timingEnd, timingSegment } from "./timing.ts";
 
+const SLOTS = 4096;
+const SLOT_MASK = SLOTS - 1;
 /** Most ended Timing records kept for reuse. */
 const POOL_CAP = 256;
 
@@ -17,6 +19,12 @@ const POOL_CAP = 256;
 export class TimingHook {
   /** The packet the tracker is reading (set by the explainer before each push). */
   packet: Packet | null = null;
+  /**
+   * Open connections' records by id: a slot array first (id & SLOT_MASK;
+   * connections open at the same time rarely share a slot), a Map for the rest.
+   */
+  #slots: (Timing | null)[] = new Array(SLOTS).fill(null);
+  #slotConn: (TcpConn | null)[] = new Array(SLOTS).fill(null);
   #open = new Map<TcpConn, Timing>();
   #lastConn: TcpConn | null = null;
   #lastTiming: Timing | null = null;
@@ -40,11 +48,18 @@ export class TimingHook {
     let t: Timing | undefined;
     if (c === this.#lastConn) t = this.#lastTiming!;
     else {
-      t = this.#open.get(c);
-      if (t === undefined) {
-        t = this.#pool.pop() ?? new Timing(this.#full);
-        if (t.full !== this.#full || t.firstTime >= 0) t.reset(this.#full);
-        this.#open.set(c, t);
+      const i = c.id & SLOT_MASK;
+      if (this.#slotConn[i] === c) t = this.#slots[i]!;
+      else {
+        t = this.#open.get(c);
+        if (t === undefined) {
+          t = this.#pool.pop() ?? new Timing(this.#full);
+          if (t.full !== this.#full || t.firstTime >= 0) t.reset(this.#full);
+          if (this.#slotConn[i] === null) {
+            this.#slotConn[i] = c;
+            this.#slots[i] = t;
+          } else this.#open.set(c, t);
+        }
       }
       this.#lastConn = c;
       this.#lastTiming = t;
@@ -54,9 +69,17 @@ export class TimingHook {
 
   /** The connection's Timing, closed (a fresh empty one when it had no segment). */
   end(c: TcpConn): Timing {
-    let t = this.#open.get(c);
-    if (t === undefined) t = new Timing(this.#full);
-    else this.#open.delete(c);
+    const i = c.id & SLOT_MASK;
+    let t: Timing | undefined;
+    if (this.#slotConn[i] === c) {
+      t = this.#slots[i]!;
+      this.#slotConn[i] = null;
+      this.#slots[i] = null;
+    } else {
+      t = this.#open.get(c);
+      if (t === undefined) t = new Timing(this.#full);
+      else this.#open.delete(c);
+    }
     if (this.#lastConn === c) {
       this.#lastConn = null;
       this.#lastTiming = null;
