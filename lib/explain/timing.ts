@@ -196,6 +196,21 @@ export class Timing {
     pmtuLen: 0,
   };
   hasRun = false;
+  /** The stall being extended (scratch, like {@link cur}). */
+  scur: Stall = {
+    cause: 0,
+    kind: "",
+    seconds: 0,
+    start: 0,
+    firstFrame: 0,
+    lastFrame: 0,
+    side: 0,
+    backoff: 0,
+    pmtuLen: 0,
+  };
+  hasStall = false;
+  /** Timeline intervals that may be re-labelled as a black hole. */
+  pmtuIntervals: Stall[] = [];
   /** The gap being classified and the current time (fields: see {@link add}). */
   gap = 0.5;
   gapStart = 0.5;
@@ -255,6 +270,8 @@ export class Timing {
     this.lastDataSide = -1;
     this.fragNeededSide = -1;
     this.hasRun = false;
+    this.hasStall = false;
+    this.pmtuIntervals.length = 0;
     this.pendFallback = -1;
     this.pmtuCandidates = null;
     this.done = false;
@@ -356,7 +373,8 @@ export function timingSegment(t: Timing, c: TcpConn, side: Side, labels: number,
   }
   t.gap = gap;
   t.gapStart = t.lastTime;
-  classify(t, c, side, other, labels, p, isTcp, prevFrame, frame);
+  // The summary table needs only the stalls, which are made of long gaps.
+  if (t.full || gap >= MIN_STALL_S) classify(t, c, side, other, labels, p, isTcp, prevFrame, frame);
   t.lastTime = now;
   t.lastFrame = frame;
   if (isTcp) updateState(t, c, side, labels, p);
@@ -434,7 +452,7 @@ function classify(
       add(t, C_LOSS, "tlp", side, first, last, 0, 0);
       return;
     }
-    const backoff = t.rtoRun[side] + 1;
+    const backoff = ++t.rtoRun[side];
     const candidate = len > 0 && len > t.maxAckedLen[side] ? len : 0;
     add(t, C_LOSS, "rto", side, first, last, backoff, candidate);
     return;
@@ -514,30 +532,76 @@ function add(
 ): void {
   // Seconds and start come in fields: doubles passed as arguments are boxed.
   const seconds = t.gap;
-  const start = t.gapStart;
+  const single = kind === "rto" || kind === "tlp" || kind === "fast-retransmit" ||
+    kind === "syn-retransmission";
+  if (seconds >= MIN_STALL_S) stallGap(t, cause, kind, side, first, last, backoff, pmtuLen, single);
+  if (!t.full) return;
   t.seconds[cause] += seconds;
   if (kind === "rto" || kind === "tlp") t.timeouts++;
   else if (cause === C_NAGLE) t.nagleWaits++;
   else if (kind === "answer") t.answerSeconds[side] += seconds;
   const run = t.cur;
-  const single = kind === "rto" || kind === "tlp" || kind === "fast-retransmit" ||
-    kind === "syn-retransmission";
   if (t.hasRun && !single && run.cause === cause && run.kind === kind && run.side === side) {
     run.seconds += seconds;
     run.lastFrame = last;
     return;
   }
-  if (t.hasRun) close(t, run);
+  if (t.hasRun) closeInterval(t, run);
   t.hasRun = true;
+  setRun(run, cause, kind, side, first, last, backoff, pmtuLen);
+  run.seconds = seconds;
+  run.start = t.gapStart;
+}
+
+function setRun(
+  run: Stall,
+  cause: number,
+  kind: string,
+  side: Side,
+  first: number,
+  last: number,
+  backoff: number,
+  pmtuLen: number,
+): void {
   run.cause = cause;
   run.kind = kind;
-  run.seconds = seconds;
-  run.start = start;
   run.firstFrame = first;
   run.lastFrame = last;
   run.side = side;
   run.backoff = backoff;
   run.pmtuLen = pmtuLen;
+}
+
+/**
+ * A gap of at least {@link MIN_STALL_S}: stalls are made of these only
+ * (in every output detail, so --summary and the full report agree). Such
+ * gaps with one cause, kind and side merge, shorter gaps between them
+ * (an ACK answering a window probe) do not break them and count in their
+ * span; a gap of another cause, or a timeout, starts a new one.
+ */
+function stallGap(
+  t: Timing,
+  cause: number,
+  kind: string,
+  side: Side,
+  first: number,
+  last: number,
+  backoff: number,
+  pmtuLen: number,
+  single: boolean,
+): void {
+  const run = t.scur;
+  const end = t.gapStart + t.gap;
+  if (t.hasStall && !single && run.cause === cause && run.kind === kind && run.side === side) {
+    run.seconds = end - run.start;
+    run.lastFrame = last;
+    return;
+  }
+  if (t.hasStall) closeStall(t, run);
+  t.hasStall = true;
+  setRun(run, cause, kind, side, first, last, backoff, pmtuLen);
+  run.start = t.gapStart;
+  run.seconds = t.gap;
 }
 
 function copyStall(r: Stall): Stall {
@@ -554,28 +618,33 @@ function copyStall(r: Stall): Stall {
   };
 }
 
-/** A finished run: into the timeline, and into the longest stalls when it is one. */
-function close(t: Timing, cur: Stall): void {
-  const iv = t.intervals;
-  const stall = cur.cause !== C_TRANSFER && cur.seconds >= MIN_STALL_S &&
-    (cur.cause !== C_HANDSHAKE || cur.kind !== "handshake");
-  if (iv === null && !stall && cur.pmtuLen === 0) return;
-  const run = copyStall(cur);
-  if (iv !== null) {
-    if (iv.length < MAX_INTERVALS) iv.push(run);
-    else {
-      const lastIv = iv[iv.length - 1];
-      lastIv.lastFrame = run.lastFrame;
-      lastIv.seconds += run.seconds;
-    }
+/** A finished interval of the timeline (full detail only). */
+function closeInterval(t: Timing, cur: Stall): void {
+  const iv = t.intervals!;
+  if (iv.length < MAX_INTERVALS) {
+    const run = copyStall(cur);
+    iv.push(run);
+    if (run.pmtuLen > 0 && t.pmtuIntervals.length < 64) t.pmtuIntervals.push(run);
+  } else {
+    const lastIv = iv[iv.length - 1];
+    lastIv.lastFrame = cur.lastFrame;
+    lastIv.seconds += cur.seconds;
   }
+}
+
+/** A finished stall candidate: into the longest stalls when it is a stall. */
+function closeStall(t: Timing, cur: Stall): void {
+  if (cur.cause === C_TRANSFER || (cur.cause === C_HANDSHAKE && cur.kind === "handshake")) return;
+  const s = t.stalls;
+  t.stallCount[cur.cause]++;
+  if (cur.pmtuLen === 0 && s.length === TOP_STALLS && s[s.length - 1].seconds >= cur.seconds) {
+    return;
+  }
+  const run = copyStall(cur);
   if (run.pmtuLen > 0) {
     t.pmtuCandidates ??= [];
     if (t.pmtuCandidates.length < 64) t.pmtuCandidates.push(run);
   }
-  if (!stall) return;
-  t.stallCount[run.cause]++;
-  const s = t.stalls;
   if (s.length === TOP_STALLS && s[s.length - 1].seconds >= run.seconds) return;
   let i = s.length < TOP_STALLS ? s.length : s.length - 1;
   if (s.length < TOP_STALLS) s.push(run);
@@ -601,16 +670,19 @@ function updateState(
   if (flags & TCP_ACK) ackFrom(t, other, p);
   const retrans = (labels & L_ANY_RETRANS) !== 0;
   if (len > 0) {
-    t.bytes[side] += len;
     if (len > t.maxLen[side]) t.maxLen[side] = len;
     t.lastDataSide = side;
-    if (retrans) t.retransBytes[side] += len;
+    if (t.full) {
+      t.bytes[side] += len;
+      if (retrans) t.retransBytes[side] += len;
+    }
   }
   if (len === 0 && (flags & (TCP_SYN | TCP_FIN)) === 0) return;
   if ((labels & L_KEEPALIVE) !== 0) return;
   const end = seqAdd(p.seq, len + ((flags & (TCP_SYN | TCP_FIN)) !== 0 ? 1 : 0));
   if (!t.nxtSet[side] || seqGt(end, t.nxt[side])) {
-    if (t.nxtSet[side]) {
+    if (!t.full) { /* the summary shows no byte counts */ }
+    else if (t.nxtSet[side]) {
       const adv = seqDiff(end, t.nxt[side]);
       t.newBytes[side] += Math.min(len, adv);
     } else t.newBytes[side] += len;
@@ -627,7 +699,6 @@ function updateState(
       t.inRec[side] = true;
       t.recPoint[side] = t.nxt[side];
     }
-    if (t.hasRun && t.cur.kind === "rto" && t.cur.side === side) t.rtoRun[side]++;
   }
 }
 
@@ -730,23 +801,33 @@ export function timingEnd(t: Timing, _c: TcpConn): void {
     );
     t.pendFallback = -1;
   }
-  if (t.hasRun) close(t, t.cur);
+  if (t.hasRun) closeInterval(t, t.cur);
   t.hasRun = false;
+  if (t.hasStall) closeStall(t, t.scur);
+  t.hasStall = false;
   const cands = t.pmtuCandidates;
   if (cands === null || cands.length < 2) return;
-  let moved = false;
-  for (const r of cands) {
+  const isHole = (r: Stall) => {
     // Small ones passed (something was acknowledged) but never a segment this large.
     const passed = t.maxAckedLen[r.side];
-    if (r.cause !== C_LOSS || r.pmtuLen <= passed || r.pmtuLen <= MIN_BLACK_HOLE_LEN) continue;
-    t.seconds[C_LOSS] -= r.seconds;
-    t.seconds[C_PMTU] += r.seconds;
+    return r.cause === C_LOSS && r.pmtuLen > passed && r.pmtuLen > MIN_BLACK_HOLE_LEN;
+  };
+  let moved = false;
+  for (const r of cands) {
+    if (!isHole(r)) continue;
     t.stallCount[C_LOSS]--;
     t.stallCount[C_PMTU]++;
-    t.timeouts--;
     r.cause = C_PMTU;
     r.kind = "black-hole";
     moved = true;
+  }
+  for (const r of t.pmtuIntervals) {
+    if (!isHole(r)) continue;
+    t.seconds[C_LOSS] -= r.seconds;
+    t.seconds[C_PMTU] += r.seconds;
+    t.timeouts--;
+    r.cause = C_PMTU;
+    r.kind = "black-hole";
   }
   if (moved) t.stalls.sort((a, b) => b.seconds - a.seconds);
 }
