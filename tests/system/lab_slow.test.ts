@@ -41,16 +41,50 @@ if role == "server":
         c.recv(100); time.sleep(2); c.sendall(b"a" * 100)
     elif mode == "echo":
         c.sendall(c.recv(100))
+    elif mode == "wwr":
+        for _ in range(10):
+            got = 0
+            while got < 100:
+                d = c.recv(100 - got)
+                if not d: break
+                got += len(d)
+            c.sendall(b"a" * 100)
     while True:
         d = c.recv(4096 if mode == "slow" else 65536)
         if not d: break
         if mode == "slow": time.sleep(0.05)
     c.close()
 else:
-    s = socket.create_connection((sys.argv[3], int(sys.argv[4])))
+    print("starting", flush=True)
+    s = socket.socket()
+    if mode == "wwr-nodelay":
+        s.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+    if mode == "blackhole":
+        s.settimeout(4)
+    s.connect((sys.argv[3], int(sys.argv[4])))
     print("connected", flush=True)
     if mode == "bulk":
         s.sendall(b"x" * int(sys.argv[5]))
+    elif mode == "blackhole":
+        s.sendall(b"q" * 100)
+        s.recv(100)
+        s.sendall(b"x" * 8000)
+        try:
+            s.recv(100)
+        except socket.timeout:
+            pass
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, b"\x01\x00\x00\x00\x00\x00\x00\x00")
+        s.close()
+        sys.exit(0)
+    elif mode.startswith("wwr"):
+        for _ in range(10):
+            s.sendall(b"h" * 50)
+            s.sendall(b"b" * 50)
+            got = 0
+            while got < 100:
+                d = s.recv(100 - got)
+                if not d: break
+                got += len(d)
     else:
         s.sendall(b"q" * 100)
         got = 0
@@ -69,6 +103,9 @@ interface Lab {
   s: string;
   serverAddr: string;
   rIn: string;
+  /** The router's server-side device and the server's. */
+  rOut: string;
+  sIn: string;
   destroy(): void;
 }
 
@@ -86,6 +123,8 @@ function makeLab(): Lab {
     s,
     serverAddr: "198.18.233.2",
     rIn: rc,
+    rOut: rs,
+    sIn: sr,
     destroy() {
       for (const ns of [c, r, s]) {
         const pids = spawnSync("ip", ["netns", "pids", ns]).stdout?.toString().trim() ?? "";
@@ -294,4 +333,101 @@ test("lab slow: a server that thinks 2 s before answering: the server's applicat
   assert.ok(c.timing!.largestStall!.seconds > 1.9);
   assert.equal(c.slow?.cause, "server-app", JSON.stringify(c.slow));
   assert.match(c.slow!.sentence, /server's application answering late \(2\.0 s at frames/);
+});
+
+test("lab slow: the first SYN dropped in the router: handshake time, one SYN retransmission", {
+  skip,
+  timeout: 60_000,
+}, async () => {
+  const rule = "add table inet tslow; add chain inet tslow hold " +
+    "{ type filter hook forward priority 0; policy accept; }; " +
+    `add rule inet tslow hold tcp dport ${PORT} tcp flags & (syn | ack) == syn drop`;
+  const c = await scenario(
+    "echo",
+    ["req", "198.18.233.2", String(PORT)],
+    async (lab, out) => {
+      await until(() => out().includes("starting"), 10_000, "the client to start");
+      await sleep(500);
+      sh(["ip", "netns", "exec", lab.r, "nft", "delete table inet tslow"]);
+    },
+    (lab) => sh(["ip", "netns", "exec", lab.r, "nft", rule]),
+  );
+  addsUp(c);
+  assert.equal(c.scenario, "normal");
+  assert.equal(c.timing!.largestStall?.kind, "syn-retransmission");
+  assert.ok(c.timing!.seconds.handshake > 0.9);
+  assert.equal(c.slow?.cause, "handshake", JSON.stringify(c.slow));
+});
+
+test(
+  "lab slow: write-write-read without TCP_NODELAY waits for delayed ACKs (nagle), with it does not",
+  {
+    skip,
+    timeout: 60_000,
+  },
+  async () => {
+    const nagle = await scenario("wwr", ["wwr", "198.18.233.2", String(PORT)]);
+    addsUp(nagle);
+    assert.ok(nagle.timing!.seconds.nagle > 0.1, JSON.stringify(nagle.timing!.seconds));
+    assert.equal(nagle.slow?.cause, "nagle", JSON.stringify(nagle.slow));
+    assert.match(nagle.slow!.sentence, /TCP_NODELAY/);
+    const fast = await scenario("wwr", ["wwr-nodelay", "198.18.233.2", String(PORT)]);
+    addsUp(fast);
+    assert.equal(fast.timing!.seconds.nagle, 0, JSON.stringify(fast.timing!.seconds));
+    assert.equal(fast.slow, null, JSON.stringify(fast.slow));
+  },
+);
+
+test(
+  "lab slow: random loss (5% of the router's packets) on a bulk transfer: retransmitted bytes and loss time",
+  {
+    skip,
+    timeout: 60_000,
+  },
+  async () => {
+    const rule = "add table inet tslow; add chain inet tslow hold " +
+      "{ type filter hook forward priority 0; policy accept; }; " +
+      `add rule inet tslow hold tcp dport ${PORT} ip length > 1000 numgen random mod 100 < 5 drop`;
+    const c = await scenario(
+      "sink",
+      ["bulk", "198.18.233.2", String(PORT), String(8 << 20)],
+      async () => {},
+      (lab) => sh(["ip", "netns", "exec", lab.r, "nft", rule]),
+    );
+    addsUp(c);
+    assert.equal(c.timing!.client.goodBytes, 8 << 20);
+    assert.ok(c.timing!.client.retransmittedBytes > 0);
+    assert.ok(c.timing!.seconds.loss > 0, JSON.stringify(c.timing!.seconds));
+    // Slow only when a timeout happened: with a 0.1 ms RTT fast retransmits cost nothing.
+    const timeouts = c.timing!.stalls.some((s) => s.kind === "rto" || s.kind === "tlp");
+    if (!timeouts) assert.equal(c.slow, null, JSON.stringify(c.slow));
+  },
+);
+
+test("lab slow: a path-MTU black hole (MTU 1280 behind the router, its ICMP dropped)", {
+  skip,
+  timeout: 60_000,
+}, async () => {
+  const c = await scenario(
+    "echo",
+    ["blackhole", "198.18.233.2", String(PORT)],
+    async () => {},
+    (lab) => {
+      sh(["ip", "-n", lab.r, "link", "set", lab.rOut, "mtu", "1280"]);
+      // Only the router's link: the server still says MSS 1460, as behind a real bottleneck.
+      sh([
+        "ip",
+        "netns",
+        "exec",
+        lab.r,
+        "nft",
+        "add table inet tslow; add chain inet tslow out " +
+        "{ type filter hook output priority 0; policy accept; }; " +
+        "add rule inet tslow out icmp type destination-unreachable drop",
+      ]);
+    },
+  );
+  addsUp(c);
+  assert.ok(c.timing!.seconds.pmtu > 1, JSON.stringify(c.timing!.seconds));
+  assert.equal(c.timing!.largestStall?.kind, "black-hole");
 });
