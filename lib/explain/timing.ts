@@ -246,27 +246,27 @@ export class Timing {
     this.stallCount.fill(0);
     this.timeouts = 0;
     this.nagleWaits = 0;
-    setPair(this.answerSeconds, 0);
-    setPair(this.bytes, 0);
-    setPair(this.newBytes, 0);
-    setPair(this.retransBytes, 0);
+    this.answerSeconds[0] = this.answerSeconds[1] = 0;
+    this.bytes[0] = this.bytes[1] = 0;
+    this.newBytes[0] = this.newBytes[1] = 0;
+    this.retransBytes[0] = this.retransBytes[1] = 0;
     this.rttSamples = full ? [] : null;
     this.rttMin = Infinity;
     this.rttMax = 0;
     this.rttCount = 0;
-    setPair(this.nxt, 0);
-    setPair(this.nxtSet, false);
-    setPair(this.una, 0);
-    setPair(this.unaSet, false);
-    setPair(this.win, -1);
-    setPair(this.maxLen, 0);
-    setPair(this.maxAckedLen, 0);
-    setPair(this.lastNewLen, 0);
-    setPair(this.inRec, false);
-    setPair(this.recPoint, 0);
-    setPair(this.rtoRun, 0);
-    setPair(this.fHead, 0);
-    setPair(this.fTail, 0);
+    this.nxt[0] = this.nxt[1] = 0;
+    this.nxtSet[0] = this.nxtSet[1] = false;
+    this.una[0] = this.una[1] = 0;
+    this.unaSet[0] = this.unaSet[1] = false;
+    this.win[0] = this.win[1] = -1;
+    this.maxLen[0] = this.maxLen[1] = 0;
+    this.maxAckedLen[0] = this.maxAckedLen[1] = 0;
+    this.lastNewLen[0] = this.lastNewLen[1] = 0;
+    this.inRec[0] = this.inRec[1] = false;
+    this.recPoint[0] = this.recPoint[1] = 0;
+    this.rtoRun[0] = this.rtoRun[1] = 0;
+    this.fHead[0] = this.fHead[1] = 0;
+    this.fTail[0] = this.fTail[1] = 0;
     this.lastDataSide = -1;
     this.fragNeededSide = -1;
     this.hasRun = false;
@@ -299,11 +299,6 @@ export class Timing {
     }
     return { min: this.rttMin, median, max: this.rttMax, samples: this.rttCount };
   }
-}
-
-function setPair<T>(p: [T, T], v: T): void {
-  p[0] = v;
-  p[1] = v;
 }
 
 /**
