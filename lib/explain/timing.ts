@@ -226,6 +226,8 @@ export class Timing {
   pendFallbackSide: Side = 0;
   /** Black-hole candidates (rto stalls), capped. */
   pmtuCandidates: Stall[] | null = null;
+  /** Seconds, stalls or black-hole candidates were written since the last reset. */
+  dirty = true;
   /** Whether the full detail (intervals, RTT samples) is kept. */
   full = true;
   done = false;
@@ -237,20 +239,24 @@ export class Timing {
   /** Back to a new connection's state. */
   reset(full: boolean): void {
     this.full = full;
-    this.seconds.fill(0);
+    // Only what was written (pooled records: --summary resets one per connection).
+    if (this.dirty) {
+      this.seconds.fill(0);
+      this.stallCount.fill(0);
+      this.stalls.length = 0;
+      this.dirty = false;
+    }
     this.firstTime = -1;
     this.lastTime = 0;
     this.lastFrame = 0;
-    this.intervals = full ? [] : null;
-    this.stalls.length = 0;
-    this.stallCount.fill(0);
+    if (full || this.intervals !== null) this.intervals = full ? [] : null;
     this.timeouts = 0;
     this.nagleWaits = 0;
     this.answerSeconds[0] = this.answerSeconds[1] = 0;
     this.bytes[0] = this.bytes[1] = 0;
     this.newBytes[0] = this.newBytes[1] = 0;
     this.retransBytes[0] = this.retransBytes[1] = 0;
-    this.rttSamples = full ? [] : null;
+    if (full || this.rttSamples !== null) this.rttSamples = full ? [] : null;
     this.rttMin = Infinity;
     this.rttMax = 0;
     this.rttCount = 0;
@@ -271,7 +277,7 @@ export class Timing {
     this.fragNeededSide = -1;
     this.hasRun = false;
     this.hasStall = false;
-    this.pmtuIntervals.length = 0;
+    if (this.pmtuIntervals.length > 0) this.pmtuIntervals.length = 0;
     this.pendFallback = -1;
     this.pmtuCandidates = null;
     this.done = false;
@@ -531,6 +537,7 @@ function add(
     kind === "syn-retransmission";
   if (seconds >= MIN_STALL_S) stallGap(t, cause, kind, side, first, last, backoff, pmtuLen, single);
   if (!t.full) return;
+  t.dirty = true;
   t.seconds[cause] += seconds;
   if (kind === "rto" || kind === "tlp") t.timeouts++;
   else if (cause === C_NAGLE) t.nagleWaits++;
@@ -631,6 +638,7 @@ function closeInterval(t: Timing, cur: Stall): void {
 function closeStall(t: Timing, cur: Stall): void {
   if (cur.cause === C_TRANSFER || (cur.cause === C_HANDSHAKE && cur.kind === "handshake")) return;
   const s = t.stalls;
+  t.dirty = true;
   t.stallCount[cur.cause]++;
   if (cur.pmtuLen === 0 && s.length === TOP_STALLS && s[s.length - 1].seconds >= cur.seconds) {
     return;
