@@ -20,7 +20,9 @@ const DIR = join(ROOT, "tests", "fixtures", "explain");
 const FILES = readdirSync(DIR).filter((f) => f.endsWith(".pcap")).sort();
 const RETRANS = new Set(["retransmission", "fast-retransmission", "spurious-retransmission"]);
 
-test("timing fixtures: causes add up to the duration; retransmitted bytes match the labels", async () => {
+test("timing fixtures: causes add up to the duration; retransmitted bytes match the labels", {
+  timeout: 60_000,
+}, async () => {
   for (const f of FILES) {
     const bytes = new Uint8Array(readFileSync(join(DIR, f)));
     await explainCapture(bytes, {
@@ -48,7 +50,9 @@ test("timing fixtures: causes add up to the duration; retransmitted bytes match 
   }
 });
 
-test("timing fixtures: the summary table's stall columns agree with the full report", async () => {
+test("timing fixtures: the summary table's stall columns agree with the full report", {
+  timeout: 60_000,
+}, async () => {
   for (const f of FILES) {
     const bytes = new Uint8Array(readFileSync(join(DIR, f)));
     const full = new Map<number, string>();
@@ -79,7 +83,9 @@ test("timing fixtures: the summary table's stall columns agree with the full rep
   }
 });
 
-test("timing fixtures: the lossy bulk transfer: loss time, a zero window, RTT and loss rate", async () => {
+test("timing fixtures: the lossy bulk transfer: loss time, a zero window, RTT and loss rate", {
+  timeout: 60_000,
+}, async () => {
   const bytes = new Uint8Array(readFileSync(join(DIR, "lossy-bulk.pcap")));
   const out: ReturnType<typeof connectionReport>[] = [];
   await explainCapture(bytes, { onConnection: (e) => out.push(connectionReport(e)) });
@@ -96,7 +102,9 @@ test("timing fixtures: the lossy bulk transfer: loss time, a zero window, RTT an
   assert.equal(out[0].slow, null);
 });
 
-test("timing fixtures: no calm fixture gets a slowness line in the text report", async () => {
+test("timing fixtures: no calm fixture gets a slowness line in the text report", {
+  timeout: 60_000,
+}, async () => {
   for (const f of FILES) {
     const bytes = new Uint8Array(readFileSync(join(DIR, f)));
     await explainCapture(bytes, {
