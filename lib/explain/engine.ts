@@ -11,11 +11,15 @@ import { TcpTracker } from "../tcp/tracker.ts";
 import { trackPhase } from "./phases.ts";
 import { type Verdict, verdict } from "./scenarios.ts";
 import { observe, WireFacts } from "./wire.ts";
+import { TimingHook } from "./timing_hook.ts";
+import type { Timing } from "./timing.ts";
 
 /** A finished connection with its verdict. */
 export interface Explained {
   conn: TcpConn;
   verdict: Verdict;
+  /** Where the connection's time went (timing.ts); absent when not computed. */
+  timing?: Timing;
 }
 
 /** Which connections to report (all given criteria must hold). */
@@ -90,9 +94,12 @@ export class Explainer {
   #t0Nsec = 0;
   #lastT = 0;
 
+  readonly #timing: TimingHook;
+
   constructor(opts: ExplainerOptions) {
     const phases = opts.detail !== "table";
     const transient = opts.reuse ?? false;
+    const timing = this.#timing = new TimingHook(opts.detail !== "table", transient);
     this.tracker = new TcpTracker({
       keepDetail: opts.detail === "full",
       keepIntervals: opts.detail !== "table",
@@ -103,14 +110,18 @@ export class Explainer {
         const w = this.#wireOf(conn);
         observe(w, conn, side, labels, frame, this.#pkt!);
         if (phases) trackPhase(conn, side, labels, frame, w);
+        timing.onSegment(conn, side, labels, frame);
       },
       onEnd: (conn) => {
         this.connections++;
         const w = this.#wire.get(conn) ?? new WireFacts();
         this.#wire.delete(conn);
         if (this.#lastConn === conn) this.#lastConn = this.#lastWire = null;
-        if (matches(conn, opts.filter)) opts.onConnection({ conn, verdict: verdict(conn, w) });
-        else opts.onFiltered?.(conn.id);
+        const t = timing.end(conn);
+        if (matches(conn, opts.filter)) {
+          opts.onConnection({ conn, verdict: verdict(conn, w), timing: t });
+        } else opts.onFiltered?.(conn.id);
+        timing.release(t);
         if (transient && this.#spare.length < 256) this.#spare.push(w);
       },
     });
@@ -146,6 +157,7 @@ export class Explainer {
     }
     this.#lastT = (p.tsSec - this.#t0Sec) + (p.tsNsec - this.#t0Nsec) * 1e-9;
     this.#pkt = p;
+    this.#timing.packet = p;
     this.tracker.push(p);
     this.#pkt = null;
   }

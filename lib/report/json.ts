@@ -6,6 +6,8 @@
 import { RETRANS } from "../tcp/conn.ts";
 import type { CaptureInfo } from "../capture/types.ts";
 import type { Explained } from "../explain/engine.ts";
+import { slowVerdict } from "../explain/slow.ts";
+import { CAUSES, type Stall, type Timing } from "../explain/timing.ts";
 import type { SegmentRecord } from "../tcp/conn.ts";
 import { labelNames } from "../tcp/labels.ts";
 import type { StateChange } from "../tcp/state.ts";
@@ -63,6 +65,62 @@ export interface ConnectionReport {
    * ACK of the SYN,ACK) in seconds, null when the handshake was not captured.
    */
   handshakeRtt: number | null;
+  /** Additive (docs/slow.md): where the connection's time went; absent when not computed. */
+  timing?: TimingJson;
+  /** Additive (docs/slow.md): the slowness verdict, null when nothing is worth a sentence. */
+  slow?: SlowJson | null;
+}
+
+/** One interval of the timeline, or one stall (docs/slow.md). */
+export interface StallJson {
+  cause: string;
+  kind: string;
+  seconds: number;
+  start: number;
+  firstFrame: number;
+  lastFrame: number;
+  side: "client" | "server";
+  /** Only on `rto` stalls: 1 for the first timeout of a segment, 2 after one backoff, … */
+  backoff?: number;
+}
+
+/** Per-direction volume and rates (docs/slow.md). */
+export interface DirectionJson {
+  /** Payload bytes sent, retransmissions included. */
+  bytes: number;
+  /** New payload bytes (each byte once). */
+  goodBytes: number;
+  retransmittedBytes: number;
+  /** retransmittedBytes / bytes (0 when nothing was sent). */
+  lossRate: number;
+  /** bytes and goodBytes per second of the connection's duration. */
+  throughput: number;
+  goodput: number;
+}
+
+/** The `timing` object of a connection (docs/slow.md). */
+export interface TimingJson {
+  duration: number;
+  /** Seconds per cause; they add up to `duration`. */
+  seconds: Record<string, number>;
+  /** The timeline in order (consecutive gaps of one cause merged; at most 200). */
+  intervals: StallJson[];
+  /** The longest stalls, longest first (at most 8). */
+  stalls: StallJson[];
+  largestStall: StallJson | null;
+  client: DirectionJson;
+  server: DirectionJson;
+  /** Round-trip times from seq/ack samples (Karn's rule), null without samples. */
+  rtt: { min: number; median: number | null; max: number; samples: number } | null;
+}
+
+/** The `slow` object of a connection (docs/slow.md). */
+export interface SlowJson {
+  cause: string;
+  seconds: number;
+  share: number;
+  section: string;
+  sentence: string;
 }
 
 /** The capture part of the JSON document. */
@@ -183,6 +241,78 @@ export function connectionReport(
       intervals: f.intervals?.slice() ?? [],
     },
     handshakeRtt: f.rtt >= 0 ? roundTime(f.rtt) : null,
+    ...(e.timing ? timingFields(e) : {}),
+  };
+}
+
+function stallJson(s: Stall): StallJson {
+  const out: StallJson = {
+    cause: CAUSES[s.cause],
+    kind: s.kind,
+    seconds: roundTime(s.seconds),
+    start: roundTime(s.start),
+    firstFrame: s.firstFrame,
+    lastFrame: s.lastFrame,
+    side: s.side === 0 ? "client" : "server",
+  };
+  if (s.kind === "rto") out.backoff = s.backoff;
+  return out;
+}
+
+function directionJson(t: Timing, side: 0 | 1): DirectionJson {
+  const d = t.duration;
+  const bytes = t.bytes[side], good = t.newBytes[side], rtx = t.retransBytes[side];
+  return {
+    bytes,
+    goodBytes: good,
+    retransmittedBytes: rtx,
+    lossRate: bytes > 0 ? Math.round((rtx / bytes) * 1e6) / 1e6 : 0,
+    throughput: d > 0 ? Math.round(bytes / d) : 0,
+    goodput: d > 0 ? Math.round(good / d) : 0,
+  };
+}
+
+/**
+ * The `timing` JSON object of a connection's {@link Timing}.
+ *
+ * @example
+ * ```ts
+ * // timingJson(explained.timing).seconds.loss
+ * ```
+ */
+export function timingJson(t: Timing): TimingJson {
+  const seconds: Record<string, number> = {};
+  CAUSES.forEach((c, i) => seconds[c] = roundTime(t.seconds[i]));
+  const rtt = t.rtt();
+  return {
+    duration: roundTime(t.duration),
+    seconds,
+    intervals: (t.intervals ?? []).map(stallJson),
+    stalls: t.stalls.map(stallJson),
+    largestStall: t.largest ? stallJson(t.largest) : null,
+    client: directionJson(t, 0),
+    server: directionJson(t, 1),
+    rtt: rtt === null ? null : {
+      min: roundTime(rtt.min),
+      median: Number.isNaN(rtt.median) ? null : roundTime(rtt.median),
+      max: roundTime(rtt.max),
+      samples: rtt.samples,
+    },
+  };
+}
+
+function timingFields(e: Explained): { timing: TimingJson; slow: SlowJson | null } {
+  const t = e.timing!;
+  const v = slowVerdict(t, e.conn, e.verdict.scenario);
+  return {
+    timing: timingJson(t),
+    slow: v === null ? null : {
+      cause: v.cause,
+      seconds: roundTime(v.seconds),
+      share: Math.round(v.share * 1000) / 1000,
+      section: v.section,
+      sentence: v.sentence,
+    },
   };
 }
 

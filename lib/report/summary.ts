@@ -10,6 +10,7 @@ import { BYTES, RETRANS, SEGS } from "../tcp/conn.ts";
 import { createColors } from "./colors.ts";
 import type { Explained } from "../explain/engine.ts";
 import { AsciiBuffer } from "./ascii_buffer.ts";
+import { CAUSES } from "../explain/timing.ts";
 
 export { AsciiBuffer } from "./ascii_buffer.ts";
 
@@ -75,7 +76,9 @@ const COLS: [string, number][] = [
   ["bytes c→s", 10],
   ["bytes s→c", 10],
   ["secs", 9],
-  ["rexmit", 6],
+  ["rexmit", 7],
+  ["stall", 8],
+  ["cause", 18],
 ];
 
 /**
@@ -116,7 +119,16 @@ export function writeSummaryRow(out: AsciiBuffer, e: Explained, color: boolean):
   const secs = Math.max(0, f.lastTime - f.firstTime).toFixed(3);
   out.text(secs);
   out.spaces(gap(secs.length, 9));
+  const rexmit = out.length;
   out.uint(f.p[RETRANS] + f.p[RETRANS + 1]);
+  const big = e.timing?.largest ?? null;
+  if (big !== null) {
+    endCell(out, rexmit, 7);
+    const s = big.seconds.toFixed(3);
+    out.text(s);
+    out.spaces(gap(s.length, 8));
+    out.text(big.kind === "answer" || big.kind === "idle" ? CAUSES[big.cause] : big.kind);
+  }
   if (yellow) out.text(YELLOW_CLOSE);
   out.text("\n");
 }

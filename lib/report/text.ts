@@ -24,6 +24,8 @@ import {
 import type { StateChange } from "../tcp/state.ts";
 import { flagNames } from "./json.ts";
 import { formatHostPort } from "../hostport.ts";
+import { slowVerdict } from "../explain/slow.ts";
+import { CAUSES, type Timing } from "../explain/timing.ts";
 
 /** Width of each state column. */
 const STATE_W = 22;
@@ -50,8 +52,72 @@ export function verdictLines(e: Explained, color: boolean): string {
   const conn = e.conn;
   const sec = e.verdict.section ? ` (${citeSection(e.verdict.section)})` : "";
   const guess = conn.rolesGuessed ? c.yellow(" [roles guessed]") : "";
-  return `${c.bold(`#${conn.id}`)} ${endpoint(conn.client)} → ${endpoint(conn.server)}  ` +
+  const head = `${c.bold(`#${conn.id}`)} ${endpoint(conn.client)} → ${endpoint(conn.server)}  ` +
     `${c.bold(c.cyan(e.verdict.scenario))}${sec}${guess}\n    ${e.verdict.summary}\n`;
+  return head + slowLines(e, c);
+}
+
+/** Bar letters per cause (CAUSES order) and the bar's width. */
+const BAR_LETTERS = "hcswLnm.";
+const BAR_W = 40;
+
+/**
+ * The slowness sentence and a time bar, under the verdict, when the
+ * connection was slow (docs/slow.md); "" otherwise.
+ */
+function slowLines(e: Explained, c: Colors): string {
+  const t = e.timing;
+  if (t === undefined) return "";
+  const v = slowVerdict(t, e.conn, e.verdict.scenario);
+  if (v === null) return "";
+  return `    ${c.yellow(v.sentence)}\n    ${timeBar(t, c)}\n`;
+}
+
+/**
+ * A 40-character bar of the connection's lifetime, each character the cause
+ * of most of its slice of time, then the share of each cause.
+ *
+ * @example
+ * ```ts
+ * // timeBar(timing, colors) -> "time [hh.....LLLLLLLLLL........] L loss 62% · . transfer 37% · h handshake 1%"
+ * ```
+ */
+export function timeBar(t: Timing, c: Colors): string {
+  const d = t.duration;
+  const iv = t.intervals;
+  let bar = "";
+  if (iv !== null && iv.length > 0 && iv.length < 200 && d > 0) {
+    let j = 0;
+    for (let i = 0; i < BAR_W; i++) {
+      const from = t.firstTime + (d * i) / BAR_W, to = t.firstTime + (d * (i + 1)) / BAR_W;
+      const share = [0, 0, 0, 0, 0, 0, 0, 0];
+      while (j < iv.length && iv[j].start + iv[j].seconds <= from) j++;
+      for (let k = j; k < iv.length && iv[k].start < to; k++) {
+        const a = Math.max(from, iv[k].start), b = Math.min(to, iv[k].start + iv[k].seconds);
+        if (b > a) share[iv[k].cause] += b - a;
+      }
+      bar += barChar(share, c);
+    }
+  } else {
+    for (let k = 0; k < CAUSES.length; k++) {
+      const n = d > 0 ? Math.round((t.seconds[k] / d) * BAR_W) : 0;
+      bar += barChar(CAUSES.map((_, i) => (i === k ? 1 : 0)), c).repeat(n);
+    }
+  }
+  const legend = CAUSES.map((name, i) => ({ name, i, s: t.seconds[i] }))
+    .filter((x) => d > 0 && x.s / d >= 0.005)
+    .sort((a, b) => b.s - a.s)
+    .map((x) => `${BAR_LETTERS[x.i]} ${x.name} ${Math.round((x.s / d) * 100)}%`)
+    .join(" · ");
+  return `time [${bar}] ${c.dim(legend)}`;
+}
+
+function barChar(share: number[], c: Colors): string {
+  let best = 0;
+  for (let i = 1; i < share.length; i++) if (share[i] > share[best]) best = i;
+  if (share[best] === 0) return " ";
+  const ch = BAR_LETTERS[best];
+  return best === 4 || best === 6 ? c.red(ch) : best === 7 ? ch : c.yellow(ch);
 }
 
 function arrowText(s: SegmentRecord): string {

@@ -72,7 +72,9 @@ async function outputs(file: string, transient: boolean): Promise<string[]> {
   return lines;
 }
 
-test("tcp pool: reused records give the same --summary rows and ndjson lines on every fixture", async () => {
+test("tcp pool: reused records give the same --summary rows and ndjson lines on every fixture", {
+  timeout: 60_000,
+}, async () => {
   let lines = 0;
   for (const file of fixtures()) {
     const fresh = await outputs(file, false);

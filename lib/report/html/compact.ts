@@ -55,6 +55,9 @@ export interface PackedDetail {
   g: PackedSegment[];
   /** The analysis's handshake RTT (s, null unknown), when the report has it. */
   r?: number | null;
+  /** The report's `timing` and `slow` objects, carried as they are (docs/slow.md). */
+  tm?: unknown;
+  sl?: { sentence: string; cause: string } | null;
 }
 
 /** The whole embedded object. */
@@ -134,6 +137,8 @@ export function packDetail(c: ReportConnection, str: Strings): PackedDetail {
     i: c.retransmissions?.intervals ?? [],
     g: packSegments(c.segments, str, f0, t0),
     ...(c.handshakeRtt === undefined ? {} : { r: c.handshakeRtt }),
+    ...(c.timing === undefined ? {} : { tm: c.timing }),
+    ...(c.slow === undefined ? {} : { sl: c.slow }),
   };
 }
 
@@ -280,5 +285,7 @@ export function unpackConnection(
       };
     }),
     ...(d.r === undefined ? {} : { handshakeRtt: d.r }),
+    ...(d.tm === undefined ? {} : { timing: d.tm }),
+    ...(d.sl === undefined ? {} : { slow: d.sl }),
   };
 }

@@ -61,6 +61,9 @@ export interface ReportConnection {
   retransmissions: { count: number; intervals: number[] };
   /** The analysis's handshake RTT (s), null when not captured; absent in older JSON. */
   handshakeRtt?: number | null;
+  /** Where the time went and the slowness verdict (docs/slow.md); absent in older JSON. */
+  timing?: unknown;
+  slow?: { sentence: string; cause: string } | null;
 }
 
 /** What the capture reader reported. */

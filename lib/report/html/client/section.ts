@@ -63,6 +63,8 @@ function fillBody(body: HTMLElement, data: PackedReport, row: TableRow): void {
     body.append(el("p", "note", "No segments in this report (made with --summary)."));
     return;
   }
+  // The slowness verdict (docs/slow.md), when the report has one.
+  if (conn.slow) body.append(el("p", "note", conn.slow.sentence));
   const facts: string[] = [];
   if (conn.rolesGuessed) facts.push("roles guessed (no SYN in the capture)");
   const iv = conn.retransmissions.intervals;

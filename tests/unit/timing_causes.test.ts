@@ -1,0 +1,269 @@
+/**
+ * Time attribution and the slowness verdict on hand-made connections, one
+ * per cause (lib/explain/timing.ts, lib/explain/slow.ts): the causes add up
+ * to the duration, the stalls carry the right kind and frames, and the
+ * sentence appears only when the time went somewhere worth saying.
+ */
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { buildPcap, type BuiltSegment } from "../support/explain_build.ts";
+import { explainBytes } from "../support/explain_run.ts";
+import type { ConnectionReport, TimingJson } from "../../lib/report/json.ts";
+
+const W = 65535;
+const C = 1000; // client ISN
+const S = 5000; // server ISN
+
+/** A segment: `c` from the client, `s` from the server; window 65535 unless given. */
+function seg(
+  from: "c" | "s",
+  flags: string,
+  t: number,
+  seq: number,
+  ack: number,
+  len = 0,
+  win = W,
+): BuiltSegment {
+  return { fromA: from === "c", flags, t, seq, ack, len, win };
+}
+
+function handshake(t0 = 0): BuiltSegment[] {
+  return [
+    seg("c", "S", t0, C, 0),
+    seg("s", "SA", t0 + 0.0001, S, C + 1),
+    seg("c", "A", t0 + 0.0002, C + 1, S + 1),
+  ];
+}
+
+/** Client FIN, server FIN, last ACK, at t. */
+function close(t: number, cSeq: number, sSeq: number): BuiltSegment[] {
+  return [
+    seg("c", "FA", t, cSeq, sSeq),
+    seg("s", "FA", t + 0.0001, sSeq, cSeq + 1),
+    seg("c", "A", t + 0.0002, cSeq + 1, sSeq + 1),
+  ];
+}
+
+async function one(segs: BuiltSegment[]): Promise<ConnectionReport> {
+  const conns = await explainBytes(buildPcap(segs));
+  assert.equal(conns.length, 1);
+  return conns[0];
+}
+
+function assertAddsUp(t: TimingJson): void {
+  const sum = Object.values(t.seconds).reduce((a, b) => a + b, 0);
+  assert.ok(Math.abs(sum - t.duration) < 1e-5, `causes ${sum} vs duration ${t.duration}`);
+}
+
+test("timing: a clean transfer is all transfer and application time, no slowness sentence", async () => {
+  const c = await one([
+    ...handshake(),
+    seg("c", "PA", 0.001, C + 1, S + 1, 1000),
+    seg("s", "A", 0.0011, S + 1, C + 1001),
+    seg("s", "PA", 0.0012, S + 1, C + 1001, 1000),
+    seg("c", "A", 0.0013, C + 1001, S + 1001),
+    ...close(0.002, C + 1001, S + 1001),
+  ]);
+  assert.equal(c.scenario, "normal");
+  assertAddsUp(c.timing!);
+  assert.equal(c.slow, null);
+  assert.equal(c.timing!.seconds.loss, 0);
+  assert.equal(c.timing!.client.bytes, 1000);
+  assert.equal(c.timing!.server.goodBytes, 1000);
+  assert.equal(c.timing!.client.retransmittedBytes, 0);
+  assert.ok(c.timing!.rtt !== null && c.timing!.rtt.samples >= 2);
+});
+
+test("timing: two retransmission timeouts with backoff are loss, and the sentence names them with frames", async () => {
+  const c = await one([
+    ...handshake(),
+    seg("c", "PA", 0.001, C + 1, S + 1, 1000), // frame 4, lost
+    seg("c", "PA", 0.201, C + 1, S + 1, 1000), // frame 5: RTO
+    seg("c", "PA", 0.601, C + 1, S + 1, 1000), // frame 6: RTO, backed off
+    seg("s", "A", 0.6012, S + 1, C + 1001),
+    ...close(0.61, C + 1001, S + 1),
+  ]);
+  const t = c.timing!;
+  assertAddsUp(t);
+  const rto = t.stalls.filter((s) => s.kind === "rto");
+  assert.equal(rto.length, 2);
+  assert.deepEqual(rto.map((s) => [s.firstFrame, s.lastFrame, s.backoff]), [[5, 6, 2], [4, 5, 1]]);
+  // The two timeouts, and the recovery until the ACK (0.2 ms).
+  assert.ok(Math.abs(t.seconds.loss - 0.6002) < 1e-6, JSON.stringify(t.seconds));
+  assert.equal(t.largestStall?.kind, "rto");
+  assert.equal(t.client.retransmittedBytes, 2000);
+  assert.equal(t.client.goodBytes, 1000);
+  assert.ok(Math.abs(t.client.lossRate - 2 / 3) < 1e-5);
+  assert.equal(c.slow?.cause, "loss");
+  assert.match(
+    c.slow!.sentence,
+    /^It ended normally, but 9\d% of its 0\.61 s went to 2 retransmission timeouts/,
+  );
+  assert.match(c.slow!.sentence, /0\.20 s at frames 4–5, 0\.40 s at frames 5–6/);
+  // The retransmitted segment was acknowledged in the end: not a path-MTU black hole.
+  assert.equal(t.seconds.pmtu, 0);
+});
+
+test("timing: a zero window with persist probes is receive-window time, the receiver stopped reading (§7.5)", async () => {
+  const c = await one([
+    ...handshake(),
+    seg("c", "PA", 0.001, C + 1, S + 1, 1000),
+    seg("s", "A", 0.0012, S + 1, C + 1001, 0, 0), // frame 5: window 0
+    seg("c", "A", 0.2012, C + 1001, S + 1, 1), // window probe
+    seg("s", "A", 0.2013, S + 1, C + 1001, 0, 0),
+    seg("c", "A", 0.6013, C + 1001, S + 1, 1), // window probe
+    seg("s", "A", 0.6014, S + 1, C + 1001, 0, 0),
+    seg("s", "A", 1.0, S + 1, C + 1001), // frame 10: window update
+    seg("c", "PA", 1.0001, C + 1001, S + 1, 1000),
+    seg("s", "A", 1.0002, S + 1, C + 2001),
+    ...close(1.001, C + 2001, S + 1),
+  ]);
+  const t = c.timing!;
+  assertAddsUp(t);
+  assert.ok(t.seconds["receive-window"] > 0.99, JSON.stringify(t.seconds));
+  const z = t.largestStall!;
+  assert.equal(z.cause, "receive-window");
+  assert.equal(z.kind, "zero-window");
+  assert.equal(z.side, "client");
+  assert.deepEqual([z.firstFrame, z.lastFrame], [5, 10]);
+  assert.equal(c.slow?.cause, "receive-window");
+  assert.match(c.slow!.sentence, /server's zero receive window/);
+  assert.match(c.slow!.sentence, /stopped reading/);
+  assert.match(c.slow!.sentence, /§7\.5/);
+});
+
+test("timing: write-write-read without TCP_NODELAY waits for the delayed ACK each time: nagle (§7.9)", async () => {
+  const segs = [...handshake()];
+  let cs = C + 1, ss = S + 1, t = 0.001;
+  for (let i = 0; i < 5; i++) {
+    segs.push(seg("c", "PA", t, cs, ss, 100)); // first write
+    segs.push(seg("s", "A", t + 0.04, ss, cs + 100)); // delayed ACK
+    segs.push(seg("c", "PA", t + 0.0401, cs + 100, ss, 100)); // the held second write
+    segs.push(seg("s", "PA", t + 0.0403, ss, cs + 200, 100)); // the answer
+    segs.push(seg("c", "A", t + 0.0404, cs + 200, ss + 100));
+    cs += 200;
+    ss += 100;
+    t += 0.05;
+  }
+  segs.push(...close(t, cs, ss));
+  const c = await one(segs);
+  const tm = c.timing!;
+  assertAddsUp(tm);
+  assert.ok(Math.abs(tm.seconds.nagle - 0.2) < 1e-6, JSON.stringify(tm.seconds));
+  assert.equal(c.slow?.cause, "nagle");
+  assert.match(c.slow!.sentence, /5 small writes held by Nagle's algorithm/);
+  assert.match(c.slow!.sentence, /TCP_NODELAY/);
+});
+
+test("timing: the same exchange with TCP_NODELAY (both writes at once) has no nagle time", async () => {
+  const segs = [...handshake()];
+  let cs = C + 1, ss = S + 1, t = 0.001;
+  for (let i = 0; i < 5; i++) {
+    segs.push(seg("c", "PA", t, cs, ss, 100));
+    segs.push(seg("c", "PA", t + 0.00001, cs + 100, ss, 100));
+    segs.push(seg("s", "PA", t + 0.0002, ss, cs + 200, 100));
+    segs.push(seg("c", "A", t + 0.0003, cs + 200, ss + 100));
+    cs += 200;
+    ss += 100;
+    t += 0.05;
+  }
+  segs.push(...close(t, cs, ss));
+  const c = await one(segs);
+  assertAddsUp(c.timing!);
+  assert.equal(c.timing!.seconds.nagle, 0);
+  assert.equal(c.slow, null);
+});
+
+test("timing: a server that thinks 2 s before answering: server application time, one sentence", async () => {
+  const c = await one([
+    ...handshake(),
+    seg("c", "PA", 0.001, C + 1, S + 1, 100), // frame 4: request
+    seg("s", "A", 0.041, S + 1, C + 101), // delayed ACK
+    seg("s", "PA", 2.041, S + 1, C + 101, 100), // frame 6: the answer
+    seg("c", "A", 2.0412, C + 101, S + 101),
+    ...close(2.05, C + 101, S + 101),
+  ]);
+  const t = c.timing!;
+  assertAddsUp(t);
+  assert.equal(t.largestStall?.cause, "server-app");
+  assert.equal(t.largestStall?.kind, "answer");
+  assert.deepEqual([t.largestStall?.firstFrame, t.largestStall?.lastFrame], [4, 6]);
+  assert.equal(t.seconds.nagle, 0);
+  assert.equal(c.slow?.cause, "server-app");
+  assert.match(c.slow!.sentence, /server's application answering late \(2\.0 s at frames 4–6\)/);
+});
+
+test("timing: a client that idles between requests is not slowness", async () => {
+  const c = await one([
+    ...handshake(),
+    seg("c", "PA", 0.001, C + 1, S + 1, 100),
+    seg("s", "PA", 0.0012, S + 1, C + 101, 100),
+    seg("c", "A", 0.0013, C + 101, S + 101),
+    seg("c", "PA", 3.0, C + 101, S + 101, 100), // the client's user typed again
+    seg("s", "PA", 3.0002, S + 101, C + 201, 100),
+    seg("c", "A", 3.0003, C + 201, S + 201),
+    ...close(3.001, C + 201, S + 201),
+  ]);
+  assertAddsUp(c.timing!);
+  assert.ok(c.timing!.seconds["client-app"] > 2.9);
+  assert.equal(c.timing!.largestStall?.cause, "client-app");
+  assert.equal(c.slow, null);
+});
+
+test("timing: a dropped first SYN is handshake time, and a one-second stall is worth a sentence", async () => {
+  const c = await one([
+    seg("c", "S", 0, C, 0),
+    seg("c", "S", 1.0, C, 0),
+    seg("s", "SA", 1.0001, S, C + 1),
+    seg("c", "A", 1.0002, C + 1, S + 1),
+    seg("c", "PA", 1.001, C + 1, S + 1, 100),
+    seg("s", "PA", 1.0012, S + 1, C + 101, 100),
+    seg("c", "A", 1.0013, C + 101, S + 101),
+    ...close(1.002, C + 101, S + 101),
+  ]);
+  const t = c.timing!;
+  assertAddsUp(t);
+  assert.equal(t.largestStall?.kind, "syn-retransmission");
+  assert.deepEqual([t.largestStall?.firstFrame, t.largestStall?.lastFrame], [1, 2]);
+  assert.equal(c.slow?.cause, "handshake");
+  assert.match(c.slow!.sentence, /first SYN went unanswered \(1\.0 s at frames 1–2\)/);
+});
+
+test("timing: large segments retransmitted and never acknowledged while small ones pass: path-MTU black hole", async () => {
+  const c = await one([
+    ...handshake(),
+    seg("c", "PA", 0.001, C + 1, S + 1, 100),
+    seg("s", "A", 0.0012, S + 1, C + 101), // the small one passed
+    seg("c", "A", 0.01, C + 101, S + 1, 1400), // frame 6, never arrives
+    seg("c", "A", 0.21, C + 101, S + 1, 1400),
+    seg("c", "A", 0.61, C + 101, S + 1, 1400),
+    seg("c", "A", 1.41, C + 101, S + 1, 1400),
+  ]);
+  const t = c.timing!;
+  assertAddsUp(t);
+  assert.ok(Math.abs(t.seconds.pmtu - 1.4) < 1e-6, JSON.stringify(t.seconds));
+  assert.equal(t.seconds.loss, 0);
+  assert.equal(t.largestStall?.kind, "black-hole");
+  assert.deepEqual([t.largestStall?.firstFrame, t.largestStall?.lastFrame], [8, 9]);
+});
+
+test("timing: full receive window (bytes in flight = advertised window) is receive-window time", async () => {
+  const segs = [...handshake()];
+  let cs = C + 1, t = 0.001;
+  for (let i = 0; i < 4; i++) {
+    segs.push(seg("c", "PA", t, cs, S + 1, 1000));
+    segs.push(seg("c", "PA", t + 0.00001, cs + 1000, S + 1, 1000));
+    // The receiver reads slowly: its ACK (and room for two more segments) comes 0.1 s later.
+    segs.push(seg("s", "A", t + 0.1, S + 1, cs + 2000, 0, 2000));
+    cs += 2000;
+    t += 0.1001;
+  }
+  segs.push(...close(t, cs, S + 1));
+  // The first window the client sees is the handshake's 65535: the first round is plain transfer.
+  const c = await one(segs.map((s, i) => i === 1 ? { ...s, win: 2000 } : s));
+  assertAddsUp(c.timing!);
+  assert.ok(c.timing!.seconds["receive-window"] > 0.39, JSON.stringify(c.timing!.seconds));
+  assert.equal(c.timing!.largestStall?.kind, "full-window");
+  assert.equal(c.slow?.cause, "receive-window");
+  assert.match(c.slow!.sentence, /full receive window/);
+});
