@@ -16,9 +16,26 @@ import {
 } from "./help.ts";
 import { VERSION } from "./version.ts";
 
-/** Escapes text for roff: backslashes, hyphens, and a leading dot or quote. */
+/** Characters outside ASCII that troff knows by name (any other becomes \[uXXXX]). */
+const ROFF_NAMES: Record<string, string> = {
+  "≥": "\\(>=",
+  "≤": "\\(<=",
+  "→": "\\(->",
+  "←": "\\(<-",
+  "·": "\\(md",
+  "–": "\\(en",
+  "—": "\\(em",
+  "×": "\\(mu",
+  "…": "\\&...",
+};
+
+/** Escapes text for roff: backslashes, hyphens, a leading dot or quote, and non-ASCII characters. */
 function esc(text: string): string {
-  const s = text.replaceAll("\\", "\\e").replaceAll("-", "\\-");
+  const s = text.replaceAll("\\", "\\e").replaceAll("-", "\\-").replace(
+    /[^\x00-\x7f]/gu,
+    (ch) =>
+      ROFF_NAMES[ch] ?? `\\[u${ch.codePointAt(0)!.toString(16).toUpperCase().padStart(4, "0")}]`,
+  );
   return /^[.']/.test(s) ? `\\&${s}` : s;
 }
 
