@@ -13,7 +13,12 @@ export type FrameCallback = (frame: Frame) => void;
  *
  * @example
  * ```ts
- * const next = parser.parse(buf, view, start, end, fileOffsetOfBuf0);
+ * import { newFrame } from "./parser.ts";
+ * import { PcapParser } from "./pcap.ts";
+ * declare const buf: Uint8Array; // the read buffer: bytes [start, end) are valid
+ * declare const start: number, end: number, fileOffsetOfBuf0: number;
+ * const parser: FormatParser = new PcapParser(newFrame(), () => {});
+ * const next = parser.parse(buf, new DataView(buf.buffer), start, end, fileOffsetOfBuf0);
  * if (parser.need > buf.length) { // grow the buffer before the next read
  * }
  * ```

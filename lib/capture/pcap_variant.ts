@@ -45,6 +45,7 @@ function plausible(
  *
  * @example
  * ```ts
+ * declare const view: DataView, end: number; // the read buffer and where its bytes end
  * const hl = pickRecordHeader(view, 24, end, true, RECORD_HEADERS.standard, 262144, 1e6);
  * ```
  */
