@@ -29,6 +29,8 @@ export const PPP_IPV6 = 0x0057;
  *
  * @example
  * ```ts
+ * import type { Packet } from "./types.ts";
+ * declare const buf: Uint8Array, off: number, end: number, out: Packet; // an Ethernet frame at off
  * const ip = etherType(buf, 0x0800, off + 14, end, out); // out.ipVersion === 4
  * ```
  */
@@ -60,6 +62,8 @@ export function etherType(
  *
  * @example
  * ```ts
+ * import type { Packet } from "./types.ts";
+ * declare const off: number, out: Packet; // off: the PPP protocol field
  * pppProtocol(0x0021, off + 2, out); // off + 2, out.ipVersion === 4
  * ```
  */

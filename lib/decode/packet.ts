@@ -14,6 +14,10 @@ export const MAX_SACK_BLOCKS = 4;
  *
  * @example
  * ```ts
+ * import { readCapture } from "../capture/mod.ts";
+ * import type { ByteSource } from "../capture/mod.ts";
+ * import { decodeFrame } from "./mod.ts";
+ * declare const src: ByteSource;
  * const pkt = newPacket();
  * await readCapture(src, (f) => decodeFrame(f, pkt));
  * ```
@@ -65,6 +69,9 @@ export function newPacket(): Packet {
  *
  * @example
  * ```ts
+ * import type { Frame } from "../capture/types.ts";
+ * declare const frame: Frame;
+ * const pkt = newPacket();
  * resetPacket(frame, pkt); // pkt.kind === "non-ip", pkt.srcPort === -1
  * ```
  */
@@ -112,7 +119,11 @@ export function resetPacket(frame: Frame, out: Packet): void {
  *
  * @example
  * ```ts
- * return malformed(out, `IPv4 header length ${ihl} < 20`);
+ * import type { Packet } from "./types.ts";
+ * function ipv4Header(out: Packet, ihl: number): number {
+ *   if (ihl < 20) return malformed(out, `IPv4 header length ${ihl} < 20`);
+ *   return ihl;
+ * }
  * ```
  */
 export function malformed(out: Packet, why: string): number {
@@ -126,7 +137,10 @@ export function malformed(out: Packet, why: string): number {
  *
  * @example
  * ```ts
- * return stop(out, "non-ip");
+ * import type { Packet } from "./types.ts";
+ * function linkUnknown(out: Packet): number {
+ *   return stop(out, "non-ip");
+ * }
  * ```
  */
 export function stop(out: Packet, kind: PacketKind): number {
