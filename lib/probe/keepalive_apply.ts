@@ -35,6 +35,9 @@ export interface KeepaliveApplied {
  *
  * @example
  * ```ts
+ * import { loadSockopt } from "../runtime/sockopt/mod.ts";
+ * import type { WatchedConn } from "./pump.ts";
+ * declare const conn: WatchedConn; // a connected Conn
  * const a = applyKeepalive(conn, { idle: 10, interval: 2, count: 3 }, await loadSockopt());
  * console.log(describeKeepalive(a));
  * ```
@@ -77,6 +80,7 @@ export function applyKeepalive(
  *
  * @example
  * ```ts
+ * declare const applied: KeepaliveApplied; // from applyKeepalive
  * describeKeepalive(applied);
  * // ["keepalive: SO_KEEPALIVE on, TCP_KEEPIDLE 10 s, TCP_KEEPINTVL 2 s, TCP_KEEPCNT 3 (read back; libc setsockopt via bun:ffi)",
  * //  "keepalive: a silent peer is declared dead after 10 + 2 × 3 = 16 s idle (UNP §7.5)"]
