@@ -119,6 +119,7 @@ ${UPLOT_JS}</script>
  *
  * @example
  * ```ts
+ * declare const jsonText: string; // the output of `tcpecho explain --format json`
  * const html = renderHtmlReport(JSON.parse(jsonText), { captureName: "crash.pcap" });
  * html.startsWith("<!doctype html>"); // true
  * ```
