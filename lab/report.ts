@@ -38,6 +38,10 @@ export function listText(): string {
  *
  * @example
  * ```ts
+ * import { createColors } from "../lib/report/colors.ts";
+ * import type { LabResult } from "./run.ts";
+ * declare const result: LabResult; // from runScenario
+ * const paint = createColors(false);
  * headerText(result.sysctls, paint);
  * ```
  */
@@ -69,6 +73,10 @@ function explainLine(r: LabResult): string {
  *
  * @example
  * ```ts
+ * import { createColors } from "../lib/report/colors.ts";
+ * import type { LabResult } from "./run.ts";
+ * declare const result: LabResult; // from runScenario
+ * const paint = createColors(false);
  * scenarioText(result, paint, true);
  * ```
  */
@@ -97,6 +105,10 @@ export function scenarioText(r: LabResult, p: Paint, timeline: boolean): string 
  *
  * @example
  * ```ts
+ * import { createColors } from "../lib/report/colors.ts";
+ * import type { LabResult } from "./run.ts";
+ * declare const results: LabResult[]; // from runScenario, one per scenario
+ * const paint = createColors(false);
  * summaryText(results, paint);
  * ```
  */
@@ -124,6 +136,8 @@ export function summaryText(results: LabResult[], p: Paint): string {
  *
  * @example
  * ```ts
+ * import type { LabResult } from "./run.ts";
+ * declare const results: LabResult[]; // from runScenario, one per scenario
  * JSON.parse(jsonText(results)).scenarios[0].ok; // true
  * ```
  */
