@@ -13,9 +13,10 @@
  * ```ts
  * import { readFileSync } from "node:fs";
  * import { connectionReport, explainCapture } from "./mod.ts";
+ * import type { ConnectionReport } from "./mod.ts";
  *
  * const bytes = new Uint8Array(readFileSync("samples/server-process-terminated.pcap"));
- * const reports = [];
+ * const reports: ConnectionReport[] = [];
  * const done = await explainCapture(bytes, {
  *   onConnection: (e) => reports.push(connectionReport(e)),
  * });
