@@ -21,7 +21,7 @@
  *   onConnection: (e) => reports.push(connectionReport(e)),
  * });
  * console.log(done.capture.frames, reports[0].scenario, reports[0].section);
- * // 11 server-process-terminated 5.12
+ * // 13 server-process-terminated 5.12
  * ```
  * @module
  */

@@ -193,7 +193,7 @@ function copy(f: Frame): Copied {
  *   () => count++,
  *   origins,
  * );
- * // count === 22, info.files.length === 2; origins.lookup(n) names the file and frame of merged frame n
+ * // count === 26, info.files.length === 2; origins.lookup(n) names the file and frame of merged frame n
  * ```
  */
 export async function readCaptureSet(

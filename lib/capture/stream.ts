@@ -15,7 +15,7 @@ import type { ByteSource } from "./types.ts";
  * import { readCapture } from "./reader.ts";
  * const bytes = new Uint8Array(readFileSync("samples/server-process-terminated.pcap"));
  * const src = streamSource(new Blob([bytes]).stream());
- * const info = await readCapture(src, () => {}); // info.frames === 11
+ * const info = await readCapture(src, () => {}); // info.frames === 13
  * ```
  */
 export function streamSource(stream: ReadableStream<Uint8Array>): ByteSource {
