@@ -59,7 +59,9 @@ const fsmSeg: FsmSegment = { frame: 0, flags: 0, acksReceiverFin: false };
  *
  * @example
  * ```ts
- * // applySegment(conn, 0, { frame: 1, t: 0, seq: 7, ack: 0, flags: 2, window: 64240, len: 0, wscale: 7 });
+ * import { TcpConn } from "./conn.ts";
+ * const conn = new TcpConn(false, false, false);
+ * applySegment(conn, 0, { frame: 1, t: 0, seq: 7, ack: 0, flags: 2, window: 64240, len: 0, wscale: 7 }); // L_SYN
  * ```
  */
 export function applySegment(c: TcpConn, side: Side, r: RawSegment): number {
