@@ -86,7 +86,9 @@ export function connectionStats(conn: ReportConnection): ConnectionStats {
  *
  * @example
  * ```ts
- * // recordStats(explained.conn.segments ?? [], 0)
+ * import type { Explained } from "../../explain/engine.ts";
+ * declare const explained: Explained; // from explainCapture's onConnection
+ * recordStats(explained.conn.segments ?? [], 0);
  * ```
  */
 export function recordStats(segs: readonly SegmentRecord[], retransmissions: number) {
