@@ -25,6 +25,12 @@ const PURE = [
   "lib/explain/words.ts",
   "lib/tcp/seq.ts",
   "lib/tcp/state.ts",
+  "lib/tcp/segment.ts",
+  "lib/tcp/sentlog.ts",
+  "lib/tcp/labels.ts",
+  "lib/explain/phases.ts",
+  "lib/explain/catalogue.ts",
+  "lib/echo/stats.ts",
 ];
 
 /** The ```ts blocks that follow an @example tag, without the JSDoc margin. */
