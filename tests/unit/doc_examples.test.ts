@@ -1,4 +1,5 @@
-// The JSDoc examples of pure modules run for real, on both runtimes (issue 15).
+// The JSDoc examples of pure modules run for real, on both runtimes (issue 15),
+// and a line `expr; // value` must return that value.
 // `deno check --doc-only` (scripts/test.sh) only type-checks every example;
 // here the examples that need no socket, namespace or root are executed: each
 // ```ts block after an @example tag is written to a temporary module, its
@@ -70,12 +71,34 @@ function ownNames(code: string): Set<string> {
   return names;
 }
 
+/** A comment that is a plain value: a number, string, boolean, null, array or object literal. */
+const VALUE = /^(-?[\d_.e]+|"(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*'|true|false|null|\[.*\]|\{.*\})$/;
+
+/** What one-line claims (`expr; // value`) evaluated to, filled by the example modules. */
+const claims: { where: string; got: unknown; want: unknown }[] = [];
+(globalThis as Record<string, unknown>).__docClaim = (got: unknown, want: unknown, where: string) =>
+  void claims.push({ got, want, where });
+
+/**
+ * A line `expr; // value` whose comment is a plain value becomes a recorded
+ * claim (checked after the block ran); other lines stay as they are.
+ */
+function withClaims(code: string, file: string): string {
+  return code.split("\n").map((line) => {
+    const m = line.match(/^(.*?);\s*\/\/\s*(.+?)\s*$/);
+    if (!m || m[1].includes(";") || /^\s*(const|let|var)\b/.test(m[1])) return line;
+    if (!VALUE.test(m[2]) || m[2].includes("…")) return line;
+    const where = JSON.stringify(`${file}: ${line.trim()}`);
+    return `(globalThis as any).__docClaim(${m[1]}, ${m[2]}, ${where});`;
+  }).join("\n");
+}
+
 /** The block as a module beside nothing: absolute imports, the module's exports imported. */
 async function exampleModule(file: string, code: string): Promise<string> {
   const url = pathToFileURL(join(ROOT, file)).href;
   const own = ownNames(code);
   const auto = Object.keys(await import(url)).filter((n) => n !== "default" && !own.has(n));
-  const body = code
+  const body = withClaims(code, file)
     .replace(/(from\s+["'])(\.\.?\/[^"']+)(["'])/g, (_, a, p, b) => a + new URL(p, url).href + b)
     .replaceAll('"samples/', JSON.stringify(join(ROOT, "samples") + "/").slice(0, -1));
   const head = auto.length > 0
@@ -91,7 +114,7 @@ test("doc examples: the extractor finds the blocks of a file", () => {
 });
 
 for (const file of PURE) {
-  test(`doc examples of ${file} run without throwing`, { timeout: 60_000 }, async () => {
+  test(`doc examples of ${file} run and say what they return`, { timeout: 60_000 }, async () => {
     const blocks = exampleBlocks(readFileSync(join(ROOT, file), "utf8"));
     assert.ok(blocks.length > 0, `${file} has no example`);
     const dir = mkdtempSync(join(tmpdir(), "tcpecho-doc-"));
@@ -111,6 +134,11 @@ for (const file of PURE) {
     } finally {
       console.log = log;
       rmSync(dir, { recursive: true, force: true });
+    }
+    const checked = claims.splice(0);
+    for (const c of checked) assert.deepEqual(c.got, c.want, c.where);
+    if (file === "lib/tcp/seq.ts") {
+      assert.equal(checked.length, 7, "each seq example claims a value");
     }
     if (file === "mod.ts") {
       // The package's front-page example prints what its last comment says.
