@@ -22,7 +22,8 @@ export interface Paint {
  *
  * @example
  * ```ts
- * listText(); // "normal  §5.6  normal  echo two lines, EOF, orderly close\n…"
+ * listText().split("\n")[0]; // "SCENARIOS (tcpecho lab ID, or tcpecho lab all)"
+ * // then one row per scenario: "  normal  …  §5.6   echo two lines, EOF, orderly close"
  * ```
  */
 export function listText(): string {

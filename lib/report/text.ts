@@ -43,7 +43,8 @@ function endpoint(e: { addr: string; port: number }): string {
  * ```ts
  * import type { Explained } from "../explain/engine.ts";
  * declare const explained: Explained; // from explainCapture's onConnection
- * verdictLines(explained, false); // "#1 … normal (§5.6)\n   Normal: …\n"
+ * verdictLines(explained, false);
+ * // "#1 127.0.0.1:40512 → 127.0.0.1:9877  normal (§5.6)\n    <the verdict's summary>\n"
  * ```
  */
 export function verdictLines(e: Explained, color: boolean): string {
