@@ -80,9 +80,14 @@ export function applyKeepalive(
  *
  * @example
  * ```ts
- * declare const applied: KeepaliveApplied; // from applyKeepalive
+ * const applied: KeepaliveApplied = { // as applyKeepalive returns it
+ *   requested: { idle: 10, interval: 2, count: 3 },
+ *   readback: { enabled: true, idle: 10, interval: 2, count: 3 },
+ *   mechanism: "libc setsockopt via bun:ffi",
+ *   fd: 7,
+ * };
  * describeKeepalive(applied);
- * // ["keepalive: SO_KEEPALIVE on, TCP_KEEPIDLE 10 s, TCP_KEEPINTVL 2 s, TCP_KEEPCNT 3 (read back; libc setsockopt via bun:ffi)",
+ * // ["keepalive: SO_KEEPALIVE on, TCP_KEEPIDLE 10 s, TCP_KEEPINTVL 2 s, TCP_KEEPCNT 3 (read back; libc setsockopt via bun:ffi, fd 7)",
  * //  "keepalive: a silent peer is declared dead after 10 + 2 × 3 = 16 s idle (UNP §7.5)"]
  * ```
  */

@@ -43,6 +43,7 @@ const PURE = [
   "lib/echo/errors.ts",
   "lib/probe/format.ts",
   "lib/probe/stats.ts",
+  "lib/probe/keepalive_apply.ts",
   "lib/capture/pcap.ts",
   "lib/runtime/net/route.ts",
   "lib/runtime/sockopt/libc.ts",
