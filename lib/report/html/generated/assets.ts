@@ -6,7 +6,7 @@
  */
 
 /** sha256 of the inputs (see scripts/build_html_assets.mjs); a test checks it is current. */
-export const ASSETS_INPUT_HASH = "49dbd2bd3202ef77222ded7dd6d7bbc61fc5dd8086b3f80a75038b0d5d152fd2";
+export const ASSETS_INPUT_HASH = "bf0dc07624c5724380d7d49d40d0dfca5128e0cdb1c85a1e58d901a7322e32b5";
 /** The uPlot version embedded. */
 export const UPLOT_VERSION = "1.6.32";
 /** uPlot's licence text (MIT), repeated in the report next to the library. */
