@@ -13,14 +13,15 @@
  * ```ts
  * import { readFileSync } from "node:fs";
  * import { connectionReport, explainCapture } from "./mod.ts";
+ * import type { ConnectionReport } from "./mod.ts";
  *
  * const bytes = new Uint8Array(readFileSync("samples/server-process-terminated.pcap"));
- * const reports = [];
+ * const reports: ConnectionReport[] = [];
  * const done = await explainCapture(bytes, {
  *   onConnection: (e) => reports.push(connectionReport(e)),
  * });
  * console.log(done.capture.frames, reports[0].scenario, reports[0].section);
- * // 11 server-process-terminated 5.12
+ * // 13 server-process-terminated 5.12
  * ```
  * @module
  */

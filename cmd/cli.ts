@@ -63,6 +63,7 @@ export function givenPositionals(): number {
  *
  * @example
  * ```ts
+ * import { probe } from "./probe.ts";
  * checkOptions(["-W", "0"], probe.args, "probe");
  * typedOption("timeout"); // "-W"
  * ```

@@ -103,8 +103,14 @@ class TempSpill implements Spill {
  *
  * @example
  * ```ts
- * // const html = new HtmlOutput(ctx, "report.html", "capture.pcap");
- * // html.add(connectionReport(e)); …; await html.finish(captureJson(info));
+ * import type { CommandContext } from "./cli.ts";
+ * import type { CaptureInfo } from "../lib/capture/mod.ts";
+ * import type { Explained } from "../lib/explain/engine.ts";
+ * import { captureJson } from "../lib/report/json.ts";
+ * declare const ctx: CommandContext, e: Explained, info: CaptureInfo;
+ * const html = new HtmlOutput(ctx, "report.html", "capture.pcap");
+ * html.add(e); // … one call per connection
+ * await html.finish(captureJson(info));
  * ```
  */
 export class HtmlOutput {

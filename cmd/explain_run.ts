@@ -174,7 +174,9 @@ function progressReporter(ctx: CommandContext, size: number, frames: () => numbe
  *
  * @example
  * ```ts
- * // await runExplain(ctx, { files: ["x.pcap"], format: "text", summary: false, filter: {} });
+ * import type { CommandContext } from "./cli.ts";
+ * declare const ctx: CommandContext;
+ * await runExplain(ctx, { files: ["x.pcap"], format: "text", summary: false, filter: {} });
  * ```
  */
 export async function runExplain(ctx: CommandContext, req: ExplainRequest): Promise<number> {

@@ -32,7 +32,10 @@ export interface Capture {
  *
  * @example
  * ```ts
- * const cap = await startCapture(net, proc, "/tmp/x.pcap", signal);
+ * import type { ProcApi } from "../lib/runtime/proc/mod.ts";
+ * import type { LabNet } from "./netns.ts";
+ * declare const net: LabNet, proc: ProcApi, signal: AbortSignal;
+ * const cap = await startCapture(net, (argv) => proc.spawn(argv), "/tmp/x.pcap", signal);
  * // … traffic …
  * await cap.stop(signal);
  * ```

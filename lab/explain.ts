@@ -25,7 +25,9 @@ export interface ExplainOutcome {
  *
  * @example
  * ```ts
- * const out = await explainCapture(proc, "normal.pcap", signal);
+ * import { getProc } from "../lib/runtime/proc/mod.ts";
+ * const proc = await getProc();
+ * const out = await explainCapture(proc, "normal.pcap", new AbortController().signal);
  * out.verdicts[0]?.scenario; // "normal"
  * ```
  */

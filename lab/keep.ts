@@ -51,6 +51,7 @@ export function labWorkdir(base = tmpdir()): string {
  *
  * @example
  * ```ts
+ * const bytes = new Uint8Array(24); // a capture's bytes
  * keepFile("/tmp/shared", "normal.pcap", bytes); // "/tmp/shared/normal.pcap"
  * ```
  */

@@ -28,6 +28,12 @@ export interface LabRequest {
  *
  * @example
  * ```ts
+ * import { getRuntime } from "../lib/runtime/mod.ts";
+ * import { getProc } from "../lib/runtime/proc/mod.ts";
+ * import { createColors } from "../lib/report/colors.ts";
+ * import { LAB_SCENARIOS } from "./scenarios.ts";
+ * const rt = await getRuntime(), proc = await getProc();
+ * const paint = createColors(rt.isTerminal(1));
  * await runLab(rt, proc, { scenarios: LAB_SCENARIOS, format: "text", paint });
  * ```
  */

@@ -62,6 +62,7 @@ export class LabNet {
    *
    * @example
    * ```ts
+   * import { getProc } from "../lib/runtime/proc/mod.ts";
    * const net = LabNet.create(await getProc(), process.pid);
    * try { net.exec("client", ["ip", "addr"]); } finally { net.destroy(); }
    * ```
@@ -191,6 +192,8 @@ export class LabNet {
  *
  * @example
  * ```ts
+ * import { getProc } from "../lib/runtime/proc/mod.ts";
+ * const proc = await getProc();
  * destroyNamespaces(proc, ["tcpecho-1234-a1b2c3-c"]); // []
  * ```
  */

@@ -22,7 +22,8 @@ export interface Paint {
  *
  * @example
  * ```ts
- * listText(); // "normal  §5.6  normal  echo two lines, EOF, orderly close\n…"
+ * listText().split("\n")[0]; // "SCENARIOS (tcpecho lab ID, or tcpecho lab all)"
+ * // then one row per scenario: "  normal  …  §5.6   echo two lines, EOF, orderly close"
  * ```
  */
 export function listText(): string {
@@ -38,6 +39,10 @@ export function listText(): string {
  *
  * @example
  * ```ts
+ * import { createColors } from "../lib/report/colors.ts";
+ * import type { LabResult } from "./run.ts";
+ * declare const result: LabResult; // from runScenario
+ * const paint = createColors(false);
  * headerText(result.sysctls, paint);
  * ```
  */
@@ -69,6 +74,10 @@ function explainLine(r: LabResult): string {
  *
  * @example
  * ```ts
+ * import { createColors } from "../lib/report/colors.ts";
+ * import type { LabResult } from "./run.ts";
+ * declare const result: LabResult; // from runScenario
+ * const paint = createColors(false);
  * scenarioText(result, paint, true);
  * ```
  */
@@ -97,6 +106,10 @@ export function scenarioText(r: LabResult, p: Paint, timeline: boolean): string 
  *
  * @example
  * ```ts
+ * import { createColors } from "../lib/report/colors.ts";
+ * import type { LabResult } from "./run.ts";
+ * declare const results: LabResult[]; // from runScenario, one per scenario
+ * const paint = createColors(false);
  * summaryText(results, paint);
  * ```
  */
@@ -124,6 +137,8 @@ export function summaryText(results: LabResult[], p: Paint): string {
  *
  * @example
  * ```ts
+ * import type { LabResult } from "./run.ts";
+ * declare const results: LabResult[]; // from runScenario, one per scenario
  * JSON.parse(jsonText(results)).scenarios[0].ok; // true
  * ```
  */

@@ -59,6 +59,9 @@ export function clientSaw(p: Proc): string {
  *
  * @example
  * ```ts
+ * import { getProc } from "../lib/runtime/proc/mod.ts";
+ * import { findScenario } from "./scenarios.ts";
+ * const proc = await getProc(), signal = new AbortController().signal;
  * const r = await runScenario(findScenario("normal")!, { proc, signal });
  * r.ok; // true
  * ```

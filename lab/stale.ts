@@ -23,6 +23,8 @@ function alive(pid: number): boolean {
  *
  * @example
  * ```ts
+ * import { getProc } from "../lib/runtime/proc/mod.ts";
+ * const proc = await getProc();
  * staleNamespaces(proc); // ["tcpecho-4242-a1b2c3-c", "tcpecho-4242-a1b2c3-s"]
  * ```
  */
@@ -42,6 +44,8 @@ export function staleNamespaces(proc: ProcApi): string[] {
  *
  * @example
  * ```ts
+ * import { getProc } from "../lib/runtime/proc/mod.ts";
+ * const proc = await getProc();
  * removeStale(proc); // []
  * ```
  */

@@ -41,6 +41,9 @@ export function sleep(ms: number, signal: AbortSignal): Promise<void> {
  *
  * @example
  * ```ts
+ * import type { Proc } from "../lib/runtime/proc/mod.ts";
+ * declare const proc: Proc; // a spawned client
+ * const signal = new AbortController().signal;
  * await waitUntil(() => proc.stdout().includes("hello"), 5000, "see the echo", signal);
  * ```
  */
@@ -67,7 +70,9 @@ export async function waitUntil(
  *
  * @example
  * ```ts
- * const ended = await within(proc.exited, 5000, signal); // undefined if still running
+ * import type { Proc } from "../lib/runtime/proc/mod.ts";
+ * declare const proc: Proc; // a spawned client
+ * const ended = await within(proc.exited, 5000, new AbortController().signal); // undefined if still running
  * ```
  */
 export async function within<T>(

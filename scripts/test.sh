@@ -2,7 +2,8 @@
 # The test command, in two lanes (README "Testing"):
 #   npm test            (scripts/test.sh)        the full suite, which CI runs
 #   npm run test:fast   (scripts/test.sh --fast) static checks + tests/unit + tests/cli
-# Static checks: type check, lint, format check. Then the tiers, each under
+# Static checks: type check, the JSDoc @example blocks of mod.ts, lib/, cmd/
+# and lab/ type-checked (deno check --doc-only), lint, format check. Then the tiers, each under
 # `deno test` and the same files under `bun test`:
 #   tests/unit    in-process (pure layers, loopback sockets), files in parallel
 #   tests/cli     the CLI as a subprocess, files in parallel
@@ -44,6 +45,8 @@ files=$(git ls-files -co --exclude-standard -- '*.ts' | grep -v '^node_modules/'
 echo "== type check (deno check)"
 # shellcheck disable=SC2086
 "$B/deno" check --quiet $files || static_failed=$((static_failed + 1))
+echo "== doc examples (deno check --doc-only)"
+"$B/deno" check --quiet --doc-only mod.ts lib/ cmd/ lab/ || static_failed=$((static_failed + 1))
 echo "== lint (deno lint)"
 "$B/deno" lint --quiet || static_failed=$((static_failed + 1))
 echo "== format (deno fmt --check)"

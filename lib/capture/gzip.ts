@@ -145,6 +145,8 @@ function headerLength(b: Uint8Array, p: number, end: number): number | string {
  *
  * @example
  * ```ts
+ * import type { ByteSource } from "./types.ts";
+ * declare const file: ByteSource; // a file opened by the runtime
  * const head = new Uint8Array(4096);
  * const n = (await file.read(head)) ?? 0;
  * const src = isGzip(head.subarray(0, n)) ? gunzipSource(head.slice(0, n), file) : file;

@@ -183,9 +183,17 @@ function copy(f: Frame): Copied {
  *
  * @example
  * ```ts
- * // const origins = new FrameOrigins();
- * // const info = await readCaptureSet([{ name: "a.pcap", source: a }, { name: "b.pcap", source: b }],
- * //   (f) => count++, origins);
+ * import { readFileSync } from "node:fs";
+ * import { bytesSource } from "./stream.ts";
+ * const bytes = new Uint8Array(readFileSync("samples/server-process-terminated.pcap"));
+ * const origins = new FrameOrigins();
+ * let count = 0;
+ * const info = await readCaptureSet(
+ *   [{ name: "a.pcap", source: bytesSource(bytes) }, { name: "b.pcap", source: bytesSource(bytes) }],
+ *   () => count++,
+ *   origins,
+ * );
+ * // count === 26, info.files.length === 2; origins.lookup(n) names the file and frame of merged frame n
  * ```
  */
 export async function readCaptureSet(

@@ -36,7 +36,9 @@
  *
  * @example
  * ```ts
- * import { readCapture } from "./lib/capture/mod.ts";
+ * import { readCapture } from "./mod.ts";
+ * import type { Runtime } from "../runtime/types.ts";
+ * declare const rt: Runtime;
  * const sizes: number[] = [];
  * const info = await readCapture(await rt.openFile("x.pcap"), (f) => sizes.push(f.caplen));
  * ```

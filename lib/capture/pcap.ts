@@ -76,6 +76,8 @@ const RESYNC_AFTER = 7 * 86400;
  *
  * @example
  * ```ts
+ * import { newFrame } from "./parser.ts";
+ * declare const bytes: Uint8Array; // the start of a pcap file
  * const lengths: number[] = [];
  * const p = new PcapParser(newFrame(), (f) => lengths.push(f.caplen));
  * const next = p.parse(bytes, new DataView(bytes.buffer), 0, bytes.length, 0, true);

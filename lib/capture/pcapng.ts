@@ -56,6 +56,8 @@ const OPT_TSOFFSET = 14;
  *
  * @example
  * ```ts
+ * import { newFrame } from "./parser.ts";
+ * declare const bytes: Uint8Array; // the start of a pcapng file
  * const ifaces: number[] = [];
  * const p = new PcapngParser(newFrame(), (f) => ifaces.push(f.interfaceId));
  * p.parse(bytes, new DataView(bytes.buffer), 0, bytes.length, 0, true);

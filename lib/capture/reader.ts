@@ -10,14 +10,17 @@
  * @example
  * ```ts
  * // cmd/explain.ts: a file path, or "-" for stdin (rt: the Runtime).
- * import { readCapture } from "../lib/capture/reader.ts";
- * import { decodeFrame, newPacket } from "../lib/decode/mod.ts";
+ * import { readCapture } from "./reader.ts";
+ * import { decodeFrame, newPacket } from "../decode/mod.ts";
+ * import type { Runtime } from "../runtime/types.ts";
+ * declare const rt: Runtime, path: string, warn: (s: string) => void;
  * const src = path === "-" ? rt.stdin() : await rt.openFile(path);
  * const pkt = newPacket();
+ * let tcp = 0;
  * try {
  *   const info = await readCapture(src, (frame) => {
  *     decodeFrame(frame, pkt); // pkt and frame are reused: copy what you keep
- *     if (pkt.kind === "tcp") flows.add(pkt);
+ *     if (pkt.kind === "tcp") tcp++;
  *   });
  *   for (const w of info.warnings) warn(w); // bounded: a few per kind, then "... and N more"
  * } finally {
@@ -82,6 +85,9 @@ function pickParser(head: Uint8Array, onFrame: FrameCallback): FormatParser {
  *
  * @example
  * ```ts
+ * import { decodeFrame, newPacket } from "../decode/mod.ts";
+ * import type { Runtime } from "../runtime/types.ts";
+ * declare const rt: Runtime, path: string;
  * const src = path === "-" ? rt.stdin() : await rt.openFile(path);
  * let tcp = 0;
  * const pkt = newPacket();

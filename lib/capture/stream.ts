@@ -11,8 +11,11 @@ import type { ByteSource } from "./types.ts";
  *
  * @example
  * ```ts
+ * import { readFileSync } from "node:fs";
+ * import { readCapture } from "./reader.ts";
+ * const bytes = new Uint8Array(readFileSync("samples/server-process-terminated.pcap"));
  * const src = streamSource(new Blob([bytes]).stream());
- * const info = await readCapture(src, (f) => {});
+ * const info = await readCapture(src, () => {}); // info.frames === 13
  * ```
  */
 export function streamSource(stream: ReadableStream<Uint8Array>): ByteSource {
@@ -49,7 +52,10 @@ export function streamSource(stream: ReadableStream<Uint8Array>): ByteSource {
  *
  * @example
  * ```ts
- * const info = await readCapture(bytesSource(fileBytes, 7), (f) => {});
+ * import { readFileSync } from "node:fs";
+ * import { readCapture } from "./reader.ts";
+ * const fileBytes = new Uint8Array(readFileSync("samples/server-process-terminated.pcap"));
+ * const info = await readCapture(bytesSource(fileBytes, 7), () => {}); // 7 bytes per read
  * ```
  */
 export function bytesSource(data: Uint8Array, maxRead = Infinity): ByteSource {

@@ -41,6 +41,8 @@ function ipv6Text(b: Uint8Array, off: number): string {
  *
  * @example
  * ```ts
+ * import type { Packet } from "./types.ts";
+ * declare const pkt: Packet; // decoded by decodeFrame
  * addrString(pkt.buf, pkt.srcOff, pkt.ipVersion); // "198.18.0.1" or "2001:db8::1"
  * ```
  */

@@ -263,6 +263,8 @@ export function pppoe(buf: Uint8Array, off: number, end: number, out: Packet): n
  *
  * @example
  * ```ts
+ * import type { Packet } from "./types.ts";
+ * declare const buf: Uint8Array, off: number, end: number, out: Packet; // an Ethernet frame at off
  * const ip = etherType(buf, 0x0800, off + 14, end, out); // out.ipVersion === 4
  * ```
  */

@@ -27,6 +27,8 @@ function quotedTransport(buf: Uint8Array, p: number, end: number, proto: number,
  *
  * @example
  * ```ts
+ * import type { Packet } from "./types.ts";
+ * declare const buf: Uint8Array, ipOff: number, ihl: number, frameEnd: number, pkt: Packet;
  * icmp4(buf, ipOff + ihl, frameEnd, pkt); // pkt.kind === "icmp-unreachable" for type 3
  * ```
  */
@@ -59,6 +61,8 @@ export function icmp4(buf: Uint8Array, off: number, end: number, out: Packet): v
  *
  * @example
  * ```ts
+ * import type { Packet } from "./types.ts";
+ * declare const buf: Uint8Array, l4Off: number, frameEnd: number, pkt: Packet;
  * icmp6(buf, l4Off, frameEnd, pkt); // pkt.kind === "icmp-unreachable" for type 1
  * ```
  */

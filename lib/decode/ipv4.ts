@@ -19,6 +19,8 @@ export const v4 = { wireEnd: 0, more: false };
  *
  * @example
  * ```ts
+ * import type { Packet } from "./types.ts";
+ * declare const buf: Uint8Array, ipOff: number, frameEnd: number, pkt: Packet;
  * const l4 = ipv4(buf, ipOff, frameEnd, pkt); // pkt.ipProto === 6 for TCP
  * ```
  */

@@ -34,6 +34,7 @@ const EXT_SHIM6 = 140;
  *
  * @example
  * ```ts
+ * declare const buf: Uint8Array, ipOff: number, end: number; // an IPv6 header at ipOff
  * const l4 = skipExtensions(buf, ipOff + 40, end, buf[ipOff + 6]); // v6ext.next === 6 for TCP
  * ```
  */
@@ -79,6 +80,8 @@ export function skipExtensions(buf: Uint8Array, p: number, end: number, nh: numb
  *
  * @example
  * ```ts
+ * import type { Packet } from "./types.ts";
+ * declare const buf: Uint8Array, ipOff: number, frameEnd: number, pkt: Packet;
  * const l4 = ipv6(buf, ipOff, frameEnd, pkt);
  * ```
  */
@@ -102,6 +105,7 @@ export function ipv6(buf: Uint8Array, off: number, end: number, out: Packet): nu
  *
  * @example
  * ```ts
+ * declare const buf: Uint8Array, ipOff: number, frameEnd: number;
  * const wireEnd = ipv6WireEnd(buf, ipOff, frameEnd);
  * ```
  */

@@ -226,6 +226,10 @@ function juniperEther(buf: Uint8Array, off: number, end: number, out: Packet): n
  *
  * @example
  * ```ts
+ * import type { Frame } from "../capture/types.ts";
+ * import { newPacket } from "./packet.ts";
+ * declare const frame: Frame; // from readCapture
+ * const pkt = newPacket();
  * const ipOff = linkLayer(frame.buf, frame.offset, frame.offset + frame.caplen, 1, pkt);
  * ```
  */

@@ -5,7 +5,10 @@
  *
  * @example
  * ```ts
- * import { addrString, decodeFrame, newPacket } from "./lib/decode/mod.ts";
+ * import { addrString, decodeFrame, newPacket } from "./mod.ts";
+ * import { readCapture } from "../capture/mod.ts";
+ * import type { ByteSource } from "../capture/mod.ts";
+ * declare const src: ByteSource; // a file or stdin
  * const pkt = newPacket();
  * const sources: string[] = [];
  * await readCapture(src, (frame) => {
@@ -61,6 +64,9 @@ function transport(buf: Uint8Array, p: number, end: number, out: Packet): void {
  *
  * @example
  * ```ts
+ * import type { Frame } from "../capture/types.ts";
+ * import { TCP_SYN } from "./types.ts";
+ * declare const frame: Frame; // from readCapture
  * const pkt = newPacket();
  * decodeFrame(frame, pkt);
  * const isSyn = pkt.kind === "tcp" && (pkt.flags & TCP_SYN) !== 0; // pkt.mss is its MSS option

@@ -14,6 +14,10 @@ export const MAX_SACK_BLOCKS = 4;
  *
  * @example
  * ```ts
+ * import { readCapture } from "../capture/mod.ts";
+ * import type { ByteSource } from "../capture/mod.ts";
+ * import { decodeFrame } from "./mod.ts";
+ * declare const src: ByteSource;
  * const pkt = newPacket();
  * await readCapture(src, (f) => decodeFrame(f, pkt));
  * ```
@@ -67,6 +71,9 @@ export function newPacket(): Packet {
  *
  * @example
  * ```ts
+ * import type { Frame } from "../capture/types.ts";
+ * declare const frame: Frame;
+ * const pkt = newPacket();
  * resetPacket(frame, pkt); // pkt.kind === "non-ip", pkt.srcPort === -1
  * ```
  */
@@ -196,7 +203,10 @@ export function malformed(out: Packet, why: string): number {
  *
  * @example
  * ```ts
- * return stop(out, "non-ip");
+ * import type { Packet } from "./types.ts";
+ * function linkUnknown(out: Packet): number {
+ *   return stop(out, "non-ip");
+ * }
  * ```
  */
 export function stop(out: Packet, kind: PacketKind): number {

@@ -59,6 +59,9 @@ function options(buf: Uint8Array, p: number, end: number, out: Packet): void {
  *
  * @example
  * ```ts
+ * import type { Packet } from "./types.ts";
+ * declare const buf: Uint8Array, ipOff: number, ihl: number, totalLen: number;
+ * declare const frameEnd: number, pkt: Packet;
  * tcp(buf, ipOff + ihl, totalLen - ihl, frameEnd, pkt); // pkt.kind === "tcp"
  * ```
  */

@@ -28,6 +28,10 @@ export interface ClientResult {
  *
  * @example
  * ```ts
+ * import { getNet } from "../runtime/net/mod.ts";
+ * import { getRuntime } from "../runtime/mod.ts";
+ * const net = await getNet(), rt = await getRuntime();
+ * const conn = await net.connect({ host: "127.0.0.1", port: 9877 });
  * const r = await strCli(conn, { stdin: net.stdin(), writeStdout: rt.writeStdout }, "host:9877");
  * ```
  */

@@ -77,6 +77,8 @@ export function errnoInfo(code: NetErrorCode, phase: "connect" | "data"): ErrnoI
  *
  * @example
  * ```ts
+ * import type { NetError } from "../runtime/net/types.ts";
+ * declare const err: NetError; // what net.connect rejected with
  * netFailure(err, "127.0.0.1:1", "connect").message;
  * // "Cannot connect to 127.0.0.1:1: ECONNREFUSED, connection refused: nothing listens … (UNP §4.3)"
  * ```

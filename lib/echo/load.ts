@@ -42,6 +42,8 @@ const CONNECT_BATCH = 64;
  *
  * @example
  * ```ts
+ * import { getNet } from "../runtime/net/mod.ts";
+ * const net = await getNet();
  * const r = await runLoad({ clients: 10, durationMs: 2000, size: 64,
  *   connect: () => net.connect({ host: "127.0.0.1", port: 9877 }) });
  * console.log(r.perSecond);

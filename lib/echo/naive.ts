@@ -76,6 +76,10 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
  *
  * @example
  * ```ts
+ * import { getNet } from "../runtime/net/mod.ts";
+ * import { getRuntime } from "../runtime/mod.ts";
+ * const net = await getNet(), rt = await getRuntime();
+ * const conn = await net.connect({ host: "127.0.0.1", port: 9877 });
  * await naiveStrCli(conn, { stdin: net.stdin(), writeStdout: rt.writeStdout }, "host:9877");
  * ```
  */

@@ -45,6 +45,8 @@ export function message(seq: number, size: number): Uint8Array {
  *
  * @example
  * ```ts
+ * import type { Conn } from "../runtime/net/types.ts";
+ * declare const conn: Conn; // connected to an echo server
  * const ok = await readExact(conn, new Uint8Array(64));
  * ```
  */
@@ -83,8 +85,10 @@ function same(a: Uint8Array, b: Uint8Array): boolean {
  *
  * @example
  * ```ts
+ * import type { Conn } from "../runtime/net/types.ts";
+ * declare const conn: Conn; // connected to an echo server
  * const r = await pingEcho(conn, { count: 3, intervalMs: 200, size: 64 }, "h:9877",
- *   (seq, ms) => console.log(seq, ms));
+ *   async (seq, ms) => console.log(seq, ms));
  * ```
  */
 export async function pingEcho(

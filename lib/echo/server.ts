@@ -72,6 +72,7 @@ export type ServerEvent =
  *
  * @example
  * ```ts
+ * import { getNet } from "../runtime/net/mod.ts";
  * const srv = new EchoServer(await getNet(), { hosts: ["::"], port: 0, maxConns: 100,
  *   bufferSize: 65536 }, (e) => console.error(e));
  * const [addr] = await srv.listen();

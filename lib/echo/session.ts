@@ -88,6 +88,7 @@ const sleep = (ms: number) => sleepLong(ms); // --delay may exceed a bare setTim
  *
  * @example
  * ```ts
+ * declare const state: SessionState; // made by EchoServer for an accepted connection
  * await runSession(state, { closeAfter: 2 }, Date.now);
  * console.log(state.reason); // "close-after"
  * ```

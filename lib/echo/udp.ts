@@ -97,8 +97,10 @@ export class ByteBudget {
  *
  * @example
  * ```ts
+ * import { getNet } from "../runtime/net/mod.ts";
+ * const net = await getNet();
  * const u = await startUdpEcho(net, { hosts: ["127.0.0.1"], port: 9877, ratePerSource: 100,
- *   bytesPerSecond: 1 << 20 }, log);
+ *   bytesPerSecond: 1 << 20 }, (e) => console.log(e));
  * u.close();
  * ```
  */

@@ -62,7 +62,9 @@ export interface ExplainerOptions {
  *
  * @example
  * ```ts
- * // matches(conn, { port: 9877 })
+ * import type { TcpConn } from "../tcp/conn.ts";
+ * declare const conn: TcpConn; // a tracked connection
+ * matches(conn, { port: 9877 }); // true when either end uses port 9877
  * ```
  */
 export function matches(c: TcpConn, f: ConnFilter | undefined): boolean {
@@ -146,8 +148,15 @@ export class Explainer {
    *
    * @example
    * ```ts
-   * // const ex = new Explainer({ detail: "full", onConnection: (e) => out.push(e) });
-   * // for each frame: decodeFrame(frame, pkt); ex.push(pkt);   then ex.finish();
+   * import { addrString, decodeFrame, newPacket } from "../decode/mod.ts";
+   * import { readCapture } from "../capture/mod.ts";
+   * import type { ByteSource } from "../capture/mod.ts";
+   * declare const src: ByteSource; // a capture file
+   * const out: Explained[] = [];
+   * const ex = new Explainer({ detail: "full", onConnection: (e) => out.push(e) });
+   * const pkt = newPacket();
+   * await readCapture(src, (frame) => ex.push(decodeFrame(frame, pkt)));
+   * ex.finish(); // out: every connection, with its verdict
    * ```
    */
   push(p: Packet): void {

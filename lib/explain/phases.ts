@@ -45,7 +45,10 @@ export const MAX_PHASES = 200;
  *
  * @example
  * ```ts
- * // phaseFor(conn, 0, L_SYN, 1) === "handshake"
+ * import { TcpConn } from "../tcp/conn.ts";
+ * import { L_SYN } from "../tcp/labels.ts";
+ * const conn = new TcpConn(false, false, false);
+ * phaseFor(conn, 0, L_SYN, 1); // "handshake"
  * ```
  */
 export function phaseFor(
@@ -83,7 +86,10 @@ export function phaseFor(
  *
  * @example
  * ```ts
- * // trackPhase(conn, 0, L_SYN, 1); conn.phases -> [{ name: "handshake", firstFrame: 1, lastFrame: 1 }]
+ * import { TcpConn } from "../tcp/conn.ts";
+ * import { L_SYN } from "../tcp/labels.ts";
+ * const conn = new TcpConn(false, false, false);
+ * trackPhase(conn, 0, L_SYN, 1); // conn.phases: [{ name: "handshake", firstFrame: 1, lastFrame: 1 }]
  * ```
  */
 export function trackPhase(

@@ -107,7 +107,7 @@ export interface ExplainSummary {
  *   new Uint8Array(readFileSync("samples/server-process-terminated.pcap")),
  *   { onConnection: (e) => scenarios.push(e.verdict.scenario) },
  * );
- * // scenarios: ["server-process-terminated"]; done.capture.frames: 11
+ * // scenarios: ["server-process-terminated"]; done.capture.frames: 13
  * ```
  */
 export async function explainCapture(

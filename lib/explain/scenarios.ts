@@ -178,7 +178,10 @@ export class Verdict {
  *
  * @example
  * ```ts
- * // verdict(conn, wire) -> { scenario: "normal", section: "5.6", summary: "…" }
+ * import type { TcpConn } from "../tcp/conn.ts";
+ * import type { WireFacts } from "./wire.ts";
+ * declare const conn: TcpConn, wire: WireFacts; // a tracked connection and its wire evidence
+ * const v = verdict(conn, wire); // v.scenario: "normal", v.section: "5.6", v.summary: "…"
  * ```
  */
 export function verdict(c: TcpConn, w: WireFacts = new WireFacts()): Verdict {

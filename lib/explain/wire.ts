@@ -179,7 +179,11 @@ export class WireFacts {
  *
  * @example
  * ```ts
- * // observe(w, conn, 0, labels, frame, packet)
+ * import type { TcpConn } from "../tcp/conn.ts";
+ * import type { Packet } from "../decode/types.ts";
+ * declare const conn: TcpConn, labels: number, frame: number, packet: Packet; // one applied segment
+ * const w = new WireFacts();
+ * observe(w, conn, 0, labels, frame, packet);
  * ```
  */
 export function observe(

@@ -55,6 +55,10 @@ function untilAbort<T>(p: Promise<T>, signal?: AbortSignal): Promise<T | typeof 
  *
  * @example
  * ```ts
+ * import { getNet } from "../runtime/net/mod.ts";
+ * import { netConnector } from "./net_connector.ts";
+ * const connector = netConnector(await getNet());
+ * const target = { host: "localhost", address: "127.0.0.1", family: 4, port: 9877 } as const;
  * const r = await probeOnce(connector, target, 1, 2000);
  * console.log(r?.outcome, r?.ms);
  * ```
@@ -90,6 +94,10 @@ export async function probeOnce(
  *
  * @example
  * ```ts
+ * import { getNet } from "../runtime/net/mod.ts";
+ * import { netConnector } from "./net_connector.ts";
+ * const connector = netConnector(await getNet());
+ * const targets = [{ host: "localhost", address: "127.0.0.1", family: 4, port: 9877 } as const];
  * const results = await runProbes({ targets, count: 4, intervalMs: 1000, timeoutMs: 2000 },
  *   connector, (r) => console.log(r.outcome, r.ms));
  * ```

@@ -45,7 +45,9 @@ export function probeHeader(
  *
  * @example
  * ```ts
- * probeLine(result); // "127.0.0.1:9877: seq=1 connected in 0.112 ms (local port 40512)"
+ * import type { ProbeResult } from "./types.ts";
+ * declare const result: ProbeResult; // from runProbes
+ * probeLine(result, 2000); // "127.0.0.1:9877: seq=1 connected in 0.112 ms (local port 40512)"
  * ```
  */
 export function probeLine(r: ProbeResult, timeoutMs: number): string {
@@ -78,6 +80,10 @@ function stats(label: string, s: TimeStats | undefined): string[] {
  *
  * @example
  * ```ts
+ * import { summarize } from "./stats.ts";
+ * import type { ProbeResult } from "./types.ts";
+ * declare const results: ProbeResult[]; // one target's results from runProbes
+ * const summary = summarize(results, { host: "localhost", address: "127.0.0.1", port: 9877 });
  * summaryText(summary).join("\n");
  * // --- 127.0.0.1:9877 probe statistics ---
  * // 4 sent, 4 connected, 0 refused, 0 timed out, 0 unreachable, 0.0% loss
@@ -110,6 +116,8 @@ export const CSV_HEADER = "time,host,address,port,seq,outcome,errno,ms,local_por
  *
  * @example
  * ```ts
+ * import type { ProbeResult } from "./types.ts";
+ * declare const result: ProbeResult; // from runProbes
  * csvLine(result); // "2026-11-25T13:40:00.123Z,localhost,127.0.0.1,9877,1,connected,,0.112,40512"
  * ```
  */

@@ -25,6 +25,11 @@ const encoder = new TextEncoder();
  *
  * @example
  * ```ts
+ * import { ReadPump } from "./pump.ts";
+ * import type { WatchedConn } from "./pump.ts";
+ * declare const conn: WatchedConn; // a connected Conn
+ * const pump = new ReadPump(conn);
+ * const stop = new AbortController();
  * const hb = runHeartbeats(conn, pump, 5000, 2000, stop.signal, console.log);
  * const end = await hb.failed;
  * ```

@@ -64,6 +64,9 @@ const encoder = new TextEncoder();
  *
  * @example
  * ```ts
+ * import { loadSockopt } from "../runtime/sockopt/mod.ts";
+ * import type { WatchedConn } from "./pump.ts";
+ * declare const conn: WatchedConn; // a connected Conn
  * const report = await watchConnection(conn,
  *   { keepalive: { idle: 10, interval: 2, count: 3 }, echo: false, deadlineMs: 2000 },
  *   await loadSockopt(), (line) => console.log(line));

@@ -35,6 +35,9 @@ export interface KeepaliveApplied {
  *
  * @example
  * ```ts
+ * import { loadSockopt } from "../runtime/sockopt/mod.ts";
+ * import type { WatchedConn } from "./pump.ts";
+ * declare const conn: WatchedConn; // a connected Conn
  * const a = applyKeepalive(conn, { idle: 10, interval: 2, count: 3 }, await loadSockopt());
  * console.log(describeKeepalive(a));
  * ```
@@ -77,8 +80,14 @@ export function applyKeepalive(
  *
  * @example
  * ```ts
+ * const applied: KeepaliveApplied = { // as applyKeepalive returns it
+ *   requested: { idle: 10, interval: 2, count: 3 },
+ *   readback: { enabled: true, idle: 10, interval: 2, count: 3 },
+ *   mechanism: "libc setsockopt via bun:ffi",
+ *   fd: 7,
+ * };
  * describeKeepalive(applied);
- * // ["keepalive: SO_KEEPALIVE on, TCP_KEEPIDLE 10 s, TCP_KEEPINTVL 2 s, TCP_KEEPCNT 3 (read back; libc setsockopt via bun:ffi)",
+ * // ["keepalive: SO_KEEPALIVE on, TCP_KEEPIDLE 10 s, TCP_KEEPINTVL 2 s, TCP_KEEPCNT 3 (read back; libc setsockopt via bun:ffi, fd 7)",
  * //  "keepalive: a silent peer is declared dead after 10 + 2 × 3 = 16 s idle (UNP §7.5)"]
  * ```
  */

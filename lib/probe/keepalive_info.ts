@@ -15,6 +15,9 @@ export const POLL_MS = 200;
  *
  * @example
  * ```ts
+ * import type { Sockopt } from "../runtime/sockopt/types.ts";
+ * declare const sockopt: Sockopt, fd: number; // loadSockopt() and the socket's descriptor
+ * let lastDataAt = performance.now(); // updated when data moves
  * const w = new ProbeWatcher(sockopt, fd, () => lastDataAt, console.log);
  * // … later
  * w.stop();

@@ -34,6 +34,7 @@ export function outcomeOf(code: string): Exclude<ProbeOutcome, "connected"> {
  *
  * @example
  * ```ts
+ * import { getNet } from "../runtime/net/mod.ts";
  * const connector = netConnector(await getNet());
  * const a = await connector({ host: "h", address: "127.0.0.1", family: 4, port: 9877 }, 2000);
  * ```
@@ -63,6 +64,8 @@ export function netConnector(net: NetApi): Connector {
  *
  * @example
  * ```ts
+ * import { getNet } from "../runtime/net/mod.ts";
+ * import { loadConnector } from "../runtime/sockopt/mod.ts";
  * const c = await loadConnector();
  * const connector = "reason" in c ? netConnector(await getNet()) : libcProbeConnector(c);
  * ```

@@ -46,6 +46,8 @@ interface Waiter {
  *
  * @example
  * ```ts
+ * declare const conn: WatchedConn; // a connected Conn
+ * const bytes = new TextEncoder().encode("ping\n");
  * const pump = new ReadPump(conn);
  * await conn.write(bytes);
  * const r = await pump.expect(bytes, performance.now(), 2000);

@@ -61,6 +61,8 @@ export function timeStats(ms: number[]): TimeStats | undefined {
  *
  * @example
  * ```ts
+ * import type { ProbeResult } from "./types.ts";
+ * declare const results: ProbeResult[]; // one target's results from runProbes
  * summarize(results, { host: "localhost", address: "127.0.0.1", port: 9877 }).lossPct;
  * ```
  */

@@ -68,7 +68,9 @@ export class AsciiBuffer {
    *
    * @example
    * ```ts
-   * new AsciiBuffer().uint(100000); // "100000"
+   * const b = new AsciiBuffer();
+   * b.uint(100000);
+   * b.takeString(); // "100000"
    * ```
    */
   uint(n: number): void {

@@ -208,7 +208,9 @@ function statesJson(h: StateChange[] | null): { frame: number; state: string }[]
  *
  * @example
  * ```ts
- * // JSON.stringify(connectionReport(explained))
+ * import type { Explained } from "../explain/engine.ts";
+ * declare const explained: Explained; // from explainCapture's onConnection
+ * JSON.stringify(connectionReport(explained)); // one element of "connections"
  * ```
  */
 export function connectionReport(
@@ -321,7 +323,9 @@ function timingFields(e: Explained): { timing: TimingJson; slow: SlowJson | null
  *
  * @example
  * ```ts
- * // captureJson(info) -> { format: "pcap", linkTypes: [1], frames: 12, truncated: false, warnings: [] }
+ * import type { CaptureInfo } from "../capture/types.ts";
+ * declare const info: CaptureInfo; // from readCapture
+ * captureJson(info); // { format: "pcap", linkTypes: [1], frames: 12, truncated: false, warnings: [] }
  * ```
  */
 export function captureJson(
@@ -351,7 +355,9 @@ export function captureJson(
  *
  * @example
  * ```ts
- * // renderJson(info, reports) -> '{"capture":{…},"connections":[…]}\n'
+ * import type { CaptureInfo } from "../capture/types.ts";
+ * declare const info: CaptureInfo, reports: ConnectionReport[]; // readCapture's, connectionReport's
+ * renderJson(info, reports); // '{"capture":{…},"connections":[…]}\n'
  * ```
  */
 export function renderJson(info: CaptureInfo, conns: ConnectionReport[]): string {
@@ -364,7 +370,8 @@ export function renderJson(info: CaptureInfo, conns: ConnectionReport[]): string
  *
  * @example
  * ```ts
- * // ndjsonLine(report) -> '{"id":1,…}\n'
+ * declare const report: ConnectionReport; // from connectionReport
+ * ndjsonLine(report); // '{"id":1,…}\n'
  * ```
  */
 export function ndjsonLine(r: ConnectionReport): string {
@@ -381,7 +388,9 @@ export function ndjsonLine(r: ConnectionReport): string {
  *
  * @example
  * ```ts
- * // for (const piece of connectionJsonPieces(explained)) await write(piece);
+ * import type { Explained } from "../explain/engine.ts";
+ * declare const explained: Explained, write: (s: string) => Promise<void>;
+ * for (const piece of connectionJsonPieces(explained)) await write(piece);
  * ```
  */
 export function* connectionJsonPieces(

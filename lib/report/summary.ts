@@ -99,8 +99,11 @@ export function summaryHeader(color: boolean): string {
  *
  * @example
  * ```ts
- * // const out = new AsciiBuffer();
- * // writeSummaryRow(out, explained, false); // out holds "1      127.0.0.1:40512 …\n"
+ * import { AsciiBuffer } from "./ascii_buffer.ts";
+ * import type { Explained } from "../explain/engine.ts";
+ * declare const explained: Explained; // from explainCapture's onConnection
+ * const out = new AsciiBuffer();
+ * writeSummaryRow(out, explained, false); // out holds "1      127.0.0.1:40512 …\n"
  * ```
  */
 export function writeSummaryRow(out: AsciiBuffer, e: Explained, color: boolean): void {
@@ -141,7 +144,9 @@ const scratch = new AsciiBuffer(256);
  *
  * @example
  * ```ts
- * // summaryRow(explained, false) -> "1      127.0.0.1:40512 …\n"
+ * import type { Explained } from "../explain/engine.ts";
+ * declare const explained: Explained; // from explainCapture's onConnection
+ * summaryRow(explained, false); // "1      127.0.0.1:40512 …\n"
  * ```
  */
 export function summaryRow(e: Explained, color: boolean): string {

@@ -44,7 +44,10 @@ function endpoint(e: { addr: string; port: number }): string {
  *
  * @example
  * ```ts
- * // verdictLines(explained, false) -> "#1 … normal (§5.6)\n   Normal: …\n"
+ * import type { Explained } from "../explain/engine.ts";
+ * declare const explained: Explained; // from explainCapture's onConnection
+ * verdictLines(explained, false);
+ * // "#1 127.0.0.1:40512 → 127.0.0.1:9877  normal (§5.6)\n    <the verdict's summary>\n"
  * ```
  */
 export function verdictLines(e: Explained, color: boolean): string {
@@ -162,7 +165,9 @@ function labelText(mask: number, c: Colors): string {
  *
  * @example
  * ```ts
- * // ladder(conn, false) -> multi-line string
+ * import type { TcpConn } from "../tcp/conn.ts";
+ * declare const conn: TcpConn; // explained.conn
+ * ladder(conn, false); // a multi-line string, one arrow per segment
  * ```
  */
 export function ladder(conn: TcpConn, color: boolean): string {
@@ -175,7 +180,9 @@ export function ladder(conn: TcpConn, color: boolean): string {
  *
  * @example
  * ```ts
- * // for (const line of ladderLines(conn, false)) write(line + "\n");
+ * import type { TcpConn } from "../tcp/conn.ts";
+ * declare const conn: TcpConn, write: (s: string) => void; // explained.conn, an output
+ * for (const line of ladderLines(conn, false)) write(line + "\n");
  * ```
  */
 export function* ladderLines(conn: TcpConn, color: boolean): Generator<string> {
@@ -217,7 +224,9 @@ export function* ladderLines(conn: TcpConn, color: boolean): Generator<string> {
  *
  * @example
  * ```ts
- * // renderText(explained, false)
+ * import type { Explained } from "../explain/engine.ts";
+ * declare const explained: Explained; // from explainCapture's onConnection
+ * renderText(explained, false); // the verdict lines and the ladder
  * ```
  */
 export function renderText(e: Explained, color: boolean): string {
@@ -230,7 +239,9 @@ export function renderText(e: Explained, color: boolean): string {
  *
  * @example
  * ```ts
- * // for (const piece of textChunks(explained, false)) await write(piece);
+ * import type { Explained } from "../explain/engine.ts";
+ * declare const explained: Explained, write: (s: string) => Promise<void>;
+ * for (const piece of textChunks(explained, false)) await write(piece);
  * ```
  */
 export function* textChunks(e: Explained, color: boolean, size = 1 << 16): Generator<string> {

@@ -5,7 +5,7 @@
  *
  * @example
  * ```ts
- * import { getRuntime } from "./lib/runtime/mod.ts";
+ * import { getRuntime } from "./mod.ts";
  * const rt = await getRuntime();
  * await rt.writeStdout(`running on ${rt.name} ${rt.version}\n`);
  * ```

@@ -62,6 +62,7 @@ export function setLongTimeout(
  *
  * @example
  * ```ts
+ * const ac = new AbortController();
  * const full = await sleepLong(3_000_000_000, ac.signal); // 34.7 days unless aborted
  * ```
  */

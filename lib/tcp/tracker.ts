@@ -233,8 +233,14 @@ export class TcpTracker {
    *
    * @example
    * ```ts
-   * // const tr = new TcpTracker({ keepDetail: true, onEnd: (c) => out.push(c), addrString });
-   * // tr.push(packet); ... tr.finish();
+   * import { addrString } from "../decode/addr.ts";
+   * import type { Packet } from "../decode/types.ts";
+   * import type { TcpConn } from "./conn.ts";
+   * declare const packets: Packet[]; // decoded frames (decodeFrame reuses one Packet)
+   * const out: TcpConn[] = [];
+   * const tr = new TcpTracker({ keepDetail: true, onEnd: (c) => out.push(c), addrString });
+   * for (const p of packets) tr.push(p);
+   * tr.finish(); // out: every connection
    * ```
    */
   push(p: Packet): void {

@@ -166,6 +166,8 @@ function chooseDetailed(conns: ReportConnection[], budget: number): Set<number> 
  *
  * @example
  * ```ts
+ * import type { ExplainReport } from "./types.ts";
+ * declare const report: ExplainReport; // the JSON of `tcpecho explain --format json`, parsed
  * const packed = packReport(report, { maxSegments: 200_000 });
  * packed.rows.length === report.connections.length; // true
  * ```
@@ -243,6 +245,7 @@ function endpoint(t: string): { addr: string; port: number } {
  *
  * @example
  * ```ts
+ * declare const packed: PackedReport; // from packReport
  * const conn = unpackConnection(packed, packed.rows[0], packed.details["1"]);
  * conn.segments.length; // as in the JSON output
  * ```

@@ -105,6 +105,8 @@ function bands(placed: PlacedSegment[], conn: ReportConnection): string {
  *
  * @example
  * ```ts
+ * import type { ExplainReport } from "./types.ts";
+ * declare const report: ExplainReport; // the JSON of `tcpecho explain --format json`, parsed
  * const svg = renderLadder(report.connections[0], 2000);
  * svg.startsWith("<svg"); // true; one <g class="seg …"> per segment
  * ```

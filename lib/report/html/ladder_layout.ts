@@ -59,6 +59,8 @@ export function slantPixels(oneWay: number | null): number {
  *
  * @example
  * ```ts
+ * import type { ReportConnection } from "./types.ts";
+ * declare const conn: ReportConnection; // one connection of the JSON report
  * const { placed, height } = layoutLadder(conn, 2000);
  * placed[0].y; // 52: the first arrow, below the endpoint names and the first phase title
  * ```

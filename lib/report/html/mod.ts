@@ -6,7 +6,9 @@
  *
  * @example
  * ```ts
- * import { renderHtmlReport } from "./lib/report/html/mod.ts";
+ * import { renderHtmlReport } from "./mod.ts";
+ * import type { ExplainReport } from "./mod.ts";
+ * declare const report: ExplainReport; // the JSON of `tcpecho explain --format json`, parsed
  * const html = renderHtmlReport(report, { captureName: "capture.pcap" });
  * ```
  * @module

@@ -74,7 +74,13 @@ function header(h: HeaderFacts, title: string, captureName: string): string {
  *
  * @example
  * ```ts
- * // pageStart({ capture, connections: 3, span: 1.5 }, 0, {}) + json + pageEnd()
+ * import type { ExplainReport } from "./types.ts";
+ * import { packReport } from "./compact.ts";
+ * import { jsonForScript } from "./escape.ts";
+ * declare const report: ExplainReport; // the JSON of `tcpecho explain --format json`, parsed
+ * const packed = packReport(report, {});
+ * const head = { capture: report.capture, connections: 3, span: timeSpan(report.connections) };
+ * const html = pageStart(head, packed.omitted, {}) + jsonForScript(packed) + pageEnd();
  * ```
  */
 export function pageStart(h: HeaderFacts, omitted: number, opts: HtmlOptions): string {
@@ -119,6 +125,7 @@ ${UPLOT_JS}</script>
  *
  * @example
  * ```ts
+ * declare const jsonText: string; // the output of `tcpecho explain --format json`
  * const html = renderHtmlReport(JSON.parse(jsonText), { captureName: "crash.pcap" });
  * html.startsWith("<!doctype html>"); // true
  * ```

@@ -37,6 +37,8 @@ function spanBytes(segments: ReportSegment[], from: "client" | "server"): number
  *
  * @example
  * ```ts
+ * import type { ReportConnection } from "./types.ts";
+ * declare const conn: ReportConnection; // one connection of the JSON report
  * handshakeRtt(conn.segments); // 0.000031 on loopback, null without a handshake
  * ```
  */
@@ -59,6 +61,8 @@ export function handshakeRtt(segments: ReportSegment[]): number | null {
  *
  * @example
  * ```ts
+ * import type { ExplainReport } from "./types.ts";
+ * declare const report: ExplainReport; // the JSON of `tcpecho explain --format json`, parsed
  * const st = connectionStats(report.connections[0]);
  * st.bytesClient; // 18
  * ```
@@ -82,7 +86,9 @@ export function connectionStats(conn: ReportConnection): ConnectionStats {
  *
  * @example
  * ```ts
- * // recordStats(explained.conn.segments ?? [], 0)
+ * import type { Explained } from "../../explain/engine.ts";
+ * declare const explained: Explained; // from explainCapture's onConnection
+ * recordStats(explained.conn.segments ?? [], 0);
  * ```
  */
 export function recordStats(segs: readonly SegmentRecord[], retransmissions: number) {

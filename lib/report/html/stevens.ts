@@ -40,6 +40,8 @@ const isRetrans = (s: ReportSegment) => s.labels.some((l) => l.endsWith("retrans
  *
  * @example
  * ```ts
+ * import type { ReportConnection } from "./types.ts";
+ * declare const conn: ReportConnection; // one connection of the JSON report
  * graphDirections(conn); // ["client"] for a bulk upload: the server sent no data
  * ```
  */
@@ -55,6 +57,8 @@ export function graphDirections(conn: ReportConnection): ("client" | "server")[]
  *
  * @example
  * ```ts
+ * import type { ReportConnection } from "./types.ts";
+ * declare const conn: ReportConnection; // one connection of the JSON report
  * const g = stevensSeries(conn, "client");
  * g.counts.retrans; // 5 for the §5.14 capture: the same data segment resent with backoff
  * ```

@@ -46,9 +46,12 @@ export function memorySpill(): Spill {
  *
  * @example
  * ```ts
- * // const w = new HtmlStreamWriter(memorySpill(), { captureName: "x.pcap" });
- * // for each connection: w.add(connectionReport(e));
- * // for (const piece of w.finish(captureJson(info))) write(piece);
+ * import type { ReportCapture, ReportConnection } from "./types.ts";
+ * declare const conns: ReportConnection[], capture: ReportCapture; // connectionReport(e) each, captureJson(info)
+ * const w = new HtmlStreamWriter(memorySpill(), { captureName: "x.pcap" });
+ * for (const c of conns) w.add(c);
+ * let page = "";
+ * for (const piece of w.finish(capture)) page += piece;
  * ```
  */
 export class HtmlStreamWriter {

@@ -74,8 +74,9 @@ export function classifyAcceptError(e: unknown): AcceptFailure {
  * @example
  * ```ts
  * const b = new Backoff((e) => console.log(e));
- * await sleep(b.fail("EMFILE")); // logs { phase: "start", … }
- * b.recovered();                 // logs { phase: "end", failures: 1, … }
+ * const delayMs = b.fail("EMFILE"); // logs { phase: "start", … }
+ * await new Promise((r) => setTimeout(r, delayMs));
+ * b.recovered();                    // logs { phase: "end", failures: 1, … }
  * ```
  */
 export class Backoff {

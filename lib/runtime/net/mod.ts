@@ -5,7 +5,7 @@
  *
  * @example
  * ```ts
- * import { getNet } from "./lib/runtime/net/mod.ts";
+ * import { getNet } from "./mod.ts";
  * const net = await getNet();
  * const l = await net.listen({ host: "::", port: 9877 });
  * for (let c = await l.accept(); c; c = await l.accept()) { /* echo *\/ }

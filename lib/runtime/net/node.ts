@@ -18,6 +18,8 @@ import { type Conn, type Listener, type ListenOptions, NetError } from "./types.
  *
  * @example
  * ```ts
+ * import * as nodeNet from "node:net";
+ * declare const socket: nodeNet.Socket; // connected, from node:net
  * const conn = new NodeConn(socket, 65536, true);
  * ```
  */

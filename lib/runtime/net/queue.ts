@@ -21,8 +21,10 @@ interface Waiter {
  *
  * @example
  * ```ts
+ * import * as nodeNet from "node:net";
+ * declare const sock: nodeNet.Socket; // connected, from node:net
  * const q = new ChunkQueue(65536, () => sock.pause(), () => sock.resume());
- * sock.on("data", (d) => q.push(d));
+ * sock.on("data", (d: Uint8Array) => q.push(d));
  * const chunk = await q.read();
  * ```
  */

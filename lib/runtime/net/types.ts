@@ -47,6 +47,8 @@ export type NetOp = "connect" | "listen" | "read" | "write" | "resolve";
  *
  * @example
  * ```ts
+ * import { getNet } from "./mod.ts";
+ * const net = await getNet();
  * try { await net.connect({ host: "127.0.0.1", port: 1 }); }
  * catch (e) { if (e instanceof NetError && e.code === "ECONNREFUSED") console.log("refused"); }
  * ```

@@ -4,7 +4,7 @@
  *
  * @example
  * ```ts
- * import { getProc } from "./lib/runtime/proc/mod.ts";
+ * import { getProc } from "./mod.ts";
  * const proc = await getProc();
  * const p = proc.spawn([...proc.selfCommand(), "--version"]);
  * console.log(await p.exited, p.stdout());

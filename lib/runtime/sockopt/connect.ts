@@ -58,6 +58,7 @@ const yieldToLoop = () => new Promise((r) => setTimeout(r, 0));
  *
  * @example
  * ```ts
+ * declare const calls: LibcConnectCalls; // the libc functions, bound by bun:ffi or Deno.dlopen
  * const r = await libcConnector(calls, "libc connect via bun:ffi").connect("127.0.0.1", 9877, 2000);
  * if (r.ok) r.close(); else console.log(r.errno); // "ECONNREFUSED", "EHOSTUNREACH" …
  * ```

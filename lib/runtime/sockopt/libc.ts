@@ -97,6 +97,7 @@ const MAX_FD_SCAN = 65536;
  *
  * @example
  * ```ts
+ * declare const calls: LibcSocketCalls, fd: number; // the bound libc functions, a TCP socket
  * const so = libcSockopt(calls, "libc setsockopt via bun:ffi");
  * so.setKeepalive(fd, { idle: 10, interval: 2, count: 3 });
  * ```

@@ -4,7 +4,9 @@
  *
  * @example
  * ```ts
- * import { loadSockopt } from "./lib/runtime/sockopt/mod.ts";
+ * import { loadSockopt } from "./mod.ts";
+ * import type { Endpoint } from "./mod.ts";
+ * declare const local: Endpoint, remote: Endpoint, hintFd: number; // the connection's ends
  * const so = await loadSockopt();
  * if ("reason" in so) console.error(so.reason);
  * else {

@@ -34,6 +34,7 @@ export interface RawUdpSender {
  *
  * @example
  * ```ts
+ * declare const calls: LibcRawCalls; // the libc functions, bound by bun:ffi or Deno.dlopen
  * libcRawUdp(calls).send(0, "127.0.0.1", 9877, new TextEncoder().encode("hi")); // undefined
  * ```
  */

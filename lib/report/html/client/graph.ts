@@ -78,7 +78,9 @@ function yRange(g: ReturnType<typeof stevensSeries>): [number, number] {
  *
  * @example
  * ```ts
- * drawStevens(document.querySelector(".graph")!, conn, "client", 1000);
+ * import type { ReportConnection } from "../types.ts";
+ * declare const conn: ReportConnection; // unpacked from the page's data
+ * drawStevens(document.querySelector<HTMLElement>(".graph")!, conn, "client", 1000);
  * ```
  */
 export function drawStevens(

@@ -101,6 +101,9 @@ function fillBody(body: HTMLElement, data: PackedReport, row: TableRow): void {
  *
  * @example
  * ```ts
+ * import type { PackedReport } from "../compact.ts";
+ * import type { TableRow } from "./table.ts";
+ * declare const data: PackedReport, row: TableRow; // the page's data and one table row
  * document.body.append(connSection(data, row, false));
  * ```
  */

@@ -88,7 +88,8 @@ function apply(v: TableView): void {
  *
  * @example
  * ```ts
- * mountTable(document.getElementById("table")!, data.rows, (id) => location.hash = `#conn-${id}`);
+ * declare const rows: TableRow[]; // the page's rows, with their strings resolved
+ * mountTable(document.getElementById("table")!, rows, (id) => location.hash = `#conn-${id}`);
  * ```
  */
 export function mountTable(root: HTMLElement, rows: TableRow[], open: (id: number) => void): void {

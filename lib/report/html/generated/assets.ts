@@ -6,7 +6,7 @@
  */
 
 /** sha256 of the inputs (see scripts/build_html_assets.mjs); a test checks it is current. */
-export const ASSETS_INPUT_HASH = "2a57cf161d9e226910884e29b5191a0d42e4b1fe2a143b2b1f13ff7396a453a5";
+export const ASSETS_INPUT_HASH = "fb2e6a5213b65ff9301c3b8cdfdb89247b2a2edbbf6824682ce0ad6d6d4c13aa";
 /** The uPlot version embedded. */
 export const UPLOT_VERSION = "1.6.32";
 /** uPlot's licence text (MIT), repeated in the report next to the library. */
