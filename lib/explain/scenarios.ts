@@ -193,11 +193,13 @@ export function verdict(c: TcpConn, w: WireFacts = new WireFacts()): Verdict {
 export const SYN_RETRY_S = 1;
 
 /**
- * A single SYN less than {@link SYN_RETRY_S} before the end of the capture:
- * too soon to tell an unanswered SYN from a slow answer.
+ * The capture ends less than {@link SYN_RETRY_S} after the first SYN: too
+ * soon to tell an unanswered SYN from a slow answer, however many copies of
+ * the SYN were seen in that time (a SYN seen twice 1 ms apart, as on a
+ * capture of two encapsulations, is no timeout).
  */
 export function tooSoonToTell(c: TcpConn, w: WireFacts): boolean {
-  return syns(c, CLIENT) === 1 && w.captureEnd >= 0 && c.facts.synTime >= 0 &&
+  return syns(c, CLIENT) >= 1 && w.captureEnd >= 0 && c.facts.synTime >= 0 &&
     w.captureEnd - c.facts.synTime < SYN_RETRY_S;
 }
 

@@ -325,9 +325,11 @@ export function open(c: TcpConn, w: WireFacts): string {
   }
   const state = c.fsm ? `client ${c.fsm[0].state}, server ${c.fsm[1].state}` : "states not tracked";
   if (!f.established) {
+    const n = syns(c, CLIENT);
     const soon = tooSoonToTell(c, w)
-      ? `; the capture ends ${secs(w.captureEnd - f.synTime)} after the only SYN (frame ` +
-        `${w.firstSynFrame}), too soon to tell an unanswered SYN from a slow answer`
+      ? `; the capture ends ${secs(w.captureEnd - f.synTime)} after the ` +
+        `${n === 1 ? "only SYN" : `first of ${n} SYNs`} (frame ${w.firstSynFrame}), too soon ` +
+        `to tell an unanswered SYN from a slow answer`
       : "";
     return `Handshake not completed when the capture ends (${state})${soon}.`;
   }
