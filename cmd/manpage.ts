@@ -32,7 +32,7 @@ const ROFF_NAMES: Record<string, string> = {
 /** Escapes text for roff: backslashes, hyphens, a leading dot or quote, and non-ASCII characters. */
 function esc(text: string): string {
   const s = text.replaceAll("\\", "\\e").replaceAll("-", "\\-").replace(
-    /[^\x00-\x7f]/gu,
+    /[^ -~\t\n]/gu,
     (ch) =>
       ROFF_NAMES[ch] ?? `\\[u${ch.codePointAt(0)!.toString(16).toUpperCase().padStart(4, "0")}]`,
   );
