@@ -14,8 +14,12 @@ export type FrameCallback = (frame: Frame) => void;
  *
  * @example
  * ```ts
- * const next = parser.parse(buf, view, start, end, fileOffsetOfBuf0, false);
- * if (parser.need > buf.length) { // grow the buffer before the next read
+ * import type { FormatParser } from "./parser.ts";
+ * declare const parser: FormatParser, buf: Uint8Array, end: number; // buf[0, end): file bytes 0 on
+ * const view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
+ * const next = parser.parse(buf, view, 0, end, 0, false); // buf[next, end): an incomplete record
+ * if (parser.need > buf.length) {
+ *   // grow the buffer (keeping buf[next, end)) before the next read
  * }
  * ```
  */

@@ -92,7 +92,9 @@ function rate(
  *
  * @example
  * ```ts
- * const hl = pickRecordHeader(view, 24, end, true, RECORD_HEADERS.standard, 262144, 1e6, 0);
+ * const view = new DataView(new ArrayBuffer(40)); // a file header, then one record header (all 0)
+ * pickRecordHeader(view, 24, 40, true, RECORD_HEADERS.standard, 262144, 1e6, SWAP.none); // 16
+ * pickRecordHeader(view, 24, 39, true, RECORD_HEADERS.standard, 262144, 1e6, SWAP.none); // 0
  * ```
  */
 export function pickRecordHeader(

@@ -89,7 +89,12 @@ export function knownNonIp(type: number): boolean {
  *
  * @example
  * ```ts
- * const ip = ethernet(buf, off, end, out); // out.ipVersion === 4 for EtherType 0x0800
+ * import { newPacket } from "./packet.ts";
+ * const frame = new Uint8Array(14);
+ * frame[12] = 0x08; // EtherType 0x0800: IPv4 follows the 14-byte header
+ * const out = newPacket();
+ * ethernet(frame, 0, frame.length, out); // 14
+ * out.ipVersion; // 4
  * ```
  */
 export function ethernet(buf: Uint8Array, off: number, end: number, out: Packet): number {
@@ -108,7 +113,9 @@ export function ethernet(buf: Uint8Array, off: number, end: number, out: Packet)
  *
  * @example
  * ```ts
- * llc(buf, off, end, out); // aa aa 03 00 00 00 08 00 -> IPv4 at off + 8
+ * import { newPacket } from "./packet.ts";
+ * const snap = new Uint8Array([0xaa, 0xaa, 0x03, 0, 0, 0, 0x08, 0x00]); // SNAP, EtherType IPv4
+ * llc(snap, 0, snap.length, newPacket()); // 8
  * ```
  */
 export function llc(buf: Uint8Array, off: number, end: number, out: Packet): number {
@@ -134,7 +141,11 @@ export function llc(buf: Uint8Array, off: number, end: number, out: Packet): num
  *
  * @example
  * ```ts
- * mpls(buf, off, end, out); // 00 01 01 40 45 … -> IPv4 at off + 4
+ * import { newPacket } from "./packet.ts";
+ * const b = new Uint8Array([0x00, 0x01, 0x01, 0x40, 0x45]); // label 16, bottom of stack; IPv4
+ * const out = newPacket();
+ * mpls(b, 0, b.length, out); // 4
+ * out.tunnel; // "MPLS"
  * ```
  */
 export function mpls(buf: Uint8Array, off: number, end: number, out: Packet): number {
@@ -164,7 +175,10 @@ export function mpls(buf: Uint8Array, off: number, end: number, out: Packet): nu
  *
  * @example
  * ```ts
- * nsh(buf, off, end, out); // 0f c6 01 01 … -> IPv4 after the 24-byte header
+ * import { newPacket } from "./packet.ts";
+ * const b = new Uint8Array(24); // MD type 1: a 24-byte header
+ * b.set([0x0f, 0xc6, 0x01, 0x01]); // length 6 words, next protocol 1 (IPv4)
+ * nsh(b, 0, b.length, newPacket()); // 24
  * ```
  */
 export function nsh(buf: Uint8Array, off: number, end: number, out: Packet): number {
@@ -179,7 +193,12 @@ export function nsh(buf: Uint8Array, off: number, end: number, out: Packet): num
  *
  * @example
  * ```ts
- * nextProtocol(buf, 3, off, end, out, "VXLAN-GPE"); // an Ethernet frame at off
+ * import { newPacket } from "./packet.ts";
+ * const out = newPacket();
+ * nextProtocol(new Uint8Array(8), 2, 8, 8, out, "VXLAN-GPE"); // 8
+ * out.ipVersion; // 6
+ * nextProtocol(new Uint8Array(8), 9, 8, 8, out, "VXLAN-GPE"); // -1
+ * out.error; // "unsupported tunnel: VXLAN-GPE"
  * ```
  */
 export function nextProtocol(
@@ -207,7 +226,10 @@ export function nextProtocol(
  *
  * @example
  * ```ts
- * ppp(buf, off, end, out); // 00 21 or just 21 -> IPv4 at off + 2 or off + 1
+ * import { newPacket } from "./packet.ts";
+ * const out = newPacket(); // 00 21, or compressed to 21: IPv4 follows
+ * ppp(new Uint8Array([0x00, 0x21]), 0, 2, out); // 2
+ * ppp(new Uint8Array([0x21]), 0, 1, out); // 1
  * ```
  */
 export function ppp(buf: Uint8Array, off: number, end: number, out: Packet): number {
@@ -241,7 +263,9 @@ export function ppp(buf: Uint8Array, off: number, end: number, out: Packet): num
  *
  * @example
  * ```ts
- * pppoe(buf, off, end, out); // 11 00 00 01 00 2a 00 21 -> IPv4 at off + 8
+ * import { newPacket } from "./packet.ts";
+ * const b = new Uint8Array([0x11, 0, 0, 0x01, 0, 0x2a, 0x00, 0x21]); // session 1, 42 bytes, IPv4
+ * pppoe(b, 0, b.length, newPacket()); // 8
  * ```
  */
 export function pppoe(buf: Uint8Array, off: number, end: number, out: Packet): number {

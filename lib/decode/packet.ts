@@ -135,7 +135,9 @@ export const MAX_DEPTH = 8;
  *
  * @example
  * ```ts
- * if (end - off < 14) return cut(out, "Ethernet");
+ * const out = newPacket();
+ * cut(out, "Ethernet"); // -1
+ * out.error; // "Ethernet header cut"
  * ```
  */
 export function cut(out: Packet, name: string): number {
@@ -149,7 +151,9 @@ export function cut(out: Packet, name: string): number {
  *
  * @example
  * ```ts
- * return unsupported(out, "unsupported tunnel: GRE");
+ * const out = newPacket();
+ * unsupported(out, "unsupported tunnel: GRE"); // -1
+ * out.kind; // "unsupported"
  * ```
  */
 export function unsupported(out: Packet, why: string): number {
@@ -163,7 +167,12 @@ export function unsupported(out: Packet, why: string): number {
  *
  * @example
  * ```ts
- * if (!nest(out)) return -1;
+ * import { ethernet } from "./ethertype.ts";
+ * import type { Packet } from "./types.ts";
+ * function bridged(buf: Uint8Array, off: number, end: number, out: Packet): number {
+ *   if (!nest(out)) return -1; // nested more than MAX_DEPTH deep: out.kind === "malformed"
+ *   return ethernet(buf, off, end, out);
+ * }
  * ```
  */
 export function nest(out: Packet): boolean {
@@ -177,7 +186,10 @@ export function nest(out: Packet): boolean {
  *
  * @example
  * ```ts
- * addTunnel(out, "VXLAN"); // out.tunnel === "VXLAN"
+ * const out = newPacket();
+ * addTunnel(out, "VXLAN");
+ * addTunnel(out, "MPLS");
+ * out.tunnel; // "VXLAN/MPLS"
  * ```
  */
 export function addTunnel(out: Packet, name: string): void {
@@ -189,7 +201,9 @@ export function addTunnel(out: Packet, name: string): void {
  *
  * @example
  * ```ts
- * return malformed(out, "IPv4 header length < 20");
+ * const out = newPacket();
+ * malformed(out, "IPv4 header length 16 < 20"); // -1
+ * out.kind; // "malformed"
  * ```
  */
 export function malformed(out: Packet, why: string): number {

@@ -52,7 +52,11 @@ function isAruba(proto: number): boolean {
  *
  * @example
  * ```ts
- * gre(buf, l4Off, end, pkt, "GRE"); // 00 00 08 00 -> IPv4 at l4Off + 4
+ * import { newPacket } from "./packet.ts";
+ * const b = new Uint8Array([0x00, 0x00, 0x08, 0x00]); // no flags, protocol IPv4
+ * const out = newPacket();
+ * gre(b, 0, b.length, out, "GRE"); // 4
+ * out.tunnel; // "GRE"
  * ```
  */
 export function gre(buf: Uint8Array, off: number, end: number, out: Packet, name: string): number {
@@ -233,7 +237,12 @@ function udp(buf: Uint8Array, off: number, end: number, out: Packet): number {
  *
  * @example
  * ```ts
- * const inner = tunnel(buf, l4Off, ipEnd, capEnd, false, pkt); // e.g. a VXLAN frame's inner IPv4
+ * import { newPacket } from "./packet.ts";
+ * const out = newPacket(); // decoded so far: an IPv6 header (40 bytes) of next header 4, IPv4
+ * out.ipVersion = 6;
+ * out.ipProto = 4;
+ * tunnel(new Uint8Array(60), 40, 60, 60, false, out); // 40
+ * out.tunnel; // "IPv4-in-IPv6"
  * ```
  */
 export function tunnel(

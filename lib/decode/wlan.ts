@@ -15,7 +15,11 @@ import type { Packet } from "./types.ts";
  *
  * @example
  * ```ts
- * wlan(buf, off, end, out); // 88 01 … aa aa 03 00 00 00 08 00 -> IPv4
+ * import { newPacket } from "./packet.ts";
+ * const f = new Uint8Array(32); // a data frame to the AP: 24-byte header, then LLC/SNAP
+ * f.set([0x08, 0x01]);
+ * f.set([0xaa, 0xaa, 0x03, 0, 0, 0, 0x08, 0x00], 24);
+ * wlan(f, 0, f.length, newPacket()); // 32
  * ```
  */
 export function wlan(buf: Uint8Array, off: number, end: number, out: Packet): number {
