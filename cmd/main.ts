@@ -19,6 +19,7 @@ const COMMANDS: Record<string, () => Promise<TcpechoCommand>> = {
   probe: () => import("./probe.ts").then((m) => m.probe as unknown as TcpechoCommand),
   explain: () => import("./explain.ts").then((m) => m.explain as unknown as TcpechoCommand),
   lab: () => import("./lab.ts").then((m) => m.lab as unknown as TcpechoCommand),
+  watch: () => import("./watch.ts").then((m) => m.watch as unknown as TcpechoCommand),
 };
 
 const SUMMARIES: Record<string, string> = {

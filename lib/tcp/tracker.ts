@@ -120,6 +120,22 @@ export class TcpTracker {
     }
   }
 
+  /**
+   * Ends every open connection whose last packet is older than `before`
+   * (seconds from the first record), as the capture's end would: a live
+   * capture's connections that went quiet. Returns how many ended.
+   */
+  endIdle(before: number): number {
+    const idle = [...this.#live.values()].filter((c) => c.facts.lastTime < before)
+      .sort((a, b) => a.id - b.id);
+    for (const c of idle) {
+      this.#live.remove(c);
+      this.#opts.onEnd(c);
+      this.#release(c);
+    }
+    return idle.length;
+  }
+
   #time(p: Packet): number {
     return (p.tsSec - this.#t0Sec) + (p.tsNsec - this.#t0Nsec) * 1e-9;
   }
