@@ -57,7 +57,9 @@ async function captureError(f: CaptureFailure, req: LiveRequest): Promise<Tcpech
   if (f.code === "EPERM") {
     const bin = await execPath().catch(() => "BINARY");
     return new TcpechoError(
-      `Cannot capture on ${req.device}: permission denied (${f.message.trim()}); capturing ` +
+      `Cannot capture on ${req.device}: permission denied (${
+        f.message.trim().replace(/^\((.*)\)$/, "$1")
+      }); capturing ` +
         `needs the CAP_NET_RAW capability: run as root, or grant it with ` +
         `'sudo setcap cap_net_raw,cap_net_admin=eip ${bin}'`,
       { code: "EPERM", exitCode: 1 },
