@@ -2,7 +2,13 @@
  * Live capture on Bun: libpcap by bun:ffi, else a tcpdump child process.
  * @module
  */
-import { PCAP_ERROR_NO_SUCH_DEVICE, PCAP_ERROR_PERM_DENIED, pollingCapture } from "./stream.ts";
+import {
+  BLOCK_TIMEOUT_MS,
+  PCAP_ERROR_NO_SUCH_DEVICE,
+  PCAP_ERROR_PERM_DENIED,
+  pollingCapture,
+  RING_BYTES,
+} from "./stream.ts";
 import { tcpdumpArgs, tcpdumpCapture, type TcpdumpChild } from "./tcpdump.ts";
 import { LIBPCAP_CANDIDATES } from "./paths.ts";
 import type { CaptureFailure, CaptureRequest, LiveCapture } from "./types.ts";
@@ -32,6 +38,7 @@ const SYMBOLS = {
   pcap_create: { args: ["ptr", "ptr"], returns: "ptr" },
   pcap_set_snaplen: { args: ["ptr", "i32"], returns: "i32" },
   pcap_set_promisc: { args: ["ptr", "i32"], returns: "i32" },
+  pcap_set_buffer_size: { args: ["ptr", "i32"], returns: "i32" },
   pcap_set_timeout: { args: ["ptr", "i32"], returns: "i32" },
   pcap_set_immediate_mode: { args: ["ptr", "i32"], returns: "i32" },
   pcap_activate: { args: ["ptr"], returns: "i32" },
@@ -84,8 +91,10 @@ function openFfi(
   if (!h) return { code: "ECAPTURE", message: new TextDecoder().decode(errbuf).split("\0")[0] };
   s.pcap_set_snaplen(h, snaplen);
   s.pcap_set_promisc(h, 0);
-  s.pcap_set_timeout(h, 100);
-  s.pcap_set_immediate_mode(h, 1);
+  // Kernel blocks retired every 50 ms (TPACKET_V3: packets packed, not one
+  // snaplen-sized slot each as in immediate mode) in a 32 MiB ring.
+  s.pcap_set_timeout(h, BLOCK_TIMEOUT_MS);
+  s.pcap_set_buffer_size(h, RING_BYTES);
   const rc = s.pcap_activate(h);
   if (rc < 0) {
     const message = readCstr(s.pcap_geterr(h));

@@ -3,7 +3,13 @@
  * tcpdump child process (needs --allow-run).
  * @module
  */
-import { PCAP_ERROR_NO_SUCH_DEVICE, PCAP_ERROR_PERM_DENIED, pollingCapture } from "./stream.ts";
+import {
+  BLOCK_TIMEOUT_MS,
+  PCAP_ERROR_NO_SUCH_DEVICE,
+  PCAP_ERROR_PERM_DENIED,
+  pollingCapture,
+  RING_BYTES,
+} from "./stream.ts";
 import { tcpdumpArgs, tcpdumpCapture, type TcpdumpChild } from "./tcpdump.ts";
 import { LIBPCAP_CANDIDATES } from "./paths.ts";
 import type { CaptureFailure, CaptureRequest, LiveCapture } from "./types.ts";
@@ -12,6 +18,7 @@ const SYMBOLS = {
   pcap_create: { parameters: ["buffer", "buffer"], result: "pointer" },
   pcap_set_snaplen: { parameters: ["pointer", "i32"], result: "i32" },
   pcap_set_promisc: { parameters: ["pointer", "i32"], result: "i32" },
+  pcap_set_buffer_size: { parameters: ["pointer", "i32"], result: "i32" },
   pcap_set_timeout: { parameters: ["pointer", "i32"], result: "i32" },
   pcap_set_immediate_mode: { parameters: ["pointer", "i32"], result: "i32" },
   pcap_activate: { parameters: ["pointer"], result: "i32" },
@@ -57,8 +64,10 @@ function openFfi(l: Lib, req: CaptureRequest, snaplen: number): LiveCapture | Ca
   }
   s.pcap_set_snaplen(h, snaplen);
   s.pcap_set_promisc(h, 0);
-  s.pcap_set_timeout(h, 100);
-  s.pcap_set_immediate_mode(h, 1);
+  // Kernel blocks retired every 50 ms (TPACKET_V3: packets packed, not one
+  // snaplen-sized slot each as in immediate mode) in a 32 MiB ring.
+  s.pcap_set_timeout(h, BLOCK_TIMEOUT_MS);
+  s.pcap_set_buffer_size(h, RING_BYTES);
   const rc = s.pcap_activate(h);
   if (rc < 0) {
     const message = readCstr(s.pcap_geterr(h));

@@ -121,3 +121,8 @@ function toStats(s: [number, number, number]): CaptureStats {
 /** libpcap's pcap_activate status codes that tcpecho names. */
 export const PCAP_ERROR_NO_SUCH_DEVICE = -5;
 export const PCAP_ERROR_PERM_DENIED = -8;
+
+/** The capture's kernel ring (pcap_set_buffer_size). */
+export const RING_BYTES = 32 * 1024 * 1024;
+/** How long the kernel holds a block of packets before handing it over (pcap_set_timeout). */
+export const BLOCK_TIMEOUT_MS = 50;

@@ -16,7 +16,19 @@ export interface TcpdumpChild {
 
 /** tcpdump's arguments for a request. */
 export function tcpdumpArgs(req: CaptureRequest, snaplen: number): string[] {
-  const args = ["-i", req.device, "--immediate-mode", "-U", "-w", "-", "-s", String(snaplen), "-n"];
+  const args = [
+    "-i",
+    req.device,
+    "--immediate-mode",
+    "-B",
+    "32768",
+    "-U",
+    "-w",
+    "-",
+    "-s",
+    String(snaplen),
+    "-n",
+  ];
   if (req.filter.trim() !== "") args.push(req.filter);
   return args;
 }
