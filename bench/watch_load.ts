@@ -46,18 +46,35 @@ function hwm(pid: number): number {
 }
 
 const srv = cli(["serve", "--port", "0", "--host", "127.0.0.1"]);
+const children = [srv];
+process.on("exit", () => {
+  for (const c of children) if (c.exitCode === null) c.kill("SIGKILL");
+});
 let srvOut = "";
 srv.stdout!.on("data", (d) => (srvOut += d));
 await until(() => /listening on tcp \S+:\d+/.test(srvOut), 20_000, "serve");
 const port = Number(/listening on tcp \S+:(\d+)/.exec(srvOut)![1]);
-const w = cli(["watch", "-i", "lo", "--capture", backend, "--format", "ndjson", "--summary",
-  `tcp port ${port}`]);
+const w = cli([
+  "watch",
+  "-i",
+  "lo",
+  "--capture",
+  backend,
+  "--format",
+  "ndjson",
+  "--summary",
+  `tcp port ${port}`,
+]);
+children.push(w);
 let lines = 0, err = "";
 w.stdout!.on("data", (d: Buffer) => {
   for (const b of d) if (b === 10) lines++;
 });
 w.stderr!.on("data", (d) => (err += d));
-await until(() => /capturing on/.test(err), 20_000, "watch start");
+await until(() => /capturing on/.test(err), 20_000, "watch start").catch((e) => {
+  console.error(String(e), err);
+  process.exit(1);
+});
 const c0 = cpu(w.pid!);
 await sleep(5000);
 const idle = (cpu(w.pid!) - c0) / 5;
