@@ -10,6 +10,7 @@ import { getNet, NetError } from "../lib/runtime/net/mod.ts";
 import { numberOption } from "./cli.ts";
 import { defineTcpechoCommand } from "./command.ts";
 import { runCountMode, runLoadMode } from "./connect_modes.ts";
+import { addTrace, traceNet } from "./trace.ts";
 
 const NOTES = `Reads stdin and the socket at once: a server FIN or RST is reported when it
 arrives. On stdin EOF it half-closes (FIN) and prints echoes until the server's FIN.
@@ -79,7 +80,7 @@ export const connect = defineTcpechoCommand({
     const timeoutS = numberOption(args.timeout, "timeout", { min: 0.001 });
     const timeoutMs = timeoutS === undefined ? undefined : Math.round(timeoutS * 1000);
     const where = host.includes(":") ? `[${host}]:${port}` : `${host}:${port}`;
-    const net = await getNet();
+    const net = traceNet(await getNet());
     const target = { host, port, timeoutMs, where };
     if (args.clients !== undefined) return await runLoadMode(net, ctx, target, args);
     if (args.count !== undefined) return await runCountMode(net, ctx, target, args);
@@ -102,3 +103,6 @@ export const connect = defineTcpechoCommand({
     return 0;
   },
 });
+
+/** --trace and --trace-file FILE (cmd/trace.ts). */
+addTrace(connect, (a) => Number(a.port ?? 9877));

@@ -9,12 +9,7 @@
 import { closeSync, openSync, writeSync } from "node:fs";
 import type { ByteSource } from "../lib/capture/types.ts";
 import { TcpechoError, usageError } from "../lib/errors.ts";
-import {
-  type ConnFilter,
-  explainCapture,
-  type Explained,
-  type ExplainSummary,
-} from "../lib/explain/pipeline.ts";
+import { explainCapture, type Explained, type ExplainSummary } from "../lib/explain/pipeline.ts";
 import { connectionReport, ndjsonLine } from "../lib/report/json.ts";
 import { AsciiBuffer, summaryHeader, writeSummaryRow } from "../lib/report/summary.ts";
 import { textChunks } from "../lib/report/text.ts";
@@ -39,8 +34,10 @@ export interface LiveRequest {
   idleS: number;
   /** "auto" (libpcap by FFI, else tcpdump), "ffi" or "tcpdump". */
   backend: "auto" | "ffi" | "tcpdump";
-  /** Only connections matching this (read when each connection ends). */
-  select?: () => ConnFilter | undefined;
+  /** Only connections this accepts (asked when each connection ends). */
+  select?: (e: Explained) => boolean;
+  /** Collect the output here instead of writing it to stdout (--trace prints it later). */
+  hold?: string[];
 }
 
 /** Default idle limit (seconds). */
@@ -111,8 +108,7 @@ export async function runLive(
   if (tableMode) table.text(summaryHeader(ctx.color));
   let written = 0, idle = 0, evicting = false, dropped = 0;
   const onConnection = (e: Explained) => {
-    const want = req.select?.();
-    if (want && !matches(e, want)) return;
+    if (req.select !== undefined && !req.select(e)) return;
     written++;
     if (evicting) {
       idle++;
@@ -129,11 +125,15 @@ export async function runLive(
   let writing: Promise<void> = Promise.resolve();
   const flush = () =>
     writing = writing.then(async () => {
-      if (table.length > 0) await rt.writeStdout(table.take());
+      const write = (t: string | Uint8Array) =>
+        req.hold
+          ? void req.hold.push(typeof t === "string" ? t : new TextDecoder().decode(t))
+          : rt.writeStdout(t);
+      if (table.length > 0) await write(table.take());
       if (out.length > 0) {
         const text = out.join("");
         out = [];
-        await rt.writeStdout(text);
+        await write(text);
       }
     });
   const file = req.write === undefined ? undefined : openOutput(req.write);
@@ -188,12 +188,6 @@ export async function runLive(
   }
   await flush();
   return { summary, written, idle, dropped };
-}
-
-function matches(e: Explained, f: ConnFilter): boolean {
-  const c = e.conn;
-  if (f.port !== undefined && c.aPort !== f.port && c.bPort !== f.port) return false;
-  return true;
 }
 
 function openOutput(path: string): number {
