@@ -10,6 +10,8 @@ import { closeSync, openSync, writeSync } from "node:fs";
 import type { ByteSource } from "../lib/capture/types.ts";
 import { TcpechoError, usageError } from "../lib/errors.ts";
 import { explainCapture, type Explained, type ExplainSummary } from "../lib/explain/pipeline.ts";
+import { BYTES, RETRANS } from "../lib/tcp/conn.ts";
+import type { TcpConn } from "../lib/tcp/conn.ts";
 import { connectionReport, ndjsonLine } from "../lib/report/json.ts";
 import { AsciiBuffer, summaryHeader, writeSummaryRow } from "../lib/report/summary.ts";
 import { textChunks } from "../lib/report/text.ts";
@@ -123,8 +125,16 @@ export async function runLive(
   };
   // One writer at a time: the reader and the timer both flush.
   let writing: Promise<void> = Promise.resolve();
+  /** A live status line on stderr (a terminal, the text report): open connections so far. */
+  const statusOn = req.format === "text" && req.hold === undefined && rt.isTerminal(2);
+  let statusShown = false;
+  const clearStatus = async () => {
+    if (statusShown) await rt.writeStderr("\r\x1b[K");
+    statusShown = false;
+  };
   const flush = () =>
     writing = writing.then(async () => {
+      if (out.length > 0 || table.length > 0) await clearStatus();
       const write = (t: string | Uint8Array) =>
         req.hold
           ? void req.hold.push(typeof t === "string" ? t : new TextDecoder().decode(t))
@@ -145,7 +155,20 @@ export async function runLive(
       return n;
     },
   };
-  let engine: { endIdle(nowSec: number, idleS: number): number } | undefined;
+  let engine:
+    | {
+      endIdle(nowSec: number, idleS: number): number;
+      tracker: { openValues(): Iterable<TcpConn> };
+    }
+    | undefined;
+  const showStatus = () =>
+    writing = writing.then(async () => {
+      if (engine === undefined) return;
+      const line = statusLine(engine.tracker.openValues());
+      if (line === "") return await clearStatus();
+      await rt.writeStderr(`\r\x1b[K${line}`);
+      statusShown = true;
+    });
   const checkDrops = async () => {
     const s = cap.stats();
     if (s === undefined) return;
@@ -167,6 +190,7 @@ export async function runLive(
     }
     void flush();
     void checkDrops();
+    if (statusOn) void showStatus();
   }, tickMs);
   const stop = () => cap.stop();
   const offInt = rt.onSignal("SIGINT", stop);
@@ -183,11 +207,37 @@ export async function runLive(
     offInt();
     offTerm();
     await checkDrops().catch(() => {});
+    await (writing = writing.then(clearStatus)).catch(() => {});
     cap.close();
     if (file !== undefined) closeSync(file);
   }
   await flush();
   return { summary, written, idle, dropped };
+}
+
+/**
+ * "watch: 2 open · #7 127.0.0.1:40512 → 127.0.0.1:9877 ESTABLISHED 128/128 B 0 rexmit"
+ * (the connection with the latest packet), at most 100 characters; "" when none is open.
+ */
+function statusLine(open: Iterable<TcpConn>): string {
+  let n = 0;
+  let latest: TcpConn | undefined;
+  for (const c of open) {
+    n++;
+    if (latest === undefined || c.facts.lastTime >= latest.facts.lastTime) latest = c;
+  }
+  if (latest === undefined) return "";
+  const c = latest, f = c.facts, a = c.clientIsA;
+  const ep = (addr: string, port: number) =>
+    addr.includes(":") ? `[${addr}]:${port}` : `${addr}:${port}`;
+  const state = f.firstFinSide >= 0 ? "closing" : f.established ? "ESTABLISHED" : "handshake";
+  const line = `watch: ${n} open · #${c.id} ` +
+    `${a ? ep(c.aAddr, c.aPort) : ep(c.bAddr, c.bPort)} → ${
+      a ? ep(c.bAddr, c.bPort) : ep(c.aAddr, c.aPort)
+    } ` +
+    `${state} ${f.p[BYTES]}/${f.p[BYTES + 1]} B ` +
+    `${f.p[RETRANS] + f.p[RETRANS + 1]} rexmit`;
+  return line.length > 100 ? line.slice(0, 99) + "…" : line;
 }
 
 function openOutput(path: string): number {

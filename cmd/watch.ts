@@ -23,7 +23,8 @@ export const watch = defineTcpechoCommand({
     interface: {
       type: "string",
       alias: "i",
-      description: "interface to capture on (default: any)",
+      valueHint: "IF",
+      description: "interface to capture on",
       default: "any",
     },
     format: {
@@ -36,9 +37,15 @@ export const watch = defineTcpechoCommand({
       type: "boolean",
       description: "one line per connection (a table); with ndjson: no segments",
     },
-    write: { type: "string", alias: "w", description: "also keep the capture in FILE (pcap)" },
+    write: {
+      type: "string",
+      alias: "w",
+      valueHint: "FILE",
+      description: "also keep the capture in FILE (pcap)",
+    },
     idle: {
       type: "string",
+      valueHint: "S",
       description: `report a connection with no packet for S seconds as still open and ` +
         `forget it (default ${DEFAULT_IDLE_S})`,
     },
@@ -55,7 +62,8 @@ export const watch = defineTcpechoCommand({
     "  sudo tcpecho watch --summary -w keep.pcap      one line per connection, keep the capture",
     "  sudo tcpecho watch --format ndjson host 198.18.0.2",
     "",
-    "Ctrl-C (or SIGTERM) stops: connections still open are reported as open. Without root:",
+    "On a terminal a status line shows the open connections. Ctrl-C (or SIGTERM) stops:",
+    "connections still open are reported as open. Without root:",
     "  sudo setcap cap_net_raw,cap_net_admin=eip $(command -v tcpecho)",
     "See docs/watch.md.",
   ].join("\n"),

@@ -89,6 +89,11 @@ export class TcpTracker {
     return this.#live.size;
   }
 
+  /** The connections currently open (a live view: do not keep it across pushes). */
+  openValues(): IterableIterator<TcpConn> {
+    return this.#live.values();
+  }
+
   /**
    * Feeds one decoded frame (every frame, so times count from the first record).
    *
