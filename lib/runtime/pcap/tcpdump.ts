@@ -64,10 +64,16 @@ export async function tcpdumpCapture(
     }
     errText += dec.decode(chunk.value, { stream: true });
   }
-  // Keep draining stderr so tcpdump never blocks on it.
-  (async () => {
+  // Keep draining stderr so tcpdump never blocks on it; at exit it says what
+  // the kernel dropped ("N packets dropped by kernel").
+  let tail = "";
+  const drained = (async () => {
     try {
-      for (;;) if ((await errReader.read()).done) break;
+      for (;;) {
+        const r = await errReader.read();
+        if (r.done) break;
+        tail = (tail + dec.decode(r.value, { stream: true })).slice(-4096);
+      }
     } catch { /* closed */ }
   })();
   const out = child.stdout.getReader();
@@ -78,7 +84,11 @@ export async function tcpdumpCapture(
     async read(into) {
       if (pending === undefined) {
         const r = await out.read();
-        if (r.done) return null;
+        if (r.done) {
+          // tcpdump's closing counters come on stderr as it exits.
+          await Promise.race([drained, new Promise((r) => setTimeout(r, 1000))]);
+          return null;
+        }
         pending = r.value;
       }
       const n = Math.min(into.length, pending.length);
@@ -91,7 +101,12 @@ export async function tcpdumpCapture(
       stopped = true;
       child.kill("SIGINT");
     },
-    stats: () => undefined,
+    stats() {
+      const got = (what: string) => Number(new RegExp(`(\\d+) packets? ${what}`).exec(tail)?.[1]);
+      const recv = got("received by filter"), drop = got("dropped by kernel");
+      if (Number.isNaN(recv) || Number.isNaN(drop)) return undefined;
+      return { received: recv, dropped: drop, ifDropped: 0 };
+    },
     close() {
       if (!exited) child.kill("SIGTERM");
       out.cancel().catch(() => {});
