@@ -11,6 +11,7 @@ import { givenPositionals, hostPort, MAX_SECONDS, numberOption } from "./cli.ts"
 import { defineTcpechoCommand } from "./command.ts";
 import { runCountMode, runLoadMode } from "./connect_modes.ts";
 import { formatHostPort } from "../lib/hostport.ts";
+import { addTrace, traceNet } from "./trace.ts";
 
 const NOTES = `Reads stdin and the socket at once: a server FIN or RST is reported when it
 arrives. On stdin EOF it half-closes (FIN) and prints echoes until the server's FIN.
@@ -84,7 +85,7 @@ export const connect = defineTcpechoCommand({
     const timeoutS = numberOption(args.timeout, "timeout", { min: 0.001, max: MAX_SECONDS });
     const timeoutMs = timeoutS === undefined ? undefined : Math.round(timeoutS * 1000);
     const where = formatHostPort(host, port);
-    const net = await getNet();
+    const net = traceNet(await getNet());
     const target = { host, port, timeoutMs, where };
     if (args.clients !== undefined) return await runLoadMode(net, ctx, target, args);
     if (args.count !== undefined) return await runCountMode(net, ctx, target, args);
@@ -107,3 +108,6 @@ export const connect = defineTcpechoCommand({
     return ExitCode.ok;
   },
 });
+
+/** --trace and --trace-file FILE (cmd/trace.ts). */
+addTrace(connect, (a) => Number(a.port ?? 9877));

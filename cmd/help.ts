@@ -38,6 +38,10 @@ export const COMMANDS: Record<string, CommandEntry> = {
     summary: "read a pcap/pcapng capture and explain each TCP connection (UNP ch. 5)",
     load: () => import("./explain.ts").then((m) => m.explain as unknown as TcpechoCommand),
   },
+  watch: {
+    summary: "capture live and explain each TCP connection as it ends (libpcap or tcpdump)",
+    load: () => import("./watch.ts").then((m) => m.watch as unknown as TcpechoCommand),
+  },
   lab: {
     summary: "reproduce the book's scenarios in network namespaces (root)",
     load: () => import("./lab.ts").then((m) => m.lab as unknown as TcpechoCommand),

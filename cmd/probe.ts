@@ -2,6 +2,7 @@
  * `tcpecho probe`: TCP connect probes with statistics; `--keepalive` watches an idle connection.
  * @module
  */
+import { addTrace } from "./trace.ts";
 import { defineTcpechoCommand } from "./command.ts";
 import { probeConfig } from "./probe_options.ts";
 
@@ -111,3 +112,6 @@ export const probe = defineTcpechoCommand({
     return await runProbeMode(config, ctx);
   },
 });
+
+/** --trace and --trace-file FILE (cmd/trace.ts). */
+addTrace(probe, (a) => Number(a.port ?? 9877));

@@ -171,6 +171,19 @@ export class Explainer {
     this.#pkt = null;
   }
 
+  /**
+   * Reports (as still open) every connection that saw no packet for `idleS`
+   * seconds before `nowSec` (wall-clock seconds since the epoch, the capture's
+   * timestamps): a live capture. Returns how many were reported.
+   */
+  endIdle(nowSec: number, idleS: number): number {
+    if (this.#t0Sec < 0) return 0;
+    const now = nowSec - this.#t0Sec - this.#t0Nsec * 1e-9;
+    const before = now - idleS;
+    for (const [c, w] of this.#wire) if (c.facts.lastTime < before) w.captureEnd = now;
+    return this.tracker.endIdle(before);
+  }
+
   /** Reports every connection still open (they saw the capture's end: sentences may say so). */
   finish(): void {
     for (const w of this.#wire.values()) w.captureEnd = this.#lastT;

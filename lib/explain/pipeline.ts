@@ -52,6 +52,11 @@ export interface ExplainOptions {
   onFiltered?(id: number): void;
   /** Called once per frame read (after it was analysed): progress reporting. */
   onFrame?(frames: number): void;
+  /**
+   * Receives the engine before the first frame, for a live capture: its
+   * `endIdle(nowSec, idleS)` reports connections that went quiet.
+   */
+  onEngine?(engine: Pick<Explainer, "endIdle" | "tracker">): void;
   /** Options of the capture reader (chunk size). */
   read?: ReadOptions;
   /**
@@ -123,6 +128,7 @@ export async function explainCapture(
     onConnection: opts.onConnection ?? (() => {}),
     onFiltered: opts.onFiltered,
   });
+  opts.onEngine?.(ex);
   const pkt = newPacket();
   let frames = 0;
   let tcpFrames = 0;

@@ -228,6 +228,11 @@ export class TcpTracker {
     return this.unassigned["after-end"];
   }
 
+  /** The connections currently open (a live view: do not keep it across pushes). */
+  openValues(): IterableIterator<TcpConn> {
+    return this.#live.values();
+  }
+
   /**
    * Feeds one decoded frame (every frame, so times count from the first record).
    *
@@ -259,6 +264,18 @@ export class TcpTracker {
   finish(): void {
     const open = [...this.#live.values()].sort((a, b) => a.id - b.id);
     for (const c of open) this.#handOver(c, "capture-end");
+  }
+
+  /**
+   * Ends every open connection whose last packet is older than `before`
+   * (seconds from the first record), as the capture's end would: a live
+   * capture's connections that went quiet. Returns how many ended.
+   */
+  endIdle(before: number): number {
+    const idle = [...this.#live.values()].filter((c) => c.facts.lastTime < before)
+      .sort((a, b) => a.id - b.id);
+    for (const c of idle) this.#handOver(c, "capture-end");
+    return idle.length;
   }
 
   #time(p: Packet): number {
