@@ -154,7 +154,7 @@ test("serve hostile/--idle-timeout: default 300 s, 0 turns it off, negative refu
   timeout: 30_000,
 }, () => {
   const help = runCli(["serve", "--help"]);
-  assert.match(help.stdout, /default 300;\s+0: never/);
+  assert.match(help.stdout, /default:? 300;\s+0: never/);
   const bad = runCli(["serve", "--idle-timeout", "-1"]);
   assert.equal(bad.code, 2);
   assert.match(bad.stderr, /Invalid value for --idle-timeout: '-1'/);
