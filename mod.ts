@@ -45,7 +45,7 @@ export type { ByteSource, CaptureInfo, Frame, ReadOptions } from "./lib/capture/
 export { addrString, decodeFrame, newPacket } from "./lib/decode/mod.ts";
 export type { Packet, PacketKind } from "./lib/decode/mod.ts";
 
-// The reports (DESIGN.md JSON contract).
+// The reports (docs/design.md JSON contract).
 export {
   captureJson,
   connectionJsonPieces,

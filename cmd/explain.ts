@@ -46,7 +46,7 @@ export const explain = defineTcpechoCommand({
     "Examples:",
     "  tcpecho explain capture.pcapng                 verdict + ladder per connection",
     "  tcpecho explain big.pcap --summary             one line per connection",
-    "  tcpecho explain x.pcap --conn 3 --format json  one connection, DESIGN.md JSON",
+    "  tcpecho explain x.pcap --conn 3 --format json  one connection, docs/design.md JSON",
     "  tcpdump -i lo -w - port 9877 | tcpecho explain - --format ndjson",
     "  tcpecho explain x.pcap --format html -o report.html   ladder + Stevens graph page",
     "  tcpecho explain ring.pcap0 ring.pcap1 ring.pcap2     a rotated set as one capture",

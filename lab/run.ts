@@ -33,7 +33,7 @@ export interface LabResult {
   sysctls: AppliedSysctl[];
   /** Why the lab itself failed (not the scenario's expected failure). */
   labError?: string;
-  /** Client exit code and message as BOOK.md says, and explain agreeing. */
+  /** Client exit code and message as docs/scenarios.md says, and explain agreeing. */
   ok: boolean;
 }
 
@@ -133,7 +133,7 @@ export async function runScenario(sc: LabScenario, opts: RunOptions): Promise<La
   return result;
 }
 
-/** Whether the client did what BOOK.md says and explain named the scenario. */
+/** Whether the client did what docs/scenarios.md says and explain named the scenario. */
 export function judge(r: LabResult): boolean {
   const e = r.scenario.expect;
   const exit = r.client?.exit;
@@ -159,7 +159,7 @@ async function cleanup(
 
 function logText(r: LabResult): string {
   const lines = [
-    `scenario ${r.scenario.id} (BOOK.md ${r.scenario.verdict}, §${r.scenario.section})`,
+    `scenario ${r.scenario.id} (docs/scenarios.md ${r.scenario.verdict}, §${r.scenario.section})`,
     ...r.sysctls.map((s) => `sysctl (${s.namespace}) ${s.key} = ${s.value} (was ${s.was})`),
     ...r.timeline.map((t) => `${t.t.toFixed(3).padStart(7)} s  ${t.what}`),
     `client ${r.client?.args.join(" ") ?? "(not started)"}: ${describeExit(r.client?.exit)}`,

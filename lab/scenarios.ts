@@ -1,7 +1,7 @@
 /**
  * The book's scenarios as lab recipes: how to cause each one with real kernel
- * TCP, what the book says the client program sees (BOOK.md), what the client
- * must report (exit code and errno, DESIGN.md), and what the lab simulates.
+ * TCP, what the book says the client program sees (docs/scenarios.md), what the client
+ * must report (exit code and errno, docs/design.md), and what the lab simulates.
  * Order: the list `tcpecho lab --list` prints and `lab all` runs.
  * @module
  */
@@ -13,15 +13,15 @@ import type { LabSession } from "./session.ts";
 export interface LabScenario {
   /** Lab id (`tcpecho lab ID`). */
   id: string;
-  /** The BOOK.md scenario id explain must give the capture. */
+  /** The docs/scenarios.md scenario id explain must give the capture. */
   verdict: string;
-  /** BOOK.md section. */
+  /** docs/scenarios.md section. */
   section: string;
   /** Address family. */
   family: 4 | 6;
   /** One line for --list. */
   title: string;
-  /** What the book says the client program sees (BOOK.md). */
+  /** What the book says the client program sees (docs/scenarios.md). */
   book: string;
   /** What the client must do: its exit code and, when it fails, the text on stderr. */
   expect: { exit: number; stderr?: RegExp };

@@ -1,9 +1,9 @@
 /**
- * tcpecho's error type and the exit-code contract of DESIGN.md.
+ * tcpecho's error type and the exit-code contract of docs/design.md.
  * @module
  */
 
-/** Exit codes shared by every command (DESIGN.md). */
+/** Exit codes shared by every command (docs/design.md). */
 export const ExitCode = {
   ok: 0,
   error: 1,

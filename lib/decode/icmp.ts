@@ -1,7 +1,7 @@
 /**
  * ICMP and ICMPv6: type and code; for destination unreachable, the quoted IP
  * header and the first 8 bytes of its transport header (ports, TCP seq), so
- * that the unreachable can be tied to its connection (BOOK.md §5.14).
+ * that the unreachable can be tied to its connection (docs/scenarios.md §5.14).
  * @module
  */
 import { u16, u32 } from "./bytes.ts";

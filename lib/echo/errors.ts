@@ -1,6 +1,6 @@
 /**
  * The book's words for every socket failure: errno, one sentence of meaning,
- * the UNP section, and the DESIGN.md exit code. `connect`, `serve` and `probe`
+ * the UNP section, and the docs/design.md exit code. `connect`, `serve` and `probe`
  * all report through here, so the same event reads the same everywhere.
  * @module
  */
@@ -11,7 +11,7 @@ import { describeFdExhaustion, type NetError, type NetErrorCode } from "../runti
 export interface ErrnoInfo {
   /** One sentence: what the kernel saw. */
   meaning: string;
-  /** BOOK.md section, e.g. "5.15". */
+  /** docs/scenarios.md section, e.g. "5.15". */
   section: string;
   exitCode: ExitCodeValue;
 }

@@ -1,5 +1,5 @@
 /**
- * THE scenario catalogue: every verdict id (a contract, BOOK.md/DESIGN.md),
+ * THE scenario catalogue: every verdict id (a contract, docs/scenarios.md, docs/design.md),
  * its book section, whether it is a sign of trouble, and its help text.
  * explain (scenarios.ts), the reports (summary colours, HTML highlighting),
  * `explain --help`, the lab and the tests all read this list, so they can
@@ -9,7 +9,7 @@
 
 /** One scenario of the catalogue. */
 export interface ScenarioInfo {
-  /** BOOK.md scenario id (stable). */
+  /** docs/scenarios.md scenario id (stable). */
   readonly id: string;
   /** Book section cited with the verdict ("" when the book has none). */
   readonly section: string;

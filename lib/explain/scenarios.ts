@@ -1,5 +1,5 @@
 /**
- * The scenario verdict: one small documented rule per BOOK.md scenario, in
+ * The scenario verdict: one small documented rule per docs/scenarios.md scenario, in
  * ONE ordered list; the first rule that holds names the connection. Ids,
  * sections and trouble flags come from the catalogue (catalogue.ts); each
  * rule requires the wire evidence the book describes and nothing less

@@ -52,7 +52,7 @@ export interface WatchReport {
   heartbeats?: Heartbeats;
   /** Bytes the peer sent that were not an expected echo. */
   unexpectedBytes: number;
-  /** DESIGN.md exit code for the cause. */
+  /** docs/design.md exit code for the cause. */
   exitCode: number;
 }
 

@@ -1,6 +1,6 @@
 /**
  * What the end of a watched connection means, in the book's words, and the
- * DESIGN.md exit code it maps to.
+ * docs/design.md exit code it maps to.
  * @module
  */
 import { ExitCode, type ExitCodeValue } from "../errors.ts";

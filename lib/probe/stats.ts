@@ -90,7 +90,7 @@ export function summarize(
   };
 }
 
-/** The exit code (DESIGN.md, lib/errors.ts) of each probe outcome: the one table probe uses. */
+/** The exit code (docs/design.md, lib/errors.ts) of each probe outcome: the one table probe uses. */
 export const OUTCOME_EXIT: Readonly<Record<ProbeOutcome, ExitCodeValue>> = {
   connected: ExitCode.ok,
   refused: ExitCode.refused,

@@ -1,5 +1,5 @@
 /**
- * The JSON contract of DESIGN.md: one object per connection
+ * The JSON contract of docs/design.md: one object per connection
  * ({@link ConnectionReport}), the whole-capture document, and NDJSON lines.
  * @module
  */
@@ -44,7 +44,7 @@ export interface FrameOriginLookup {
   lookup(frame: number): { file: number; frame: number };
 }
 
-/** One connection in the JSON (DESIGN.md). */
+/** One connection in the JSON (docs/design.md). */
 export interface ConnectionReport {
   id: number;
   client: EndpointJson;
@@ -61,7 +61,7 @@ export interface ConnectionReport {
   };
   retransmissions: { count: number; intervals: number[] };
   /**
-   * Additive to DESIGN.md: the handshake RTT at the capture point (SYN to the
+   * Additive to docs/design.md: the handshake RTT at the capture point (SYN to the
    * ACK of the SYN,ACK) in seconds, null when the handshake was not captured.
    */
   handshakeRtt: number | null;
@@ -131,7 +131,7 @@ export interface CaptureJson {
   truncated: boolean;
   warnings: string[];
   /**
-   * Additive to DESIGN.md: frames that are, or may be, TCP but belong to no
+   * Additive to docs/design.md: frames that are, or may be, TCP but belong to no
    * connection, counted by reason (absent when the caller did not count).
    */
   unplaced?: Record<string, number>;
@@ -204,7 +204,7 @@ function statesJson(h: StateChange[] | null): { frame: number; state: string }[]
 }
 
 /**
- * The DESIGN.md object for one explained connection.
+ * The docs/design.md object for one explained connection.
  *
  * @example
  * ```ts

@@ -44,7 +44,7 @@
  *  (port-reused, Wireshark's reused_ports, is decided by the tracker: a SYN
  *  with a new ISN on a 4-tuple it has seen before.)
  *
- * Consequence the BOOK.md requires: a keepalive is never also a retransmission.
+ * Consequence the docs/scenarios.md requires: a keepalive is never also a retransmission.
  * @module
  */
 import {

@@ -1,5 +1,5 @@
 /**
- * Per-segment labels (BOOK.md's stable vocabulary) as bits of one number, so
+ * Per-segment labels (docs/scenarios.md's stable vocabulary) as bits of one number, so
  * the hot path allocates nothing; {@link labelNames} turns a mask into ids.
  * Bit order is output order: the segment's own kind first, then the analysis
  * labels in the order analysis.ts tests them.
@@ -54,7 +54,7 @@ export const L_ICMP_UNREACH = 1 << 21;
 /** The retransmission family (any of them counts as a retransmission). */
 export const L_ANY_RETRANS = L_SPURIOUS | L_FAST_RETRANS | L_RETRANS;
 
-/** Label ids by bit position (BOOK.md vocabulary). */
+/** Label ids by bit position (docs/scenarios.md vocabulary). */
 export const LABEL_NAMES: readonly string[] = [
   "syn",
   "syn-ack",

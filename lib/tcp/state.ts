@@ -7,7 +7,7 @@
  */
 import { TCP_ACK, TCP_FIN, TCP_RST, TCP_SYN } from "../decode/types.ts";
 
-/** RFC 9293 state names, as BOOK.md writes them. */
+/** RFC 9293 state names, as docs/scenarios.md writes them. */
 export type TcpState =
   | "LISTEN"
   | "SYN-SENT"

@@ -21,7 +21,7 @@ const BOOK_IDS = [
   "abort",
 ];
 
-test("lab: --list names every BOOK.md scenario the issue asks for, plus the IPv6 and naive runs", () => {
+test("lab: --list names every docs/scenarios.md scenario the issue asks for, plus the IPv6 and naive runs", () => {
   const r = runCli(["lab", "--list"]);
   assert.equal(r.code, 0, r.stderr);
   for (const id of [...BOOK_IDS, "normal-ipv6", "server-process-terminated-naive"]) {

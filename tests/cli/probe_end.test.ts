@@ -1,6 +1,6 @@
 /**
  * How a watched connection's end is worded: the same errno name, strerror text
- * and operation on Deno and Bun for the same kernel event (DESIGN.md), whatever
+ * and operation on Deno and Bun for the same kernel event (docs/design.md), whatever
  * each runtime's own message says.
  */
 import { test } from "node:test";

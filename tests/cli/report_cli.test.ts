@@ -31,13 +31,13 @@ test("report cli: --color -> ANSI colour in the ladder", { skip }, () => {
   assert.ok(r.stdout.includes("\x1b["));
 });
 
-test("report cli: --format json -> DESIGN.md shape", { skip }, () => {
+test("report cli: --format json -> docs/design.md shape", { skip }, () => {
   const r = runCli(["explain", NORMAL, "--format", "json"]);
   assert.equal(r.code, 0, r.stderr);
   const doc = JSON.parse(r.stdout);
   // The document streams: connections first, capture (known only at the end) last.
   assert.deepEqual(Object.keys(doc), ["connections", "capture"]);
-  // DESIGN.md's keys in order; `unplaced` is additive (frames in no connection, by reason).
+  // docs/design.md's keys in order; `unplaced` is additive (frames in no connection, by reason).
   assert.deepEqual(Object.keys(doc.capture), [
     "format",
     "linkTypes",
@@ -47,7 +47,7 @@ test("report cli: --format json -> DESIGN.md shape", { skip }, () => {
     "unplaced",
   ]);
   const c = doc.connections[0];
-  // DESIGN.md's keys in order; additive fields: `handshakeRtt` (issue 4 asks for the RTT),
+  // docs/design.md's keys in order; additive fields: `handshakeRtt` (issue 4 asks for the RTT),
   // `timing` and `slow` (issue 13, docs/slow.md).
   const additive = new Set(["handshakeRtt", "timing", "slow"]);
   assert.deepEqual(Object.keys(c).filter((k) => !additive.has(k)), [
@@ -63,7 +63,7 @@ test("report cli: --format json -> DESIGN.md shape", { skip }, () => {
     "states",
     "retransmissions",
   ]);
-  // DESIGN.md's keys in order; `window` is an additive field (for the HTML report's graph).
+  // docs/design.md's keys in order; `window` is an additive field (for the HTML report's graph).
   assert.deepEqual(
     Object.keys(c.segments[0]).filter((k) => k !== "window"),
     ["frame", "time", "from", "flags", "seq", "ack", "len", "labels"],

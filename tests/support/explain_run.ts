@@ -1,6 +1,6 @@
 /**
  * Runs the explain pipeline in-process (lib/explain/pipeline.ts) on bytes or
- * a file, for tests: returns the DESIGN.md connection objects.
+ * a file, for tests: returns the docs/design.md connection objects.
  * @module
  */
 import { readFileSync } from "node:fs";

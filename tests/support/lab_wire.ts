@@ -1,6 +1,6 @@
 /**
  * An independent reading of a lab capture with tshark (not tcpecho's own
- * decoder), and the wire sequence each BOOK.md scenario must show. Not a test file.
+ * decoder), and the wire sequence each docs/scenarios.md scenario must show. Not a test file.
  * @module
  */
 import { spawnSync } from "node:child_process";

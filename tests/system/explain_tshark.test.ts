@@ -17,7 +17,7 @@ const FIELDS = LABEL_FIELDS;
 
 /**
  * tshark's labels per frame (tshark runs once per file). tshark also sets
- * tcp.analysis.retransmission on fast AND spurious retransmissions; BOOK.md's
+ * tcp.analysis.retransmission on fast AND spurious retransmissions; docs/scenarios.md's
  * labels keep the three apart, so "retransmission" is compared as the plain
  * kind (see tests/support/tshark_labels.ts).
  */

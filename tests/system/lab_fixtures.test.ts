@@ -1,6 +1,6 @@
 /**
  * The committed lab captures (tests/fixtures/scenarios/, made by `tcpecho lab
- * all --keep tests/fixtures/scenarios`): explain must name each one's BOOK.md
+ * all --keep tests/fixtures/scenarios`): explain must name each one's docs/scenarios.md
  * scenario, and, where tshark is installed, each must show its scenario's wire
  * sequence. Needs no root. samples/server-process-terminated.pcap (the README's
  * quick start) must be one of them: the naive-client run (FIN, ACK, data, RST).
@@ -24,7 +24,7 @@ for (const sc of LAB_SCENARIOS) {
     const doc = JSON.parse(r.stdout) as { connections: { scenario: string }[] };
     assert.deepEqual(doc.connections.map((c) => c.scenario), [sc.verdict]);
   });
-  test(`lab fixture: ${sc.id}.pcap shows the BOOK.md wire sequence (tshark)`, {
+  test(`lab fixture: ${sc.id}.pcap shows the docs/scenarios.md wire sequence (tshark)`, {
     skip: NO_TSHARK,
   }, () => {
     assert.equal(WIRE_CHECKS[sc.id](readWire(file)), undefined);

@@ -1,6 +1,6 @@
 /**
  * Runs every lab scenario once (`tcpecho lab all --format json --keep DIR`,
- * real kernel TCP in network namespaces), then checks each against BOOK.md:
+ * real kernel TCP in network namespaces), then checks each against docs/scenarios.md:
  * (a) the client's error and exit code, (b) explain's verdict, (c) the wire
  * sequence as tshark reads it. Also interrupts running labs (SIGTERM, SIGINT)
  * and checks nothing is left behind. Needs root, iproute2, nftables, tcpdump
@@ -24,7 +24,7 @@ function skipReason(): string | false {
 const SKIP = skipReason();
 if (SKIP) console.log(`lab scenario tests skipped: ${SKIP}`);
 
-/** BOOK.md, written out independently of lab/scenarios.ts: exit code and what stderr names. */
+/** docs/scenarios.md, written out independently of lab/scenarios.ts: exit code and what stderr names. */
 const BOOK: Record<string, { exit: number; says?: RegExp; verdict: string }> = {
   normal: { exit: 0, verdict: "normal" },
   "half-close": { exit: 0, verdict: "half-close" },
@@ -105,22 +105,26 @@ function labAll(): Promise<Map<string, ScenarioJson>> {
 }
 
 for (const sc of LAB_SCENARIOS) {
-  test(`lab: ${sc.id}: client error and exit code, explain verdict and wire as BOOK.md says`, {
-    skip: SKIP,
-    timeout: 180_000, // bun ignores bunfig.toml's test timeout for node:test (measured)
-  }, async () => {
-    const r = (await labAll()).get(sc.id);
-    assert.ok(r, `no result for ${sc.id}`);
-    assert.equal(r.labError, null);
-    const book = BOOK[sc.id];
-    assert.equal(r.client?.exitCode, book.exit, `client saw: ${r.client?.saw}`);
-    if (book.says) assert.match(r.client!.saw, book.says);
-    assert.equal(r.explainError, null);
-    assert.deepEqual(r.explain.map((v) => v.scenario), [book.verdict]);
-    const wrong = WIRE_CHECKS[sc.id](readWire(r.capture!));
-    assert.equal(wrong, undefined, `${sc.id} capture: ${wrong}`);
-    assert.ok(r.ok);
-  });
+  test(
+    `lab: ${sc.id}: client error and exit code, explain verdict and wire as docs/scenarios.md says`,
+    {
+      skip: SKIP,
+      timeout: 180_000, // bun ignores bunfig.toml's test timeout for node:test (measured)
+    },
+    async () => {
+      const r = (await labAll()).get(sc.id);
+      assert.ok(r, `no result for ${sc.id}`);
+      assert.equal(r.labError, null);
+      const book = BOOK[sc.id];
+      assert.equal(r.client?.exitCode, book.exit, `client saw: ${r.client?.saw}`);
+      if (book.says) assert.match(r.client!.saw, book.says);
+      assert.equal(r.explainError, null);
+      assert.deepEqual(r.explain.map((v) => v.scenario), [book.verdict]);
+      const wrong = WIRE_CHECKS[sc.id](readWire(r.capture!));
+      assert.equal(wrong, undefined, `${sc.id} capture: ${wrong}`);
+      assert.ok(r.ok);
+    },
+  );
 }
 
 /** Lab namespaces of one lab process (by pid). */

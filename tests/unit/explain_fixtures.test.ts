@@ -79,8 +79,8 @@ test("explain fixture: connection-refused -> refused phase, client SYN-SENT then
   assert.deepEqual(c.segments[1].flags, ["RST", "ACK"]);
 });
 
-// Lab captures (issue 7): every BOOK.md scenario made by real kernel TCP. The
-// expected id is the BOOK.md id the file name starts with (longest match).
+// Lab captures (issue 7): every docs/scenarios.md scenario made by real kernel TCP. The
+// expected id is the docs/scenarios.md id the file name starts with (longest match).
 const LAB = join(ROOT, "tests", "fixtures", "scenarios");
 const IDS = SCENARIO_IDS;
 const labFiles = existsSync(LAB)
@@ -101,7 +101,7 @@ for (const f of labFiles) {
   const id = WIRE_SAYS[f] ??
     IDS.filter((x) => f.startsWith(x)).sort((a, b) => b.length - a.length)[0];
   test(`explain lab: ${f} -> ${id ?? "(no id in name)"}`, {
-    skip: id ? false : "file name does not start with a BOOK.md id",
+    skip: id ? false : "file name does not start with a docs/scenarios.md id",
   }, async () => {
     const conns = await explainBytes(join(LAB, f));
     assert.ok(conns.length >= 1);

@@ -102,7 +102,7 @@ test("net addr: IPv4-mapped/unmapped and bracketed IPv6", () => {
   assert.equal(formatAddr(makeAddr("::1", 9877)), "[::1]:9877");
 });
 
-test("echo errors: errno/exit codes and sections as in DESIGN.md", () => {
+test("echo errors: errno/exit codes and sections as in docs/design.md", () => {
   assert.equal(errnoInfo("ECONNREFUSED", "connect")?.exitCode, 5);
   assert.equal(errnoInfo("ETIMEDOUT", "connect")?.exitCode, 6);
   assert.equal(errnoInfo("EHOSTUNREACH", "connect")?.exitCode, 7);

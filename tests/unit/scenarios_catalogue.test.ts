@@ -17,7 +17,7 @@ import { UNREMARKABLE } from "../../lib/report/html/compact.ts";
 import { LAB_SCENARIOS } from "../../lab/scenarios.ts";
 import { explain } from "../../cmd/explain.ts";
 
-/** BOOK.md's stable ids, written out independently of the catalogue. */
+/** docs/scenarios.md's stable ids, written out independently of the catalogue. */
 const BOOK_IDS = [
   "normal",
   "server-process-terminated",
@@ -36,7 +36,7 @@ const BOOK_IDS = [
   "midstream",
 ];
 
-test("scenario catalogue: exactly the BOOK.md ids, each once", () => {
+test("scenario catalogue: exactly the docs/scenarios.md ids, each once", () => {
   assert.deepEqual([...SCENARIO_IDS].sort(), [...BOOK_IDS].sort());
   assert.equal(new Set(SCENARIO_IDS).size, CATALOGUE.length);
 });

@@ -1,6 +1,6 @@
 /**
  * The input of the HTML report: the object `tcpecho explain --format json`
- * prints (DESIGN.md contract), typed here as the renderer reads it. Fields the
+ * prints (docs/design.md contract), typed here as the renderer reads it. Fields the
  * renderer can do without are optional.
  * @module
  */
@@ -26,7 +26,7 @@ export interface ReportSegment {
   len: number;
   /** Advertised window in bytes (scaled), when the analysis reports it. */
   window?: number;
-  /** BOOK.md per-segment labels. */
+  /** docs/scenarios.md per-segment labels. */
   labels: string[];
 }
 
@@ -49,9 +49,9 @@ export interface ReportConnection {
   client: ReportEndpoint;
   server: ReportEndpoint;
   rolesGuessed: boolean;
-  /** BOOK.md scenario id. */
+  /** docs/scenarios.md scenario id. */
   scenario: string;
-  /** BOOK.md section, e.g. "5.12". */
+  /** docs/scenarios.md section, e.g. "5.12". */
   section: string;
   /** The verdict sentence. */
   summary: string;
