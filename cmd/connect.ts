@@ -9,7 +9,7 @@ import { netFailure } from "../lib/echo/errors.ts";
 import { getNet, NetError } from "../lib/runtime/net/mod.ts";
 import { givenPositionals, hostPort, MAX_SECONDS, numberOption } from "./cli.ts";
 import { defineTcpechoCommand } from "./command.ts";
-import { runCountMode, runLoadMode } from "./connect_modes.ts";
+import { jsonEmitter, runCountMode, runLoadMode, runStreamJson } from "./connect_modes.ts";
 
 const NOTES = `Reads stdin and the socket at once: a server FIN or RST is reported when it
 arrives. On stdin EOF it half-closes (FIN) and prints echoes until the server's FIN.
@@ -67,6 +67,11 @@ export const connect = defineTcpechoCommand({
       type: "boolean",
       description: "the book's naive client (tcpcli01), to reproduce §5.12/§5.13; not for use",
     },
+    json: {
+      type: "boolean",
+      description:
+        "one JSON object per line per event, then a summary (echoes counted, not printed)",
+    },
     split: {
       type: "string",
       valueHint: "MS",
@@ -85,8 +90,9 @@ export const connect = defineTcpechoCommand({
     const where = host.includes(":") ? `[${host}]:${port}` : `${host}:${port}`;
     const net = await getNet();
     const target = { host, port, timeoutMs, where };
-    if (args.clients !== undefined) return await runLoadMode(net, ctx, target, args);
-    if (args.count !== undefined) return await runCountMode(net, ctx, target, args);
+    const emit = args.json ? jsonEmitter(ctx) : undefined;
+    if (args.clients !== undefined) return await runLoadMode(net, ctx, target, args, emit);
+    if (args.count !== undefined) return await runCountMode(net, ctx, target, args, emit);
     const splitMs = numberOption(args.split, "split", { min: 0, max: 60_000 });
     if (splitMs !== undefined && !args.naive) {
       throw usageError(
@@ -94,6 +100,10 @@ export const connect = defineTcpechoCommand({
         "tcpecho connect HOST PORT --naive --split 1000",
       );
     }
+    if (emit && args.naive) {
+      throw usageError("Cannot use --json with --naive", "tcpecho connect HOST PORT --json");
+    }
+    if (emit) return await runStreamJson(net, ctx, target, emit);
     let conn;
     try {
       conn = await net.connect({ host, port, timeoutMs });
