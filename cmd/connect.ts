@@ -103,7 +103,7 @@ export const connect = defineTcpechoCommand({
     if (emit && args.naive) {
       throw usageError("Cannot use --json with --naive", "tcpecho connect HOST PORT --json");
     }
-    if (emit) return await runStreamJson(net, ctx, target, emit);
+    if (emit) return await runStreamJson(net, target, emit);
     let conn;
     try {
       conn = await net.connect({ host, port, timeoutMs });

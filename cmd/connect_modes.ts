@@ -239,7 +239,6 @@ export async function runLoadMode(
  */
 export async function runStreamJson(
   net: NetApi,
-  ctx: CommandContext,
   t: Target,
   emit: Emit,
 ): Promise<number> {
