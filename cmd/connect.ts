@@ -10,6 +10,7 @@ import { getNet, NetError } from "../lib/runtime/net/mod.ts";
 import { givenPositionals, hostPort, MAX_SECONDS, numberOption } from "./cli.ts";
 import { defineTcpechoCommand } from "./command.ts";
 import { jsonEmitter, runCountMode, runLoadMode, runStreamJson } from "./connect_modes.ts";
+import { runUdpMode } from "./connect_udp.ts";
 
 const NOTES = `Reads stdin and the socket at once: a server FIN or RST is reported when it
 arrives. On stdin EOF it half-closes (FIN) and prints echoes until the server's FIN.
@@ -46,7 +47,11 @@ export const connect = defineTcpechoCommand({
       default: "9877",
       required: false,
     },
-    timeout: { type: "string", description: "connect timeout in seconds (default: the kernel's)" },
+    timeout: {
+      type: "string",
+      description:
+        "connect timeout in seconds (default: the kernel's); --udp: echo wait (default 1)",
+    },
     count: {
       type: "string",
       alias: "c",
@@ -66,6 +71,10 @@ export const connect = defineTcpechoCommand({
     naive: {
       type: "boolean",
       description: "the book's naive client (tcpcli01), to reproduce §5.12/§5.13; not for use",
+    },
+    udp: {
+      type: "boolean",
+      description: "RFC 862 UDP echo: each stdin line (or --count message) is a datagram",
     },
     json: {
       type: "boolean",
@@ -91,6 +100,7 @@ export const connect = defineTcpechoCommand({
     const net = await getNet();
     const target = { host, port, timeoutMs, where };
     const emit = args.json ? jsonEmitter(ctx) : undefined;
+    if (args.udp) return await runUdpMode(net, ctx, target, args, emit);
     if (args.clients !== undefined) return await runLoadMode(net, ctx, target, args, emit);
     if (args.count !== undefined) return await runCountMode(net, ctx, target, args, emit);
     const splitMs = numberOption(args.split, "split", { min: 0, max: 60_000 });
