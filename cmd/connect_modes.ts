@@ -6,7 +6,6 @@ import { strCli } from "../lib/echo/client.ts";
 import { ExitCode } from "../lib/errors.ts";
 import { netFailure } from "../lib/echo/errors.ts";
 import {
-  addrText,
   type ConnectEvent,
   connectEvent,
   endCause,
@@ -20,6 +19,7 @@ import { formatSummary } from "../lib/echo/stats.ts";
 import {
   type Conn,
   describeFdExhaustion,
+  formatAddr,
   freeDescriptors,
   type NetApi,
   NetError,
@@ -69,8 +69,8 @@ export async function open(net: NetApi, t: Target, emit?: Emit): Promise<Conn> {
     throw e instanceof NetError ? netFailure(e, t.where, "connect") : e;
   }
   await emit?.(connectEvent("connected", {
-    local: addrText(conn.local),
-    remote: addrText(conn.remote),
+    local: formatAddr(conn.local),
+    remote: formatAddr(conn.remote),
     ms: msValue(performance.now() - start),
   }));
   return conn;

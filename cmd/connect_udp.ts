@@ -64,7 +64,14 @@ export async function runUdpMode(
   const echoer = new UdpEchoer(sock, timeoutMs, t.where);
   const text = (s: string) => emit ? Promise.resolve() : ctx.rt.writeStdout(s);
   let stop = false;
-  const offs = (["SIGINT", "SIGTERM"] as const).map((s) => ctx.rt.onSignal(s, () => (stop = true)));
+  let onStop = () => {};
+  const stopped = new Promise<void>((resolve) => (onStop = resolve));
+  const offs = (["SIGINT", "SIGTERM"] as const).map((s) =>
+    ctx.rt.onSignal(s, () => {
+      stop = true;
+      onStop();
+    })
+  );
   let failure: unknown;
   try {
     await emit?.(connectEvent("connected", {
@@ -107,7 +114,9 @@ export async function runUdpMode(
       const stdin = net.stdin();
       const lines = new LineSplitter();
       let seq = 0;
-      for (let chunk = await stdin.read(); chunk !== null && !stop; chunk = await stdin.read()) {
+      // Ctrl-C while we wait on stdin ends the run at once (with the summary).
+      const read = () => Promise.race([stdin.read(), stopped.then(() => null)]);
+      for (let chunk = await read(); chunk !== null && !stop; chunk = await read()) {
         for (const line of lines.push(chunk)) {
           await onReply(await echoer.echo(++seq, line), true);
         }

@@ -6,7 +6,6 @@
  * @module
  */
 import { ExitCode, TcpechoError } from "../errors.ts";
-import type { Addr } from "../runtime/net/mod.ts";
 import type { RttSummary } from "./stats.ts";
 
 /** One NDJSON line of `connect --json`. */
@@ -22,11 +21,6 @@ export type EndCause =
   | "unreachable"
   | "interrupted"
   | "error";
-
-/** "127.0.0.1:9877" or "[::1]:9877". */
-export function addrText(a: Addr): string {
-  return a.family === 6 ? `[${a.host}]:${a.port}` : `${a.host}:${a.port}`;
-}
 
 /** Milliseconds rounded to microseconds, as a number. */
 export function msValue(ms: number): number {

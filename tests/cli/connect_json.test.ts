@@ -131,3 +131,22 @@ test("connect --json --naive is a usage error (exit 2)", () => {
   assert.equal(r.code, 2, r.stderr);
   assert.match(r.stderr, /Cannot use --json with --naive/);
 });
+
+test("connect --json: server RST (--reset-after 1) gives peer-rst and an error event, exit 4", async () => {
+  const srv = await startServe(["--reset-after", "1"]);
+  try {
+    const r = runConnect(["127.0.0.1", String(srv.port), "--json"], "one\ntwo\nthree\n");
+    assert.equal(r.code, 4, r.stderr);
+    const evs = events(r.stdout);
+    const names = evs.map((e) => e.event);
+    assert.equal(names[0], "connected");
+    assert.deepEqual(names.slice(-3), ["peer-rst", "error", "summary"]);
+    const err = evs.at(-2)!;
+    assert.match(String(err.errno), /^(ECONNRESET|EPIPE)$/);
+    assert.equal(err.exitCode, 4);
+    assert.equal(evs.at(-1)!.end, "peer-rst");
+    assert.equal(evs.at(-1)!.exitCode, 4);
+  } finally {
+    await srv.stop();
+  }
+});

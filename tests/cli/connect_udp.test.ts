@@ -4,7 +4,7 @@ import { spawnSync } from "node:child_process";
 import process from "node:process";
 import { join } from "../support/path.ts";
 import { EXEC, ROOT, RUNTIME } from "../support/helpers.ts";
-import { runConnect, startServe } from "../support/echo_helpers.ts";
+import { runConnect, startServe, waitFor, watchConnect } from "../support/echo_helpers.ts";
 
 /** A port where nothing listens (a serve that was started, then stopped). */
 async function deadPort(): Promise<number> {
@@ -142,5 +142,21 @@ test("connect --udp with --clients or --naive is a usage error (exit 2)", () => 
     const r = runConnect(["127.0.0.1", "9", "--udp", ...extra]);
     assert.equal(r.code, 2, r.stderr);
     assert.match(r.stderr, /Cannot use --udp with/);
+  }
+});
+
+test("connect --udp: Ctrl-C while waiting on stdin ends the run with the summary, exit 0", async () => {
+  const srv = await startServe(["--udp"]);
+  const c = watchConnect(["127.0.0.1", String(srv.port), "--udp"]);
+  try {
+    c.child.stdin!.write("one\n");
+    await waitFor(() => c.out() === "one\n", 10_000, "the echo of 'one'");
+    process.kill(c.child.pid!, "SIGINT");
+    await waitFor(() => c.code() !== null, 10_000, "exit after SIGINT");
+    assert.equal(c.code(), 0, c.err());
+    assert.match(c.err(), /1 sent, 1 received, 0% lost/);
+  } finally {
+    c.stop();
+    await srv.stop();
   }
 });
