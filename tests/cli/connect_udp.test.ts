@@ -95,6 +95,27 @@ test("connect --udp: datagrams the server rate-limits are counted lost, exit 1",
   }
 });
 
+test("connect --udp: a server that answers nothing (--udp-budget below one datagram) gives exit 6", async () => {
+  const srv = await startServe(["--udp", "--udp-budget", "10"]);
+  try {
+    const args = ["127.0.0.1", String(srv.port), "--udp", "-c", "2", "-i", "0", "--timeout", "0.2"];
+    const r = runConnect([...args, "--json"]);
+    assert.equal(r.code, 6, r.stderr);
+    const evs = r.stdout.toString().trim().split("\n").map((l) => JSON.parse(l));
+    assert.deepEqual(evs.map((e) => e.event), ["connected", "lost", "lost", "error", "summary"]);
+    assert.equal(evs[3].errno, "ETIMEDOUT");
+    assert.equal(evs[3].exitCode, 6);
+    assert.equal(evs[4].end, "timeout");
+    assert.equal(evs[4].lossPct, 100);
+    const plain = runConnect(args);
+    assert.equal(plain.code, 6, plain.stderr);
+    assert.match(plain.stdout.toString(), /2 sent, 0 received, 100% lost/);
+    assert.match(plain.stderr, /No echo from 127\.0\.0\.1:\d+: 2 datagrams sent, none answered/);
+  } finally {
+    await srv.stop();
+  }
+});
+
 test("connect --udp: no server gives 'no UDP echo service (ICMP port unreachable)', exit 5", async () => {
   const port = await deadPort();
   const r = runConnect(["127.0.0.1", String(port), "--udp", "-c", "2", "-i", "0"]);
