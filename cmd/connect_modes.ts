@@ -79,7 +79,8 @@ export async function open(net: NetApi, t: Target, emit?: Emit): Promise<Conn> {
 /**
  * With `emit`, runs `body` and on failure writes the `peer-rst` (for a reset),
  * `error` and `summary` events before rethrowing (main prints the error line
- * on stderr and exits with its code). `summary` gives the mode's own fields.
+ * on stderr and exits with its code). `summary` gives the mode's own fields
+ * (and `end`, when a run that worked ended otherwise than "done").
  */
 export async function withJsonEnd(
   emit: Emit | undefined,
@@ -99,7 +100,7 @@ export async function withJsonEnd(
     );
     throw e;
   }
-  await emit(connectEvent("summary", { ...summary(), end: "done", exitCode: code }));
+  await emit(connectEvent("summary", { end: "done", ...summary(), exitCode: code }));
   return code;
 }
 
@@ -170,7 +171,7 @@ function countSummary(size: number, r: PingReport | undefined, stopped: boolean)
     bytesSent: sent * size,
     bytesReceived: echoed * size,
     rtt: r ? rttJson(r.rtt) : null,
-    ...(stopped ? { interrupted: true } : {}),
+    ...(stopped ? { end: "interrupted" } : {}),
   };
 }
 

@@ -1,6 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { runConnect, startServe } from "../support/echo_helpers.ts";
+import process from "node:process";
+import { runConnect, startServe, waitFor, watchConnect } from "../support/echo_helpers.ts";
 
 /** Parses NDJSON stdout: every line must be one JSON object with an event name. */
 function events(stdout: Buffer): Record<string, unknown>[] {
@@ -147,6 +148,26 @@ test("connect --json: server RST (--reset-after 1) gives peer-rst and an error e
     assert.equal(evs.at(-1)!.end, "peer-rst");
     assert.equal(evs.at(-1)!.exitCode, 4);
   } finally {
+    await srv.stop();
+  }
+});
+
+test("connect --json --count: Ctrl-C ends the run with a summary whose end is 'interrupted', exit 0", async () => {
+  const srv = await startServe([]);
+  const c = watchConnect(["127.0.0.1", String(srv.port), "--json", "-c", "1000", "-i", "0.2"]);
+  try {
+    await waitFor(() => c.out().includes('"event":"echo"'), 10_000, "the first echo event");
+    process.kill(c.child.pid!, "SIGINT");
+    await waitFor(() => c.code() !== null, 10_000, "exit after SIGINT");
+    assert.equal(c.code(), 0, c.err());
+    const evs = events(Buffer.from(c.out()));
+    const sum = evs.at(-1)!;
+    assert.equal(sum.event, "summary");
+    assert.equal(sum.end, "interrupted");
+    assert.equal(sum.exitCode, 0);
+    assert.ok((sum.sent as number) < 1000);
+  } finally {
+    c.stop();
     await srv.stop();
   }
 });
