@@ -24,6 +24,13 @@ the runtime saw the RST first). --split MS (with --naive) writes each line as it
 first byte then, MS later, the rest (str_cli11): the second write meets the RST,
 EPIPE, exit 4 (§5.13; the book's client dies of SIGPIPE).
 
+--json writes NDJSON events (connected, echo, fin-sent, peer-fin, peer-rst,
+error) and a final summary with exitCode; echoed bytes are counted, not printed.
+--udp is RFC 862 echo over UDP, stop-and-wait: each stdin line (or --count
+message) is one datagram, its echo awaited up to --timeout (default: 1 s); exit 1
+if some were lost, 6 if none came back, 5 on ICMP port unreachable (no UDP echo
+service; on Deno this needs --allow-ffi).
+
 EXIT CODES  0 every byte echoed · 3 server FIN before we finished (§5.12) ·
 4 ECONNRESET/EPIPE (§5.15, §5.13) · 5 ECONNREFUSED · 6 ETIMEDOUT · 7 EHOSTUNREACH/ENETUNREACH
 
@@ -31,6 +38,8 @@ EXAMPLES
   cat big.bin | tcpecho connect 127.0.0.1 9877 > echoed.bin
   tcpecho connect ::1 --count 10 --interval 0.2 --size 100
   tcpecho connect 127.0.0.1 --clients 100 --duration 5
+  tcpecho connect 127.0.0.1 9877 --count 5 --json | jq -c 'select(.event=="summary")'
+  tcpecho connect 127.0.0.1 9877 --udp --count 10 --interval 0.1
   tcpecho connect 127.0.0.1 9877 --naive      # the book's tcpcli01, to watch §5.12 happen`;
 
 /** The connect command. */
