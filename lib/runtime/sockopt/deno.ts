@@ -105,7 +105,8 @@ function bind(): Bound | SockoptUnavailable {
       close: connectCalls.close,
       getsockname: connectCalls.getsockname,
       send: (fd, data) => Number(signedBig(s.send(fd, data, BigInt(data.length), 0))),
-      recv: (fd, into) => Number(signedBig(s.recv(fd, into, BigInt(into.length), 0))),
+      recv: (fd, into, flags) => Number(signedBig(s.recv(fd, into, BigInt(into.length), flags))),
+      setsockopt: (fd, level, name, value) => -calls.setsockopt(fd, level, name, value),
       pollAsync: (pfd, ms) => s.poll_async(pfd, 1n, ms),
     },
   };

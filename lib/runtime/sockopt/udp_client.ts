@@ -17,6 +17,9 @@ const SOCK_CLOEXEC = 0o2000000;
 const EAGAIN = 11;
 const EINTR = 4;
 const POLLIN = 1;
+const MSG_ERRQUEUE = 0x2000;
+/** IP_RECVERR (SOL_IP) and IPV6_RECVERR (SOL_IPV6): report soft ICMP errors too. */
+const RECVERR = { [AF_INET]: [0, 11], [AF_INET6]: [41, 25] } as const;
 /** Longest single poll, so a close is noticed soon. */
 const SLICE_MS = 100;
 const BUFFER = 65536;
@@ -26,7 +29,8 @@ export interface LibcUdpCalls {
   socket(domain: number, type: number, protocol: number): number;
   connect(fd: number, addr: Uint8Array): number;
   send(fd: number, data: Uint8Array): number;
-  recv(fd: number, into: Uint8Array): number;
+  recv(fd: number, into: Uint8Array, flags: number): number;
+  setsockopt(fd: number, level: number, name: number, value: Uint8Array): number;
   getsockname(fd: number, into: Uint8Array, len: Uint32Array): number;
   /** poll(2) on one pollfd, off the event loop; resolves to its result (errno not kept). */
   pollAsync(pollfd: Uint8Array, ms: number): Promise<number>;
@@ -69,16 +73,18 @@ export function libcUdpClient(
   const domain = addr[0] === AF_INET ? AF_INET : AF_INET6;
   const fd = c.socket(domain, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
   if (fd < 0) throw netError(-fd, "connect");
+  // Without IP_RECVERR Linux reports only "hard" ICMP errors (port unreachable) on a UDP
+  // socket; with it, host and net unreachable too, as Bun's sockets do.
+  const [level, name] = RECVERR[domain];
+  c.setsockopt(fd, level, name, new Uint8Array([1, 0, 0, 0]));
   const rc = c.connect(fd, addr);
   if (rc < 0) {
     c.close(fd);
     throw netError(-rc, "connect");
   }
-  const name = new Uint8Array(128);
-  const len = new Uint32Array([name.length]);
-  const local = c.getsockname(fd, name, len) < 0
-    ? undefined
-    : parseSockaddr(name.subarray(0, len[0]));
+  const sa = new Uint8Array(128);
+  const len = new Uint32Array([sa.length]);
+  const local = c.getsockname(fd, sa, len) < 0 ? undefined : parseSockaddr(sa.subarray(0, len[0]));
   const buf = new Uint8Array(BUFFER);
   const pollfd = new Uint8Array(8);
   const view = new DataView(pollfd.buffer);
@@ -101,9 +107,12 @@ export function libcUdpClient(
     async receive(timeoutMs) {
       const end = performance.now() + timeoutMs;
       while (!closed) {
-        const n = c.recv(fd, buf);
+        const n = c.recv(fd, buf, 0);
         if (n >= 0) return buf.slice(0, n);
-        if (-n !== EAGAIN && -n !== EINTR) throw netError(-n, "read");
+        if (-n !== EAGAIN && -n !== EINTR) {
+          while (c.recv(fd, buf, MSG_ERRQUEUE) >= 0); // drop the queued ICMP reports
+          throw netError(-n, "read");
+        }
         const left = end - performance.now();
         if (left <= 0) return null;
         view.setInt16(6, 0, true);
