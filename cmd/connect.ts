@@ -9,7 +9,8 @@ import { netFailure } from "../lib/echo/errors.ts";
 import { getNet, NetError } from "../lib/runtime/net/mod.ts";
 import { givenPositionals, hostPort, MAX_SECONDS, numberOption } from "./cli.ts";
 import { defineTcpechoCommand } from "./command.ts";
-import { runCountMode, runLoadMode } from "./connect_modes.ts";
+import { jsonEmitter, runCountMode, runLoadMode, runStreamJson } from "./connect_modes.ts";
+import { runUdpMode } from "./connect_udp.ts";
 import { formatHostPort } from "../lib/hostport.ts";
 import { addTrace, traceNet } from "./trace.ts";
 
@@ -25,6 +26,13 @@ the runtime saw the RST first). --split MS (with --naive) writes each line as it
 first byte then, MS later, the rest (str_cli11): the second write meets the RST,
 EPIPE, exit 4 (§5.13; the book's client dies of SIGPIPE).
 
+--json writes NDJSON events (connected, echo, fin-sent, peer-fin, peer-rst,
+error) and a final summary with exitCode; echoed bytes are counted, not printed.
+--udp is RFC 862 echo over UDP, stop-and-wait: each stdin line (or --count
+message) is one datagram, its echo awaited up to --timeout (default: 1 s); exit 1
+if some were lost, 6 if none came back, 5 on ICMP port unreachable (no UDP echo
+service; on Deno this needs --allow-ffi).
+
 EXIT CODES  0 every byte echoed · 3 server FIN before we finished (§5.12) ·
 4 ECONNRESET/EPIPE (§5.15, §5.13) · 5 ECONNREFUSED · 6 ETIMEDOUT · 7 EHOSTUNREACH/ENETUNREACH
 
@@ -32,6 +40,8 @@ EXAMPLES
   cat big.bin | tcpecho connect 127.0.0.1 9877 > echoed.bin
   tcpecho connect ::1 --count 10 --interval 0.2 --size 100
   tcpecho connect 127.0.0.1 --clients 100 --duration 5
+  tcpecho connect 127.0.0.1 9877 --count 5 --json | jq -c 'select(.event=="summary")'
+  tcpecho connect 127.0.0.1 9877 --udp --count 10 --interval 0.1
   tcpecho connect 127.0.0.1 9877 --naive      # the book's tcpcli01, to watch §5.12 happen`;
 
 /** The connect command. */
@@ -48,7 +58,11 @@ export const connect = defineTcpechoCommand({
       default: "9877",
       required: false,
     },
-    timeout: { type: "string", description: "connect timeout in seconds (default: the kernel's)" },
+    timeout: {
+      type: "string",
+      description:
+        "connect timeout in seconds (default: the kernel's); --udp: echo wait (default 1)",
+    },
     count: {
       type: "string",
       alias: "c",
@@ -69,6 +83,15 @@ export const connect = defineTcpechoCommand({
       type: "boolean",
       description: "the book's naive client (tcpcli01), to reproduce §5.12/§5.13; not for use",
     },
+    udp: {
+      type: "boolean",
+      description: "RFC 862 UDP echo: each stdin line (or --count message) is a datagram",
+    },
+    json: {
+      type: "boolean",
+      description:
+        "one JSON object per line per event, then a summary (echoes counted, not printed)",
+    },
     split: {
       type: "string",
       valueHint: "MS",
@@ -87,8 +110,10 @@ export const connect = defineTcpechoCommand({
     const where = formatHostPort(host, port);
     const net = traceNet(await getNet());
     const target = { host, port, timeoutMs, where };
-    if (args.clients !== undefined) return await runLoadMode(net, ctx, target, args);
-    if (args.count !== undefined) return await runCountMode(net, ctx, target, args);
+    const emit = args.json ? jsonEmitter(ctx) : undefined;
+    if (args.udp) return await runUdpMode(net, ctx, target, args, emit);
+    if (args.clients !== undefined) return await runLoadMode(net, ctx, target, args, emit);
+    if (args.count !== undefined) return await runCountMode(net, ctx, target, args, emit);
     const splitMs = numberOption(args.split, "split", { min: 0, max: 60_000 });
     if (splitMs !== undefined && !args.naive) {
       throw usageError(
@@ -96,6 +121,10 @@ export const connect = defineTcpechoCommand({
         "tcpecho connect HOST PORT --naive --split 1000",
       );
     }
+    if (emit && args.naive) {
+      throw usageError("Cannot use --json with --naive", "tcpecho connect HOST PORT --json");
+    }
+    if (emit) return await runStreamJson(net, target, emit);
     let conn;
     try {
       conn = await net.connect({ host, port, timeoutMs });

@@ -59,6 +59,7 @@ export function traceNet(net: NetApi): NetApi {
     },
     listen: (opts) => net.listen(opts),
     bindUdp: (opts) => net.bindUdp(opts),
+    connectUdp: (opts) => net.connectUdp(opts),
     stdin: () => net.stdin(),
   };
 }

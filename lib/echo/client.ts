@@ -13,6 +13,12 @@ import { netFailure, prematureFin } from "./errors.ts";
 export interface ClientIo {
   stdin: StdinReader;
   writeStdout(data: Uint8Array): Promise<void>;
+  /** Called after stdin EOF, once our FIN is sent (connect --json). */
+  onFinSent?(sent: number): void | Promise<void>;
+  /** Called when the server's FIN arrives (connect --json). */
+  onPeerFin?(received: number): void | Promise<void>;
+  /** Kept up to date as bytes move, so the caller has the counts after a failure too. */
+  counts?: ClientResult;
 }
 
 /** Byte counts of a finished session. */
@@ -36,8 +42,7 @@ export interface ClientResult {
  * ```
  */
 export async function strCli(conn: Conn, io: ClientIo, where: string): Promise<ClientResult> {
-  let sent = 0;
-  let received = 0;
+  const counts = io.counts ?? { sent: 0, received: 0 };
   let stdinEof = false;
   const fail = (e: unknown) => {
     const ne = e as NetError;
@@ -49,18 +54,19 @@ export async function strCli(conn: Conn, io: ClientIo, where: string): Promise<C
       if (chunk === null) {
         stdinEof = true;
         await conn.closeWrite();
+        await io.onFinSent?.(counts.sent);
         return new Promise<never>(() => {}); // done: only the socket side ends the session
       }
       if (chunk.length === 0) continue;
-      sent += chunk.length;
+      counts.sent += chunk.length;
       await conn.write(chunk);
     }
   })();
   const downstream = (async (): Promise<void> => {
     for (;;) {
       const chunk = await conn.read();
-      if (chunk === null) return;
-      received += chunk.length;
+      if (chunk === null) return await io.onPeerFin?.(counts.received);
+      counts.received += chunk.length;
       try {
         await io.writeStdout(chunk);
       } catch (e) {
@@ -76,6 +82,7 @@ export async function strCli(conn: Conn, io: ClientIo, where: string): Promise<C
     upstream.catch(() => {});
     downstream.catch(() => {});
   }
+  const { sent, received } = counts;
   if (!stdinEof || received < sent) throw prematureFin(sent - received, !stdinEof);
   conn.close();
   return { sent, received };

@@ -15,6 +15,10 @@ export interface PingOptions {
   size: number;
   /** Checked before each message and during the wait: true ends the run early (Ctrl-C). */
   stopped?: () => boolean;
+  /** Called once our FIN is sent after the last message (connect --json). */
+  onFinSent?(): void | Promise<void>;
+  /** Called when the server's FIN arrives after ours (connect --json). */
+  onPeerFin?(): void | Promise<void>;
 }
 
 /** The outcome of a run. */
@@ -119,7 +123,9 @@ export async function pingEcho(
       if (seq < opts.count && wait > 0) await pause(wait, opts.stopped);
     }
     await conn.closeWrite();
+    await opts.onFinSent?.();
     if ((await conn.read()) !== null) throw prematureFin(0, false);
+    await opts.onPeerFin?.();
     return report();
   } catch (e) {
     await onPartial?.(report());

@@ -18,7 +18,7 @@ import { ChunkQueue } from "./queue.ts";
 import { atDescriptorLimit } from "./limits.ts";
 import { correctConnectError } from "./recover.ts";
 import { icmpUnreachCount } from "./route.ts";
-import { bindUdp } from "./udp.ts";
+import { bindUdp, connectUdpDgram, resolveUdpHost } from "./udp.ts";
 import {
   type Addr,
   type Conn,
@@ -284,11 +284,17 @@ function stdin(): StdinReader {
   };
 }
 
+/** A connected UDP client over node:dgram (Bun passes ICMP port unreachable on). */
+async function connectUdp(opts: { host: string; port: number }) {
+  return await connectUdpDgram(await resolveUdpHost(opts.host), opts.port, true);
+}
+
 /** The socket layer for Bun. */
 export const net: NetApi = {
   mechanism: "bun native",
   connect,
   listen,
   bindUdp,
+  connectUdp,
   stdin,
 };

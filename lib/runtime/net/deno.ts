@@ -10,7 +10,7 @@ import { acceptErrorCode, Backoff, classifyAcceptError } from "./accept.ts";
 import { makeAddr } from "./addr.ts";
 import { toNetError } from "./errors.ts";
 import { nodeListen } from "./node.ts";
-import { bindUdp } from "./udp.ts";
+import { bindUdp, connectUdpDgram, resolveUdpHost } from "./udp.ts";
 import {
   type Addr,
   type Conn,
@@ -20,6 +20,7 @@ import {
   type NetApi,
   NetError,
   type StdinReader,
+  type UdpClient,
 } from "./types.ts";
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -206,11 +207,23 @@ function stdin(): StdinReader {
   };
 }
 
+/**
+ * A connected UDP client: libc by FFI (sees ICMP port unreachable) when
+ * --allow-ffi is granted, else node:dgram, which on Deno never reports it.
+ */
+async function connectUdp(opts: { host: string; port: number }): Promise<UdpClient> {
+  const address = await resolveUdpHost(opts.host);
+  const { connectUdpLibc } = await import("../sockopt/deno.ts");
+  const libc = connectUdpLibc(address, opts.port);
+  return "reason" in libc ? await connectUdpDgram(address, opts.port, false) : libc;
+}
+
 /** The socket layer for Deno. */
 export const net: NetApi = {
   mechanism: "deno native (node:net for abortive listeners)",
   connect,
   listen,
   bindUdp,
+  connectUdp,
   stdin,
 };

@@ -27,6 +27,7 @@ export type {
   NetErrorCode,
   NetOp,
   StdinReader,
+  UdpClient,
   UdpSocket,
 } from "./types.ts";
 export { NetError } from "./types.ts";

@@ -197,6 +197,28 @@ export interface UdpSocket {
   close(): void;
 }
 
+/**
+ * A connected UDP socket: the client side of UDP echo. Being connected, it
+ * gets the kernel's report of an ICMP port unreachable as ECONNREFUSED (on
+ * the next send or receive) where the runtime passes it on; see `seesIcmp`.
+ */
+export interface UdpClient {
+  readonly local: Addr;
+  readonly remote: Addr;
+  /** How it works, e.g. "node:dgram" or "libc via Deno.dlopen". */
+  readonly mechanism: string;
+  /** Whether ICMP errors reach it (false: a port without a server only looks like loss). */
+  readonly seesIcmp: boolean;
+  /** Sends one datagram. Rejects with NetError (ECONNREFUSED after an ICMP port unreachable). */
+  send(data: Uint8Array): Promise<void>;
+  /**
+   * The next datagram, or null after `timeoutMs` without one (or once closed).
+   * Rejects with NetError ECONNREFUSED when an ICMP port unreachable arrived.
+   */
+  receive(timeoutMs: number): Promise<Uint8Array | null>;
+  close(): void;
+}
+
 /** A non-blocking reader of standard input (never blocks the event loop). */
 export interface StdinReader {
   /** The next chunk, or null at end of input. */
@@ -213,6 +235,8 @@ export interface NetApi {
   listen(opts: ListenOptions): Promise<Listener>;
   /** Binds a UDP socket (node:dgram on both runtimes). */
   bindUdp(opts: { host: string; port: number }): Promise<UdpSocket>;
+  /** A connected UDP socket to host:port (name resolved first). Rejects with NetError. */
+  connectUdp(opts: { host: string; port: number }): Promise<UdpClient>;
   /** Standard input as chunks, without blocking socket I/O (the §6.4 lesson). */
   stdin(): StdinReader;
 }

@@ -9,6 +9,8 @@ import { type LibcSocketCalls, libcSockopt } from "./libc.ts";
 import { LIBC_CANDIDATES } from "./paths.ts";
 import { libcRawUdp, type RawUdpSender } from "./raw.ts";
 import type { Sockopt, SockoptUnavailable } from "./types.ts";
+import { type LibcUdpCalls, libcUdpClient } from "./udp_client.ts";
+import type { UdpClient } from "../net/types.ts";
 
 const SYMBOLS = {
   setsockopt: { parameters: ["i32", "i32", "i32", "buffer", "u32"], result: "i32" },
@@ -20,6 +22,14 @@ const SYMBOLS = {
   poll: { parameters: ["buffer", "u64", "i32"], result: "i32" },
   close: { parameters: ["i32"], result: "i32" },
   sendto: { parameters: ["i32", "buffer", "usize", "i32", "buffer", "u32"], result: "isize" },
+  send: { parameters: ["i32", "buffer", "usize", "i32"], result: "isize" },
+  recv: { parameters: ["i32", "buffer", "usize", "i32"], result: "isize" },
+  poll_async: {
+    name: "poll",
+    parameters: ["buffer", "u64", "i32"],
+    result: "i32",
+    nonblocking: true,
+  },
   __errno_location: { parameters: [], result: "pointer" },
 } as const;
 
@@ -48,6 +58,7 @@ interface Bound {
   sockopt: Sockopt;
   connector: RawConnector;
   raw: RawUdpSender;
+  udp: LibcUdpCalls;
 }
 
 let bound: Bound | SockoptUnavailable | undefined;
@@ -88,6 +99,16 @@ function bind(): Bound | SockoptUnavailable {
       sendto: (fd, data, addr) =>
         Number(signedBig(s.sendto(fd, data, BigInt(data.length), 0, addr, addr.length))),
     }),
+    udp: {
+      socket: connectCalls.socket,
+      connect: connectCalls.connect,
+      close: connectCalls.close,
+      getsockname: connectCalls.getsockname,
+      send: (fd, data) => Number(signedBig(s.send(fd, data, BigInt(data.length), 0))),
+      recv: (fd, into, flags) => Number(signedBig(s.recv(fd, into, BigInt(into.length), flags))),
+      setsockopt: (fd, level, name, value) => -calls.setsockopt(fd, level, name, value),
+      pollAsync: (pfd, ms) => s.poll_async(pfd, 1n, ms),
+    },
   };
 }
 
@@ -101,6 +122,15 @@ export function loadSockopt(): Sockopt | SockoptUnavailable {
 export function loadConnector(): RawConnector | SockoptUnavailable {
   const b = bind();
   return "reason" in b ? b : b.connector;
+}
+
+/**
+ * A connected UDP client to a numeric address through Deno's FFI (it sees
+ * ICMP port unreachable as ECONNREFUSED), or why it is unavailable. Throws NetError.
+ */
+export function connectUdpLibc(address: string, port: number): UdpClient | SockoptUnavailable {
+  const b = bind();
+  return "reason" in b ? b : libcUdpClient(b.udp, address, port, "libc via Deno.dlopen");
 }
 
 /** The raw UDP sender through Deno's FFI, or why it is unavailable. */
