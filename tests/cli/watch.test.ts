@@ -88,6 +88,8 @@ test(
       await waitFor(() => w.out().includes("\n"), 15_000, "the first ndjson line");
       open.child.stdin!.write("still here\n");
       await waitFor(() => open.out().includes("still here"), 10_000, "the echo");
+      // The capture hands packets over in blocks (about 50 ms): let the last ones arrive.
+      await new Promise((r) => setTimeout(r, 500));
       assert.equal(await w.stop("SIGTERM"), 0, w.err());
       const lines = w.out().trim().split("\n").map((l) => JSON.parse(l));
       assert.deepEqual(lines.map((l) => l.scenario), ["normal", "open"]);

@@ -6,7 +6,7 @@
  */
 
 /** sha256 of the inputs (see scripts/build_html_assets.mjs); a test checks it is current. */
-export const ASSETS_INPUT_HASH = "fb2e6a5213b65ff9301c3b8cdfdb89247b2a2edbbf6824682ce0ad6d6d4c13aa";
+export const ASSETS_INPUT_HASH = "07879bdaef0086e27e7ce1aa003e8fec9819dc62fbc8ef3a7003ab154d977671";
 /** The uPlot version embedded. */
 export const UPLOT_VERSION = "1.6.32";
 /** uPlot's licence text (MIT), repeated in the report next to the library. */
