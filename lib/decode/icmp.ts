@@ -5,7 +5,7 @@
  * @module
  */
 import { u16, u32 } from "./bytes.ts";
-import { FRAGMENT, skipExtensions, v6ext } from "./ipv6.ts";
+import { FRAGMENT, skipExtensions } from "./ipv6.ts";
 import { cut } from "./packet.ts";
 import type { Packet } from "./types.ts";
 
@@ -80,8 +80,8 @@ export function icmp6(buf: Uint8Array, off: number, end: number, out: Packet): v
   out.quotedIpVersion = 6;
   out.quotedSrcOff = q + 8;
   out.quotedDstOff = q + 24;
-  const p = skipExtensions(buf, q + 40, end, buf[q + 6]);
-  if (p === FRAGMENT) out.quotedProto = v6ext.next;
+  const p = skipExtensions(buf, q + 40, end, buf[q + 6], out);
+  if (p === FRAGMENT) out.quotedProto = out.ipNext;
   if (p < 0) return; // extension chain cut, or a non-first fragment
-  quotedTransport(buf, p, end, v6ext.next, out);
+  quotedTransport(buf, p, end, out.ipNext, out);
 }

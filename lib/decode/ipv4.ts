@@ -8,14 +8,8 @@ import { cut, malformed, stop } from "./packet.ts";
 import type { Packet } from "./types.ts";
 
 /**
- * Scratch result of {@link ipv4}: where the packet ends on the wire, and
- * whether more fragments follow (a first fragment).
- */
-export const v4 = { wireEnd: 0, more: false };
-
-/**
  * Decodes the IPv4 header at `off`; returns the transport header offset (the
- * protocol in `out.ipProto`, the wire end in `v4.wireEnd`) or -1 with `out.kind` set.
+ * protocol in `out.ipProto`, the wire end in `out.ipEnd`, more fragments in `out.ipMore`) or -1 with `out.kind` set.
  *
  * @example
  * ```ts
@@ -38,9 +32,9 @@ export function ipv4(buf: Uint8Array, off: number, end: number, out: Packet): nu
   out.ipProto = buf[off + 9];
   out.srcOff = off + 12;
   out.dstOff = off + 16;
-  v4.wireEnd = off + total;
+  out.ipEnd = off + total;
   const frag = u16(buf, off + 6);
-  v4.more = (frag & 0x2000) !== 0;
+  out.ipMore = (frag & 0x2000) !== 0;
   if ((frag & 0x1fff) !== 0) return stop(out, "fragment");
   return off + ihl;
 }

@@ -10,13 +10,8 @@ import type { Packet } from "./types.ts";
 
 /** {@link skipExtensions} result: the chain is cut short by the capture. */
 export const CUT = -1;
-/** {@link skipExtensions} result: a non-first fragment (v6ext.next is its protocol). */
+/** {@link skipExtensions} result: a non-first fragment (out.ipNext is its protocol). */
 export const FRAGMENT = -2;
-/**
- * Scratch result of {@link skipExtensions}: the final next-header value, and
- * whether a fragment header said more fragments follow (a first fragment).
- */
-export const v6ext = { next: 0, more: false };
 
 const EXT_HOP = 0;
 const EXT_ROUTING = 43;
@@ -29,17 +24,24 @@ const EXT_SHIM6 = 140;
 
 /**
  * Walks the extension headers from `p` (first next header `nh`) and returns
- * the offset of the upper-layer header, with its protocol in `v6ext.next`;
+ * the offset of the upper-layer header, with its protocol in `out.ipNext`;
  * or {@link CUT} / {@link FRAGMENT}.
  *
  * @example
  * ```ts
- * declare const buf: Uint8Array, ipOff: number, end: number; // an IPv6 header at ipOff
- * const l4 = skipExtensions(buf, ipOff + 40, end, buf[ipOff + 6]); // v6ext.next === 6 for TCP
+ * import type { Packet } from "./types.ts";
+ * declare const buf: Uint8Array, ipOff: number, end: number, out: Packet; // IPv6 at ipOff
+ * const l4 = skipExtensions(buf, ipOff + 40, end, buf[ipOff + 6], out); // out.ipNext 6: TCP
  * ```
  */
-export function skipExtensions(buf: Uint8Array, p: number, end: number, nh: number): number {
-  v6ext.more = false;
+export function skipExtensions(
+  buf: Uint8Array,
+  p: number,
+  end: number,
+  nh: number,
+  out: Packet,
+): number {
+  out.ipMore = false;
   for (let i = 0; i < 16; i++) {
     if (
       nh === EXT_HOP || nh === EXT_ROUTING || nh === EXT_DSTOPTS || nh === EXT_MOBILITY ||
@@ -58,18 +60,18 @@ export function skipExtensions(buf: Uint8Array, p: number, end: number, nh: numb
       if (end - p < 8) break;
       nh = buf[p];
       const offset = u16(buf, p + 2) & 0xfff8;
-      v6ext.more = (buf[p + 3] & 1) === 1;
+      out.ipMore = (buf[p + 3] & 1) === 1;
       p += 8;
       if (offset !== 0) {
-        v6ext.next = nh;
+        out.ipNext = nh;
         return FRAGMENT;
       }
     } else {
-      v6ext.next = nh;
+      out.ipNext = nh;
       return p <= end ? p : CUT;
     }
   }
-  v6ext.next = nh;
+  out.ipNext = nh;
   return CUT;
 }
 
@@ -92,8 +94,8 @@ export function ipv6(buf: Uint8Array, off: number, end: number, out: Packet): nu
   out.ttl = buf[off + 7];
   out.srcOff = off + 8;
   out.dstOff = off + 24;
-  const p = skipExtensions(buf, off + 40, end, buf[off + 6]);
-  out.ipProto = v6ext.next;
+  const p = skipExtensions(buf, off + 40, end, buf[off + 6], out);
+  out.ipProto = out.ipNext;
   if (p === FRAGMENT) return stop(out, "fragment");
   if (p < 0) return malformed(out, "IPv6 extension headers cut");
   return p;

@@ -22,8 +22,8 @@
  */
 import type { Frame } from "../capture/types.ts";
 import { icmp4, icmp6 } from "./icmp.ts";
-import { ipv4, v4 } from "./ipv4.ts";
-import { ipv6, ipv6WireEnd, v6ext } from "./ipv6.ts";
+import { ipv4 } from "./ipv4.ts";
+import { ipv6, ipv6WireEnd } from "./ipv6.ts";
 import { ethernet } from "./ethertype.ts";
 import { linkLayer, LINKTYPE } from "./link.ts";
 import { lim, resetPacket } from "./packet.ts";
@@ -91,13 +91,13 @@ export function decodeFrame(frame: Frame, out: Packet): Packet {
     if (out.ipVersion === 4) {
       p = ipv4(buf, ip, end, out);
       if (p < 0) return out;
-      ipEnd = v4.wireEnd;
-      more = v4.more;
+      ipEnd = out.ipEnd;
+      more = out.ipMore;
     } else {
       p = ipv6(buf, ip, end, out);
       if (p < 0) return out;
       ipEnd = ipv6WireEnd(buf, ip, end);
-      more = v6ext.more;
+      more = out.ipMore;
     }
     if (ipEnd > lim.wire) {
       out.lengthNote = lim.note;

@@ -165,6 +165,14 @@ export interface Packet {
   dstOff: number;
   /** IPv4 TTL or IPv6 hop limit. */
   ttl: number;
+  /**
+   * Decoder scratch, valid right after an IP header was read: where the IP
+   * packet ends on the wire (offset in `buf`), its more-fragments flag, and
+   * the final IPv6 next-header after the extension headers.
+   */
+  ipEnd: number;
+  ipMore: boolean;
+  ipNext: number;
   /** LINKTYPE_* of the frame. */
   linkType: number;
   /** IP protocol / IPv6 final next header (6 TCP, 17 UDP, 1 ICMP, 58 ICMPv6 …); -1 if not IP. */
