@@ -669,7 +669,10 @@ function updateState(
   const other = (1 - side) as Side;
   const len = p.payloadLen;
   const flags = p.flags;
-  t.win[side] = c.dirs[side].window;
+  // The analysis keeps the raw window field (Wireshark compares raw values);
+  // the time attribution needs bytes: scale it as segment.ts scales JSON's.
+  const raw = c.dirs[side].window;
+  t.win[side] = raw > 0 && c.wscale[0] >= 0 && c.wscale[1] >= 0 ? raw * c.winMul[side] : raw;
   if (flags & TCP_ACK) ackFrom(t, other, p);
   const retrans = (labels & L_ANY_RETRANS) !== 0;
   if (len > 0) {

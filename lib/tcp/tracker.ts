@@ -62,7 +62,7 @@ export const IDLE_TIMEOUT_S = 7200 + 9 * 75;
 /** Default most open connections (the oldest idle is expired beyond it). */
 export const MAX_OPEN = 1_000_000;
 /** Default most half-open connections (the oldest idle half-open is expired beyond it). */
-export const MAX_HALF_OPEN = 65_536;
+export const MAX_HALF_OPEN = 16_384;
 
 /** Why a TCP frame belongs to no connection (the keys of {@link TcpTracker.unassigned}). */
 export type UnassignedReason = "after-end";

