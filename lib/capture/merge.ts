@@ -20,6 +20,7 @@
  *   copied frames waiting, so a set costs per file, not per frame.
  * @module
  */
+import { newFrame } from "./parser.ts";
 import { readCapture } from "./reader.ts";
 import type { ByteSource, CaptureInfo, Frame, ReadOptions, WarningKind } from "./types.ts";
 import { TcpechoError } from "../errors.ts";
@@ -209,18 +210,7 @@ export async function readCaptureSet(
     w?.();
   };
   const lanes = sources.map((s) => new Lane(s.name, s.source, progress, opts));
-  const frame: Frame = {
-    index: 0,
-    tsSec: 0,
-    tsNsec: 0,
-    hasTimestamp: true,
-    linkType: 0,
-    interfaceId: 0,
-    buf: new Uint8Array(0),
-    offset: 0,
-    caplen: 0,
-    origLen: 0,
-  };
+  const frame = newFrame();
   let n = 0;
   for (;;) {
     // Every lane must show its next frame (or be done) before one is chosen.
