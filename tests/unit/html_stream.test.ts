@@ -17,6 +17,22 @@ import { ROOT } from "../support/helpers.ts";
 
 const DIR = join(ROOT, "tests", "fixtures", "explain");
 
+/** The capture object of an empty pcap (for pages built from hand-made connections). */
+function emptyCapture() {
+  return captureJson({
+    format: "pcap",
+    linkTypes: [1],
+    frames: 0,
+    packets: 0,
+    truncated: false,
+    damaged: false,
+    warnings: [],
+    warningKinds: [],
+    gzip: false,
+    bytes: 0,
+  });
+}
+
 function embedded(html: string): Record<string, unknown> {
   const m = html.match(/<script type="application\/json" id="tcpecho-data">([\s\S]*?)<\/script>/);
   assert.ok(m, "the data script");
@@ -72,18 +88,11 @@ test("html stream: many ordinary connections first -> an unusual one later still
   const w = new HtmlStreamWriter(memorySpill(), { maxSegments: 100 });
   for (let id = 1; id <= 30; id++) w.add(fake(id, "normal", 10));
   w.add(fake(31, "server-host-crash", 10));
-  const data = embedded([...w.finish(captureJson({
-    format: "pcap",
-    linkTypes: [1],
-    frames: 0,
-    packets: 0,
-    truncated: false,
-    damaged: false,
-    warnings: [],
-    warningKinds: [],
-    gzip: false,
-    bytes: 0,
-  }))].join("")) as { rows: unknown[]; details: Record<string, unknown>; omitted: number };
+  const data = embedded([...w.finish(emptyCapture())].join("")) as {
+    rows: unknown[];
+    details: Record<string, unknown>;
+    omitted: number;
+  };
   assert.equal(data.rows.length, 31);
   assert.ok(data.details["31"], "the unusual connection keeps its segments");
   assert.equal(Object.keys(data.details).length, 11, "10 ordinary (the budget) + 1 unusual");
@@ -111,18 +120,7 @@ test("html stream: a connection too long to embed -> its row from the records, s
   w.addRow(connectionReport(e, undefined, false), fromRecords, full.segments.length);
   const w2 = new HtmlStreamWriter(memorySpill(), { maxSegments: 10 });
   w2.add(full);
-  const cap = captureJson({
-    format: "pcap",
-    linkTypes: [1],
-    frames: 0,
-    packets: 0,
-    truncated: false,
-    damaged: false,
-    warnings: [],
-    warningKinds: [],
-    gzip: false,
-    bytes: 0,
-  });
+  const cap = emptyCapture();
   const a = embedded([...w.finish(cap)].join("")) as { rows: unknown[] };
   const b = embedded([...w2.finish(cap)].join("")) as { rows: unknown[] };
   assert.deepEqual(a.rows, b.rows);
