@@ -9,8 +9,9 @@
 #   tests/cli     the CLI as a subprocess, files in parallel
 #   tests/system  root, network namespaces, the lab, tshark, Chromium, the wild
 #                 captures (full lane only; one file at a time per runtime)
-# Deno and Bun run the unit+cli tiers at the same time (one core each); their
-# output is printed one after the other. Last line: "N passed, N failed"
+# The static checks run in the background while Deno and Bun run the unit+cli
+# tiers at the same time (Deno's files in parallel, Bun's in two processes);
+# their output is printed one after the other. Last line: "N passed, N failed"
 # summing both runtimes and every tier (a failing static check counts as one
 # failure). Exit non-zero if anything failed or if either runtime ran no test.
 # Other arguments are test files or folders, run under both runtimes instead
@@ -42,15 +43,31 @@ static_failed=0
 d_pass=0 d_fail=0 b_pass=0 b_fail=0
 
 files=$(git ls-files -co --exclude-standard -- '*.ts' | grep -v '^node_modules/' | grep -E '^(cmd|lib|tests|bench|lab)/|^mod\.ts$' || true)
-echo "== type check (deno check)"
-# shellcheck disable=SC2086
-"$B/deno" check --quiet $files || static_failed=$((static_failed + 1))
-echo "== doc examples (deno check --doc-only)"
-"$B/deno" check --quiet --doc-only mod.ts lib/ cmd/ lab/ || static_failed=$((static_failed + 1))
-echo "== lint (deno lint)"
-"$B/deno" lint --quiet || static_failed=$((static_failed + 1))
-echo "== format (deno fmt --check)"
-"$B/deno" fmt --check --quiet || static_failed=$((static_failed + 1))
+# static_checks: prints its output, then the number of checks that failed on
+# its last line. It runs in the background, beside the first test tier: the
+# type check is mostly one core, and the tests spend much of their time
+# waiting on sockets and child processes.
+static_checks() {
+  local n=0
+  echo "== type check (deno check)"
+  # shellcheck disable=SC2086
+  "$B/deno" check --quiet $files 2>&1 || n=$((n + 1))
+  echo "== doc examples (deno check --doc-only)"
+  "$B/deno" check --quiet --doc-only mod.ts lib/ cmd/ lab/ 2>&1 || n=$((n + 1))
+  echo "== lint (deno lint)"
+  "$B/deno" lint --quiet 2>&1 || n=$((n + 1))
+  echo "== format (deno fmt --check)"
+  "$B/deno" fmt --check --quiet 2>&1 || n=$((n + 1))
+  echo "$n"
+}
+static_checks >"$out/static.txt" &
+static_pid=$!
+# static_done: waits for the static checks, prints them, adds their failures.
+static_done() {
+  wait "$static_pid"
+  sed '$d' "$out/static.txt"
+  static_failed=$(tail -1 "$out/static.txt" | grep -Eo '^[0-9]+$' || echo 1)
+}
 
 # count_deno FILE / count_bun FILE: add a runner's totals to the sums; a runner
 # that did not print its closing line counts as one failure.
@@ -70,22 +87,31 @@ count_bun() {
 }
 bun_paths() { for t in "$@"; do printf './%s\n' "$t"; done; }
 
-# run_both NAME PARALLEL PATH...: Deno and Bun on the same paths, at the same time.
+# run_both NAME PATH...: Deno and Bun on the same files, at the same time.
+# Deno runs its files in parallel (DENO_JOBS workers); Bun, which runs the
+# files it is given one after another, gets them in BUN_SHARDS processes.
 run_both() {
-  local name=$1 par=$2
-  shift 2
-  local dflags=()
-  [ "$par" = 1 ] && dflags+=(--parallel)
+  local name=$1
+  shift
   echo "== $name: deno test and bun test (side by side)"
-  NO_COLOR=1 "$B/deno" test -A --no-check "${dflags[@]}" "$@" >"$out/deno-$name.txt" 2>&1 &
-  local dp=$!
-  mapfile -t bp < <(bun_paths "$@")
-  NO_COLOR=1 "$B/bun" test --timeout 60000 "${bp[@]}" >"$out/bun-$name.txt" 2>&1
-  wait $dp
+  DENO_JOBS=${DENO_JOBS:-3} NO_COLOR=1 "$B/deno" test -A --no-check --parallel "$@" >"$out/deno-$name.txt" 2>&1 &
+  local pids=($!) shards=${BUN_SHARDS:-2} k
+  mapfile -t all < <(find "$@" -name '*.test.ts' | sort)
+  for ((k = 0; k < shards; k++)); do
+    local part=()
+    for ((i = k; i < ${#all[@]}; i += shards)); do part+=("./${all[i]}"); done
+    [ ${#part[@]} -eq 0 ] && continue
+    NO_COLOR=1 "$B/bun" test --timeout 60000 "${part[@]}" >"$out/bun-$name-$k.txt" 2>&1 &
+    pids+=($!)
+  done
+  wait "${pids[@]}"
   echo "-- deno ($name)"; cat "$out/deno-$name.txt"
-  echo "-- bun ($name)"; cat "$out/bun-$name.txt"
   count_deno "$out/deno-$name.txt" "$name"
-  count_bun "$out/bun-$name.txt" "$name"
+  for ((k = 0; k < shards; k++)); do
+    [ -f "$out/bun-$name-$k.txt" ] || continue
+    echo "-- bun ($name, shard $((k + 1))/$shards)"; cat "$out/bun-$name-$k.txt"
+    count_bun "$out/bun-$name-$k.txt" "$name shard $((k + 1))"
+  done
 }
 
 # run_serial NAME PATH...: Deno, then Bun (tests that own network namespaces,
@@ -103,9 +129,11 @@ run_serial() {
 }
 
 if [ ${#targets[@]} -gt 0 ]; then
+  static_done
   run_serial selected "${targets[@]}"
 else
-  run_both unit+cli 1 tests/unit/ tests/cli/
+  run_both unit+cli tests/unit tests/cli
+  static_done
   [ "$fast" = 0 ] && run_serial system tests/system/
 fi
 

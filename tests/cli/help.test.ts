@@ -10,11 +10,19 @@ import { join } from "node:path";
 import { haveCommand, ROOT, runCli, skipUnless, tempDir } from "../support/helpers.ts";
 import { renderManPage } from "../../cmd/manpage.ts";
 
-const COMMANDS = ["serve", "connect", "probe", "explain", "lab", "completions"];
+const COMMANDS = ["serve", "connect", "probe", "explain", "watch", "lab", "completions"];
+
+/** Each help text is produced once (a CLI start costs a runtime start-up). */
+const helps = new Map<string, ReturnType<typeof runCli>>();
+function help(args: string[]) {
+  const key = args.join(" ");
+  if (!helps.has(key)) helps.set(key, runCli(args));
+  return helps.get(key)!;
+}
 
 test("help: every --help fits 80 columns with no trailing space", { timeout: 60_000 }, () => {
   for (const args of [["--help"], ...COMMANDS.map((c) => [c, "--help"])]) {
-    const r = runCli(args);
+    const r = help(args);
     assert.equal(r.code, 0, `${args.join(" ")}: ${r.stderr}`);
     r.stdout.split("\n").forEach((line, i) => {
       const where = `tcpecho ${args.join(" ")}, line ${i + 1}: ${JSON.stringify(line)}`;
@@ -25,18 +33,18 @@ test("help: every --help fits 80 columns with no trailing space", { timeout: 60_
 });
 
 test("help: short flags are shown as short flags, defaults one way", { timeout: 60_000 }, () => {
-  const probe = runCli(["probe", "--help"]).stdout;
+  const probe = help(["probe", "--help"]).stdout;
   assert.match(probe, /^ {2}-4 /m);
   assert.match(probe, /^ {2}-6 /m);
   assert.doesNotMatch(probe, /--4|--6/);
-  assert.match(runCli(["explain", "--help"]).stdout, /^ {2}-o, --output FILE /m);
+  assert.match(help(["explain", "--help"]).stdout, /^ {2}-o, --output FILE /m);
   for (const c of COMMANDS) {
-    const text = runCli([c, "--help"]).stdout;
+    const text = help([c, "--help"]).stdout;
     assert.doesNotMatch(text, /Default/, `${c}: "Default" with a capital`);
     assert.doesNotMatch(text, /\(default [^:]/, `${c}: "(default X)" without a colon`);
   }
   assert.match(
-    runCli(["serve", "--help"]).stdout,
+    help(["serve", "--help"]).stdout,
     /--port PORT +port to listen on .*\(default: 9877\)/,
   );
 });

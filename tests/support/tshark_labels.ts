@@ -4,12 +4,12 @@
  * (tests/system/explain_tshark.test.ts, tests/system/wild_tshark.test.ts).
  * @module
  */
-import { spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { bytesSource, readCapture } from "../../lib/capture/mod.ts";
 import { addrString, decodeFrame, newPacket } from "../../lib/decode/mod.ts";
 import { labelNames } from "../../lib/tcp/labels.ts";
 import { TcpTracker } from "../../lib/tcp/tracker.ts";
+import { runTshark } from "./tshark.ts";
 
 /** Our label id and tshark's field, for every label both tools have. */
 export const LABEL_FIELDS: readonly [string, string][] = [
@@ -49,11 +49,7 @@ export function tsharkLabels(file: string, timeoutMs = 120_000): TsharkFrames {
   const args = ["-n", "-r", file, "-Y", "tcp", "-T", "fields", "-E", "occurrence=a"];
   args.push("-e", "frame.number", "-e", "tcp.srcport");
   for (const [, f] of LABEL_FIELDS) args.push("-e", f);
-  const r = spawnSync("tshark", args, {
-    encoding: "utf8",
-    timeout: timeoutMs,
-    maxBuffer: 1 << 28,
-  });
+  const r = runTshark(args, timeoutMs);
   if (r.status !== 0 && !r.stdout) throw new Error(`tshark failed on ${file}: ${r.stderr}`);
   const labels = new Map<number, Set<string>>();
   let multi = 0;

@@ -6,13 +6,13 @@
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { spawnSync } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import { bytesSource, readCapture } from "../../lib/capture/mod.ts";
 import { decodeFrame, newPacket } from "../../lib/decode/mod.ts";
 import { stableReason } from "../support/frames.ts";
 import { haveCommand, ROOT, skipUnless } from "../support/helpers.ts";
 import { join } from "../support/path.ts";
+import { runTshark } from "../support/tshark.ts";
 
 const WILD = join(ROOT, "..", "shared", "captures", "wild");
 const INDEX = join(WILD, "index.tsv");
@@ -116,7 +116,7 @@ test("wild decode: tunnelled and new-link-type segments have tshark's ports, seq
       ours.set(key, lens);
     });
     if (!interesting) continue;
-    const r = spawnSync("tshark", [
+    const r = runTshark([
       "-r",
       path,
       "-Y",
@@ -133,7 +133,7 @@ test("wild decode: tunnelled and new-link-type segments have tshark's ports, seq
       "tcp.seq_raw",
       "-e",
       "tcp.len",
-    ], { encoding: "utf8", timeout: 120_000, maxBuffer: 1 << 28 });
+    ]);
     let differ = 0;
     for (const line of r.stdout.trim().split("\n")) {
       if (line === "") continue;
