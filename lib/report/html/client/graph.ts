@@ -10,6 +10,7 @@
 import type uPlot from "uplot";
 import { stevensSeries } from "../stevens.ts";
 import type { ReportConnection } from "../types.ts";
+import { readTiming, type StallBand, stallBands } from "../timebar.ts";
 
 type UPlotCtor = typeof uPlot;
 
@@ -50,6 +51,44 @@ function barsHook(start: (number | null)[], top: (number | null)[][], colors: st
   };
 }
 
+/**
+ * The connection's stalls as shaded time intervals behind the series, each
+ * labelled with its cause and duration at the top of the plot.
+ */
+function stallHook(bands: StallBand[], fg: string) {
+  return (u: uPlot) => {
+    if (bands.length === 0) return;
+    const ctx = u.ctx;
+    const { left, top, width, height } = u.bbox;
+    ctx.save();
+    ctx.beginPath();
+    ctx.rect(left, top, width, height);
+    ctx.clip();
+    ctx.font = `${11 * devicePixelRatio}px system-ui, sans-serif`;
+    ctx.textBaseline = "top";
+    // Labels go in the first of three rows where they do not overlap the previous one.
+    const rowEnd = [-Infinity, -Infinity, -Infinity];
+    const dpr = devicePixelRatio;
+    for (const b of bands) {
+      const x1 = u.valToPos(b.start, "x", true);
+      const x2 = Math.max(x1 + 2 * dpr, u.valToPos(b.end, "x", true));
+      if (x2 < left || x1 > left + width) continue;
+      ctx.fillStyle = cssVar(`--tc-${b.cause}`) || cssVar("--muted");
+      ctx.globalAlpha = 0.2;
+      ctx.fillRect(x1, top, x2 - x1, height);
+      ctx.globalAlpha = 1;
+      ctx.fillStyle = fg;
+      const x = Math.max(left, x1) + 3 * dpr;
+      const w = ctx.measureText(b.short).width;
+      const r = rowEnd.findIndex((end) => x > end + 6 * dpr);
+      if (r < 0) continue;
+      rowEnd[r] = x + w;
+      ctx.fillText(b.short, x, top + (3 + r * 13) * dpr);
+    }
+    ctx.restore();
+  };
+}
+
 /** Decimals needed to print multiples of `step` exactly (0.0005 -> 4). */
 function decimalsFor(step: number): number {
   let d = 0;
@@ -79,6 +118,7 @@ function yRange(g: ReturnType<typeof stevensSeries>): [number, number] {
  * @example
  * ```ts
  * import type { ReportConnection } from "../types.ts";
+import { readTiming, type StallBand, stallBands } from "../timebar.ts";
  * declare const conn: ReportConnection; // unpacked from the page's data
  * drawStevens(document.querySelector<HTMLElement>(".graph")!, conn, "client", 1000);
  * ```
@@ -108,6 +148,9 @@ export function drawStevens(
   el.dataset.lost = String(g.lost.filter((v) => v !== null).length);
   el.dataset.acks = String(g.counts.acks);
   el.dataset.keepalives = String(g.counts.keepalives);
+  const timing = readTiming(conn.timing);
+  const stalls = timing === null ? [] : stallBands(timing);
+  el.dataset.stalls = stalls.map((b) => `${b.cause}:${b.kind}`).join(" ");
   const opts: uPlot.Options = {
     width,
     height: 340,
@@ -163,6 +206,7 @@ export function drawStevens(
       },
     ],
     hooks: {
+      drawClear: [stallHook(stalls, fg)],
       draw: [barsHook(g.start, [g.sent, g.retrans], [sent, retrans])],
       setScale: [(u: uPlot, key: string) => {
         if (key === "x") el.dataset.xrange = `${u.scales.x.min},${u.scales.x.max}`;

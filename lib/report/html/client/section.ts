@@ -8,6 +8,7 @@ import type { TableRow } from "./table.ts";
 import { renderLadder } from "../ladder.ts";
 import { graphDirections } from "../stevens.ts";
 import { drawStevens } from "./graph.ts";
+import { miniTimeBar, timeBarBox } from "./bar.ts";
 
 const LEGEND: [string, string][] = [
   ["k-syn", "SYN"],
@@ -64,7 +65,12 @@ function fillBody(body: HTMLElement, data: PackedReport, row: TableRow): void {
     return;
   }
   // The slowness verdict (docs/slow.md), when the report has one.
-  if (conn.slow) body.append(el("p", "note", conn.slow.sentence));
+  if (conn.slow && typeof conn.slow.sentence === "string") {
+    body.append(el("p", "note slow", conn.slow.sentence));
+  }
+  // Where the time went: one segment per cause (docs/slow.md).
+  const tb = timeBarBox(conn.timing);
+  if (tb) body.append(tb);
   const facts: string[] = [];
   if (conn.rolesGuessed) facts.push("roles guessed (no SYN in the capture)");
   const iv = conn.retransmissions.intervals;
@@ -114,6 +120,8 @@ export function connSection(data: PackedReport, row: TableRow, open: boolean): H
   sum.append(el("h2", "", `#${row[0]} ${row[1]} → ${row[2]} · ${row[3]} (§${row[4]})`));
   const detail = data.details[String(row[0])];
   sum.append(el("p", "verdict", detail ? data.strings[detail.s] : "(verdict not embedded)"));
+  const mini = detail ? miniTimeBar(detail.tm) : null;
+  if (mini) sum.append(mini);
   d.append(sum);
   const body = el("div", "body");
   d.append(body);
