@@ -65,7 +65,7 @@ svg.ladder .k-keepalive line{stroke-dasharray:5 3;stroke-width:2.2}
 .tc-server-app{--tc:var(--tc-server-app)}.tc-receive-window{--tc:var(--tc-receive-window)}
 .tc-loss{--tc:var(--tc-loss)}.tc-nagle{--tc:var(--tc-nagle)}.tc-pmtu{--tc:var(--tc-pmtu)}
 .tc-transfer{--tc:var(--tc-transfer)}
-.note.slow{color:var(--fg);font-size:13.5px}
+.slowline{margin:4px 0 8px;font-size:13.5px}
 .timebox{margin:8px 0 12px}.timebox h3{font-size:13.5px;margin:4px 0}
 .timebar{display:flex;height:20px;max-width:980px;border:1px solid var(--line);border-radius:3px;overflow:hidden;
 -webkit-print-color-adjust:exact;print-color-adjust:exact}

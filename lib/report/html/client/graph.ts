@@ -3,7 +3,8 @@
  * page as the global `uPlot`). Each sent segment is a vertical bar from seq to
  * seq+len (as tcptrace draws it) with a dot at its top; retransmissions are
  * red, segments after a capture gap orange rings, keepalive probes purple, the ACK line and the
- * advertised-window line are step lines. Drag to zoom (x and y), double-click
+ * advertised-window line are step lines; the connection's stalls (docs/slow.md)
+ * are shaded time intervals in their cause's colour, labelled. Drag to zoom (x and y), double-click
  * to reset.
  * @module
  */
@@ -55,9 +56,10 @@ function barsHook(start: (number | null)[], top: (number | null)[][], colors: st
  * The connection's stalls as shaded time intervals behind the series, each
  * labelled with its cause and duration at the top of the plot.
  */
-function stallHook(bands: StallBand[], fg: string) {
+function stallHook(bands: StallBand[], fg: string, el: HTMLElement) {
   return (u: uPlot) => {
     if (bands.length === 0) return;
+    const drawn: string[] = [];
     const ctx = u.ctx;
     const { left, top, width, height } = u.bbox;
     ctx.save();
@@ -76,6 +78,7 @@ function stallHook(bands: StallBand[], fg: string) {
       ctx.fillStyle = cssVar(`--tc-${b.cause}`) || cssVar("--muted");
       ctx.globalAlpha = 0.2;
       ctx.fillRect(x1, top, x2 - x1, height);
+      drawn.push(`${Math.round(x1)}:${Math.round(x2)}`);
       ctx.globalAlpha = 1;
       ctx.fillStyle = fg;
       const x = Math.max(left, x1) + 3 * dpr;
@@ -86,6 +89,8 @@ function stallHook(bands: StallBand[], fg: string) {
       ctx.fillText(b.short, x, top + (3 + r * 13) * dpr);
     }
     ctx.restore();
+    // Where the bands went (canvas pixels), for tests.
+    el.dataset.stallpx = drawn.join(" ");
   };
 }
 
@@ -118,7 +123,6 @@ function yRange(g: ReturnType<typeof stevensSeries>): [number, number] {
  * @example
  * ```ts
  * import type { ReportConnection } from "../types.ts";
-import { readTiming, type StallBand, stallBands } from "../timebar.ts";
  * declare const conn: ReportConnection; // unpacked from the page's data
  * drawStevens(document.querySelector<HTMLElement>(".graph")!, conn, "client", 1000);
  * ```
@@ -206,7 +210,7 @@ export function drawStevens(
       },
     ],
     hooks: {
-      drawClear: [stallHook(stalls, fg)],
+      drawClear: [stallHook(stalls, fg, el)],
       draw: [barsHook(g.start, [g.sent, g.retrans], [sent, retrans])],
       setScale: [(u: uPlot, key: string) => {
         if (key === "x") el.dataset.xrange = `${u.scales.x.min},${u.scales.x.max}`;

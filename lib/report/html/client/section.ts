@@ -60,17 +60,17 @@ function fillBody(body: HTMLElement, data: PackedReport, row: TableRow): void {
   const packedRow = [...row] as unknown as Parameters<typeof unpackConnection>[1];
   packedRow[3] = data.strings.indexOf(row[3]);
   const conn = unpackConnection(data, packedRow, detail);
+  // The slowness verdict and where the time went (docs/slow.md), when the
+  // report has them (also with --summary: they need no segments).
+  if (conn.slow && typeof conn.slow.sentence === "string") {
+    body.append(el("p", "slowline", conn.slow.sentence));
+  }
+  const tb = timeBarBox(conn.timing);
+  if (tb) body.append(tb);
   if (conn.segments.length === 0) {
     body.append(el("p", "note", "No segments in this report (made with --summary)."));
     return;
   }
-  // The slowness verdict (docs/slow.md), when the report has one.
-  if (conn.slow && typeof conn.slow.sentence === "string") {
-    body.append(el("p", "note slow", conn.slow.sentence));
-  }
-  // Where the time went: one segment per cause (docs/slow.md).
-  const tb = timeBarBox(conn.timing);
-  if (tb) body.append(tb);
   const facts: string[] = [];
   if (conn.rolesGuessed) facts.push("roles guessed (no SYN in the capture)");
   const iv = conn.retransmissions.intervals;
