@@ -82,11 +82,13 @@ function stallHook(bands: StallBand[], fg: string, el: HTMLElement) {
       ctx.globalAlpha = 1;
       ctx.fillStyle = fg;
       const x = Math.max(left, x1) + 3 * dpr;
-      const w = ctx.measureText(b.short).width;
+      // The cause too when the band is wide enough for it.
+      const text = ctx.measureText(b.label).width <= x2 - x1 ? b.label : b.short;
+      const w = ctx.measureText(text).width;
       const r = rowEnd.findIndex((end) => x > end + 6 * dpr);
       if (r < 0) continue;
       rowEnd[r] = x + w;
-      ctx.fillText(b.short, x, top + (3 + r * 13) * dpr);
+      ctx.fillText(text, x, top + (3 + r * 13) * dpr);
     }
     ctx.restore();
     // Where the bands went (canvas pixels), for tests.
