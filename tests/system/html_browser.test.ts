@@ -333,7 +333,7 @@ test(
 );
 
 test(
-  "html browser: a --summary report is the table and verdicts, without drawings",
+  "html browser: a --summary report is the table, verdicts and time bars, without drawings",
   { skip, timeout: T },
   async () => {
     const file = join(SHOTS, "summary.html");
@@ -345,6 +345,9 @@ test(
       assert.match(await page.locator("p.verdict").innerText(), /§5\.14/);
       assert.match(await page.locator(".body .note").innerText(), /--summary/);
       assert.equal(await page.locator("svg.ladder").count(), 0);
+      // The time attribution needs no segments: its bar is there, stall bands are not.
+      assert.ok(await page.locator(".body .timebox .tseg[data-cause=loss]").count() === 1);
+      assert.equal(await page.locator("g.stall").count(), 0);
       assert.deepEqual(log.pageErrors, []);
       assert.deepEqual(log.consoleErrors, []);
     });
