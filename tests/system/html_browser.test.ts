@@ -2,7 +2,8 @@
  * The HTML report in a real browser (Debian's headless Chromium driven by
  * playwright-core): reports of real captures open without console errors or
  * network requests, the ladder has one arrow per segment, the graph marks
- * retransmissions, dark mode works, and a big table pages, sorts and opens
+ * retransmissions, slow connections get their time bar and shaded stalls
+ * (ladder and graph), dark mode works, and a big table pages, sorts and opens
  * connections. Screenshots are kept in a temporary folder (printed).
  */
 import { test } from "node:test";
