@@ -2,7 +2,8 @@
  * The HTML report in a real browser (Debian's headless Chromium driven by
  * playwright-core): reports of real captures open without console errors or
  * network requests, the ladder has one arrow per segment, the graph marks
- * retransmissions, dark mode works, and a big table pages, sorts and opens
+ * retransmissions, slow connections get their time bar and shaded stalls
+ * (ladder and graph), dark mode works, and a big table pages, sorts and opens
  * connections. Screenshots are kept in a temporary folder (printed).
  */
 import { test } from "node:test";
@@ -18,6 +19,7 @@ import {
   withPage,
 } from "../support/html_chromium.ts";
 import { fixtureReport, FIXTURES } from "../support/html_fixtures.ts";
+import type { Page } from "playwright-core";
 import { type ExplainReport, renderHtmlReport } from "../../lib/report/html/mod.ts";
 import { type PackedReport, unpackConnection } from "../../lib/report/html/compact.ts";
 
@@ -110,6 +112,160 @@ for (const name of ["server-host-crash", "lossy-bulk"]) {
   );
 }
 
+/** The `timing` and `slow` objects of a report connection (docs/slow.md), as the tests read them. */
+interface SlowFacts {
+  timing: {
+    seconds: Record<string, number>;
+    stalls: { cause: string; kind: string; start: number; seconds: number }[];
+  };
+  slow: { sentence: string; cause: string } | null;
+}
+
+/** Share of a canvas column's pixels (x in canvas pixels) that are not the page background. */
+function tintedColumn(page: Page, selector: string, x: number): Promise<number> {
+  return page.evaluate(([sel, x]) => {
+    const canvas = document.querySelector(`${sel} canvas`) as HTMLCanvasElement;
+    const px = canvas.getContext("2d")!.getImageData(x, 0, 1, canvas.height).data;
+    let tinted = 0, n = 0;
+    // The plot area only: skip the top and bottom fifth (labels, axis).
+    for (let y = Math.floor(canvas.height * 0.2); y < canvas.height * 0.8; y++, n++) {
+      const i = y * 4;
+      if (px[i + 3] > 0 && px[i] + px[i + 1] + px[i + 2] < 3 * 250) tinted++;
+    }
+    return tinted / n;
+  }, [selector, x] as const);
+}
+
+test(
+  "html browser: a slow reader: time bar per cause, stalls shaded on the ladder and the graph",
+  { skip, timeout: 2 * T },
+  async () => {
+    const { report } = fixtureReport("slow-reader");
+    const conn = report.connections[0];
+    const { timing, slow } = conn as unknown as SlowFacts;
+    assert.ok(slow && slow.cause === "receive-window", "the fixture is a slow reader");
+    const causes = Object.keys(timing.seconds).filter((c) => timing.seconds[c] > 0);
+    const stalls = timing.stalls.slice().sort((a, b) => a.start - b.start);
+    assert.ok(stalls.length > 0);
+    const file = cliReport("slow-reader");
+    const id = `#conn-${conn.id}`;
+    await withBrowser({}, async (open) => {
+      const { page, log } = await open(file);
+      assert.equal(await page.locator(`${id} .slowline`).innerText(), slow.sentence);
+      // The bar: one segment per cause that took time, in the report's cause order.
+      const segs = page.locator(`${id} .timebox .timebar .tseg`);
+      assert.deepEqual(await segs.evaluateAll((es) => es.map((e) => e.dataset.cause)), causes);
+      const shares = await segs.evaluateAll((es) => es.map((e) => Number(e.dataset.share)));
+      const widths = await segs.evaluateAll((es) => es.map((e) => e.getBoundingClientRect().width));
+      const big = shares.indexOf(Math.max(...shares));
+      assert.equal(causes[big], "receive-window");
+      assert.equal(
+        widths.indexOf(Math.max(...widths)),
+        big,
+        "the widest segment is the largest share",
+      );
+      for (
+        const title of await segs.evaluateAll((es) => es.map((e) => e.getAttribute("title") ?? ""))
+      ) {
+        assert.match(title, /^\S \S.*: [\d.]+ (s|ms|µs) \(.*%\)(, frames \d+–\d+)?/);
+      }
+      assert.match(await page.locator(`${id} .tlegend span`).first().innerText(), /receive window/);
+      // The small bars: in the table and in the section's heading.
+      assert.equal(await page.locator("table.conns .timebar.mini .tseg").count(), causes.length);
+      assert.equal(await page.locator(`${id} summary .timebar.mini .tseg`).count(), causes.length);
+      // The ladder: one band per stall, in time order, with its cause.
+      const bands = page.locator(`${id} svg.ladder g.stall`);
+      assert.deepEqual(
+        await bands.evaluateAll((es) => es.map((e) => `${e.dataset.cause}:${e.dataset.kind}`)),
+        stalls.map((s) => `${s.cause}:${s.kind}`),
+      );
+      for (
+        const h of await bands.evaluateAll((es) => es.map((e) => e.getBoundingClientRect().height))
+      ) {
+        assert.ok(h >= 6);
+      }
+      assert.match(
+        await bands.first().locator("text").first().textContent() ?? "",
+        /receive-window|full|zero/,
+      );
+      // The graph: the same stalls, drawn as tinted columns.
+      const plot = `${id} .graph[data-sender=client] .plot`;
+      assert.equal(
+        await page.locator(plot).getAttribute("data-stalls"),
+        stalls.map((s) => `${s.cause}:${s.kind}`).join(" "),
+      );
+      const px = (await page.locator(plot).getAttribute("data-stallpx"))!.split(" ");
+      assert.equal(px.length, stalls.length);
+      const [x1, x2] = px[0].split(":").map(Number);
+      const inside = await tintedColumn(page, plot, Math.round((x1 + x2) / 2));
+      assert.ok(inside > 0.9, `the first stall is shaded (${inside})`);
+      await page.screenshot({ path: join(SHOTS, "slow-reader.png") });
+      assert.deepEqual(log.pageErrors, []);
+      assert.deepEqual(log.consoleErrors, []);
+
+      // The same connection without timing (an older report): nothing drawn, same column clear.
+      const bare = { ...report, connections: [{ ...conn, timing: undefined, slow: undefined }] };
+      {
+        const { page: p2, log: log2 } = await open(write("slow-reader-untimed", bare));
+        assert.equal(await p2.locator(".timebar").count(), 0);
+        assert.equal(await p2.locator("g.stall").count(), 0);
+        assert.equal(await p2.locator("table.conns th", { hasText: "time went" }).count(), 0);
+        assert.equal(await p2.locator(plot).getAttribute("data-stalls"), "");
+        const outside = await tintedColumn(p2, plot, Math.round((x1 + x2) / 2));
+        assert.ok(outside < inside - 0.5, `unshaded ${outside} against shaded ${inside}`);
+        assert.deepEqual(log2.pageErrors, []);
+      }
+    });
+  },
+);
+
+test(
+  "html browser: a server that thinks 2 s: one stall, the server's application, and hostile text stays text",
+  { skip, timeout: 2 * T },
+  async () => {
+    const { report } = fixtureReport("server-think");
+    const conn = report.connections[0];
+    const facts = conn as unknown as SlowFacts;
+    assert.equal(facts.slow?.cause, "server-app");
+    const file = cliReport("server-think");
+    await withBrowser({}, async (open) => {
+      const { page, log } = await open(file);
+      const id = `#conn-${conn.id}`;
+      assert.deepEqual(
+        await page.locator(`${id} svg.ladder g.stall`).evaluateAll((es) =>
+          es.map((e) => e.dataset.cause)
+        ),
+        facts.timing.stalls.map((s) => s.cause),
+      );
+      assert.ok(facts.timing.stalls.some((s) => s.cause === "server-app"));
+      const share = await page.locator(`${id} .timebox .tseg[data-cause=server-app]`).getAttribute(
+        "data-share",
+      );
+      assert.ok(Number(share) > 0.95, `server-app share ${share}`);
+      await page.screenshot({ path: join(SHOTS, "server-think.png"), fullPage: true });
+      assert.deepEqual(log.pageErrors, []);
+      // Hostile strings in the slowness fields: shown as text, never markup.
+      const evil = '<img src=x onerror="window.__pwned=1">';
+      const t = facts.timing;
+      const hostile = {
+        ...conn,
+        slow: { ...facts.slow!, sentence: evil },
+        timing: { ...t, stalls: t.stalls.map((s) => ({ ...s, kind: evil })) },
+      };
+      const bad = write("slow-hostile", { ...report, connections: [hostile] });
+      const { page: p2, log: log2 } = await open(bad);
+      assert.equal(await p2.locator("img").count(), 0);
+      assert.equal(
+        await p2.evaluate(() => (globalThis as { __pwned?: number }).__pwned),
+        undefined,
+      );
+      assert.equal(await p2.locator(".slowline").innerText(), evil);
+      assert.equal(await p2.locator("g.stall").count(), t.stalls.length);
+      assert.deepEqual(log2.pageErrors, []);
+    });
+  },
+);
+
 test("html browser: dark mode follows prefers-color-scheme", { skip, timeout: T }, async () => {
   const { report } = fixtureReport("server-host-crash");
   await withPage(write("dark", report), { dark: true }, async (page, log) => {
@@ -178,7 +334,7 @@ test(
 );
 
 test(
-  "html browser: a --summary report is the table and verdicts, without drawings",
+  "html browser: a --summary report is the table, verdicts and time bars, without drawings",
   { skip, timeout: T },
   async () => {
     const file = join(SHOTS, "summary.html");
@@ -190,6 +346,9 @@ test(
       assert.match(await page.locator("p.verdict").innerText(), /§5\.14/);
       assert.match(await page.locator(".body .note").innerText(), /--summary/);
       assert.equal(await page.locator("svg.ladder").count(), 0);
+      // The time attribution needs no segments: its bar is there, stall bands are not.
+      assert.ok(await page.locator(".body .timebox .tseg[data-cause=loss]").count() === 1);
+      assert.equal(await page.locator("g.stall").count(), 0);
       assert.deepEqual(log.pageErrors, []);
       assert.deepEqual(log.consoleErrors, []);
     });
@@ -220,7 +379,10 @@ test("html browser: the report of every scenario capture in tests/fixtures/expla
         if (c.segments.length) await arrows.first().waitFor();
         assert.equal(await arrows.count(), Math.min(c.segments.length, 2000), `${name} #${c.id}`);
       }
-      await page.screenshot({ path: join(SHOTS, `scenario-${name}.png`), fullPage: true });
+      // A ladder of 2,000 arrows makes a page ~50,000 px tall: its full-page screenshot took
+      // 35-60 s on a loaded machine (load 26), so those get the first screen only.
+      const tall = conns.some((c) => c.segments.length > 500);
+      await page.screenshot({ path: join(SHOTS, `scenario-${name}.png`), fullPage: !tall });
       assert.deepEqual(log.pageErrors, [], name);
       assert.deepEqual(log.consoleErrors, [], name);
       assert.deepEqual(log.requests, [], name);

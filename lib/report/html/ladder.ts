@@ -9,6 +9,7 @@ import { endpointText } from "./compact.ts";
 import { escapeHtml } from "./escape.ts";
 import { LADDER, layoutLadder, type PlacedSegment } from "./ladder_layout.ts";
 import type { ReportConnection, ReportSegment, ReportState } from "./types.ts";
+import { causeClass, readTiming, stallBands } from "./timebar.ts";
 
 /** The colour class of a segment: the most important thing about it. */
 export function segmentClass(seg: ReportSegment): string {
@@ -101,6 +102,47 @@ function bands(placed: PlacedSegment[], conn: ReportConnection): string {
 }
 
 /**
+ * The connection's stalls (docs/slow.md) as shaded bands across the ladder,
+ * from the frame a stall starts after to the frame that ends it, labelled
+ * with the cause and duration; none for stalls beyond the drawn segments.
+ */
+function stallShades(placed: PlacedSegment[], conn: ReportConnection): string {
+  const t = readTiming(conn.timing);
+  if (t === null || placed.length === 0) return "";
+  const lastDrawn = placed[placed.length - 1].seg.frame;
+  const out: string[] = [];
+  for (const b of stallBands(t)) {
+    if (b.lastFrame > lastDrawn) continue;
+    // The placed segment at or before the first frame, at or after the last.
+    let top: PlacedSegment | undefined, bottom: PlacedSegment | undefined;
+    for (const p of placed) {
+      if (p.seg.frame <= b.firstFrame) top = p;
+      if (bottom === undefined && p.seg.frame >= b.lastFrame) bottom = p;
+    }
+    if (!top || !bottom) continue;
+    const y1 = top.y;
+    const h = Math.max(6, bottom.y - y1);
+    const x = 118;
+    // The label in the gutter left of the client's line: the cause, then the
+    // kind and duration (one line when the band is short).
+    const tx = x + 4;
+    const label = h >= 30
+      ? `<text x="${tx}" y="${y1 + h / 2 - 2}">${escapeHtml(b.cause)}</text>` +
+        `<text x="${tx}" y="${y1 + h / 2 + 10}">${escapeHtml(b.short)}</text>`
+      : `<text x="${tx}" y="${y1 + h / 2 + 4}">${escapeHtml(b.label)}</text>`;
+    out.push(
+      `<g class="stall ${causeClass(b.cause)}" data-cause="${escapeHtml(b.cause)}" ` +
+        `data-kind="${
+          escapeHtml(b.kind)
+        }" data-first="${b.firstFrame}" data-last="${b.lastFrame}">` +
+        `<title>${escapeHtml(b.title)}</title>` +
+        `<rect x="${x}" y="${y1}" width="${LADDER.width - x}" height="${h}"/>${label}</g>`,
+    );
+  }
+  return out.join("");
+}
+
+/**
  * Renders the ladder diagram of a connection (at most `limit` segments).
  *
  * @example
@@ -128,7 +170,7 @@ export function renderLadder(conn: ReportConnection, limit = 2000): string {
   const s = escapeHtml(endpointText(conn.server));
   return `<svg class="ladder" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${LADDER.width} ${h}" ` +
     `width="${LADDER.width}" height="${h}" role="img" aria-label="ladder diagram of connection ${conn.id}">` +
-    bands(placed, conn) +
+    bands(placed, conn) + stallShades(placed, conn) +
     `<text class="end" x="${LADDER.clientX}" y="16" text-anchor="middle">client ${c}</text>` +
     `<text class="end" x="${LADDER.serverX}" y="16" text-anchor="middle">server ${s}</text>` +
     `<line class="life" x1="${LADDER.clientX}" y1="22" x2="${LADDER.clientX}" y2="${

@@ -9,11 +9,15 @@ export const PAGE_CSS = `
 :root{--bg:#fff;--fg:#1b1f24;--muted:#5b6470;--line:#d0d7de;--band0:#f3f6fa;--band1:#fbf7ee;
 --link:#0a58ca;--syn:#1a7f37;--fin:#0550ae;--data:#1b1f24;--ack:#6e7781;--rst:#c2185b;
 --retrans:#d1242f;--keepalive:#8250df;--lost:#bc4c00;--dup:#9a6700;--window:#0e7490;
---ackline:#1a7f37;--winline:#8250df;--sent:#0550ae;color-scheme:light dark}
+--ackline:#1a7f37;--winline:#8250df;--sent:#0550ae;color-scheme:light dark;
+--tc-handshake:#bf8700;--tc-client-app:#eac54f;--tc-server-app:#fb8f44;--tc-receive-window:#0e7490;
+--tc-loss:#d1242f;--tc-nagle:#8250df;--tc-pmtu:#82071e;--tc-transfer:#afb8c1}
 @media (prefers-color-scheme:dark){:root{--bg:#0d1117;--fg:#e6edf3;--muted:#9198a1;--line:#30363d;
 --band0:#161b22;--band1:#1c1a14;--link:#58a6ff;--syn:#3fb950;--fin:#79c0ff;--data:#e6edf3;
 --ack:#8b949e;--rst:#ff7bb0;--retrans:#ff6b6b;--keepalive:#d2a8ff;--lost:#ffa657;--dup:#e3b341;
---window:#56d4dd;--ackline:#3fb950;--winline:#d2a8ff;--sent:#79c0ff}}
+--window:#56d4dd;--ackline:#3fb950;--winline:#d2a8ff;--sent:#79c0ff;
+--tc-handshake:#d29922;--tc-client-app:#e3b341;--tc-server-app:#ffa657;--tc-receive-window:#56d4dd;
+--tc-loss:#ff6b6b;--tc-nagle:#d2a8ff;--tc-pmtu:#da3633;--tc-transfer:#6e7681}}
 *{box-sizing:border-box}
 body{margin:0 auto;max-width:1180px;padding:16px 20px 60px;background:var(--bg);color:var(--fg);
 font:14px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif}
@@ -57,6 +61,24 @@ svg.ladder .k-rst line,svg.ladder .k-retrans line{stroke-width:2.6}
 svg.ladder .k-keepalive line{stroke-dasharray:5 3;stroke-width:2.2}
 .legend{display:flex;flex-wrap:wrap;gap:4px 14px;margin:6px 0;font-size:12px}
 .legend span::before{content:"";display:inline-block;width:18px;height:3px;margin-right:5px;vertical-align:middle;background:var(--c)}
+.tc-handshake{--tc:var(--tc-handshake)}.tc-client-app{--tc:var(--tc-client-app)}
+.tc-server-app{--tc:var(--tc-server-app)}.tc-receive-window{--tc:var(--tc-receive-window)}
+.tc-loss{--tc:var(--tc-loss)}.tc-nagle{--tc:var(--tc-nagle)}.tc-pmtu{--tc:var(--tc-pmtu)}
+.tc-transfer{--tc:var(--tc-transfer)}
+.slowline{margin:4px 0 8px;font-size:13.5px}
+.timebox{margin:8px 0 12px}.timebox h3{font-size:13.5px;margin:4px 0}
+.timebar{display:flex;height:20px;max-width:980px;border:1px solid var(--line);border-radius:3px;overflow:hidden;
+-webkit-print-color-adjust:exact;print-color-adjust:exact}
+.timebar.mini{width:240px;height:9px;margin:4px 0 0}
+table.conns .timebar.mini{width:120px;margin:0;display:inline-flex;vertical-align:middle}
+.tseg{flex-basis:0;min-width:2px;background:var(--tc);color:#fff;text-shadow:0 0 2px #000;text-align:center;
+overflow:hidden;font:700 11px/20px ui-monospace,SFMono-Regular,Menlo,Consolas,monospace}
+.tlegend{display:flex;flex-wrap:wrap;gap:2px 14px;margin:4px 0;font-size:12px}
+.tlegend .sw{display:inline-block;width:16px;height:14px;border-radius:2px;background:var(--tc);color:#fff;
+text-shadow:0 0 2px #000;text-align:center;font:700 10.5px/14px ui-monospace,monospace;
+-webkit-print-color-adjust:exact;print-color-adjust:exact}
+svg.ladder .stall rect{fill:var(--tc);fill-opacity:.16;stroke:var(--tc);stroke-opacity:.5}
+svg.ladder .stall text{fill:var(--fg);font-weight:700;font-size:10.5px}
 .graphs{display:flex;flex-direction:column;gap:12px;margin-top:14px}
 .graph h3{font-size:13.5px;margin:4px 0}
 .uplot{font-family:inherit}.u-legend{color:var(--fg)}

@@ -3,13 +3,15 @@
  * page as the global `uPlot`). Each sent segment is a vertical bar from seq to
  * seq+len (as tcptrace draws it) with a dot at its top; retransmissions are
  * red, segments after a capture gap orange rings, keepalive probes purple, the ACK line and the
- * advertised-window line are step lines. Drag to zoom (x and y), double-click
+ * advertised-window line are step lines; the connection's stalls (docs/slow.md)
+ * are shaded time intervals in their cause's colour, labelled. Drag to zoom (x and y), double-click
  * to reset.
  * @module
  */
 import type uPlot from "uplot";
 import { stevensSeries } from "../stevens.ts";
 import type { ReportConnection } from "../types.ts";
+import { readTiming, type StallBand, stallBands } from "../timebar.ts";
 
 type UPlotCtor = typeof uPlot;
 
@@ -47,6 +49,50 @@ function barsHook(start: (number | null)[], top: (number | null)[][], colors: st
       ctx.stroke();
     });
     ctx.restore();
+  };
+}
+
+/**
+ * The connection's stalls as shaded time intervals behind the series, each
+ * labelled with its cause and duration at the top of the plot.
+ */
+function stallHook(bands: StallBand[], fg: string, el: HTMLElement) {
+  return (u: uPlot) => {
+    if (bands.length === 0) return;
+    const drawn: string[] = [];
+    const ctx = u.ctx;
+    const { left, top, width, height } = u.bbox;
+    ctx.save();
+    ctx.beginPath();
+    ctx.rect(left, top, width, height);
+    ctx.clip();
+    ctx.font = `${11 * devicePixelRatio}px system-ui, sans-serif`;
+    ctx.textBaseline = "top";
+    // Labels go in the first of three rows where they do not overlap the previous one.
+    const rowEnd = [-Infinity, -Infinity, -Infinity];
+    const dpr = devicePixelRatio;
+    for (const b of bands) {
+      const x1 = u.valToPos(b.start, "x", true);
+      const x2 = Math.max(x1 + 2 * dpr, u.valToPos(b.end, "x", true));
+      if (x2 < left || x1 > left + width) continue;
+      ctx.fillStyle = cssVar(`--tc-${b.cause}`) || cssVar("--muted");
+      ctx.globalAlpha = 0.2;
+      ctx.fillRect(x1, top, x2 - x1, height);
+      drawn.push(`${Math.round(x1)}:${Math.round(x2)}`);
+      ctx.globalAlpha = 1;
+      ctx.fillStyle = fg;
+      const x = Math.max(left, x1) + 3 * dpr;
+      // The cause too when the band is wide enough for it.
+      const text = ctx.measureText(b.label).width <= x2 - x1 ? b.label : b.short;
+      const w = ctx.measureText(text).width;
+      const r = rowEnd.findIndex((end) => x > end + 6 * dpr);
+      if (r < 0) continue;
+      rowEnd[r] = x + w;
+      ctx.fillText(text, x, top + (3 + r * 13) * dpr);
+    }
+    ctx.restore();
+    // Where the bands went (canvas pixels), for tests.
+    el.dataset.stallpx = drawn.join(" ");
   };
 }
 
@@ -108,6 +154,9 @@ export function drawStevens(
   el.dataset.lost = String(g.lost.filter((v) => v !== null).length);
   el.dataset.acks = String(g.counts.acks);
   el.dataset.keepalives = String(g.counts.keepalives);
+  const timing = readTiming(conn.timing);
+  const stalls = timing === null ? [] : stallBands(timing);
+  el.dataset.stalls = stalls.map((b) => `${b.cause}:${b.kind}`).join(" ");
   const opts: uPlot.Options = {
     width,
     height: 340,
@@ -163,6 +212,7 @@ export function drawStevens(
       },
     ],
     hooks: {
+      drawClear: [stallHook(stalls, fg, el)],
       draw: [barsHook(g.start, [g.sent, g.retrans], [sent, retrans])],
       setScale: [(u: uPlot, key: string) => {
         if (key === "x") el.dataset.xrange = `${u.scales.x.min},${u.scales.x.max}`;

@@ -8,6 +8,7 @@
 import type { PackedReport } from "../compact.ts";
 import { connAnchor, connSection } from "./section.ts";
 import { mountTable, type TableRow } from "./table.ts";
+import { miniTimeBar } from "./bar.ts";
 
 /** Up to this many connections every section exists up front (collapsed). */
 const ALL_SECTIONS = 300;
@@ -40,7 +41,10 @@ function start(): void {
     d.open = true;
     d.scrollIntoView();
   };
-  mountTable(document.getElementById("table")!, rows, openConn);
+  // The small time bar column, when any embedded connection has its timing.
+  const timed = Object.values(data.details).some((d) => d.tm !== undefined && d.tm !== null);
+  const bar = (id: number) => miniTimeBar(data.details[String(id)]?.tm);
+  mountTable(document.getElementById("table")!, rows, openConn, timed ? bar : undefined);
   if (rows.length <= ALL_SECTIONS) {
     const open = rows.length <= OPEN_ALL;
     for (const r of rows) sections.append(connSection(data, r, open));

@@ -8,6 +8,7 @@ import type { TableRow } from "./table.ts";
 import { renderLadder } from "../ladder.ts";
 import { graphDirections } from "../stevens.ts";
 import { drawStevens } from "./graph.ts";
+import { miniTimeBar, timeBarBox } from "./bar.ts";
 
 const LEGEND: [string, string][] = [
   ["k-syn", "SYN"],
@@ -59,12 +60,17 @@ function fillBody(body: HTMLElement, data: PackedReport, row: TableRow): void {
   const packedRow = [...row] as unknown as Parameters<typeof unpackConnection>[1];
   packedRow[3] = data.strings.indexOf(row[3]);
   const conn = unpackConnection(data, packedRow, detail);
+  // The slowness verdict and where the time went (docs/slow.md), when the
+  // report has them (also with --summary: they need no segments).
+  if (conn.slow && typeof conn.slow.sentence === "string") {
+    body.append(el("p", "slowline", conn.slow.sentence));
+  }
+  const tb = timeBarBox(conn.timing);
+  if (tb) body.append(tb);
   if (conn.segments.length === 0) {
     body.append(el("p", "note", "No segments in this report (made with --summary)."));
     return;
   }
-  // The slowness verdict (docs/slow.md), when the report has one.
-  if (conn.slow) body.append(el("p", "note", conn.slow.sentence));
   const facts: string[] = [];
   if (conn.rolesGuessed) facts.push("roles guessed (no SYN in the capture)");
   const iv = conn.retransmissions.intervals;
@@ -114,6 +120,8 @@ export function connSection(data: PackedReport, row: TableRow, open: boolean): H
   sum.append(el("h2", "", `#${row[0]} ${row[1]} → ${row[2]} · ${row[3]} (§${row[4]})`));
   const detail = data.details[String(row[0])];
   sum.append(el("p", "verdict", detail ? data.strings[detail.s] : "(verdict not embedded)"));
+  const mini = detail ? miniTimeBar(detail.tm) : null;
+  if (mini) sum.append(mini);
   d.append(sum);
   const body = el("div", "body");
   d.append(body);

@@ -84,7 +84,8 @@ function apply(v: TableView): void {
 
 /**
  * Builds the table with its controls in `root`; `open(id)` is called when a
- * row's link is followed.
+ * row's link is followed; `timeBar(id)`, when given, fills a last column (the
+ * small time-attribution bar of the connection, or nothing).
  *
  * @example
  * ```ts
@@ -92,7 +93,12 @@ function apply(v: TableView): void {
  * mountTable(document.getElementById("table")!, rows, (id) => location.hash = `#conn-${id}`);
  * ```
  */
-export function mountTable(root: HTMLElement, rows: TableRow[], open: (id: number) => void): void {
+export function mountTable(
+  root: HTMLElement,
+  rows: TableRow[],
+  open: (id: number) => void,
+  timeBar?: (id: number) => HTMLElement | null,
+): void {
   const v: TableView = { rows, shown: rows, page: 0, sortKey: 0, sortDir: 1, filter: "" };
   const controls = document.createElement("div");
   controls.className = "controls noprint";
@@ -122,6 +128,12 @@ export function mountTable(root: HTMLElement, rows: TableRow[], open: (id: numbe
     head.append(th);
     return th;
   });
+  if (timeBar) {
+    const th = document.createElement("th");
+    th.textContent = "where the time went";
+    th.className = "tb";
+    head.append(th);
+  }
   const tbody = table.createTBody();
   root.append(controls, table);
 
@@ -146,6 +158,12 @@ export function mountTable(root: HTMLElement, rows: TableRow[], open: (id: numbe
           a.addEventListener("click", () => open(r[0]));
           td.append(a);
         } else td.textContent = text;
+      }
+      if (timeBar) {
+        const td = tr.insertCell();
+        td.className = "tb";
+        const b = timeBar(r[0]);
+        if (b) td.append(b);
       }
     }
     ths.forEach((th, i) => {
