@@ -211,11 +211,10 @@ export function* ladderLines(conn: TcpConn, color: boolean): Generator<string> {
   const f = conn.facts;
   const rt = f.p[RETRANS] + f.p[RETRANS + 1];
   const rtt = f.rtt >= 0 ? `handshake RTT ${(f.rtt * 1e3).toFixed(3)} ms` : "handshake not seen";
-  const rtx = rt > 0
-    ? `; ${rt} retransmission(s), intervals ${
-      (f.intervals ?? []).map((x) => x.toFixed(3)).join(" ")
-    } s`
-    : "";
+  // An interval (time since the copy before) is known only where the send log
+  // holds that copy; when none is known the list is left out, not printed empty.
+  const gaps = (f.intervals ?? []).map((x) => x.toFixed(3)).join(" ");
+  const rtx = rt > 0 ? `; ${rt} retransmission(s)${gaps ? `, intervals ${gaps} s` : ""}` : "";
   yield c.dim(`${"".padEnd(STATE_W)} ${rtt}${rtx}`);
 }
 
