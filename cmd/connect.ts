@@ -108,6 +108,10 @@ export const connect = defineTcpechoCommand({
       valueHint: "BYTES",
       description: "bulk transfer: send BYTES as fast as possible, read the echoes, time it",
     },
+    discard: {
+      type: "boolean",
+      description: "with --bulk: the server discards (serve --discard), expect nothing back",
+    },
     writes: {
       type: "string",
       description: "with --count: write each message in N writes, then read (write-write-read)",
@@ -150,7 +154,9 @@ export const connect = defineTcpechoCommand({
     if (args.udp) return await runUdpMode(net, ctx, target, args, emit);
     if (args.clients !== undefined) return await runLoadMode(net, ctx, target, args, emit);
     if (args.count !== undefined) return await runCountMode(net, ctx, target, args, emit);
-    if (args.bulk !== undefined) return await runBulkMode(net, ctx, target, args.bulk, emit);
+    if (args.bulk !== undefined) {
+      return await runBulkMode(net, ctx, target, args.bulk, args.discard === true, emit);
+    }
     const splitMs = numberOption(args.split, "split", { min: 0, max: 60_000 });
     if (splitMs !== undefined && !args.naive) {
       throw usageError(
@@ -196,6 +202,12 @@ async function tcpOptions(
         "tcpecho connect HOST PORT --bulk 1000000",
       );
     }
+  }
+  if (args.discard && args.bulk === undefined) {
+    throw usageError(
+      "Cannot use --discard without --bulk",
+      "tcpecho connect HOST PORT --bulk 1000000 --discard",
+    );
   }
   if (args.writes !== undefined && args.count === undefined) {
     throw usageError(

@@ -13,15 +13,18 @@ import { type Emit, open, type Target, withJsonEnd } from "./connect_modes.ts";
 /** The largest --bulk: 1 TiB. */
 const MAX_BULK = 2 ** 40;
 
-function rate(r: BulkReport): string {
-  const s = r.seconds > 0 ? r.seconds : 1e-9;
-  return `${((r.received * 8) / s / 1e6).toFixed(1)} Mbit/s`;
+function rate(bytes: number, seconds: number): string {
+  return `${((bytes * 8) / Math.max(seconds, 1e-9) / 1e6).toFixed(1)} Mbit/s`;
 }
 
-function summaryText(t: Target, r: BulkReport): string {
+function summaryText(t: Target, r: BulkReport, discard: boolean): string {
   return `--- ${t.where} bulk statistics ---\n` +
-    `${r.sent} bytes sent, ${r.received} echoed, ${r.mismatched} mismatched, ` +
-    `${r.seconds.toFixed(3)} s, ${rate(r)} each way\n`;
+    (discard
+      ? `${r.sent} bytes sent, ${r.received} came back, ${r.seconds.toFixed(3)} s, ${
+        rate(r.sent, r.seconds)
+      }\n`
+      : `${r.sent} bytes sent, ${r.received} echoed, ${r.mismatched} mismatched, ` +
+        `${r.seconds.toFixed(3)} s, ${rate(r.received, r.seconds)} each way\n`);
 }
 
 /**
@@ -34,6 +37,7 @@ export async function runBulkMode(
   ctx: CommandContext,
   t: Target,
   raw: string,
+  discard: boolean,
   emit?: Emit,
 ): Promise<number> {
   const bytes = numberOption(raw, "bulk", { integer: true, min: 1, max: MAX_BULK })!;
@@ -47,20 +51,24 @@ export async function runBulkMode(
   });
   return await withJsonEnd(emit, summary, async () => {
     const conn = await open(net, t, emit);
-    if (!emit) await ctx.rt.writeStdout(`BULK ${t.where}: ${bytes} bytes\n`);
+    if (!emit) {
+      await ctx.rt.writeStdout(
+        `BULK ${t.where}: ${bytes} bytes${discard ? " (discard: no echo expected)" : ""}\n`,
+      );
+    }
     const hooks = emit
       ? {
         onFinSent: () => emit(connectEvent("fin-sent", { bytesSent: bytes })),
-        onPeerFin: () => emit(connectEvent("peer-fin", { bytesReceived: bytes })),
+        onPeerFin: () => emit(connectEvent("peer-fin", { bytesReceived: discard ? 0 : bytes })),
       }
       : {};
-    last = await bulkEcho(conn, { bytes, ...hooks }, t.where, (partial) => {
+    last = await bulkEcho(conn, { bytes, discard, ...hooks }, t.where, (partial) => {
       last = partial;
     }).catch(async (e) => {
-      if (!emit && last) await ctx.rt.writeStdout(summaryText(t, last));
+      if (!emit && last) await ctx.rt.writeStdout(summaryText(t, last, discard));
       throw e;
     });
-    if (!emit) await ctx.rt.writeStdout(summaryText(t, last));
+    if (!emit) await ctx.rt.writeStdout(summaryText(t, last, discard));
     return last.mismatched ? ExitCode.error : ExitCode.ok;
   });
 }

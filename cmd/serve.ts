@@ -71,6 +71,10 @@ export const serve = defineTcpechoCommand({
       valueHint: "BYTES/S",
       description: "slow reader: read at most BYTES/S bytes per second (the window closes)",
     },
+    discard: {
+      type: "boolean",
+      description: "discard server (RFC 863): read everything, send nothing back",
+    },
     lines: {
       type: "boolean",
       description: "request/response: answer whole lines only, hold a partial line",
@@ -196,6 +200,7 @@ function serverOptions(args: Record<string, unknown>, hosts: string[]): ServerOp
     delayMs: numberOption(str("delay"), "delay", { min: 0, max: MAX_MS }),
     readRate: numberOption(str("read-rate"), "read-rate", { min: 1, max: 1e12 }),
     lines: args.lines === true,
+    discard: args.discard === true,
     noDelay: args.nodelay !== "off",
     receiveBuffer: numberOption(str("rcvbuf"), "rcvbuf", SOCKET_BUFFER),
     sendBuffer: numberOption(str("sndbuf"), "sndbuf", SOCKET_BUFFER),

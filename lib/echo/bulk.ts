@@ -14,6 +14,11 @@ export interface BulkOptions {
   bytes: number;
   /** Bytes per write (default 65536). */
   chunk?: number;
+  /**
+   * The server sends nothing back (`serve --discard`, RFC 863): the run ends at
+   * its FIN after ours, and only a FIN before we finished sending is premature.
+   */
+  discard?: boolean;
   /** Called once our FIN is sent after the last byte. */
   onFinSent?(): void | Promise<void>;
   /** Called when the server's FIN arrives. */
@@ -24,7 +29,7 @@ export interface BulkOptions {
 export interface BulkReport {
   sent: number;
   received: number;
-  /** Echoed bytes that differ from what was sent at that offset. */
+  /** Echoed bytes that differ from what was sent at that offset (with `discard`: any byte). */
   mismatched: number;
   /** From the first write to the server's FIN. */
   seconds: number;
@@ -95,11 +100,12 @@ export async function bulkEcho(
       const got = await conn.read();
       if (got === null) break;
       for (let i = 0; i < got.length; i++) {
-        if (got[i] !== bulkByte(r.received + i)) r.mismatched++;
+        if (opts.discard || got[i] !== bulkByte(r.received + i)) r.mismatched++;
       }
       r.received += got.length;
     }
-    if (r.received < opts.bytes) throw prematureFin(opts.bytes - r.received, r.sent < opts.bytes);
+    const short = opts.discard ? r.sent < opts.bytes : r.received < opts.bytes;
+    if (short) throw prematureFin(opts.discard ? 0 : opts.bytes - r.received, r.sent < opts.bytes);
     await opts.onPeerFin?.();
   })();
   try {

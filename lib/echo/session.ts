@@ -42,6 +42,8 @@ export interface SessionFaults {
    * rest is echoed at the peer's FIN.
    */
   lines?: boolean;
+  /** Discard (RFC 863): read everything, answer nothing, close at the peer's FIN. */
+  discard?: boolean;
 }
 
 /** Live state of one session, read by the server for logs, idle sweeps and shutdown. */
@@ -131,7 +133,7 @@ export async function runSession(
       st.bytesIn += chunk.length;
       pace?.read(chunk.length);
       st.lastActivityMs = now();
-      if (st.draining) continue;
+      if (st.draining || faults.discard) continue;
       let out = held ? held.take(chunk) : chunk;
       if (out.length === 0) continue;
       let hit = false;

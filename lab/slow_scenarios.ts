@@ -1,0 +1,375 @@
+/**
+ * The slow-connection cases (docs/slow.md) as lab recipes: each makes one
+ * cause of slowness on real kernel TCP with tcpecho's own serve and connect,
+ * and says what explain's time attribution must name. They run with a router
+ * namespace between client and server (drops go in its forward hook: dropped
+ * in the sender's own output hook, a packet counts as unsent and is resent
+ * within microseconds), serve and connect pinned to CPU 0 (unpinned, veth
+ * reorders packets and the control is not clean), and the kernel's own TCP
+ * timers (nothing shortened: the timeouts are what is measured).
+ * @module
+ */
+import { LAB_PORT } from "./names.ts";
+import type { ExplainVerdict } from "./explain.ts";
+import type { LabScenario } from "./scenarios.ts";
+import type { LabSession } from "./session.ts";
+import { waitUntil } from "./wait.ts";
+
+/** The nft table of the router's faults. */
+const TABLE = "inet tcpecho_slow";
+
+const port = String(LAB_PORT);
+const target = (s: LabSession) => ["connect", s.serverAddr, port];
+
+/** Adds one rule to the router's forward hook. */
+function routerRule(s: LabSession, rule: string, what: string): void {
+  s.net.nft(
+    "router",
+    `add table ${TABLE}; add chain ${TABLE} hold ` +
+      `{ type filter hook forward priority 0; policy accept; }; add rule ${TABLE} hold ${rule}`,
+  );
+  s.note(`nft (router): ${what}`);
+}
+
+/** Removes the router's rules. */
+function routerClear(s: LabSession): void {
+  s.net.exec("router", ["nft", `delete table ${TABLE}`]);
+  s.note("nft (router): rule removed");
+}
+
+/** Packets the router's rule has dropped (its counter). */
+function dropped(s: LabSession): number {
+  const out = s.net.exec("router", ["nft", `list table ${TABLE}`]);
+  return Number(/packets (\d+)/.exec(out)?.[1] ?? 0);
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Seconds of one cause in explain's timing (0 when absent). */
+function secondsOf(v: ExplainVerdict, cause: string): number {
+  return v.timing?.seconds[cause] ?? 0;
+}
+
+/** How the time went, for a failure message: "loss 1.21 s, transfer 0.02 s; slow: loss". */
+function shares(v: ExplainVerdict): string {
+  const t = v.timing;
+  if (!t) return "no timing";
+  const parts = Object.entries(t.seconds).filter(([, x]) => x >= 0.0005)
+    .map(([k, x]) => `${k} ${x.toFixed(3)} s`);
+  const stall = t.largestStall ? `; largest stall ${t.largestStall.kind}` : "";
+  return `${parts.join(", ")}${stall}; slow: ${v.slow ? v.slow.cause : "none"}`;
+}
+
+/** The first failed condition's text with the shares, or undefined when all hold. */
+function first(v: ExplainVerdict, conditions: [boolean, string][]): string | undefined {
+  if (!v.timing) return "explain gave no timing";
+  const bad = conditions.find(([ok]) => !ok);
+  return bad ? `${bad[1]} (${shares(v)})` : undefined;
+}
+
+const timeouts = (v: ExplainVerdict) =>
+  (v.timing?.stalls ?? []).filter((x) => x.kind === "rto" || x.kind === "tlp").length;
+
+/** serve, then connect with `args`, wait for it to end. */
+async function plain(s: LabSession, serve: string[], args: string[], waitMs = 30_000) {
+  await s.startServer(serve);
+  const c = s.startClient([...target(s), ...args]);
+  await s.waitExit(c, waitMs, "let the client finish");
+}
+
+/** The clean control: 4 MiB through the echo server, nothing in the way. */
+function control(s: LabSession) {
+  return plain(s, ["--discard"], ["--bulk", String(4 << 20), "--discard"]);
+}
+
+/** 5% of the client's full-sized segments dropped at random by the router. */
+async function randomLoss(s: LabSession) {
+  routerRule(
+    s,
+    `tcp dport ${port} ip length > 1000 numgen random mod 100 < 5 drop`,
+    "drop 5% of the client's full-sized segments at random (numgen random)",
+  );
+  await plain(s, ["--discard"], ["--bulk", String(8 << 20), "--discard"]);
+}
+
+/** The one request is dropped for 1 s: only timeouts can repair a tail loss. */
+async function tailLoss(s: LabSession) {
+  routerRule(
+    s,
+    `tcp dport ${port} tcp flags & (syn | fin | rst) == 0 ip length > 52 drop`,
+    "drop the client's data segments (its only request, the tail of what it sends)",
+  );
+  await s.startServer([]);
+  const c = s.startClient([...target(s), "--count", "1", "--size", "100"]);
+  await s.waitFor(c, "stdout", "ECHO", 15_000, "see the client connect");
+  await sleep(1000);
+  s.note("1 s after the request was first sent");
+  routerClear(s);
+  await s.waitExit(c, 30_000, "let the client get its echo");
+}
+
+/** The first SYN is dropped: the handshake waits for the SYN's retransmission (1 s). */
+async function synDrop(s: LabSession) {
+  routerRule(
+    s,
+    `tcp dport ${port} tcp flags & (syn | ack) == syn counter drop`,
+    "drop the client's SYNs",
+  );
+  await s.startServer([]);
+  const c = s.startClient([...target(s), "--count", "1", "--size", "100"]);
+  // The client's start-up time varies with the load: wait for the drop itself.
+  await waitUntil(() => dropped(s) > 0, 15_000, "see the first SYN dropped", s.signal);
+  s.note("the first SYN was dropped (the rule's counter)");
+  routerClear(s);
+  await s.waitExit(c, 30_000, "let the client finish");
+}
+
+/** A server with a 4 KiB receive buffer reading 64,000 bytes a second. */
+function slowReader(s: LabSession) {
+  return plain(
+    s,
+    ["--discard", "--read-rate", "64000", "--rcvbuf", "4096", "--max-buffer", "4096"],
+    ["--bulk", String(96 << 10), "--discard"],
+  );
+}
+
+/** 10 requests of 100 bytes, each written in two writes, answered once whole. */
+function writeWriteRead(nodelay: "on" | "off") {
+  return (s: LabSession) =>
+    plain(
+      s,
+      ["--lines"],
+      ["--count", "10", "--interval", "0", "--size", "100", "--writes", "2", "--nodelay", nodelay],
+    );
+}
+
+/** A server that thinks 2 s before answering the one request. */
+function serverThinks(s: LabSession) {
+  return plain(s, ["--lines", "--delay", "2000"], [
+    "--count",
+    "1",
+    "--size",
+    "100",
+  ]);
+}
+
+/** MTU 1280 on the router's server side, its ICMP "fragmentation needed" dropped. */
+async function pmtuBlackHole(s: LabSession) {
+  const dev = s.net.names.routerServerDev;
+  s.net.exec("router", ["ip", "link", "set", dev, "mtu", "1280"]);
+  s.note("router: MTU 1280 towards the server (both ends keep 1500 and say MSS 1460)");
+  s.net.nft(
+    "router",
+    `add table ${TABLE}; add chain ${TABLE} out ` +
+      `{ type filter hook output priority 0; policy accept; }; ` +
+      `add rule ${TABLE} out icmp type destination-unreachable drop`,
+  );
+  s.note("nft (router): drop its own ICMP destination unreachable (fragmentation needed)");
+  await s.startServer([]);
+  const c = s.startClient([...target(s), "--bulk", "8000"]);
+  await s.waitFor(c, "stdout", "BULK", 15_000, "see the client connect");
+  await sleep(4000);
+  c.kill("SIGTERM");
+  s.note("4 s later: the client is stopped (SIGTERM), as a user gives up");
+  await s.waitExit(c, 10_000, "let the client stop");
+}
+
+/** The slow-connection scenarios, in the order `tcpecho lab slow` runs them. */
+export const SLOW_SCENARIOS: readonly LabScenario[] = [
+  {
+    id: "slow-control",
+    verdict: "normal",
+    section: "5.6",
+    family: 4,
+    title: "control: 4 MiB bulk to a discard server, nothing in the way",
+    book: "every byte sent, exit 0; no slowness",
+    expect: { exit: 0 },
+    run: control,
+    slow: {
+      cause: "none",
+      expect: "no slowness sentence, no loss time",
+      check: (v) =>
+        first(v, [
+          [!v.slow, "a slowness sentence on the clean control"],
+          [secondsOf(v, "loss") === 0, "loss time on the clean control"],
+          [v.timing?.client.goodBytes === 4 << 20, "not 4 MiB from the client"],
+        ]),
+    },
+  },
+  {
+    id: "slow-random-loss",
+    verdict: "normal",
+    section: "5.6",
+    family: 4,
+    title: "8 MiB bulk, the router drops 5% of the client's segments",
+    book: "every byte sent, exit 0; retransmissions",
+    expect: { exit: 0 },
+    simulated: "nft numgen random in the router's forward hook: a lossy path",
+    run: randomLoss,
+    slow: {
+      cause: "loss",
+      expect: "retransmitted bytes and loss time; a sentence only when a timeout happened " +
+        "(at a 0.1 ms RTT fast retransmits cost nothing)",
+      check: (v) =>
+        first(v, [
+          [(v.timing?.client.retransmittedBytes ?? 0) > 0, "no retransmitted bytes"],
+          [secondsOf(v, "loss") > 0, "no loss time"],
+          [
+            timeouts(v) > 0 ? !v.slow || v.slow.cause === "loss" : !v.slow,
+            "a slowness sentence that is not loss after a timeout",
+          ],
+        ]),
+    },
+  },
+  {
+    id: "slow-tail-loss",
+    verdict: "normal",
+    section: "5.6",
+    family: 4,
+    title: "the one request dropped for 1 s: timeouts with backoff",
+    book: "the echo arrives late, exit 0",
+    expect: { exit: 0 },
+    simulated: "nft in the router's forward hook drops the client's data for 1 s",
+    run: tailLoss,
+    slow: {
+      cause: "loss",
+      expect: "loss: 2 or more retransmission timeouts, over 0.8 s",
+      check: (v) =>
+        first(v, [
+          [timeouts(v) >= 2, "fewer than 2 timeouts"],
+          [secondsOf(v, "loss") > 0.8, "loss time under 0.8 s"],
+          [v.slow?.cause === "loss", "the slowness is not loss"],
+          [/retransmission timeouts? \(/.test(v.slow?.sentence ?? ""), "no timeouts named"],
+        ]),
+    },
+  },
+  {
+    id: "slow-syn-drop",
+    verdict: "normal",
+    section: "5.6",
+    family: 4,
+    title: "the first SYN dropped: the handshake waits for its retransmission",
+    book: "connects 1 s late, exit 0",
+    expect: { exit: 0 },
+    simulated: "nft in the router's forward hook drops the client's SYNs for 0.5 s",
+    run: synDrop,
+    slow: {
+      cause: "handshake",
+      expect: "handshake: a SYN retransmission, about 1 s",
+      check: (v) =>
+        first(v, [
+          [v.timing?.largestStall?.kind === "syn-retransmission", "largest stall not the SYN's"],
+          [secondsOf(v, "handshake") > 0.9, "handshake under 0.9 s"],
+          [v.slow?.cause === "handshake", "the slowness is not the handshake"],
+        ]),
+    },
+  },
+  {
+    id: "slow-reader",
+    verdict: "normal",
+    section: "7.5",
+    family: 4,
+    title: "96 KiB to a server reading 64,000 B/s, SO_RCVBUF 4 KiB: zero window",
+    book: "every byte sent, exit 0; the receiver's window closes",
+    expect: { exit: 0 },
+    run: slowReader,
+    slow: {
+      cause: "receive-window",
+      expect: "receive-window: over 0.3 s, named in the sentence",
+      check: (v) =>
+        first(v, [
+          [secondsOf(v, "receive-window") > 0.3, "receive-window time under 0.3 s"],
+          [v.slow?.cause === "receive-window", "the slowness is not the receive window"],
+          [/receive window/.test(v.slow?.sentence ?? ""), "no receive window in the sentence"],
+        ]),
+    },
+  },
+  {
+    id: "slow-nagle",
+    verdict: "normal",
+    section: "7.9",
+    family: 4,
+    title: "write-write-read, TCP_NODELAY off: Nagle waits for a delayed ACK",
+    book: "each round trip waits for the server's delayed ACK (~40 ms), exit 0",
+    expect: { exit: 0 },
+    run: writeWriteRead("off"),
+    slow: {
+      cause: "nagle",
+      expect: "nagle: over 0.1 s, the sentence names TCP_NODELAY",
+      check: (v) =>
+        first(v, [
+          [secondsOf(v, "nagle") > 0.1, "nagle time under 0.1 s"],
+          [v.slow?.cause === "nagle", "the slowness is not nagle"],
+          [/TCP_NODELAY/.test(v.slow?.sentence ?? ""), "TCP_NODELAY not named"],
+        ]),
+    },
+  },
+  {
+    id: "slow-nodelay",
+    verdict: "normal",
+    section: "7.9",
+    family: 4,
+    title: "write-write-read, TCP_NODELAY on: no wait",
+    book: "fast round trips, exit 0",
+    expect: { exit: 0 },
+    run: writeWriteRead("on"),
+    slow: {
+      cause: "none",
+      expect: "no nagle time, no slowness sentence",
+      check: (v) =>
+        first(v, [
+          [secondsOf(v, "nagle") === 0, "nagle time with TCP_NODELAY on"],
+          [!v.slow, "a slowness sentence"],
+        ]),
+    },
+  },
+  {
+    id: "slow-pmtu-blackhole",
+    // Seen from the client, unanswered retransmissions: explain's book verdict is a
+    // crashed host (the path is down for large segments), so no slowness sentence
+    // (only calm verdicts get one); the time attribution names the black hole.
+    verdict: "server-host-crash",
+    section: "2.11",
+    family: 4,
+    title: "8000 bytes over an MTU-1280 hop, its ICMP dropped: a black hole",
+    book: "the large segments never arrive; the client hangs until stopped",
+    expect: { exit: 143, signal: "SIGTERM" },
+    simulated: "MTU 1280 on the router's server side, nft drops the router's ICMP " +
+      "destination unreachable (a firewall eating fragmentation-needed)",
+    run: pmtuBlackHole,
+    slow: {
+      cause: "pmtu",
+      expect: "pmtu: over 1 s, the largest stall a black hole",
+      check: (v) =>
+        first(v, [
+          [secondsOf(v, "pmtu") > 1, "pmtu time under 1 s"],
+          [v.timing?.largestStall?.kind === "black-hole", "largest stall not a black hole"],
+          [!v.slow || v.slow.cause === "pmtu", "a slowness sentence that is not pmtu"],
+        ]),
+    },
+  },
+  {
+    id: "slow-server-think",
+    verdict: "normal",
+    section: "5.6",
+    family: 4,
+    title: "a server that thinks 2 s before answering",
+    book: "the echo arrives after 2 s, exit 0; the application, not the network",
+    expect: { exit: 0 },
+    run: serverThinks,
+    slow: {
+      cause: "server-app",
+      expect: "server-app: the largest stall, about 2 s, the sentence blames the application",
+      check: (v) =>
+        first(v, [
+          [v.timing?.largestStall?.cause === "server-app", "largest stall not server-app"],
+          [(v.timing?.largestStall?.seconds ?? 0) > 1.9, "largest stall under 1.9 s"],
+          [v.slow?.cause === "server-app", "the slowness is not the server's application"],
+          [
+            /server's application answering late \(2\.0 s at frames/.test(v.slow?.sentence ?? ""),
+            "the sentence does not blame the server's application",
+          ],
+        ]),
+    },
+  },
+];
