@@ -82,7 +82,8 @@ export async function runScenario(sc: LabScenario, opts: RunOptions): Promise<La
     // The slow cases: a router between the ends, the kernel's own timers, pinned programs.
     net = LabNet.create(opts.proc, process.pid, sc.slow ? { router: true, tuneTimers: false } : {});
     session = new LabSession(net, opts.proc, opts.signal, sc.family);
-    if (sc.slow) session.pinCpus = "0";
+    // Each sender on one CPU: veth keeps its packets in order (unpinned, they reorder).
+    if (sc.slow) session.pinCpus = { client: "0", server: String(slowServerCpu()) };
     const spawn = (argv: string[]) => {
       const p = opts.proc.spawn(argv, { stdin: false });
       extra.push(p);
@@ -141,6 +142,11 @@ export async function runScenario(sc: LabScenario, opts: RunOptions): Promise<La
     rmSync(dir, { recursive: true, force: true });
   }
   return result;
+}
+
+/** CPU 1 for the server when there is one (the receiver keeps up), else 0 with the client. */
+function slowServerCpu(): number {
+  return (navigator.hardwareConcurrency ?? 1) > 1 ? 1 : 0;
 }
 
 /** Whether the client did what docs/scenarios.md says and explain named the scenario. */

@@ -38,8 +38,8 @@ export class LabSession {
     readonly family: 4 | 6,
   ) {}
 
-  /** Run the programs (serve, connect) pinned to these CPUs with taskset ("0"), if set. */
-  pinCpus?: string;
+  /** Run each side's programs pinned to a CPU with taskset ({client: "0", server: "1"}). */
+  pinCpus?: Partial<Record<Side, string>>;
 
   /** The server's address in this run's family. */
   get serverAddr(): string {
@@ -53,7 +53,8 @@ export class LabSession {
 
   /** Starts a program in a namespace (tracked, killed at cleanup). */
   spawn(side: Side, argv: string[]): Proc {
-    const pinned = this.pinCpus ? ["taskset", "-c", this.pinCpus, ...argv] : argv;
+    const cpu = this.pinCpus?.[side];
+    const pinned = cpu ? ["taskset", "-c", cpu, ...argv] : argv;
     const p = this.proc.spawn(this.net.inNs(side, pinned));
     this.procs.push(p);
     return p;

@@ -77,9 +77,47 @@ async function plain(s: LabSession, serve: string[], args: string[], waitMs = 30
   await s.waitExit(c, waitMs, "let the client finish");
 }
 
-/** The clean control: 4 MiB through the echo server, nothing in the way. */
-function control(s: LabSession) {
-  return plain(s, ["--discard"], ["--bulk", String(4 << 20), "--discard"]);
+/**
+ * A discard server reading 4 MiB at a time: on Bun --max-buffer is also the
+ * socket's SO_RCVBUF (the default 64 KiB kept the window full: the pinned
+ * server shares its CPU with the client, and the control read as slow).
+ */
+const BIG_DISCARD = ["--discard", "--max-buffer", String(4 << 20)];
+
+/** The clean control: 24 MiB to a discard server over a 100 Mbit/s link, nothing in the way. */
+async function control(s: LabSession) {
+  bottleneck(s);
+  await plain(s, BIG_DISCARD, ["--bulk", String(CONTROL_BYTES), "--discard"]);
+}
+
+/** The control's transfer: 2 s at the bottleneck's rate. */
+const CONTROL_BYTES = 24 << 20;
+
+/**
+ * A 100 Mbit/s link towards the server (tc tbf on the router): the path, not
+ * the receiving program, sets the pace, as on a real network. Without it the
+ * veth pair outruns the server (measured on Bun: a zero window for 30-45% of
+ * the transfer, which explain rightly calls slow). 100 ms of queue: with 10 ms
+ * the queue overflowed and loss recovery took 16-26% of the time.
+ */
+function bottleneck(s: LabSession): void {
+  const dev = s.net.names.routerServerDev;
+  s.net.exec("router", [
+    "tc",
+    "qdisc",
+    "add",
+    "dev",
+    dev,
+    "root",
+    "tbf",
+    "rate",
+    "100mbit",
+    "burst",
+    "64kb",
+    "latency",
+    "100ms",
+  ]);
+  s.note("router: a 100 Mbit/s link towards the server (tc tbf, 100 ms of queue)");
 }
 
 /** 5% of the client's full-sized segments dropped at random by the router. */
@@ -89,7 +127,7 @@ async function randomLoss(s: LabSession) {
     `tcp dport ${port} ip length > 1000 numgen random mod 100 < 5 drop`,
     "drop 5% of the client's full-sized segments at random (numgen random)",
   );
-  await plain(s, ["--discard"], ["--bulk", String(8 << 20), "--discard"]);
+  await plain(s, BIG_DISCARD, ["--bulk", String(8 << 20), "--discard"]);
 }
 
 /** The one request is dropped for 1 s: only timeouts can repair a tail loss. */
@@ -181,18 +219,20 @@ export const SLOW_SCENARIOS: readonly LabScenario[] = [
     verdict: "normal",
     section: "5.6",
     family: 4,
-    title: "control: 4 MiB bulk to a discard server, nothing in the way",
+    title: "control: 24 MiB bulk over a 100 Mbit/s link, nothing in the way",
     book: "every byte sent, exit 0; no slowness",
     expect: { exit: 0 },
     run: control,
     slow: {
       cause: "none",
-      expect: "no slowness sentence, no loss time",
+      expect: "no slowness sentence, under 0.05 s of loss time",
       check: (v) =>
         first(v, [
           [!v.slow, "a slowness sentence on the clean control"],
-          [secondsOf(v, "loss") === 0, "loss time on the clean control"],
-          [v.timing?.client.goodBytes === 4 << 20, "not 4 MiB from the client"],
+          // On a busy machine a pinned receiver can answer late enough for one
+          // tail-loss probe (measured: 6 ms at load 17); never a real timeout.
+          [secondsOf(v, "loss") < 0.05, "0.05 s or more of loss time on the clean control"],
+          [v.timing?.client.goodBytes === CONTROL_BYTES, "not all the bytes from the client"],
         ]),
     },
   },
