@@ -73,17 +73,21 @@ async function explained(id: string) {
 
 const opts = { skip, timeout: RUN_MS };
 
-test("lab slow: the control, a clean 32 MiB bulk transfer, is not slow", opts, async () => {
-  const { sc, c, t, slow } = await explained("slow-control");
-  assert.equal(sc.client?.exitCode, 0);
-  assert.equal(c.scenario, "normal");
-  assert.equal(slow, null, JSON.stringify(t.seconds));
-  assert.equal(t.client.goodBytes, 32 << 20);
-  // No timeout: at most a tail-loss probe when the loaded machine delays the pinned
-  // receiver's ACKs (seen once: 6 ms at load average 17).
-  assert.ok(t.seconds.loss < 0.05, JSON.stringify(t.seconds));
-  assert.ok(sc.ok, sc.slowError ?? "");
-});
+test(
+  "lab slow: the control, a clean 24 MiB bulk transfer over a 100 Mbit/s link, is not slow",
+  opts,
+  async () => {
+    const { sc, c, t, slow } = await explained("slow-control");
+    assert.equal(sc.client?.exitCode, 0);
+    assert.equal(c.scenario, "normal");
+    assert.equal(slow, null, JSON.stringify(t.seconds));
+    assert.equal(t.client.goodBytes, 24 << 20);
+    // No timeout: at most a tail-loss probe when the loaded machine delays the pinned
+    // receiver's ACKs (seen once: 6 ms at load average 17).
+    assert.ok(t.seconds.loss < 0.05, JSON.stringify(t.seconds));
+    assert.ok(sc.ok, sc.slowError ?? "");
+  },
+);
 
 test(
   "lab slow: a request dropped in the router for 1 s: retransmission timeouts with backoff",
@@ -123,8 +127,9 @@ test(
     assert.equal(t.largestStall?.cause, "server-app");
     assert.ok(t.largestStall!.seconds > 1.9);
     assert.equal(slow?.cause, "server-app", JSON.stringify(slow));
-    assert.match(slow!.sentence, /server's application answering late \(2\.0 s at frames/);
-    // The application, not the network: no loss, window or Nagle time to speak of.
+    assert.match(slow!.sentence, /server's application answering late \(2\.\d s at frames/);
+    // 2.0 s, or 2.1 when the loaded machine runs the 2,000 ms timer late (seen on Bun).
+  // The application, not the network: no loss, window or Nagle time to speak of.
     assert.ok(t.seconds.loss + t.seconds["receive-window"] + t.seconds.nagle < 0.1);
     assert.ok(sc.ok, sc.slowError ?? "");
   },
