@@ -162,12 +162,18 @@ async function synDrop(s: LabSession) {
   await s.waitExit(c, 30_000, "let the client finish");
 }
 
-/** A server with a 4 KiB receive buffer reading 64,000 bytes a second. */
+/** A server with a 16 KiB receive buffer reading 64,000 bytes a second. */
 function slowReader(s: LabSession) {
+  // The window the server offers in its SYN-ACK must fit the small buffer: set
+  // after accept alone, SO_RCVBUF shrank a buffer the client had already been
+  // offered more of, the kernel dropped what did not fit, and the run read as
+  // retransmission timeouts (measured: a third of the bytes retransmitted).
+  s.net.exec("server", ["sh", "-c", `echo '4096 16384 16384' > /proc/sys/net/ipv4/tcp_rmem`]);
+  s.note("server: net.ipv4.tcp_rmem = 4096 16384 16384 (its namespace only)");
   return plain(
     s,
-    ["--discard", "--read-rate", "64000", "--rcvbuf", "4096", "--max-buffer", "4096"],
-    ["--bulk", String(96 << 10), "--discard"],
+    ["--discard", "--read-rate", "64000", "--rcvbuf", "16384", "--max-buffer", "16384"],
+    ["--bulk", String(128 << 10), "--discard"],
   );
 }
 
@@ -309,7 +315,7 @@ export const SLOW_SCENARIOS: readonly LabScenario[] = [
     verdict: "normal",
     section: "7.5",
     family: 4,
-    title: "96 KiB to a server reading 64,000 B/s, SO_RCVBUF 4 KiB: zero window",
+    title: "128 KiB to a server reading 64,000 B/s, SO_RCVBUF 16 KiB: zero window",
     book: "every byte sent, exit 0; the receiver's window closes",
     expect: { exit: 0 },
     run: slowReader,
