@@ -106,7 +106,7 @@ test(
 );
 
 test(
-  "lab slow: a slow reader with a 4 KiB receive buffer: zero window, the receiver stopped reading",
+  "lab slow: a slow reader with a 16 KiB receive buffer: zero window, the receiver stopped reading",
   opts,
   async () => {
     const { sc, c, t, slow } = await explained("slow-reader");
