@@ -361,11 +361,13 @@ export const SLOW_SCENARIOS: readonly LabScenario[] = [
     run: writeWriteRead("on"),
     slow: {
       cause: "none",
-      expect: "no nagle time, no slowness sentence",
+      expect: "no nagle time, no Nagle sentence",
       check: (v) =>
         first(v, [
           [secondsOf(v, "nagle") === 0, "nagle time with TCP_NODELAY on"],
-          [!v.slow, "a slowness sentence"],
+          // A run of 0.1-0.2 s: on a loaded machine a server descheduled for 0.1 s
+          // is rightly "answering late" (seen once at load 16); never Nagle.
+          [v.slow?.cause !== "nagle", "a Nagle sentence with TCP_NODELAY on"],
         ]),
     },
   },

@@ -159,7 +159,9 @@ test(
     assert.ok(nagle.sc.ok, nagle.sc.slowError ?? "");
     const fast = await explained("slow-nodelay");
     assert.equal(fast.t.seconds.nagle, 0, JSON.stringify(fast.t.seconds));
-    assert.equal(fast.slow, null, JSON.stringify(fast.slow));
+    // No Nagle sentence. (Not "no sentence at all": the run lasts 0.1-0.2 s, and on a
+    // loaded machine a server descheduled for 0.1 s is rightly reported answering late.)
+    assert.notEqual(fast.slow?.cause, "nagle", JSON.stringify(fast.slow));
     assert.ok(fast.sc.ok, fast.sc.slowError ?? "");
   },
 );
