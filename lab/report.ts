@@ -161,18 +161,19 @@ function slowLines(r: LabResult, p: Paint): string[] {
  */
 export function summaryText(results: LabResult[], p: Paint): string {
   const w = Math.max(...results.map((r) => r.scenario.id.length));
+  const vw = results.some((r) => r.scenario.slow) ? 36 : 26;
   const rows = results.map((r) => {
     const verdict = r.explain.verdicts.map((v) => v.scenario).join(",") || "-";
     const ok = r.ok ? p.green("ok") : p.red("DIFFERS");
     const cause = r.scenario.slow ? ` slow: ${r.explain.verdicts[0]?.slow?.cause ?? "none"}` : "";
     return `  ${r.scenario.id.padEnd(w)}  ${r.seconds.toFixed(1).padStart(5)} s  ` +
-      `${describeExit(r.client?.exit).padEnd(7)}  ${(verdict + cause).padEnd(36)}${ok}`;
+      `${describeExit(r.client?.exit).padEnd(7)}  ${(verdict + cause).padEnd(vw)}${ok}`;
   });
   const good = results.filter((r) => r.ok).length;
   return [
     p.bold(`${good} of ${results.length} scenarios as the book says`),
     `  ${"scenario".padEnd(w)}  ${"time".padStart(7)}  ${"client".padEnd(7)}  ${
-      "explain".padEnd(36)
+      "explain".padEnd(vw)
     }`,
     ...rows,
     "",
