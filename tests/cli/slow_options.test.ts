@@ -65,7 +65,8 @@ test("connect --bulk: a server that closes early is a premature FIN (exit 3)", {
     const r = runConnect(["127.0.0.1", String(srv.port), "--bulk", "100000"]);
     assert.ok(r.code === 3 || r.code === 4, `${r.code}: ${r.stderr}`);
     assert.match(r.stderr, /server terminated prematurely|ECONNRESET|EPIPE/);
-    assert.match(r.stdout.toString(), /100000 bytes sent|\d+ bytes sent, 502 echoed/);
+    // The partial summary still comes (the server's RST can beat its 502 echoed bytes).
+    assert.match(r.stdout.toString(), /\d+ bytes sent, \d+ echoed, 0 mismatched/);
   } finally {
     await srv.stop();
   }
