@@ -22,6 +22,7 @@ test("serve and connect: the slow-lab options are range-checked (usage error, ex
     [["connect", "127.0.0.1", "1", "--writes", "2"], /--writes without --count/],
     [["connect", "127.0.0.1", "1", "--count", "1", "--size", "10", "--writes", "11"], /--writes/],
     [["connect", "127.0.0.1", "1", "--rcvbuf", "12x"], /--rcvbuf: '12x'/],
+    [["connect", "127.0.0.1", "1", "--discard"], /--discard without --bulk/],
     [["connect", "127.0.0.1", "1", "--udp", "--nodelay", "off"], /with --udp/],
   ];
   for (const [args, message] of cases) {
@@ -151,3 +152,25 @@ test(
     }
   },
 );
+
+test("serve --discard with connect --bulk --discard: everything sent, nothing back, exit 0", {
+  timeout: 60_000,
+}, async () => {
+  const srv = await startServe(["--log", "json", "--discard"]);
+  try {
+    const r = runConnect(["127.0.0.1", String(srv.port), "--bulk", "200000", "--discard"]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(
+      r.stdout.toString(),
+      /^BULK 127\.0\.0\.1:\d+: 200000 bytes \(discard: no echo expected\)/,
+    );
+    assert.match(r.stdout.toString(), /200000 bytes sent, 0 came back, [\d.]+ s, [\d.]+ Mbit\/s\n/);
+    await waitFor(() => srv.stderr().includes('"closed"'), 10_000, "the server's closed line");
+    const closed = JSON.parse(srv.stderr().split("\n").find((l) => l.includes('"closed"'))!);
+    assert.equal(closed.bytesIn, 200000);
+    assert.equal(closed.bytesOut, 0);
+    assert.equal(closed.reason, "peer-fin");
+  } finally {
+    await srv.stop();
+  }
+});
