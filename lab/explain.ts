@@ -12,8 +12,6 @@ export interface ExplainVerdict {
   scenario: string;
   section: string;
   summary: string;
-  /** Server port, to pick the lab's own connection. */
-  serverPort?: number;
   /** Where the time went (docs/slow.md), when explain computed it. */
   timing?: TimingJson;
   /** The slowness verdict, null when nothing is worth a sentence. */
@@ -32,7 +30,6 @@ interface ExplainedJson {
   scenario?: string;
   section?: string;
   summary?: string;
-  server?: { port?: number };
   timing?: TimingJson;
   slow?: SlowJson | null;
 }
@@ -72,7 +69,6 @@ export async function explainCapture(
       scenario: String(c.scenario ?? "?"),
       section: String(c.section ?? ""),
       summary: String(c.summary ?? ""),
-      serverPort: c.server?.port,
       timing: c.timing,
       slow: c.slow,
     }));
