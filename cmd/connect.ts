@@ -53,7 +53,7 @@ EXAMPLES
   tcpecho connect 127.0.0.1 9877 --udp --count 10 --interval 0.1
   tcpecho connect 127.0.0.1 9877 --naive      # the book's tcpcli01, to watch §5.12 happen
   tcpecho connect 127.0.0.1 --bulk 8000000   # timed bulk transfer
-  tcpecho connect 127.0.0.1 -c 10 -s 100 --writes 2 --nodelay off   # Nagle, §7.9`;
+  tcpecho connect 127.0.0.1 -c 10 -s 100 --writes 2 --nodelay off  # §7.9`;
 
 /** The connect command. */
 export const connect = defineTcpechoCommand({
