@@ -67,7 +67,7 @@ function first(v: ExplainVerdict, conditions: [boolean, string][]): string | und
   return bad ? `${bad[1]} (${shares(v)})` : undefined;
 }
 
-const timeouts = (v: ExplainVerdict) =>
+const timeouts = (v: ExplainVerdict): number =>
   (v.timing?.stalls ?? []).filter((x) => x.kind === "rto" || x.kind === "tlp").length;
 
 /** serve, then connect with `args`, wait for it to end. */
@@ -127,7 +127,10 @@ async function randomLoss(s: LabSession) {
     `tcp dport ${port} ip length > 1000 numgen random mod 100 < 5 drop`,
     "drop 5% of the client's full-sized segments at random (numgen random)",
   );
-  await plain(s, BIG_DISCARD, ["--bulk", String(8 << 20), "--discard"]);
+  // Over the control's link too: 2 s at the path's pace, so the server's drain
+  // at the end (0.2 s seen at load 37 without it) stays a small share.
+  bottleneck(s);
+  await plain(s, BIG_DISCARD, ["--bulk", String(CONTROL_BYTES), "--discard"]);
 }
 
 /** The one request is dropped for 1 s: only timeouts can repair a tail loss. */
@@ -247,23 +250,21 @@ export const SLOW_SCENARIOS: readonly LabScenario[] = [
     verdict: "normal",
     section: "5.6",
     family: 4,
-    title: "8 MiB bulk, the router drops 5% of the client's segments",
+    title: "the control's 24 MiB, the router drops 5% of the client's segments",
     book: "every byte sent, exit 0; retransmissions",
     expect: { exit: 0 },
     simulated: "nft numgen random in the router's forward hook: a lossy path",
     run: randomLoss,
     slow: {
       cause: "loss",
-      expect: "retransmitted bytes and loss time; a sentence only when a timeout happened " +
-        "(at a 0.1 ms RTT fast retransmits cost nothing)",
+      expect: "retransmitted bytes and loss time; a slowness sentence, if any, names loss",
       check: (v) =>
         first(v, [
           [(v.timing?.client.retransmittedBytes ?? 0) > 0, "no retransmitted bytes"],
           [secondsOf(v, "loss") > 0, "no loss time"],
-          [
-            timeouts(v) > 0 ? !v.slow || v.slow.cause === "loss" : !v.slow,
-            "a slowness sentence that is not loss after a timeout",
-          ],
+          // Over the 100 Mbit/s link the queue makes the RTT long enough for loss
+          // recovery to cost 30% of the time: a loss sentence, or none, never another.
+          [!v.slow || v.slow.cause === "loss", "a slowness sentence that is not loss"],
         ]),
     },
   },

@@ -171,13 +171,12 @@ test(
   opts,
   async () => {
     const { sc, t, slow } = await explained("slow-random-loss");
-    assert.equal(t.client.goodBytes, 8 << 20);
+    assert.equal(t.client.goodBytes, 24 << 20);
     assert.ok(t.client.retransmittedBytes > 0);
     assert.ok(t.seconds.loss > 0, JSON.stringify(t.seconds));
-    // Slow only when a timeout happened: with a 0.1 ms RTT fast retransmits cost nothing.
-    const timeouts = t.stalls.some((s) => s.kind === "rto" || s.kind === "tlp");
-    if (!timeouts) assert.equal(slow, null, JSON.stringify(slow));
-    else if (slow) assert.equal(slow.cause, "loss");
+    // Over the 100 Mbit/s link (its queue lengthens the RTT) recovery costs about 30%
+    // of the time: explain may say so, and then it names loss, nothing else.
+    if (slow) assert.equal(slow.cause, "loss", JSON.stringify(slow));
     assert.ok(sc.ok, sc.slowError ?? "");
   },
 );
