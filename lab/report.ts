@@ -127,7 +127,8 @@ export function scenarioText(r: LabResult, p: Paint, timeline: boolean): string 
 /** A slow case's lines: the cause expected, explain's sentence, where the time went. */
 function slowLines(r: LabResult, p: Paint): string[] {
   const v = r.explain.verdicts[0];
-  const out = [`  cause        ${r.scenario.slow!.cause}: ${r.scenario.slow!.expect}`];
+  const { cause, expect } = r.scenario.slow!;
+  const out = [`  cause        ${cause}: ${expect.replace(`${cause}: `, "")}`];
   if (v?.timing) {
     const t = v.timing;
     const parts = Object.entries(t.seconds).filter(([, x]) => x >= 0.0005)
