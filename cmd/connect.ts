@@ -4,12 +4,21 @@
  */
 import { strCli } from "../lib/echo/client.ts";
 import { naiveStrCli } from "../lib/echo/naive.ts";
-import { ExitCode, usageError } from "../lib/errors.ts";
+import { ExitCode, TcpechoError, usageError } from "../lib/errors.ts";
 import { netFailure } from "../lib/echo/errors.ts";
-import { getNet, NetError } from "../lib/runtime/net/mod.ts";
+import { buffersUnavailable, getNet, NetError } from "../lib/runtime/net/mod.ts";
 import { givenPositionals, hostPort, MAX_SECONDS, numberOption } from "./cli.ts";
 import { defineTcpechoCommand } from "./command.ts";
-import { jsonEmitter, runCountMode, runLoadMode, runStreamJson } from "./connect_modes.ts";
+import {
+  applyBuffers,
+  jsonEmitter,
+  runCountMode,
+  runLoadMode,
+  runStreamJson,
+  type Target,
+} from "./connect_modes.ts";
+import { runBulkMode } from "./connect_bulk.ts";
+import { SOCKET_BUFFER } from "./serve.ts";
 import { runUdpMode } from "./connect_udp.ts";
 import { formatHostPort } from "../lib/hostport.ts";
 import { addTrace, traceNet } from "./trace.ts";
@@ -42,7 +51,9 @@ EXAMPLES
   tcpecho connect 127.0.0.1 --clients 100 --duration 5
   tcpecho connect 127.0.0.1 9877 --count 5 --json | jq -c 'select(.event=="summary")'
   tcpecho connect 127.0.0.1 9877 --udp --count 10 --interval 0.1
-  tcpecho connect 127.0.0.1 9877 --naive      # the book's tcpcli01, to watch §5.12 happen`;
+  tcpecho connect 127.0.0.1 9877 --naive      # the book's tcpcli01, to watch §5.12 happen
+  tcpecho connect 127.0.0.1 --bulk 8000000   # timed bulk transfer
+  tcpecho connect 127.0.0.1 -c 10 -s 100 --writes 2 --nodelay off  # §7.9`;
 
 /** The connect command. */
 export const connect = defineTcpechoCommand({
@@ -92,6 +103,35 @@ export const connect = defineTcpechoCommand({
       description:
         "one JSON object per line per event, then a summary (echoes counted, not printed)",
     },
+    bulk: {
+      type: "string",
+      valueHint: "BYTES",
+      description: "bulk transfer: send BYTES as fast as possible, read the echoes, time it",
+    },
+    discard: {
+      type: "boolean",
+      description: "with --bulk: the server discards (serve --discard), expect nothing back",
+    },
+    writes: {
+      type: "string",
+      description: "with --count: write each message in N writes, then read (write-write-read)",
+    },
+    nodelay: {
+      type: "enum",
+      options: ["on", "off"],
+      description: "TCP_NODELAY (off: Nagle's algorithm holds small writes, §7.9)",
+      default: "on",
+    },
+    rcvbuf: {
+      type: "string",
+      valueHint: "BYTES",
+      description: "SO_RCVBUF once connected (§7.5; the kernel doubles it)",
+    },
+    sndbuf: {
+      type: "string",
+      valueHint: "BYTES",
+      description: "SO_SNDBUF once connected (§7.5; the kernel doubles it)",
+    },
     split: {
       type: "string",
       valueHint: "MS",
@@ -108,12 +148,15 @@ export const connect = defineTcpechoCommand({
     const timeoutS = numberOption(args.timeout, "timeout", { min: 0.001, max: MAX_SECONDS });
     const timeoutMs = timeoutS === undefined ? undefined : Math.round(timeoutS * 1000);
     const where = formatHostPort(host, port);
+    const target: Target = { host, port, timeoutMs, where, ...await tcpOptions(args) };
     const net = traceNet(await getNet());
-    const target = { host, port, timeoutMs, where };
     const emit = args.json ? jsonEmitter(ctx) : undefined;
     if (args.udp) return await runUdpMode(net, ctx, target, args, emit);
     if (args.clients !== undefined) return await runLoadMode(net, ctx, target, args, emit);
     if (args.count !== undefined) return await runCountMode(net, ctx, target, args, emit);
+    if (args.bulk !== undefined) {
+      return await runBulkMode(net, ctx, target, args.bulk, args.discard === true, emit);
+    }
     const splitMs = numberOption(args.split, "split", { min: 0, max: 60_000 });
     if (splitMs !== undefined && !args.naive) {
       throw usageError(
@@ -127,16 +170,62 @@ export const connect = defineTcpechoCommand({
     if (emit) return await runStreamJson(net, target, emit);
     let conn;
     try {
-      conn = await net.connect({ host, port, timeoutMs });
+      conn = await net.connect({ host, port, timeoutMs, noDelay: target.noDelay });
     } catch (e) {
       throw e instanceof NetError ? netFailure(e, where, "connect") : e;
     }
+    await applyBuffers(conn, target);
     const io = { stdin: net.stdin(), writeStdout: (d: Uint8Array) => ctx.rt.writeStdout(d) };
     if (args.naive) await naiveStrCli(conn, io, where, { splitMs });
     else await strCli(conn, io, where);
     return ExitCode.ok;
   },
 });
+
+/**
+ * The TCP options every mode shares (--nodelay, --rcvbuf, --sndbuf), and the
+ * combinations --bulk and --writes do not take (usage errors, exit 2).
+ */
+async function tcpOptions(
+  args: Record<string, unknown>,
+): Promise<Pick<Target, "noDelay" | "receiveBuffer" | "sendBuffer">> {
+  const str = (k: string) => args[k] as string | undefined;
+  const receiveBuffer = numberOption(str("rcvbuf"), "rcvbuf", SOCKET_BUFFER);
+  const sendBuffer = numberOption(str("sndbuf"), "sndbuf", SOCKET_BUFFER);
+  if (args.bulk !== undefined) {
+    const other = ["count", "clients", "udp", "naive"].find((k) =>
+      args[k] !== undefined && args[k] !== false
+    );
+    if (other) {
+      throw usageError(
+        `Cannot use --bulk with --${other}`,
+        "tcpecho connect HOST PORT --bulk 1000000",
+      );
+    }
+  }
+  if (args.discard && args.bulk === undefined) {
+    throw usageError(
+      "Cannot use --discard without --bulk",
+      "tcpecho connect HOST PORT --bulk 1000000 --discard",
+    );
+  }
+  if (args.writes !== undefined && args.count === undefined) {
+    throw usageError(
+      "Cannot use --writes without --count",
+      "tcpecho connect HOST PORT --count 10 --size 100 --writes 2 --nodelay off",
+    );
+  }
+  if (
+    args.udp && (receiveBuffer !== undefined || sendBuffer !== undefined || args.nodelay === "off")
+  ) {
+    throw usageError("Cannot use --nodelay, --rcvbuf or --sndbuf with --udp (TCP options)");
+  }
+  if (receiveBuffer !== undefined || sendBuffer !== undefined) {
+    const why = await buffersUnavailable();
+    if (why) throw new TcpechoError(`Cannot set --rcvbuf/--sndbuf: ${why}`, { code: "ESOCKOPT" });
+  }
+  return { noDelay: args.nodelay !== "off", receiveBuffer, sendBuffer };
+}
 
 /** --trace and --trace-file FILE (cmd/trace.ts). */
 addTrace(connect, (a) => Number(a.port ?? 9877));

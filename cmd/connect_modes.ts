@@ -23,7 +23,9 @@ import {
   freeDescriptors,
   type NetApi,
   NetError,
+  setSocketBuffers,
 } from "../lib/runtime/net/mod.ts";
+import { TcpechoError } from "../lib/errors.ts";
 
 import { type CommandContext, numberOption } from "./cli.ts";
 
@@ -45,6 +47,11 @@ export interface Target {
   timeoutMs?: number;
   /** host:port for messages. */
   where: string;
+  /** TCP_NODELAY (default on). */
+  noDelay?: boolean;
+  /** SO_RCVBUF / SO_SNDBUF to set once connected. */
+  receiveBuffer?: number;
+  sendBuffer?: number;
 }
 
 /** Options of the two modes, as parsed. */
@@ -54,6 +61,7 @@ export interface ModeArgs {
   size?: string;
   clients?: string;
   duration?: string;
+  writes?: string;
 }
 
 /**
@@ -64,16 +72,33 @@ export async function open(net: NetApi, t: Target, emit?: Emit): Promise<Conn> {
   const start = performance.now();
   let conn: Conn;
   try {
-    conn = await net.connect({ host: t.host, port: t.port, timeoutMs: t.timeoutMs });
+    conn = await net.connect({
+      host: t.host,
+      port: t.port,
+      timeoutMs: t.timeoutMs,
+      noDelay: t.noDelay,
+    });
   } catch (e) {
     throw e instanceof NetError ? netFailure(e, t.where, "connect") : e;
   }
+  await applyBuffers(conn, t);
   await emit?.(connectEvent("connected", {
     local: formatAddr(conn.local),
     remote: formatAddr(conn.remote),
     ms: msValue(performance.now() - start),
   }));
   return conn;
+}
+
+/** Sets --rcvbuf / --sndbuf on a fresh connection; a refusal is an error (exit 1). */
+export async function applyBuffers(conn: Conn, t: Target): Promise<void> {
+  const { receiveBuffer: receive, sendBuffer: send } = t;
+  if (receive === undefined && send === undefined) return;
+  const r = await setSocketBuffers(conn, { receive, send });
+  if ("reason" in r) {
+    conn.close();
+    throw new TcpechoError(`Cannot set --rcvbuf/--sndbuf: ${r.reason}`, { code: "ESOCKOPT" });
+  }
 }
 
 /**
@@ -125,6 +150,7 @@ export async function runCountMode(
   const count = numberOption(args.count, "count", { integer: true, min: 1, max: 1e9 })!;
   const interval = numberOption(args.interval, "interval", { min: 0, max: 86400 }) ?? 1;
   const size = numberOption(args.size, "size", { integer: true, min: 1, max: 16 << 20 }) ?? 64;
+  const writes = numberOption(args.writes, "writes", { integer: true, min: 1, max: size }) ?? 1;
   let last: PingReport | undefined;
   let stop = false;
   const summary = () => countSummary(size, last, stop);
@@ -144,7 +170,7 @@ export async function runCountMode(
       : {};
     const report = await pingEcho(
       conn,
-      { count, intervalMs: interval * 1000, size, stopped: () => stop, ...hooks },
+      { count, intervalMs: interval * 1000, size, writes, stopped: () => stop, ...hooks },
       t.where,
       (seq, ms, ok) =>
         emit ? emit(connectEvent("echo", { seq, bytes: size, ms: msValue(ms), ok })) : out(
@@ -208,7 +234,8 @@ export async function runLoadMode(
       freeDescriptors: freeDescriptors(DESCRIPTOR_RESERVE),
       durationMs: duration * 1000,
       size,
-      connect: () => net.connect({ host: t.host, port: t.port, timeoutMs: t.timeoutMs }),
+      connect: () =>
+        net.connect({ host: t.host, port: t.port, timeoutMs: t.timeoutMs, noDelay: t.noDelay }),
     });
     const errs = Object.entries(r.errors).map(([k, v]) =>
       k === "EMFILE" ? `EMFILE ${v} (${describeFdExhaustion("EMFILE").slice(8)})` : `${k} ${v}`

@@ -11,6 +11,7 @@ import { getProc } from "../lib/runtime/proc/mod.ts";
 import { runLab } from "../lab/lab.ts";
 import { listText } from "../lab/report.ts";
 import { findScenario, LAB_SCENARIOS } from "../lab/scenarios.ts";
+import { SLOW_SCENARIOS } from "../lab/slow_scenarios.ts";
 import { defineTcpechoCommand } from "./command.ts";
 
 const NOTES = `Each scenario builds a fresh pair of network namespaces joined by a veth pair
@@ -20,7 +21,13 @@ fault with nftables, kill or ss -K, captures the client's side with tcpdump,
 removes everything, and runs tcpecho explain on the capture. TCP timeouts are
 shortened per namespace (printed), so each scenario takes seconds.
 
-Needs Linux, root, and: iproute2 (ip, ss), nftables, tcpdump.
+The slow-connection scenarios (slow-*, or slow for all of them) put a router
+namespace between client and server (198.18.0.1 -> 198.19.0.2), make one cause
+of slowness with tcpecho's own serve/connect options and nft drops in the
+router, pin both programs to CPU 0, keep the kernel's TCP timers, and check the
+cause explain's time attribution names (docs/slow.md).
+
+Needs Linux, root, and: iproute2 (ip, ss), nftables, tcpdump, taskset.
 
 --naive picks a scenario's variant with the book's naive client (tcpecho connect
 --naive, tcpcli01), where the lab has one: server-process-terminated --naive is
@@ -30,7 +37,8 @@ EXAMPLES
   sudo tcpecho lab --list
   sudo tcpecho lab server-process-terminated --naive
   sudo tcpecho lab server-crash-reboot
-  sudo tcpecho lab all --keep captures/ --format json`;
+  sudo tcpecho lab all --keep captures/ --format json
+  sudo tcpecho lab slow-nagle                 # write-write-read without TCP_NODELAY`;
 
 /** The lab command. */
 export const lab = defineTcpechoCommand({
@@ -41,7 +49,7 @@ export const lab = defineTcpechoCommand({
   args: {
     scenario: {
       type: "positional",
-      description: "scenario id (see --list), or all",
+      description: "scenario id (see --list), all (the book's) or slow (the slow connections)",
       required: false,
     },
     list: { type: "boolean", description: "list the scenarios" },
@@ -85,17 +93,19 @@ export const lab = defineTcpechoCommand({
       id = `${id}-naive`;
     }
     const one = findScenario(id);
-    if (id !== "all" && !one) {
+    if (id !== "all" && id !== "slow" && !one) {
       throw usageError(
         `Cannot run the lab: unknown scenario '${id}'`,
-        `one of: ${LAB_SCENARIOS.map((s) => s.id).join(", ")}, all`,
+        `one of: ${
+          [...LAB_SCENARIOS, ...SLOW_SCENARIOS].map((s) => s.id).join(", ")
+        }, all (the book's), slow (the slow connections)`,
       );
     }
     const keep = args.keep === undefined ? undefined : resolve(String(args.keep));
     if (keep) mkdirSync(keep, { recursive: true });
     const c = createColors(ctx.color);
     return await runLab(ctx.rt, await getProc(), {
-      scenarios: one ? [one] : LAB_SCENARIOS,
+      scenarios: one ? [one] : id === "slow" ? SLOW_SCENARIOS : LAB_SCENARIOS,
       keep,
       format: args.format === "json" ? "json" : "text",
       paint: { bold: c.bold, dim: c.dim, green: c.green, red: c.red },

@@ -6,7 +6,7 @@ import { ExitCode, TcpechoError, usageError } from "../lib/errors.ts";
 import { formatEvent } from "../lib/echo/log.ts";
 import { EchoServer, type ServerEvent, type ServerOptions } from "../lib/echo/server.ts";
 import { startUdpEcho } from "../lib/echo/udp.ts";
-import { getNet, type NetApi, NetError } from "../lib/runtime/net/mod.ts";
+import { buffersUnavailable, getNet, type NetApi, NetError } from "../lib/runtime/net/mod.ts";
 import { allValues, MAX_MS, MAX_SECONDS, numberOption } from "./cli.ts";
 import { defineTcpechoCommand } from "./command.ts";
 import { formatHostPort } from "../lib/hostport.ts";
@@ -20,7 +20,9 @@ EXAMPLES
   tcpecho serve --host 127.0.0.1 --host ::1 --port 0
   tcpecho serve --close-after 3          # FIN after 3 echoed lines: client sees §5.12
   tcpecho serve --reset-after 1          # RST after 1 line: client sees ECONNRESET
-  tcpecho serve --udp --host 127.0.0.1   # RFC 862 UDP echo as well`;
+  tcpecho serve --udp --host 127.0.0.1   # RFC 862 UDP echo as well
+  tcpecho serve --read-rate 50000 --rcvbuf 4096   # a slow reader: zero window
+  tcpecho serve --lines --delay 2000     # a server that thinks 2 s per request`;
 
 /** The serve command. */
 export const serve = defineTcpechoCommand({
@@ -59,7 +61,40 @@ export const serve = defineTcpechoCommand({
       type: "string",
       description: "fault: reset (RST, linger 0) after N echoed lines (§7.5 abort)",
     },
-    delay: { type: "string", description: "fault: delay each echo by MS milliseconds" },
+    delay: {
+      type: "string",
+      description:
+        "fault: delay each echo by MS milliseconds (with --lines: each answer; think time)",
+    },
+    "read-rate": {
+      type: "string",
+      valueHint: "BYTES/S",
+      description: "slow reader: read at most BYTES/S bytes per second (the window closes)",
+    },
+    discard: {
+      type: "boolean",
+      description: "discard server (RFC 863): read everything, send nothing back",
+    },
+    lines: {
+      type: "boolean",
+      description: "request/response: answer whole lines only, hold a partial line",
+    },
+    rcvbuf: {
+      type: "string",
+      valueHint: "BYTES",
+      description: "SO_RCVBUF for each connection (§7.5; the kernel doubles it)",
+    },
+    sndbuf: {
+      type: "string",
+      valueHint: "BYTES",
+      description: "SO_SNDBUF for each connection (§7.5; the kernel doubles it)",
+    },
+    nodelay: {
+      type: "enum",
+      options: ["on", "off"],
+      description: "TCP_NODELAY on each connection (off: Nagle's algorithm, §7.9)",
+      default: "on",
+    },
     "drop-after": {
       type: "string",
       description: "fault: after N lines stop reading and answering, keep the socket",
@@ -87,6 +122,12 @@ export const serve = defineTcpechoCommand({
   async run(args, ctx, rawArgs) {
     const hosts = allValues(rawArgs, "host");
     const opts = serverOptions(args, hosts);
+    if (opts.receiveBuffer !== undefined || opts.sendBuffer !== undefined) {
+      const why = await buffersUnavailable();
+      if (why) {
+        throw new TcpechoError(`Cannot set --rcvbuf/--sndbuf: ${why}`, { code: "ESOCKOPT" });
+      }
+    }
     const udpRate = numberOption(args["udp-rate"], "udp-rate", { min: 1, max: 1e9 }) ?? 100;
     const udpBudget = numberOption(args["udp-budget"], "udp-budget", {
       integer: true,
@@ -157,8 +198,17 @@ function serverOptions(args: Record<string, unknown>, hosts: string[]): ServerOp
     resetAfter: numberOption(str("reset-after"), "reset-after", int),
     dropAfter: numberOption(str("drop-after"), "drop-after", int),
     delayMs: numberOption(str("delay"), "delay", { min: 0, max: MAX_MS }),
+    readRate: numberOption(str("read-rate"), "read-rate", { min: 1, max: 1e12 }),
+    lines: args.lines === true,
+    discard: args.discard === true,
+    noDelay: args.nodelay !== "off",
+    receiveBuffer: numberOption(str("rcvbuf"), "rcvbuf", SOCKET_BUFFER),
+    sendBuffer: numberOption(str("sndbuf"), "sndbuf", SOCKET_BUFFER),
   };
 }
+
+/** --rcvbuf / --sndbuf (connect's too): Linux keeps at least about 2 KiB and caps at rmem_max. */
+export const SOCKET_BUFFER = { integer: true, min: 1024, max: 1 << 30 };
 
 function fmt(host: string, port: number): string {
   return formatHostPort(host, port);

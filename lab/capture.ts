@@ -17,6 +17,17 @@ import { within } from "./wait.ts";
  */
 export const CAPTURE_FILTER = "tcp or icmp or arp or (icmp6 and ip6[40] < 128)";
 
+/**
+ * For fast transfers (the slow cases' megabytes at a gigabit): headers only and
+ * a larger kernel buffer, so a busy tcpdump keeps up and loses no packet.
+ */
+export interface CaptureOptions {
+  /** Bytes kept per packet (tcpdump -s; default 262144, everything). */
+  snaplen?: number;
+  /** Kernel capture buffer in KiB (tcpdump -B; default tcpdump's 2 MiB). */
+  bufferKiB?: number;
+}
+
 /** A running capture. */
 export interface Capture {
   /** The pcap being written. */
@@ -45,6 +56,7 @@ export async function startCapture(
   spawn: (argv: string[]) => Proc,
   file: string,
   signal: AbortSignal,
+  opts: CaptureOptions = {},
 ): Promise<Capture> {
   const argv = net.inNs("client", [
     "tcpdump",
@@ -55,8 +67,9 @@ export async function startCapture(
     "--immediate-mode",
     "-Z",
     "root",
+    ...(opts.bufferKiB ? ["-B", String(opts.bufferKiB)] : []),
     "-s",
-    "262144",
+    String(opts.snaplen ?? 262144),
     "-w",
     file,
     CAPTURE_FILTER,

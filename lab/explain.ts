@@ -3,6 +3,7 @@
  * separate process under the same runtime) and keeps each connection's verdict.
  * @module
  */
+import type { SlowJson, TimingJson } from "../lib/report/json.ts";
 import type { ProcApi } from "../lib/runtime/proc/mod.ts";
 import { within } from "./wait.ts";
 
@@ -11,6 +12,10 @@ export interface ExplainVerdict {
   scenario: string;
   section: string;
   summary: string;
+  /** Where the time went (docs/slow.md), when explain computed it. */
+  timing?: TimingJson;
+  /** The slowness verdict, null when nothing is worth a sentence. */
+  slow?: SlowJson | null;
 }
 
 /** What explain said about a capture: verdicts, or why it could not say. */
@@ -18,6 +23,15 @@ export interface ExplainOutcome {
   verdicts: ExplainVerdict[];
   /** Set when explain failed or printed something unreadable. */
   error?: string;
+}
+
+/** The part of a connection in explain's JSON the lab reads. */
+interface ExplainedJson {
+  scenario?: string;
+  section?: string;
+  summary?: string;
+  timing?: TimingJson;
+  slow?: SlowJson | null;
 }
 
 /**
@@ -50,11 +64,13 @@ export async function explainCapture(
     return { verdicts: [], error: `tcpecho explain failed (exit ${ended.code}): ${line}` };
   }
   try {
-    const doc = JSON.parse(p.stdout()) as { connections?: Partial<ExplainVerdict>[] };
+    const doc = JSON.parse(p.stdout()) as { connections?: ExplainedJson[] };
     const verdicts = (doc.connections ?? []).map((c) => ({
       scenario: String(c.scenario ?? "?"),
       section: String(c.section ?? ""),
       summary: String(c.summary ?? ""),
+      timing: c.timing,
+      slow: c.slow,
     }));
     return { verdicts };
   } catch (e) {

@@ -59,7 +59,9 @@ export async function runLab(rt: Runtime, proc: ProcApi, req: LabRequest): Promi
     for (const sc of req.scenarios) {
       const r = await runScenario(sc, { proc, signal: controller.signal, keep: req.keep });
       if (req.format === "text") {
-        if (results.length === 0) await rt.writeStdout(headerText(r.sysctls, req.paint));
+        if (results.length === 0) {
+          await rt.writeStdout(headerText(r.sysctls, req.paint, r.scenario.slow !== undefined));
+        }
         await rt.writeStdout(scenarioText(r, req.paint, true));
       }
       results.push(r);

@@ -21,8 +21,14 @@ export const IPV6: AddrPair = { client: "2001:db8::1", server: "2001:db8::2", pr
 /** The book's SERV_PORT, where the lab's server listens. */
 export const LAB_PORT = 9877;
 
-/** Namespace names the lab makes: tcpecho-<pid>-<hex>-c|s (the pid finds stale ones). */
-export const NS_PATTERN = /^tcpecho-(\d+)-([0-9a-f]+)-([cs])$/;
+/** Namespace names the lab makes: tcpecho-<pid>-<hex>-c|s|r (the pid finds stale ones). */
+export const NS_PATTERN = /^tcpecho-(\d+)-([0-9a-f]+)-([csr])$/;
+
+/**
+ * Addresses with a router between the ends (the slow scenarios): the client
+ * on 198.18.S.0/24, the server on 198.19.S.0/24, the router .254 on both.
+ */
+export const ROUTED_IPV4 = { client: "198.18.0.1", server: "198.19.0.2", router: ".254" };
 
 /** The names for one lab network. */
 export interface LabNames {
@@ -32,6 +38,11 @@ export interface LabNames {
   clientDev: string;
   /** veth end in the server namespace. */
   serverDev: string;
+  /** The router namespace (made only when the lab has a router). */
+  router: string;
+  /** The router's veth ends: towards the client, towards the server. */
+  routerClientDev: string;
+  routerServerDev: string;
 }
 
 /**
@@ -48,6 +59,9 @@ export function labNames(pid: number, rand: string): LabNames {
     server: `tcpecho-${pid}-${rand}-s`,
     clientDev: `te${rand}c`.slice(0, 15),
     serverDev: `te${rand}s`.slice(0, 15),
+    router: `tcpecho-${pid}-${rand}-r`,
+    routerClientDev: `te${rand}rc`.slice(0, 15),
+    routerServerDev: `te${rand}rs`.slice(0, 15),
   };
 }
 

@@ -9,14 +9,14 @@ import { existsSync } from "node:fs";
 import process from "node:process";
 import { TcpechoError } from "../lib/errors.ts";
 import type { ProcApi } from "../lib/runtime/proc/mod.ts";
-import { IPV4, IPV6, type LabNames, labNames, randomHex } from "./names.ts";
+import { IPV4, IPV6, type LabNames, labNames, randomHex, ROUTED_IPV4 } from "./names.ts";
 import { type AppliedSysctl, CLIENT_SYSCTLS, type LabSysctl, SERVER_SYSCTLS } from "./sysctls.ts";
 
 /** Time limit for each short command (ip, nft, sysctl, ss). */
 const COMMAND_MS = 10_000;
 
-/** Which end of the lab. */
-export type Side = "client" | "server";
+/** Which end of the lab (or the router between them, when there is one). */
+export type Side = "client" | "server" | "router";
 
 /** Options of {@link LabNet.create}. */
 export interface LabNetOptions {
@@ -28,6 +28,13 @@ export interface LabNetOptions {
   subnet?: number;
   /** Set the lab's fast TCP timers in the namespaces (default true). */
   tuneTimers?: boolean;
+  /**
+   * A third namespace routing between the two (IPv4 only): client
+   * 198.18.S.1/24, server 198.19.S.2/24, the router .254 on both sides. Faults
+   * go in its forward hook, where a dropped packet is lost on the path; in the
+   * sender's own output hook the kernel would resend it within microseconds.
+   */
+  router?: boolean;
 }
 
 /** A created lab network. */
@@ -49,10 +56,12 @@ export class LabNet {
     if (!(Number.isInteger(s) && s >= 0 && s <= 255)) {
       throw new TcpechoError(`Cannot use subnet ${s}: give 0 to 255`, { code: "ELAB" });
     }
-    const v4 = (a: string) => a.replace(/^198\.18\.0\./, `198.18.${s}.`);
+    const v4 = (a: string) => a.replace(/^(198\.1[89])\.0\./, `$1.${s}.`);
     const v6 = (a: string) =>
       s === 0 ? a : a.replace(/^2001:db8::/, `2001:db8:${s.toString(16)}::`);
-    this.ipv4 = { client: v4(IPV4.client), server: v4(IPV4.server) };
+    this.ipv4 = opts.router
+      ? { client: v4(ROUTED_IPV4.client), server: v4(ROUTED_IPV4.server) }
+      : { client: v4(IPV4.client), server: v4(IPV4.server) };
     this.ipv6 = { client: v6(IPV6.client), server: v6(IPV6.server) };
   }
 
@@ -79,6 +88,7 @@ export class LabNet {
   }
 
   private build(): void {
+    if (this.opts.router) return this.buildRouted();
     const n = this.names;
     this.must(["ip", "netns", "add", n.client], "create the client namespace");
     this.must(["ip", "netns", "add", n.server], "create the server namespace");
@@ -122,6 +132,54 @@ export class LabNet {
     for (const s of SERVER_SYSCTLS) this.setSysctl("server", s);
   }
 
+  /** Client, router and server namespaces, two veth pairs, routes both ways, forwarding on. */
+  private buildRouted(): void {
+    const n = this.names;
+    for (const [ns, what] of [[n.client, "client"], [n.router, "router"], [n.server, "server"]]) {
+      this.must(["ip", "netns", "add", ns], `create the ${what} namespace`);
+      this.must(["ip", "-n", ns, "link", "set", "lo", "up"], "bring up loopback");
+    }
+    const pairs: [string, string, string, string][] = [
+      [n.clientDev, n.client, n.routerClientDev, n.router],
+      [n.routerServerDev, n.router, n.serverDev, n.server],
+    ];
+    for (const [a, nsA, b, nsB] of pairs) {
+      this.must(
+        ["ip", "link", "add", a, "netns", nsA, "type", "veth", "peer", "name", b, "netns", nsB],
+        "create a veth pair",
+      );
+    }
+    const net = (addr: string) => addr.replace(/\.\d+$/, "");
+    const routerC = net(this.ipv4.client) + ROUTED_IPV4.router;
+    const routerS = net(this.ipv4.server) + ROUTED_IPV4.router;
+    const addrs: [string, string, string][] = [
+      [n.client, n.clientDev, this.ipv4.client],
+      [n.router, n.routerClientDev, routerC],
+      [n.router, n.routerServerDev, routerS],
+      [n.server, n.serverDev, this.ipv4.server],
+    ];
+    for (const [ns, dev, a] of addrs) {
+      this.must(["ip", "-n", ns, "addr", "add", `${a}/24`, "dev", dev], "add IPv4");
+      this.must(["ip", "-n", ns, "link", "set", dev, "up"], "bring up a veth");
+    }
+    this.must(
+      ["ip", "-n", n.client, "route", "add", `${net(this.ipv4.server)}.0/24`, "via", routerC],
+      "route the client to the server's network",
+    );
+    this.must(
+      ["ip", "-n", n.server, "route", "add", `${net(this.ipv4.client)}.0/24`, "via", routerS],
+      "route the server to the client's network",
+    );
+    this.setSysctl("router", {
+      key: "net.ipv4.ip_forward",
+      value: "1",
+      why: "the router forwards between the client's and the server's network",
+    });
+    if (this.opts.tuneTimers === false) return;
+    for (const s of CLIENT_SYSCTLS) this.setSysctl("client", s);
+    for (const s of SERVER_SYSCTLS) this.setSysctl("server", s);
+  }
+
   /**
    * Reads and sets a sysctl through /proc/sys by a shell inside the namespace
    * (net.* entries there belong to the namespace of the process that opens
@@ -140,7 +198,7 @@ export class LabNet {
 
   /** The namespace name of a side. */
   ns(side: Side): string {
-    return side === "client" ? this.names.client : this.names.server;
+    return this.names[side];
   }
 
   /** argv that runs `argv` inside a side's namespace. */
@@ -182,7 +240,11 @@ export class LabNet {
   destroy(): string[] {
     if (this.destroyed) return [];
     this.destroyed = true;
-    return destroyNamespaces(this.proc, [this.names.client, this.names.server]);
+    const n = this.names;
+    return destroyNamespaces(
+      this.proc,
+      this.opts.router ? [n.client, n.router, n.server] : [n.client, n.server],
+    );
   }
 }
 

@@ -6,6 +6,7 @@
  */
 import type { LabResult } from "./run.ts";
 import { LAB_SCENARIOS } from "./scenarios.ts";
+import { SLOW_SCENARIOS } from "./slow_scenarios.ts";
 import { describeExit } from "./session.ts";
 import type { AppliedSysctl } from "./sysctls.ts";
 
@@ -27,11 +28,21 @@ export interface Paint {
  * ```
  */
 export function listText(): string {
-  const w = Math.max(...LAB_SCENARIOS.map((s) => s.id.length));
+  const w = Math.max(...[...LAB_SCENARIOS, ...SLOW_SCENARIOS].map((s) => s.id.length));
   const rows = LAB_SCENARIOS.map((s) =>
     `  ${s.id.padEnd(w)}  §${s.section.padEnd(4)}  ${s.title}${s.simulated ? " (simulated)" : ""}`
   );
-  return ["SCENARIOS (tcpecho lab ID, or tcpecho lab all)", ...rows, ""].join("\n");
+  const slow = SLOW_SCENARIOS.map((s) =>
+    `  ${s.id.padEnd(w)}  §${s.section.padEnd(4)}  ${s.title} [explain: ${s.slow!.cause}]`
+  );
+  return [
+    "SCENARIOS (tcpecho lab ID, or tcpecho lab all)",
+    ...rows,
+    "",
+    "SLOW CONNECTIONS (tcpecho lab ID, or tcpecho lab slow; the cause explain must name)",
+    ...slow,
+    "",
+  ].join("\n");
 }
 
 /**
@@ -46,7 +57,17 @@ export function listText(): string {
  * headerText(result.sysctls, paint);
  * ```
  */
-export function headerText(sysctls: AppliedSysctl[], p: Paint): string {
+export function headerText(sysctls: AppliedSysctl[], p: Paint, routed = false): string {
+  if (routed) {
+    return [
+      p.bold("lab network") +
+      ": client 198.18.0.1, router 198.18.0.254 / 198.19.0.254, server 198.19.0.2 " +
+      "(three network namespaces, no route out); faults in the router's forward hook; " +
+      "serve and connect pinned to CPU 0; the kernel's own TCP timers; tcpdump on the " +
+      "client's side",
+      "",
+    ].join("\n");
+  }
   const lines = [
     p.bold("lab network") +
     ": two network namespaces joined by a veth pair, client 198.18.0.1 / 2001:db8::1, " +
@@ -94,11 +115,37 @@ export function scenarioText(r: LabResult, p: Paint, timeline: boolean): string 
     }
   }
   out.push(`  client saw   ${clientLine(r)}`);
-  out.push(`  book says    ${s.book} [exit ${s.expect.exit}]`);
+  const exit = s.expect.signal ? s.expect.signal : `exit ${s.expect.exit}`;
+  out.push(`  ${s.slow ? "expected" : "book says"}${s.slow ? "     " : "    "}${s.book} [${exit}]`);
   out.push(`  explain      ${explainLine(r)}`);
+  if (s.slow) out.push(...slowLines(r, p));
   if (r.capture) out.push(`  capture      ${r.capture} ${p.dim(`(tcpecho explain ${r.capture})`)}`);
   if (r.labError) out.push(`  ${p.red("lab error")}    ${r.labError}`);
   return out.join("\n") + "\n\n";
+}
+
+/** A slow case's lines: the cause expected, explain's sentence, where the time went. */
+function slowLines(r: LabResult, p: Paint): string[] {
+  const v = r.explain.verdicts[0];
+  const { cause, expect } = r.scenario.slow!;
+  const out = [`  cause        ${cause}: ${expect.replace(`${cause}: `, "")}`];
+  if (v?.timing) {
+    const t = v.timing;
+    const parts = Object.entries(t.seconds).filter(([, x]) => x >= 0.0005)
+      .sort((a, b) => b[1] - a[1])
+      .map(([k, x]) => `${k} ${x.toFixed(3)} s (${Math.round((100 * x) / (t.duration || 1))}%)`);
+    out.push(`  time         ${t.duration.toFixed(3)} s: ${parts.join(", ")}`);
+    if (t.largestStall) {
+      const l = t.largestStall;
+      out.push(
+        `  largest      ${l.kind} (${l.cause}) ${l.seconds.toFixed(3)} s at frames ` +
+          `${l.firstFrame}-${l.lastFrame}`,
+      );
+    }
+  }
+  out.push(`  slowness     ${v?.slow ? v.slow.sentence : "(none)"}`);
+  if (r.slowError) out.push(`  ${p.red("differs")}      ${r.slowError}`);
+  return out;
 }
 
 /**
@@ -115,17 +162,19 @@ export function scenarioText(r: LabResult, p: Paint, timeline: boolean): string 
  */
 export function summaryText(results: LabResult[], p: Paint): string {
   const w = Math.max(...results.map((r) => r.scenario.id.length));
+  const vw = results.some((r) => r.scenario.slow) ? 36 : 26;
   const rows = results.map((r) => {
     const verdict = r.explain.verdicts.map((v) => v.scenario).join(",") || "-";
     const ok = r.ok ? p.green("ok") : p.red("DIFFERS");
+    const cause = r.scenario.slow ? ` slow: ${r.explain.verdicts[0]?.slow?.cause ?? "none"}` : "";
     return `  ${r.scenario.id.padEnd(w)}  ${r.seconds.toFixed(1).padStart(5)} s  ` +
-      `${describeExit(r.client?.exit).padEnd(7)}  ${verdict.padEnd(26)}${ok}`;
+      `${describeExit(r.client?.exit).padEnd(7)}  ${(verdict + cause).padEnd(vw)}${ok}`;
   });
   const good = results.filter((r) => r.ok).length;
   return [
     p.bold(`${good} of ${results.length} scenarios as the book says`),
     `  ${"scenario".padEnd(w)}  ${"time".padStart(7)}  ${"client".padEnd(7)}  ${
-      "explain".padEnd(26)
+      "explain".padEnd(vw)
     }`,
     ...rows,
     "",
@@ -160,7 +209,18 @@ export function jsonText(results: LabResult[]): string {
         }
         : null,
       book: { says: r.scenario.book, exitCode: r.scenario.expect.exit },
-      explain: r.explain.verdicts,
+      explain: r.explain.verdicts.map((v) => ({
+        scenario: v.scenario,
+        section: v.section,
+        summary: v.summary,
+        ...(r.scenario.slow ? { timing: v.timing ?? null, slow: v.slow ?? null } : {}),
+      })),
+      ...(r.scenario.slow
+        ? {
+          slowCase: { cause: r.scenario.slow.cause, expect: r.scenario.slow.expect },
+          slowError: r.slowError ?? null,
+        }
+        : {}),
       explainError: r.explain.error ?? null,
       simulated: r.scenario.simulated ?? null,
       capture: r.capture ?? null,

@@ -33,6 +33,8 @@ export interface LabResult {
   sysctls: AppliedSysctl[];
   /** Why the lab itself failed (not the scenario's expected failure). */
   labError?: string;
+  /** A slow case: why explain's time attribution differs from the expected one. */
+  slowError?: string;
   /** Client exit code and message as docs/scenarios.md says, and explain agreeing. */
   ok: boolean;
 }
@@ -77,14 +79,23 @@ export async function runScenario(sc: LabScenario, opts: RunOptions): Promise<La
   let capture: Capture | undefined;
   let labError: string | undefined;
   try {
-    net = LabNet.create(opts.proc, process.pid);
+    // The slow cases: a router between the ends, the kernel's own timers, pinned programs.
+    net = LabNet.create(opts.proc, process.pid, sc.slow ? { router: true, tuneTimers: false } : {});
     session = new LabSession(net, opts.proc, opts.signal, sc.family);
+    // Each sender on one CPU: veth keeps its packets in order (unpinned, they reorder).
+    if (sc.slow) session.pinCpus = { client: "0", server: String(slowServerCpu()) };
     const spawn = (argv: string[]) => {
       const p = opts.proc.spawn(argv, { stdin: false });
       extra.push(p);
       return p;
     };
-    capture = await startCapture(net, spawn, file, opts.signal);
+    capture = await startCapture(
+      net,
+      spawn,
+      file,
+      opts.signal,
+      sc.slow ? { snaplen: 128, bufferKiB: 16384 } : {},
+    );
     session.note(`tcpdump listening on ${net.names.clientDev} (client side)`);
     await sc.run(session);
     await within(new Promise((r) => setTimeout(r, 300)), 400, opts.signal); // trailing ACKs
@@ -133,13 +144,25 @@ export async function runScenario(sc: LabScenario, opts: RunOptions): Promise<La
   return result;
 }
 
+/** CPU 1 for the server when there is one (the receiver keeps up), else 0 with the client. */
+function slowServerCpu(): number {
+  return (navigator.hardwareConcurrency ?? 1) > 1 ? 1 : 0;
+}
+
 /** Whether the client did what docs/scenarios.md says and explain named the scenario. */
 export function judge(r: LabResult): boolean {
   const e = r.scenario.expect;
   const exit = r.client?.exit;
-  if (r.labError || !exit || exit.code !== e.exit) return false;
+  if (r.labError || !exit) return false;
+  if (exit.code !== e.exit && !(e.signal && exit.signal === e.signal)) return false;
   if (e.stderr && !e.stderr.test(r.client!.stderr + r.client!.stdout)) return false;
-  return r.explain.verdicts.length === 1 && r.explain.verdicts[0].scenario === r.scenario.verdict;
+  if (r.explain.verdicts.length !== 1) return false;
+  const v = r.explain.verdicts[0];
+  if (r.scenario.slow) {
+    r.slowError = r.scenario.slow.check(v);
+    if (r.slowError) return false;
+  }
+  return v.scenario === r.scenario.verdict;
 }
 
 async function cleanup(
@@ -171,6 +194,8 @@ function logText(r: LabResult): string {
     r.serverLog.trimEnd(),
     "--- explain",
     ...r.explain.verdicts.map((v) => `${v.scenario} (§${v.section}): ${v.summary}`),
+    ...r.explain.verdicts.flatMap((v) => v.slow ? [`slowness: ${v.slow.sentence}`] : []),
+    ...(r.slowError ? [`--- slowness differs`, r.slowError] : []),
     ...(r.explain.error ? [r.explain.error] : []),
     ...(r.labError ? [`--- lab error`, r.labError] : []),
   ];

@@ -7,7 +7,19 @@
  */
 import { LAB_PORT } from "./names.ts";
 import { NAIVE_SERVER_KILLED } from "./naive.ts";
+import type { ExplainVerdict } from "./explain.ts";
 import type { LabSession } from "./session.ts";
+import { SLOW_SCENARIOS } from "./slow_scenarios.ts";
+
+/** A slow-connection case (lab/slow_scenarios.ts): what explain's time attribution must say. */
+export interface SlowCase {
+  /** The cause explain must name (docs/slow.md ids), or "none" for the clean control. */
+  cause: string;
+  /** What must show, in words: the share of time, the stalls. */
+  expect: string;
+  /** Checks explain's timing and slowness verdict of the connection; why it differs, or undefined. */
+  check(v: ExplainVerdict): string | undefined;
+}
 
 /** One lab scenario. */
 export interface LabScenario {
@@ -23,8 +35,16 @@ export interface LabScenario {
   title: string;
   /** What the book says the client program sees (docs/scenarios.md). */
   book: string;
-  /** What the client must do: its exit code and, when it fails, the text on stderr. */
-  expect: { exit: number; stderr?: RegExp };
+  /**
+   * What the client must do: its exit code and, when it fails, the text on
+   * stderr; or the signal the lab stopped it with.
+   */
+  expect: { exit: number; stderr?: RegExp; signal?: string };
+  /**
+   * Set for the slow-connection cases: they run with a router namespace between
+   * client and server, the programs pinned to CPU 0, the kernel's own timers.
+   */
+  slow?: SlowCase;
   /** What the lab stands in for and how, when it simulates something. */
   simulated?: string;
   /** The steps, from the network being up to the client having ended. */
@@ -327,5 +347,5 @@ export const LAB_SCENARIOS: readonly LabScenario[] = [
  * ```
  */
 export function findScenario(id: string): LabScenario | undefined {
-  return LAB_SCENARIOS.find((s) => s.id === id);
+  return LAB_SCENARIOS.find((s) => s.id === id) ?? SLOW_SCENARIOS.find((s) => s.id === id);
 }

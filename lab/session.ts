@@ -7,7 +7,7 @@
  */
 import { TcpechoError } from "../lib/errors.ts";
 import type { Proc, ProcApi, ProcExit } from "../lib/runtime/proc/mod.ts";
-import { IPV4, IPV6, LAB_PORT } from "./names.ts";
+import { IPV4, LAB_PORT } from "./names.ts";
 import type { LabNet, Side } from "./netns.ts";
 import { waitUntil, within } from "./wait.ts";
 
@@ -38,9 +38,12 @@ export class LabSession {
     readonly family: 4 | 6,
   ) {}
 
+  /** Run each side's programs pinned to a CPU with taskset ({client: "0", server: "1"}). */
+  pinCpus?: Partial<Record<Side, string>>;
+
   /** The server's address in this run's family. */
   get serverAddr(): string {
-    return this.family === 6 ? IPV6.server : IPV4.server;
+    return this.family === 6 ? this.net.ipv6.server : this.net.ipv4.server;
   }
 
   /** Adds a timeline entry. */
@@ -50,7 +53,9 @@ export class LabSession {
 
   /** Starts a program in a namespace (tracked, killed at cleanup). */
   spawn(side: Side, argv: string[]): Proc {
-    const p = this.proc.spawn(this.net.inNs(side, argv));
+    const cpu = this.pinCpus?.[side];
+    const pinned = cpu ? ["taskset", "-c", cpu, ...argv] : argv;
+    const p = this.proc.spawn(this.net.inNs(side, pinned));
     this.procs.push(p);
     return p;
   }

@@ -60,6 +60,6 @@ export const SERVER_SYSCTLS: readonly LabSysctl[] = [
 
 /** A sysctl as applied: the value found in the fresh namespace and the one set. */
 export interface AppliedSysctl extends LabSysctl {
-  namespace: "client" | "server";
+  namespace: "client" | "server" | "router";
   was: string;
 }

@@ -20,6 +20,8 @@ export const LAB_TOOLS: readonly LabTool[] = [
   { command: "ss", debianPackage: "iproute2", use: "destroying the server's sockets (ss -K)" },
   { command: "nft", debianPackage: "nftables", use: "drops and ICMP rejects" },
   { command: "tcpdump", debianPackage: "tcpdump", use: "the capture" },
+  { command: "tc", debianPackage: "iproute2", use: "the slow control's 100 Mbit/s link (tbf)" },
+  { command: "taskset", debianPackage: "util-linux", use: "pinning the slow cases to one CPU" },
 ];
 
 /**

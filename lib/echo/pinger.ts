@@ -13,6 +13,12 @@ export interface PingOptions {
   intervalMs: number;
   /** Bytes per message (the last one is a newline, so line-based servers work). */
   size: number;
+  /**
+   * Write each message in this many writes, back to back, before reading the
+   * echo (default 1): the write-write-read pattern that meets Nagle's algorithm
+   * and the peer's delayed ACK when TCP_NODELAY is off (UNP §7.9).
+   */
+  writes?: number;
   /** Checked before each message and during the wait: true ends the run early (Ctrl-C). */
   stopped?: () => boolean;
   /** Called once our FIN is sent after the last message (connect --json). */
@@ -76,6 +82,16 @@ async function pause(ms: number, stopped?: () => boolean): Promise<void> {
   }
 }
 
+/** Writes `msg` in `parts` writes of nearly equal size, one after the other. */
+async function writeInParts(conn: Conn, msg: Uint8Array, parts: number): Promise<void> {
+  const n = Math.max(1, Math.min(parts, msg.length));
+  for (let i = 0; i < n; i++) {
+    await conn.write(
+      msg.subarray(Math.floor((i * msg.length) / n), Math.floor(((i + 1) * msg.length) / n)),
+    );
+  }
+}
+
 function same(a: Uint8Array, b: Uint8Array): boolean {
   if (a.length !== b.length) return false;
   for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
@@ -112,7 +128,7 @@ export async function pingEcho(
       const start = performance.now();
       const msg = message(seq, opts.size);
       sent++;
-      await conn.write(msg);
+      await writeInParts(conn, msg, opts.writes ?? 1);
       if (!(await readExact(conn, reply))) throw prematureFin(opts.size, true);
       const ms = performance.now() - start;
       rtt.add(ms);

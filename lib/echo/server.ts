@@ -13,6 +13,7 @@ import {
   type Listener,
   type NetApi,
   openFileLimit,
+  setSocketBuffers,
 } from "../runtime/net/mod.ts";
 import { type CloseReason, runSession, type SessionFaults, type SessionState } from "./session.ts";
 
@@ -27,6 +28,12 @@ export interface ServerOptions extends SessionFaults {
   idleTimeoutMs?: number;
   /** Bytes buffered per connection before reading from it pauses. */
   bufferSize: number;
+  /** TCP_NODELAY on accepted connections (default true: no Nagle, §7.9). */
+  noDelay?: boolean;
+  /** SO_RCVBUF for each accepted connection (§7.5), bytes asked for. */
+  receiveBuffer?: number;
+  /** SO_SNDBUF for each accepted connection (§7.5), bytes asked for. */
+  sendBuffer?: number;
 }
 
 /** One log event (the text and NDJSON logs render these). */
@@ -110,6 +117,7 @@ export class EchoServer {
         port, // with --port 0 every host gets the port the first one got
         abortive,
         bufferSize: this.opts.bufferSize,
+        noDelay: this.opts.noDelay,
         onAcceptBackoff: (b) =>
           this.log({
             event: "accept-backoff",
@@ -165,6 +173,11 @@ export class EchoServer {
     try {
       conn.setKeepAlive(true);
     } catch { /* reset before we got here: the first read says so */ }
+    const { receiveBuffer: receive, sendBuffer: send } = this.opts;
+    // A refusal leaves the kernel's sizes (serve checked at start that it can set them).
+    if (receive !== undefined || send !== undefined) {
+      await setSocketBuffers(conn, { receive, send });
+    }
     const peer = formatAddr(conn.remote);
     this.log({ event: "accepted", id, peer, local: formatAddr(conn.local), open: this.open });
     await runSession(st, this.opts, this.now);

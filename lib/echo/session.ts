@@ -28,8 +28,22 @@ export interface SessionFaults {
   resetAfter?: number;
   /** Stop reading and answering after N echoed lines; keep the socket (a hung server). */
   dropAfter?: number;
-  /** Wait this many ms before each echo. */
+  /** Wait this many ms before each echo (with `lines`: before each answer). */
   delayMs?: number;
+  /**
+   * Read at most this many bytes per second on average (a slow reader): the
+   * next read waits until the bytes read so far fit the rate, so the kernel's
+   * receive buffer fills and the window closes (§2.11, §7.5).
+   */
+  readRate?: number;
+  /**
+   * Request/response: answer only whole lines. A partial line is held until its
+   * newline arrives (write-write-read clients wait for the whole answer); the
+   * rest is echoed at the peer's FIN.
+   */
+  lines?: boolean;
+  /** Discard (RFC 863): read everything, answer nothing, close at the peer's FIN. */
+  discard?: boolean;
 }
 
 /** Live state of one session, read by the server for logs, idle sweeps and shutdown. */
@@ -100,23 +114,33 @@ export async function runSession(
 ): Promise<void> {
   const limit = firstLimit(faults);
   const c = st.conn;
+  const held = faults.lines ? new LineHold() : undefined;
+  const pace = faults.readRate ? new ReadPace(faults.readRate) : undefined;
   try {
     if (limit && limit.n === 0) return await endByFault(st, limit.kind);
     for (;;) {
+      await pace?.wait();
       const chunk = await c.read();
       if (chunk === null) {
+        const rest = st.draining ? undefined : held?.rest();
+        if (rest) {
+          await c.write(rest);
+          st.bytesOut += rest.length;
+        }
         st.reason ??= "peer-fin";
         return;
       }
       st.bytesIn += chunk.length;
+      pace?.read(chunk.length);
       st.lastActivityMs = now();
-      if (st.draining) continue;
-      let out = chunk;
+      if (st.draining || faults.discard) continue;
+      let out = held ? held.take(chunk) : chunk;
+      if (out.length === 0) continue;
       let hit = false;
       if (limit) {
-        const cut = cutAfterLines(chunk, limit.n - st.lines);
+        const cut = cutAfterLines(out, limit.n - st.lines);
         if (cut >= 0) {
-          out = chunk.subarray(0, cut);
+          out = out.subarray(0, cut);
           hit = true;
         }
       }
@@ -138,6 +162,57 @@ export async function runSession(
       st.reason = "error";
       st.detail = ne?.code ?? String(e);
     }
+  }
+}
+
+/** `lines` mode: keeps a partial line until its newline comes. */
+class LineHold {
+  #part: Uint8Array = new Uint8Array(0);
+
+  /** The whole lines this chunk completes (empty when none), keeping the rest. */
+  take(chunk: Uint8Array): Uint8Array {
+    const last = chunk.lastIndexOf(NL);
+    if (last < 0) {
+      this.#part = concat(this.#part, chunk);
+      return chunk.subarray(0, 0);
+    }
+    const out = this.#part.length
+      ? concat(this.#part, chunk.subarray(0, last + 1))
+      : chunk.subarray(0, last + 1);
+    this.#part = chunk.slice(last + 1);
+    return out;
+  }
+
+  /** The partial line left (at the peer's FIN), or undefined. */
+  rest(): Uint8Array | undefined {
+    return this.#part.length ? this.#part : undefined;
+  }
+}
+
+function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
+  const out = new Uint8Array(a.length + b.length);
+  out.set(a);
+  out.set(b, a.length);
+  return out;
+}
+
+/**
+ * `readRate`: after a read of n bytes the next read waits n / rate seconds
+ * (counted from when the previous wait ended, so an idle spell earns no burst).
+ */
+class ReadPace {
+  #next = 0;
+  constructor(private readonly bytesPerSecond: number) {}
+
+  /** Records a read of `n` bytes. */
+  read(n: number): void {
+    this.#next = Math.max(this.#next, performance.now()) + (n / this.bytesPerSecond) * 1000;
+  }
+
+  /** Waits until the next read is due. */
+  async wait(): Promise<void> {
+    const ms = this.#next - performance.now();
+    if (ms > 0) await sleep(ms);
   }
 }
 

@@ -33,6 +33,12 @@ export type {
 export { NetError } from "./types.ts";
 export { formatAddr, makeAddr } from "./addr.ts";
 export {
+  type BuffersApplied,
+  type BufferSizes,
+  buffersUnavailable,
+  setSocketBuffers,
+} from "./buffers.ts";
+export {
   atDescriptorLimit,
   describeFdExhaustion,
   type FdLimit,

@@ -18,6 +18,8 @@ import {
 
 /** Linux option numbers (asm-generic/socket.h, netinet/tcp.h). */
 export const SOL_SOCKET = 1;
+/** SO_SNDBUF under SOL_SOCKET (doubled by the kernel, as SO_RCVBUF). */
+export const SO_SNDBUF = 7;
 /** SO_RCVBUF under SOL_SOCKET (the kernel doubles the value for its bookkeeping). */
 export const SO_RCVBUF = 8;
 /** SO_KEEPALIVE under SOL_SOCKET. */
@@ -151,6 +153,13 @@ export function libcSockopt(c: LibcSocketCalls, mechanism: string): Sockopt {
     getKeepalive,
     setReceiveBuffer(fd, bytes) {
       return c.setsockopt(fd, SOL_SOCKET, SO_RCVBUF, int32(bytes)) === 0;
+    },
+    setBuffer(fd, which, bytes) {
+      const [opt, label] = which === "receive"
+        ? [SO_RCVBUF, "SO_RCVBUF"]
+        : [SO_SNDBUF, "SO_SNDBUF"];
+      setInt(fd, SOL_SOCKET, opt, label, bytes);
+      return getInt(fd, SOL_SOCKET, opt, label);
     },
     tcpInfo(fd) {
       const b = new Uint8Array(232);

@@ -90,6 +90,13 @@ export interface Sockopt {
    * fill, and the most one read can return). False when the kernel refused it.
    */
   setReceiveBuffer(fd: number, bytes: number): boolean;
+  /**
+   * SO_RCVBUF ("receive") or SO_SNDBUF ("send") to `bytes`, then read back:
+   * returns what the kernel keeps (Linux doubles the value for its bookkeeping
+   * and clamps it to net.core.rmem_max / wmem_max). Throws a TcpechoError
+   * naming the option and the errno when the kernel refuses it.
+   */
+  setBuffer(fd: number, which: "receive" | "send", bytes: number): number;
   /** TCP_INFO, or undefined when the kernel refuses it (e.g. the socket is gone). */
   tcpInfo(fd: number): TcpInfo | undefined;
 }
