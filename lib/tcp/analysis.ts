@@ -161,8 +161,13 @@ export function analyzeSegment(fwd: DirSeq, rev: DirSeq, s: SegView): number {
   }
   if (ack !== fwd.lastack) fwd.dupacks = 0;
   if ((flags & TCP_ACK) !== 0 && rev.maxSet && seqGt(ack, rev.maxseq)) {
-    m |= L_ACK_UNSEEN;
-    rev.maxseq = rev.nextseq;
+    if (seqLt(rev.maxseq, rev.nextseq)) {
+      m |= L_ACK_UNSEEN;
+      rev.maxseq = rev.nextseq;
+    } else {
+      if (rev.dupacks === 0) m |= L_ACK_UNSEEN;
+      rev.dupacks = -1;
+    }
   }
   if ((len > 0 || (flags & (TCP_SYN | TCP_FIN)) !== 0) && (m & L_KEEPALIVE) === 0) {
     m |= retransmissionKind(fwd, rev, s);
@@ -208,7 +213,7 @@ function firstBlock(fwd: DirSeq, rev: DirSeq, s: SegView, plain: boolean): numbe
     return m | L_WINDOW_PROBE_ACK;
   }
   if (window !== 0 && window === fwd.window) {
-    fwd.dupacks++;
+    fwd.dupacks = fwd.dupacks === -1 ? 1 : fwd.dupacks + 1;
     m |= L_DUP_ACK;
   }
   return m;
