@@ -39,9 +39,9 @@ export interface TsharkFrames {
   multi: number;
   /**
    * Frames tshark decodes as TCP but does not analyse (no segment length: a
-   * header cut short, e.g. by a trailer it takes for an FCS, or an IP
-   * fragment): not compared, since tshark gives them no labels whatever they
-   * are, and they do not enter its sequence state.
+   * header cut short, e.g. by a trailer it takes for an FCS, or a header
+   * quoted in an ICMP error): not compared, since tshark gives them no labels
+   * whatever they are, and they do not enter its sequence state.
    */
   unanalysed: number[];
 }
