@@ -30,7 +30,15 @@
  *  -  fwd.dupacks resets whenever the ack changes.
  * 10. ack-unseen: with ACK, acknowledges beyond the highest contiguous sequence
  *     number rev was seen to send (rev.maxseqtobeacked): the segment it ACKs was
- *     not captured. Reported once per gap: the bound then jumps to rev.nextseq.
+ *     not captured. When rev has sent beyond that bound (a gap), reported and
+ *     the bound jumps to rev.nextseq; otherwise (the ACK runs past all rev was
+ *     seen to send) reported only if rev.dupacks is 0, and rev.dupacks is set
+ *     to -1: so once per gap, and then once per change of rev's own ACK (which
+ *     resets rev.dupacks) while rev sends nothing new. tshark 4.0's rule,
+ *     matched frame by frame on the wild captures; a dup-ACK from rev turns the
+ *     -1 into 1. (tshark keeps the counter unsigned, so the -1 also passes its
+ *     fast-retransmission test "≥ 2 dup ACKs" on the same frame; ours does
+ *     not: see docs/analysis.md.)
  *  Then, for a segment with payload, SYN or FIN that is not a keepalive:
  * 11. spurious-retransmission: all its bytes are already acknowledged by rev.
  * 12. fast-retransmission: seq below fwd.nextseq, rev sent ≥ 2 dup ACKs for
@@ -89,7 +97,10 @@ export class DirSeq {
   lastackTime = 0;
   /** Last window field (raw, unscaled) this direction sent; -1 before any. */
   window = -1;
-  /** Duplicate ACKs in a row this direction sent. */
+  /**
+   * Duplicate ACKs in a row this direction sent; -1 once an ACK from the
+   * other side ran past everything this direction was seen to send (rule 10).
+   */
   dupacks = 0;
   /** Labels of this direction's last segment. */
   lastLabels = 0;
@@ -161,8 +172,13 @@ export function analyzeSegment(fwd: DirSeq, rev: DirSeq, s: SegView): number {
   }
   if (ack !== fwd.lastack) fwd.dupacks = 0;
   if ((flags & TCP_ACK) !== 0 && rev.maxSet && seqGt(ack, rev.maxseq)) {
-    m |= L_ACK_UNSEEN;
-    rev.maxseq = rev.nextseq;
+    if (seqLt(rev.maxseq, rev.nextseq)) {
+      m |= L_ACK_UNSEEN;
+      rev.maxseq = rev.nextseq;
+    } else {
+      if (rev.dupacks === 0) m |= L_ACK_UNSEEN;
+      rev.dupacks = -1;
+    }
   }
   if ((len > 0 || (flags & (TCP_SYN | TCP_FIN)) !== 0) && (m & L_KEEPALIVE) === 0) {
     m |= retransmissionKind(fwd, rev, s);
@@ -208,7 +224,7 @@ function firstBlock(fwd: DirSeq, rev: DirSeq, s: SegView, plain: boolean): numbe
     return m | L_WINDOW_PROBE_ACK;
   }
   if (window !== 0 && window === fwd.window) {
-    fwd.dupacks++;
+    fwd.dupacks = fwd.dupacks === -1 ? 1 : fwd.dupacks + 1;
     m |= L_DUP_ACK;
   }
   return m;

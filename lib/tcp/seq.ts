@@ -1,7 +1,11 @@
 /**
  * Wrap-safe 32-bit TCP sequence arithmetic (RFC 9293 §3.4). Sequence numbers
  * are compared by the sign of their 32-bit difference, so 0x00000005 is
- * "after" 0xfffffff0. Values in and out are unsigned 32-bit numbers.
+ * "after" 0xfffffff0. Values in and out are unsigned 32-bit numbers. Two
+ * numbers exactly 2^31 apart are each both before and after the other, as
+ * with Wireshark's GT_SEQ/LT_SEQ (`>` and `>=` are `<` and `<=` with the
+ * operands swapped, as in packet-tcp.c), so the analysis agrees with tshark on
+ * such segments (fuzzed captures have them).
  * @module
  */
 
@@ -50,7 +54,7 @@ export function seqLe(a: number, b: number): boolean {
  * ```
  */
 export function seqGt(a: number, b: number): boolean {
-  return ((a - b) | 0) > 0;
+  return ((b - a) | 0) < 0;
 }
 
 /**
@@ -62,7 +66,7 @@ export function seqGt(a: number, b: number): boolean {
  * ```
  */
 export function seqGe(a: number, b: number): boolean {
-  return ((a - b) | 0) >= 0;
+  return ((b - a) | 0) <= 0;
 }
 
 /**

@@ -292,6 +292,7 @@ export class TcpTracker {
     let c = this.#live.find(tv);
     let fromA = this.#live.lastDir === 1;
     let epoch = 1, retryOf = 0;
+    let seed: Tombstone | null = null, seedFromA = false;
     if (c && synOnly) {
       const side: Side = fromA === c.clientIsA ? 0 : 1;
       if (isNewEpoch(c, side, p.seq)) {
@@ -318,6 +319,14 @@ export class TcpTracker {
             this.#late(p, tomb, a, t);
             return;
           }
+          // Beyond what the ended connection sent, without a SYN: a new
+          // connection for the verdicts, but the same conversation for the
+          // sequence analysis (as Wireshark keeps it), so its labels go on
+          // from the ended connection's state.
+          if ((p.flags & TCP_SYN) === 0) {
+            seed = tomb;
+            seedFromA = a;
+          }
         } else {
           const isn = a ? tomb.isnA : tomb.isnB;
           if (isn === p.seq) retryOf = tomb.id;
@@ -330,6 +339,11 @@ export class TcpTracker {
       c.epoch = epoch;
       c.retryOf = retryOf;
       fromA = true;
+      if (seed !== null) {
+        const sender: Side = c.clientIsA ? 0 : 1;
+        copyDir(c.dirs[sender], seedFromA ? seed.dirA : seed.dirB);
+        copyDir(c.dirs[1 - sender], seedFromA ? seed.dirB : seed.dirA);
+      }
     }
     const side: Side = fromA === c.clientIsA ? 0 : 1;
     const r = this.#raw;

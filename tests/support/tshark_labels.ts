@@ -37,6 +37,13 @@ export interface TsharkFrames {
   labels: Map<number, Set<string>>;
   /** Frames with more than one TCP header (tunnels, ICMP quotes): not compared. */
   multi: number;
+  /**
+   * Frames tshark decodes as TCP but does not analyse (no segment length: a
+   * header cut short, e.g. by a trailer it takes for an FCS, or a header
+   * quoted in an ICMP error): not compared, since tshark gives them no labels
+   * whatever they are, and they do not enter its sequence state.
+   */
+  unanalysed: number[];
 }
 
 /**
@@ -49,15 +56,34 @@ export function tsharkLabels(file: string, timeoutMs = 120_000): TsharkFrames {
   const args = ["-n", "-r", file, "-Y", "tcp", "-T", "fields", "-E", "occurrence=a"];
   args.push("-e", "frame.number", "-e", "tcp.srcport");
   for (const [, f] of LABEL_FIELDS) args.push("-e", f);
+  args.push("-e", "tcp.len");
   const r = runTshark(args, timeoutMs);
   if (r.status !== 0 && !r.stdout) throw new Error(`tshark failed on ${file}: ${r.stderr}`);
+  return parseTsharkFields(r.stdout);
+}
+
+/**
+ * Reads the output of the tshark command above (`-T fields`: frame number,
+ * TCP source port, one column per entry of {@link LABEL_FIELDS}, tcp.len).
+ *
+ * @example
+ * ```ts
+ * parseTsharkFields("7\t80" + "\t".repeat(15) + "\t0\n").labels.get(7); // Set {}
+ * ```
+ */
+export function parseTsharkFields(stdout: string): TsharkFrames {
   const labels = new Map<number, Set<string>>();
+  const unanalysed: number[] = [];
   let multi = 0;
-  for (const line of r.stdout.split("\n")) {
+  for (const line of stdout.split("\n")) {
     if (!line) continue;
     const cols = line.split("\t");
     if (cols[1].includes(",")) {
       multi++;
+      continue;
+    }
+    if (!cols[LABEL_FIELDS.length + 2]) {
+      unanalysed.push(Number(cols[0]));
       continue;
     }
     const set = new Set<string>();
@@ -69,7 +95,7 @@ export function tsharkLabels(file: string, timeoutMs = 120_000): TsharkFrames {
     }
     labels.set(Number(cols[0]), set);
   }
-  return { labels, multi };
+  return { labels, multi, unanalysed };
 }
 
 /** Our engine's view of a capture. */

@@ -149,6 +149,52 @@ test("tcp labels: window-full, window-probe/window-probe-ack, ack-unseen", async
   assert.deepEqual(l[7], ["ack", "ack-unseen"]);
 });
 
+test("tcp labels: ack-unseen once per gap, and again only after the peer's own ACK changed (tshark 4.0)", async () => {
+  const segs: BuiltSegment[] = [
+    { fromA: true, flags: "S", seq: 0, t: 0 },
+    { fromA: false, flags: "SA", seq: 0, ack: 1, t: 0.01 },
+    { fromA: true, flags: "A", seq: 1, ack: 1, t: 0.02 },
+    { fromA: true, flags: "PA", seq: 1, ack: 1, len: 10, t: 0.03 },
+    // B acknowledges bytes of A that were not captured: reported once...
+    { fromA: false, flags: "A", seq: 1, ack: 21, t: 0.04 },
+    // ...not again while A has sent nothing new and kept its ACK
+    { fromA: false, flags: "A", seq: 1, ack: 31, t: 0.05 },
+    { fromA: false, flags: "PA", seq: 1, ack: 31, len: 5, t: 0.06 },
+    // A acknowledges B's data (its ACK changes): B's next ACK past A's data is reported
+    { fromA: true, flags: "A", seq: 11, ack: 6, t: 0.07 },
+    { fromA: false, flags: "A", seq: 6, ack: 41, t: 0.08 },
+    // A's data after a gap: the next ACK past it is a new gap, reported
+    { fromA: true, flags: "PA", seq: 41, ack: 6, len: 10, t: 0.09 },
+    { fromA: false, flags: "A", seq: 6, ack: 61, t: 0.1 },
+  ];
+  const { conns } = await track(segs);
+  const unseen = labelsOf(conns[0]).flatMap((l, i) => l.includes("ack-unseen") ? [i + 1] : []);
+  assert.deepEqual(unseen, [5, 9, 11]);
+});
+
+test("tcp labels: a segment past an RST (no SYN) opens a new connection whose analysis goes on from the ended one", async () => {
+  const segs: BuiltSegment[] = [
+    { fromA: true, flags: "S", seq: 0, t: 0 },
+    { fromA: false, flags: "SA", seq: 0, ack: 1, t: 0.01 },
+    { fromA: true, flags: "A", seq: 1, ack: 1, t: 0.02 },
+    { fromA: true, flags: "PA", seq: 1, ack: 1, len: 10, t: 0.03 },
+    { fromA: true, flags: "FA", seq: 11, ack: 1, t: 0.04 },
+    { fromA: false, flags: "PA", seq: 1, ack: 11, len: 5, t: 0.05 },
+    // A resets below its FIN's end (zeek's ipv6-violation.pcap and ssl.v3.pcap)
+    { fromA: true, flags: "R", seq: 11, t: 0.06 },
+    // B's FIN lies past what B had sent: a new connection, which A resets again
+    { fromA: false, flags: "FA", seq: 6, ack: 11, t: 0.07 },
+    { fromA: true, flags: "R", seq: 11, t: 0.08 },
+    // B's ACK of A's FIN (a late packet): A's FIN was seen, nothing is unseen
+    { fromA: false, flags: "A", seq: 7, ack: 12, t: 0.09 },
+  ];
+  const late: string[][] = [];
+  const { conns } = await track(segs, { onLate: (_f, m) => late.push(labelNames(m)) });
+  assert.equal(conns.length, 2);
+  assert.deepEqual(labelsOf(conns[1]), [["fin"], ["rst"]]);
+  assert.deepEqual(late, [["ack"]]);
+});
+
 test("tcp expiry: a half-open connection idle past the limit ends expired, on capture time", async () => {
   const segs: BuiltSegment[] = [
     { fromA: true, flags: "S", seq: 1, t: 0, ports: [40001, 80] },

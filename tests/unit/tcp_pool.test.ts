@@ -30,7 +30,9 @@ async function feed(file: string, push: (p: ReturnType<typeof newPacket>) => voi
   await readCapture(bytesSource(bytes), (f) => push(decodeFrame(f, pkt)));
 }
 
-test("tcp pool: a used connection record, reset, equals a new one (every option mix)", async () => {
+test("tcp pool: a used connection record, reset, equals a new one (every option mix)", {
+  timeout: 60_000,
+}, async () => {
   const files = fixtures();
   assert.ok(files.length > 10, `fixtures found: ${files.length}`);
   for (const [detail, intervals, states] of [[true, true, true], [false, false, false]]) {

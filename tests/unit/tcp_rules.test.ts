@@ -102,6 +102,17 @@ const CASES: Case[] = [
     want: "dup-ack",
   },
   {
+    name: "gap in the peer's data/an ACK past it -> ack-unseen",
+    segs: [data(0, 10, 0.01), data(20, 10, 0.02), ack(30, 0.03)],
+    want: "ack-unseen",
+  },
+  {
+    name: "ack-unseen reported, peer silent/a further ACK past its data -> no ack-unseen again",
+    segs: [data(0, 10, 0.01), ack(20, 0.02), ack(30, 0.03)],
+    want: "ack",
+    not: ["ack-unseen"],
+  },
+  {
     name: "acknowledged/the same bytes again -> spurious-retransmission",
     segs: [data(0, 10, 0.01), ack(10, 0.011), data(0, 10, 0.5)],
     want: "spurious-retransmission",
