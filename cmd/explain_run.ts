@@ -18,7 +18,7 @@ import {
 } from "../lib/explain/pipeline.ts";
 import { ID_TEXT, withId } from "../lib/explain/shard.ts";
 import { TcpechoError, usageError } from "../lib/errors.ts";
-import { hardwareThreads } from "../lib/runtime/worker.ts";
+import { hardwareThreads, type WorkerHandle } from "../lib/runtime/worker.ts";
 import { explainThreaded } from "./explain_threads.ts";
 import {
   captureJson,
@@ -51,6 +51,8 @@ export interface ExplainRequest {
    * --conn, not json/ndjson of a capture set); elsewhere 1.
    */
   threads?: number;
+  /** Tests: starts shard `i` in their own thread instead of a worker (explain_threads.ts). */
+  spawn?(i: number): WorkerHandle;
 }
 
 /** Files at least this big get a progress line (when stderr is a terminal). */
@@ -253,6 +255,7 @@ export async function runExplain(ctx: CommandContext, req: ExplainRequest): Prom
     done = threads > 1
       ? await explainThreaded(input, {
         threads,
+        spawn: req.spawn,
         origins,
         detail: req.summary ? (tableMode ? "table" : "verdict") : "full",
         reuse,

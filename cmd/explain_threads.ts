@@ -25,7 +25,7 @@ import {
 } from "../lib/explain/shard.ts";
 import { UNASSIGNED_REASONS, type UnassignedReason } from "../lib/tcp/tracker.ts";
 import { startWorker, type WorkerHandle } from "../lib/runtime/worker.ts";
-import type { ShardFormat, ShardInit } from "./explain_worker.ts";
+import type { ShardFormat, ShardInit } from "./explain_shard.ts";
 
 /** Frames per batch round (every worker gets one batch per round). */
 const ROUND_FRAMES = 8192;
@@ -48,6 +48,8 @@ export interface ThreadedOptions {
   onFrame?(frames: number): void;
   origins?: FrameOrigins;
   read?: ReadOptions;
+  /** Starts shard `i` (default: a worker thread running cmd/explain_worker.ts). */
+  spawn?(i: number): WorkerHandle;
 }
 
 interface Reply {
@@ -90,7 +92,7 @@ export async function explainThreaded(
   };
   try {
     for (let s = 0; s < n; s++) {
-      const w = startWorker(url);
+      const w = opts.spawn ? opts.spawn(s) : startWorker(url);
       workers.push(w);
       w.onError((e) => {
         failure ??= e;
