@@ -32,6 +32,8 @@ function join(parts: Iterable<string>): string {
   return s;
 }
 
+const ascii = new TextDecoder();
+
 /** The formatter of each output format (the same calls as cmd/explain_run.ts). */
 export function shardFormatter(init: ShardInit): (e: Explained) => string {
   const row = new AsciiBuffer(512);
@@ -39,7 +41,7 @@ export function shardFormatter(init: ShardInit): (e: Explained) => string {
     case "table":
       return (e) => {
         writeSummaryRow(row, e, init.color);
-        return row.takeString();
+        return ascii.decode(row.take());
       };
     case "ndjson":
       return init.reuse
@@ -58,8 +60,10 @@ export type ShardMessage =
   | { type: "batch"; seq: number; buf: ArrayBuffer; length: number }
   | { type: "finish"; seq: number; tsSec: number; tsNsec: number };
 
-/** A shard's message handler; `reply` answers each batch and the finish. */
-export function shardHandler(reply: (msg: unknown) => void): (data: unknown) => void {
+/** A shard's message handler; `reply` answers each batch (giving its buffer back) and the finish. */
+export function shardHandler(
+  reply: (msg: unknown, transfer?: ArrayBuffer[]) => void,
+): (data: unknown) => void {
   let runner: ShardRunner | undefined;
   return (data) => {
     const m = data as ShardMessage;
@@ -72,7 +76,9 @@ export function shardHandler(reply: (msg: unknown) => void): (data: unknown) => 
           format: shardFormatter(m),
         });
       } else if (m.type === "batch") {
-        reply({ seq: m.seq, report: runner!.run(new Uint8Array(m.buf, 0, m.length)) });
+        const report = runner!.run(new Uint8Array(m.buf, 0, m.length));
+        // The batch's buffer goes back to the reader, which writes the next batch in it.
+        reply({ seq: m.seq, report, buf: m.buf }, [m.buf]);
       } else {
         const { report, totals } = runner!.finish(m.tsSec, m.tsNsec);
         reply({ seq: m.seq, report, totals });

@@ -54,6 +54,7 @@ export interface ThreadedOptions {
 
 interface Reply {
   seq: number;
+  buf?: ArrayBuffer;
   report?: ShardReport;
   totals?: ShardTotals;
   error?: string;
@@ -90,6 +91,7 @@ export async function explainThreaded(
     format: opts.format,
     color: opts.color,
   };
+  const writers = Array.from({ length: n }, () => new BatchWriter(ROUND_BYTES + (64 << 10)));
   try {
     for (let s = 0; s < n; s++) {
       const w = opts.spawn ? opts.spawn(s) : startWorker(url);
@@ -105,6 +107,7 @@ export async function explainThreaded(
           poke();
           return;
         }
+        if (m.buf) writers[s].recycle(m.buf);
         let r = rounds.get(m.seq);
         if (r === undefined) rounds.set(m.seq, r = { reports: new Array(n), got: 0, totals: [] });
         r.reports[s] = m.report!;
@@ -126,7 +129,6 @@ export async function explainThreaded(
       if (failure !== undefined) throw failure;
     };
 
-    const writers = workers.map(() => new BatchWriter(ROUND_BYTES + (64 << 10)));
     const unplaced: Record<string, number> = {};
     const pkt = newPacket();
     let frames = 0, tcpFrames = 0, roundFrames = 0;

@@ -6,4 +6,4 @@ import { parentPort } from "../lib/runtime/worker.ts";
 import { shardHandler } from "./explain_shard.ts";
 
 const port = parentPort();
-port.onMessage(shardHandler((msg) => port.post(msg)));
+port.onMessage(shardHandler((msg, transfer) => port.post(msg, transfer)));

@@ -20,17 +20,18 @@ import type { Packet } from "../decode/types.ts";
 import { type ConnFilter, type Detail, type Explained, Explainer, matches } from "./engine.ts";
 
 /**
- * The id a connection carries while a shard formats it: 16 digits that no
- * other field of the output can have (frame numbers, sequence numbers and
- * byte counts stay below 2^32 + ...; times have a point). The merger's caller
- * puts the real id in its place ({@link withId}).
+ * The id a connection carries while a shard formats it. Every format writes
+ * the id before any other number (the text's `#id`, JSON's first key, the
+ * table's first cell), so {@link withId} replaces its first occurrence only
+ * and a byte count that happens to look the same is left alone. A small
+ * integer, like every real id, so the engine's records keep their shape.
  */
-export const ID_PLACEHOLDER = 8888888888888888;
+export const ID_PLACEHOLDER = 999_999_999;
 /** {@link ID_PLACEHOLDER} as text. */
 export const ID_TEXT = String(ID_PLACEHOLDER);
 
 /**
- * The output with the placeholder id replaced by `id`.
+ * The output with the placeholder id (its first occurrence) replaced by `id`.
  *
  * @example
  * ```ts
@@ -38,14 +39,20 @@ export const ID_TEXT = String(ID_PLACEHOLDER);
  * ```
  */
 export function withId(text: string, id: number): string {
-  return text.replaceAll(ID_TEXT, String(id));
+  return text.replace(ID_TEXT, String(id));
 }
 
 const REC_FRAME = 0;
 const REC_TICK = 1;
 /** A tick that only sets the clock (the first frame of the capture when it is no TCP). */
 const REC_CLOCK = 2;
-const FRAME_HEAD = 36;
+/**
+ * A frame record: u32 kind | hasTimestamp << 8, u32 frame number, f64
+ * seconds, u32 nanoseconds, u32 link type, u32 interface, u32 caplen, u32
+ * original length, u32 unused, then the bytes; every record starts at a
+ * multiple of 8. A tick is the first 24 bytes.
+ */
+const FRAME_HEAD = 40;
 const TICK_SIZE = 24;
 
 function mix(h: number, v: number): number {
@@ -87,37 +94,41 @@ export function shardOf(p: Packet, shards: number): number {
 
 /**
  * One shard's batch: frame records (header and bytes) and ticks, in frame
- * order, in one buffer that is handed over whole ({@link take}).
+ * order, in one buffer that is handed over whole ({@link take}); buffers
+ * that come back ({@link recycle}) are written again.
  */
 export class BatchWriter {
-  #buf: Uint8Array;
-  #view: DataView;
+  #buf!: Uint8Array;
+  #u32!: Uint32Array;
+  #f64!: Float64Array;
   /** Bytes written. */
   length = 0;
   readonly #size: number;
+  #spare: ArrayBuffer[] = [];
 
   constructor(size = 1 << 20) {
-    this.#size = size;
-    this.#buf = new Uint8Array(size);
-    this.#view = new DataView(this.#buf.buffer);
+    this.#size = (size + 7) & ~7;
+    this.#use(new ArrayBuffer(this.#size));
   }
 
   /** A frame this shard analyses (its bytes are copied). */
   frame(f: Frame): void {
     const n = Math.min(f.caplen, Math.max(0, f.buf.length - f.offset));
-    const need = FRAME_HEAD + ((n + 3) & ~3);
-    this.#reserve(need);
-    const v = this.#view, o = this.length;
-    v.setUint8(o, REC_FRAME);
-    v.setUint8(o + 1, f.hasTimestamp ? 1 : 0);
-    v.setUint32(o + 4, f.index, true);
-    v.setFloat64(o + 8, f.tsSec, true);
-    v.setUint32(o + 16, f.tsNsec, true);
-    v.setUint32(o + 20, f.linkType, true);
-    v.setUint32(o + 24, f.interfaceId, true);
-    v.setUint32(o + 28, n, true);
-    v.setUint32(o + 32, f.origLen, true);
-    this.#buf.set(f.buf.subarray(f.offset, f.offset + n), o + FRAME_HEAD);
+    const need = FRAME_HEAD + ((n + 7) & ~7);
+    if (this.length + need > this.#buf.length) this.#grow(need);
+    const o = this.length, w = o >> 2, u = this.#u32;
+    u[w] = REC_FRAME | (f.hasTimestamp ? 256 : 0);
+    u[w + 1] = f.index;
+    this.#f64[(o >> 3) + 1] = f.tsSec;
+    u[w + 4] = f.tsNsec;
+    u[w + 5] = f.linkType;
+    u[w + 6] = f.interfaceId;
+    u[w + 7] = n;
+    u[w + 8] = f.origLen;
+    const to = this.#buf, from = f.buf;
+    if (n <= 256) {
+      for (let i = 0, at = o + FRAME_HEAD, src = f.offset; i < n; i++) to[at + i] = from[src + i];
+    } else to.set(from.subarray(f.offset, f.offset + n), o + FRAME_HEAD);
     this.length = o + need;
   }
 
@@ -126,31 +137,49 @@ export class BatchWriter {
    * capture's first frame, which carries no TCP, set the clock (not `expire`).
    */
   tick(index: number, tsSec: number, tsNsec: number, expire = true): void {
-    this.#reserve(TICK_SIZE);
-    const v = this.#view, o = this.length;
-    v.setUint8(o, expire ? REC_TICK : REC_CLOCK);
-    v.setUint32(o + 4, index, true);
-    v.setFloat64(o + 8, tsSec, true);
-    v.setUint32(o + 16, tsNsec, true);
+    if (this.length + TICK_SIZE > this.#buf.length) this.#grow(TICK_SIZE);
+    const o = this.length, w = o >> 2, u = this.#u32;
+    u[w] = expire ? REC_TICK : REC_CLOCK;
+    u[w + 1] = index;
+    this.#f64[(o >> 3) + 1] = tsSec;
+    u[w + 4] = tsNsec;
     this.length = o + TICK_SIZE;
   }
 
   /** The batch so far (its own buffer, safe to transfer); the writer starts a new one. */
   take(): Uint8Array {
     const out = this.#buf.subarray(0, this.length);
-    this.#buf = new Uint8Array(this.#size);
-    this.#view = new DataView(this.#buf.buffer);
-    this.length = 0;
+    const next = this.#spare.pop();
+    this.#use(next ?? new ArrayBuffer(this.#size));
     return out;
   }
 
-  #reserve(n: number): void {
-    if (this.length + n <= this.#buf.length) return;
-    const bigger = new Uint8Array(Math.max(this.#buf.length * 2, this.length + n));
-    bigger.set(this.#buf.subarray(0, this.length));
-    this.#buf = bigger;
-    this.#view = new DataView(bigger.buffer);
+  /** A buffer given by {@link take} that is free again. */
+  recycle(buf: ArrayBuffer): void {
+    if (buf.byteLength === this.#size && this.#spare.length < 8) this.#spare.push(buf);
   }
+
+  #use(ab: ArrayBuffer): void {
+    this.#buf = new Uint8Array(ab);
+    this.#u32 = new Uint32Array(ab);
+    this.#f64 = new Float64Array(ab);
+    this.length = 0;
+  }
+
+  #grow(n: number): void {
+    const old = this.#buf, len = this.length;
+    this.#use(new ArrayBuffer((Math.max(old.length * 2, len + n) + 7) & ~7));
+    this.#buf.set(old.subarray(0, len));
+    this.length = len;
+  }
+}
+
+/** Reads the records of a batch made by {@link BatchWriter} (the shard side). */
+export function batchViews(batch: Uint8Array): { u32: Uint32Array; f64: Float64Array } {
+  return {
+    u32: new Uint32Array(batch.buffer, batch.byteOffset, batch.byteLength >> 2),
+    f64: new Float64Array(batch.buffer, batch.byteOffset, batch.byteLength >> 3),
+  };
 }
 
 /** One shard's report for one batch (structured-clone friendly). */
@@ -237,29 +266,31 @@ export class ShardRunner {
 
   /** Runs one batch (made by {@link BatchWriter}); returns what it reported. */
   run(batch: Uint8Array): ShardReport {
-    const v = new DataView(batch.buffer, batch.byteOffset, batch.byteLength);
+    const { u32, f64 } = batchViews(batch);
     const ex = this.#ex, tr = ex.tracker, f = this.#frame, r = this.#report;
+    const end = batch.length;
     let o = 0;
-    while (o < batch.length) {
-      const kind = v.getUint8(o);
-      const index = v.getUint32(o + 4, true);
-      const tsSec = v.getFloat64(o + 8, true);
-      const tsNsec = v.getUint32(o + 16, true);
+    while (o < end) {
+      const w = o >> 2;
+      const kind = u32[w] & 255;
+      const index = u32[w + 1];
+      const tsSec = f64[(o >> 3) + 1];
+      const tsNsec = u32[w + 4];
       this.#now = index;
       if (kind !== REC_FRAME) {
         ex.advance(tsSec, tsNsec, kind === REC_TICK);
         o += TICK_SIZE;
         continue;
       }
-      const n = v.getUint32(o + 28, true);
+      const n = u32[w + 7];
       f.index = index;
       f.tsSec = tsSec;
       f.tsNsec = tsNsec;
-      f.hasTimestamp = v.getUint8(o + 1) === 1;
-      f.linkType = v.getUint32(o + 20, true);
-      f.interfaceId = v.getUint32(o + 24, true);
+      f.hasTimestamp = (u32[w] & 256) !== 0;
+      f.linkType = u32[w + 5];
+      f.interfaceId = u32[w + 6];
       f.caplen = n;
-      f.origLen = v.getUint32(o + 32, true);
+      f.origLen = u32[w + 8];
       f.buf = batch;
       f.offset = o + FRAME_HEAD;
       ex.push(decodeFrame(f, this.#pkt));
@@ -267,7 +298,7 @@ export class ShardRunner {
         this.#lastId = tr.lastId;
         r.creates.push(index);
       }
-      o += FRAME_HEAD + ((n + 3) & ~3);
+      o += FRAME_HEAD + ((n + 7) & ~7);
     }
     return this.#take();
   }
