@@ -9,7 +9,15 @@ import assert from "node:assert/strict";
 import { relative } from "node:path";
 import { join } from "../support/path.ts";
 import { ROOT } from "../support/helpers.ts";
-import { capturesUnder, explainInProcess, inThreadShard } from "../support/threads.ts";
+import { writeFileSync } from "node:fs";
+import {
+  capturesUnder,
+  damagedInterleavedCapture,
+  explainInProcess,
+  interleavedCapture,
+  inThreadShard,
+} from "../support/threads.ts";
+import { tempDir } from "../support/helpers.ts";
 import type { ExplainRequest } from "../../cmd/explain_run.ts";
 
 const FORMATS: { name: string; format: ExplainRequest["format"]; summary: boolean }[] = [
@@ -58,3 +66,36 @@ test("threads: colour, and filters by port and host, give the output of 1", {
     }
   }
 });
+
+test(
+  "threads: interleaved connections (ids, same-frame ends, idle expiry, port reuse) and a damaged copy: 2, 3 and 4 shards give the output of 1",
+  {
+    timeout: 120_000,
+  },
+  async () => {
+    const dir = tempDir("tcpecho-threads-");
+    try {
+      const good = join(dir.path, "interleaved.pcap"), bad = join(dir.path, "damaged.pcap");
+      writeFileSync(good, interleavedCapture());
+      writeFileSync(bad, damagedInterleavedCapture());
+      for (const file of [good, bad]) {
+        for (const f of FORMATS) {
+          const req = { files: [file], format: f.format, summary: f.summary };
+          const one = await explainInProcess({ ...req, threads: 1 });
+          assert.equal(one.code, file === bad ? 1 : 0, one.stderr);
+          if (file === good && f.name === "--summary") {
+            assert.match(one.stdout, /^1\d\d connection\(s\)/m, "about 130 connections");
+            assert.match(one.stdout, /expired \(reported, not dropped\): half-open \d+/);
+          }
+          if (file === bad) assert.match(one.stderr + one.stdout, /warning/);
+          for (const threads of [2, 3, 4]) {
+            const many = await explainInProcess({ ...req, threads, spawn: inThreadShard });
+            assert.deepEqual(many, one, `${file} ${f.name} ×${threads}`);
+          }
+        }
+      }
+    } finally {
+      dir.cleanup();
+    }
+  },
+);
