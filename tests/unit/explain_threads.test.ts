@@ -99,3 +99,19 @@ test(
     }
   },
 );
+
+test("threads: a capture set (two files merged by time) with text and --summary: the output of 1", {
+  timeout: 60_000,
+}, async () => {
+  const files = [
+    join(ROOT, "tests", "fixtures", "formats", "two-sections.pcapng"),
+    join(ROOT, "tests", "fixtures", "explain", "lossy-bulk.pcap"),
+  ];
+  for (const summary of [true, false]) {
+    const req = { files, format: "text" as const, summary };
+    const one = await explainInProcess({ ...req, threads: 1 });
+    assert.match(one.stdout, /capture set of 2 files/);
+    const two = await explainInProcess({ ...req, threads: 2, spawn: inThreadShard });
+    assert.deepEqual(two, one, `summary ${summary}`);
+  }
+});
