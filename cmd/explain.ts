@@ -40,8 +40,9 @@ export const explain = defineTcpechoCommand({
     },
     threads: {
       type: "string",
-      description: "worker threads that analyse the capture (default: the number of cores for " +
-        "capture files of 16 MiB or more, else 1); the output is the same (docs/threads.md)",
+      description: "worker threads that analyse the capture, besides the one that reads it " +
+        "(default: one per core but the reader's, when that makes 2 or more, for files of " +
+        "16 MiB or more; else 1); the output is the same (docs/threads.md)",
     },
     conn: { type: "string", description: "only connection N (numbered by first packet)" },
     port: { type: "string", description: "only connections with port P on either side" },

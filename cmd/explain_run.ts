@@ -318,7 +318,7 @@ export async function runExplain(ctx: CommandContext, req: ExplainRequest): Prom
   return info.truncated || info.damaged ? 1 : 0;
 }
 
-/** Capture files at least this big use every core when --threads is not given. */
+/** Capture files at least this big use every core when --threads is not given (docs/threads.md). */
 const AUTO_THREADS_MIN_BYTES = 16 * 1024 * 1024;
 
 /**
@@ -326,7 +326,8 @@ const AUTO_THREADS_MIN_BYTES = 16 * 1024 * 1024;
  * threads' output is identical to one thread's, else 1 (docs/threads.md).
  */
 function threadsFor(req: ExplainRequest, set: boolean, bytes: number): number {
-  const n = req.threads ?? (bytes >= AUTO_THREADS_MIN_BYTES ? hardwareThreads() : 1);
+  // Default: a worker per core but the reader's, when that makes at least 2.
+  const n = req.threads ?? (bytes >= AUTO_THREADS_MIN_BYTES ? hardwareThreads() - 1 : 1);
   if (n <= 1 || req.format === "html" || req.filter.id !== undefined) return 1;
   const tableMode = req.format === "text" && req.summary;
   if (set && !tableMode && req.format !== "text") return 1;
