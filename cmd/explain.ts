@@ -38,6 +38,12 @@ export const explain = defineTcpechoCommand({
       type: "boolean",
       description: "one line per connection (a table), streamed; with json/ndjson: no segments",
     },
+    threads: {
+      type: "string",
+      description: "worker threads that analyse the capture, besides the one that reads it " +
+        "(default: one per core but the reader's, when that makes 2 or more, for files of " +
+        "16 MiB or more; else 1); the output is the same (docs/threads.md)",
+    },
     conn: { type: "string", description: "only connection N (numbered by first packet)" },
     port: { type: "string", description: "only connections with port P on either side" },
     host: { type: "string", description: "only connections with address ADDR on either side" },
@@ -63,6 +69,7 @@ export const explain = defineTcpechoCommand({
       format,
       output,
       summary: Boolean(args.summary),
+      threads: numberOption(args.threads, "threads", { min: 1, max: 256, integer: true }),
       filter: {
         id: numberOption(args.conn, "conn", { min: 1, integer: true }),
         port: numberOption(args.port, "port", { min: 0, max: 65535, integer: true }),

@@ -16,7 +16,10 @@ import {
   type ExplainSummary,
   FrameOrigins,
 } from "../lib/explain/pipeline.ts";
+import { ID_TEXT, withId } from "../lib/explain/shard.ts";
 import { TcpechoError, usageError } from "../lib/errors.ts";
+import { hardwareThreads, type WorkerHandle } from "../lib/runtime/worker.ts";
+import { explainThreaded } from "./explain_threads.ts";
 import {
   captureJson,
   connectionJsonPieces,
@@ -42,6 +45,14 @@ export interface ExplainRequest {
   output?: string;
   summary: boolean;
   filter: ConnFilter;
+  /**
+   * Worker threads (docs/threads.md); 1 or absent: the single-threaded
+   * pipeline. Used where the output can be made identical (not html, not
+   * --conn, not json/ndjson of a capture set); elsewhere 1.
+   */
+  threads?: number;
+  /** Tests: starts shard `i` in their own thread instead of a worker (explain_threads.ts). */
+  spawn?(i: number): WorkerHandle;
 }
 
 /** Files at least this big get a progress line (when stderr is a terminal). */
@@ -195,8 +206,17 @@ export async function runExplain(ctx: CommandContext, req: ExplainRequest): Prom
     ? new FrameOrigins()
     : undefined;
   let written = 0;
+  let jsonCount = 0;
   const write = (e: Explained) => {
     written++;
+    // From the worker threads: the connection's output, made there.
+    const made = (e as unknown as { text?: string }).text;
+    if (made !== undefined) {
+      const text = withId(made, (e as unknown as { id: number }).id);
+      if (req.format === "text") out.push(text);
+      else out.push((jsonCount++ === 0 ? "\n    " : ",\n    ") + text);
+      return;
+    }
     if (req.format === "text") out.push(textChunks(e, ctx.color));
     else if (html) html.add(e, origins);
     else out.push(json!.connection(e, origins));
@@ -231,17 +251,38 @@ export async function runExplain(ctx: CommandContext, req: ExplainRequest): Prom
         name: files[i],
         source: i === 0 ? pumpingSource(src, flush, progress?.report) : src,
       }));
-    done = await explainCapture(input, {
-      origins,
-      detail: req.summary ? (tableMode ? "table" : "verdict") : "full",
-      reuse,
-      filter: req.filter,
-      onConnection,
-      onFiltered: (id) => order.skip(id),
-      onFrame: (n) => {
-        frames = n;
-      },
-    });
+    const threads = threadsFor(req, origins !== undefined, size);
+    done = threads > 1
+      ? await explainThreaded(input, {
+        threads,
+        spawn: req.spawn,
+        origins,
+        detail: req.summary ? (tableMode ? "table" : "verdict") : "full",
+        reuse,
+        filter: req.filter,
+        format: tableMode ? "table" : req.format as "text" | "json" | "ndjson",
+        color: ctx.color,
+        onOutput: (id, text) => {
+          if (text === undefined) order.skip(id);
+          else if (tableMode) table.text(summaryRowWithId(text, id));
+          else if (req.format === "ndjson") out.push(withId(text, id));
+          else order.push({ id, text } as unknown as Explained & { id: number });
+        },
+        onFrame: (n) => {
+          frames = n;
+        },
+      })
+      : await explainCapture(input, {
+        origins,
+        detail: req.summary ? (tableMode ? "table" : "verdict") : "full",
+        reuse,
+        filter: req.filter,
+        onConnection,
+        onFiltered: (id) => order.skip(id),
+        onFrame: (n) => {
+          frames = n;
+        },
+      });
   } finally {
     for (const src of opened) src.close();
     await progress?.done();
@@ -259,8 +300,11 @@ export async function runExplain(ctx: CommandContext, req: ExplainRequest): Prom
   if (html) {
     await flush();
     await html.finish(captureJson(info, done.unplaced, done.expired));
-  } else if (json) out.push(json.end(captureJson(info, done.unplaced, done.expired)));
-  else if (req.format === "text" && !req.summary) {
+  } else if (json) {
+    const end = json.end(captureJson(info, done.unplaced, done.expired));
+    // The writer closes a non-empty array on its own line; it saw none of the threads' connections.
+    out.push(jsonCount > 0 ? "\n  " + end : end);
+  } else if (req.format === "text" && !req.summary) {
     if (written === 0) out.push(noConnections(done.connections));
     const set = fileLines(info);
     if (set) out.push(set);
@@ -272,6 +316,30 @@ export async function runExplain(ctx: CommandContext, req: ExplainRequest): Prom
   } else if (unplaced) await rt.writeStderr(`tcpecho: ${unplaced}\n`);
   await flush();
   return info.truncated || info.damaged ? 1 : 0;
+}
+
+/** Capture files at least this big use every core when --threads is not given (docs/threads.md). */
+const AUTO_THREADS_MIN_BYTES = 16 * 1024 * 1024;
+
+/**
+ * How many worker threads this request uses: the asked number where the
+ * threads' output is identical to one thread's, else 1 (docs/threads.md).
+ */
+function threadsFor(req: ExplainRequest, set: boolean, bytes: number): number {
+  // Default: a worker per core but the reader's, when that makes at least 2.
+  const n = req.threads ?? (bytes >= AUTO_THREADS_MIN_BYTES ? hardwareThreads() - 1 : 1);
+  if (n <= 1 || req.format === "html" || req.filter.id !== undefined) return 1;
+  const tableMode = req.format === "text" && req.summary;
+  if (set && !tableMode && req.format !== "text") return 1;
+  return Math.floor(n);
+}
+
+/** A summary row made by a worker, with the id cell written for `id` (summary.ts's widths). */
+function summaryRowWithId(row: string, id: number): string {
+  const at = row.indexOf(ID_TEXT);
+  const digits = String(id);
+  const pad = digits.length >= 6 ? 1 : 7 - digits.length;
+  return row.slice(0, at) + digits + " ".repeat(pad) + row.slice(at + ID_TEXT.length + 1);
 }
 
 /**

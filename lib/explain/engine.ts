@@ -172,6 +172,20 @@ export class Explainer {
   }
 
   /**
+   * A frame this engine is not given went by (another shard's, shard.ts):
+   * sets time zero on the first call, moves the capture's last time, and with
+   * `expire` applies the idle limits as a TCP frame at that time would.
+   */
+  advance(tsSec: number, tsNsec: number, expire: boolean): void {
+    if (this.#t0Sec < 0) {
+      this.#t0Sec = tsSec;
+      this.#t0Nsec = tsNsec;
+    }
+    this.#lastT = (tsSec - this.#t0Sec) + (tsNsec - this.#t0Nsec) * 1e-9;
+    this.tracker.advance(tsSec, tsNsec, expire);
+  }
+
+  /**
    * Reports (as still open) every connection that saw no packet for `idleS`
    * seconds before `nowSec` (wall-clock seconds since the epoch, the capture's
    * timestamps): a live capture. Returns how many were reported.

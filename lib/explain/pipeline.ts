@@ -165,7 +165,7 @@ export async function explainCapture(
  * TCP: an unknown link type, an unsupported tunnel or encoding, or a
  * malformed packet, by the decoder's stable reason (lib/decode/types.ts).
  */
-function countUnplaced(p: Packet, into: Record<string, number>): void {
+export function countUnplaced(p: Packet, into: Record<string, number>): void {
   let why: string;
   if (p.kind === "unknown-link" || p.kind === "unsupported") why = p.error;
   else if (p.kind === "malformed") why = `malformed: ${p.error}`;

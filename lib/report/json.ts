@@ -444,10 +444,17 @@ export class JsonStreamWriter {
     return '{\n  "connections": [';
   }
 
-  /** One connection's pieces (iterate them in the order the connections were given). */
-  *connection(e: Explained, origins?: FrameOriginLookup): Generator<string> {
-    yield this.#count++ === 0 ? "\n    " : ",\n    ";
-    yield* connectionJsonPieces(e, origins, true);
+  /**
+   * One connection's pieces (iterate them in the order the connections were
+   * given). It is counted now, not when iterated, so the closing bracket's
+   * line does not depend on when the output was flushed.
+   */
+  connection(e: Explained, origins?: FrameOriginLookup): Iterable<string> {
+    const sep = this.#count++ === 0 ? "\n    " : ",\n    ";
+    return (function* () {
+      yield sep;
+      yield* connectionJsonPieces(e, origins, true);
+    })();
   }
 
   /** Closes the array and writes the capture object. */

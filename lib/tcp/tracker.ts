@@ -208,6 +208,11 @@ export class TcpTracker {
     this.#maxHalfOpen = Math.max(1, opts.maxHalfOpen ?? MAX_HALF_OPEN);
   }
 
+  /** The id given to the last connection created (ids count from 1; 0 before the first). */
+  get lastId(): number {
+    return this.#nextId;
+  }
+
   /** Connections currently open. */
   get openConnections(): number {
     return this.#live.size;
@@ -258,6 +263,20 @@ export class TcpTracker {
     else if (p.kind === "icmp-unreachable" && p.quotedProto === 6 && p.quotedSrcPort >= 0) {
       this.#icmp(p);
     }
+  }
+
+  /**
+   * The capture's clock moved to a frame this tracker is not given (another
+   * shard's, lib/explain/shard.ts): the first call sets time zero, and with
+   * `expire` the idle limits are applied as a TCP frame at that time would.
+   */
+  advance(tsSec: number, tsNsec: number, expire: boolean): void {
+    if (!this.#started) {
+      this.#started = true;
+      this.#t0Sec = tsSec;
+      this.#t0Nsec = tsNsec;
+    }
+    if (expire) this.#expireIdle((tsSec - this.#t0Sec) + (tsNsec - this.#t0Nsec) * 1e-9);
   }
 
   /** Ends every open connection (in order of first packet) at the end of the capture. */

@@ -1,0 +1,90 @@
+/**
+ * One shard of `explain --threads N` (cmd/explain_threads.ts, docs/threads.md):
+ * runs the explain engine over the frames the reader hands it and answers
+ * each batch with the connections that ended, already formatted. The worker
+ * thread's entry is cmd/explain_worker.ts; tests run {@link shardHandler} in
+ * their own thread.
+ * @module
+ */
+import type { ConnFilter, Detail, Explained } from "../lib/explain/engine.ts";
+import { ShardRunner } from "../lib/explain/shard.ts";
+import { connectionJsonPieces, connectionReport, ndjsonLine } from "../lib/report/json.ts";
+import { AsciiBuffer } from "../lib/report/ascii_buffer.ts";
+import { writeSummaryRow } from "../lib/report/summary.ts";
+import { textChunks } from "../lib/report/text.ts";
+
+/** What a shard formats each connection as. */
+export type ShardFormat = "table" | "ndjson" | "text" | "json";
+
+/** The first message a shard gets. */
+export interface ShardInit {
+  type: "init";
+  detail: Detail;
+  reuse: boolean;
+  filter?: ConnFilter;
+  format: ShardFormat;
+  color: boolean;
+}
+
+function join(parts: Iterable<string>): string {
+  let s = "";
+  for (const p of parts) s += p;
+  return s;
+}
+
+const ascii = new TextDecoder();
+
+/** The formatter of each output format (the same calls as cmd/explain_run.ts). */
+export function shardFormatter(init: ShardInit): (e: Explained) => string {
+  const row = new AsciiBuffer(512);
+  switch (init.format) {
+    case "table":
+      return (e) => {
+        writeSummaryRow(row, e, init.color);
+        return ascii.decode(row.take());
+      };
+    case "ndjson":
+      return init.reuse
+        ? (e) => ndjsonLine(connectionReport(e))
+        : (e) => join(connectionJsonPieces(e));
+    case "text":
+      return (e) => join(textChunks(e, init.color));
+    case "json":
+      return (e) => join(connectionJsonPieces(e, undefined, true));
+  }
+}
+
+/** The messages a shard gets after {@link ShardInit}. */
+export type ShardMessage =
+  | ShardInit
+  | { type: "batch"; seq: number; buf: ArrayBuffer; length: number }
+  | { type: "finish"; seq: number; tsSec: number; tsNsec: number };
+
+/** A shard's message handler; `reply` answers each batch (giving its buffer back) and the finish. */
+export function shardHandler(
+  reply: (msg: unknown, transfer?: ArrayBuffer[]) => void,
+): (data: unknown) => void {
+  let runner: ShardRunner | undefined;
+  return (data) => {
+    const m = data as ShardMessage;
+    try {
+      if (m.type === "init") {
+        runner = new ShardRunner({
+          detail: m.detail,
+          reuse: m.reuse,
+          filter: m.filter,
+          format: shardFormatter(m),
+        });
+      } else if (m.type === "batch") {
+        const report = runner!.run(new Uint8Array(m.buf, 0, m.length));
+        // The batch's buffer goes back to the reader, which writes the next batch in it.
+        reply({ seq: m.seq, report, buf: m.buf }, [m.buf]);
+      } else {
+        const { report, totals } = runner!.finish(m.tsSec, m.tsNsec);
+        reply({ seq: m.seq, report, totals });
+      }
+    } catch (e) {
+      reply({ seq: (m as { seq?: number }).seq ?? -1, error: String((e as Error)?.stack ?? e) });
+    }
+  };
+}
