@@ -19,7 +19,7 @@ mkdir -p dist
 rm -f "dist/$name" "dist/$name.sha256"
 node_modules/.bin/bun build --compile --minify \
   --define "TCPECHO_COMMIT=\"$commit\"" \
-  cmd/main.ts --outfile "dist/$name"
+  cmd/main.ts cmd/explain_worker.ts --outfile "dist/$name"
 (cd dist && sha256sum "$name" > "$name.sha256" && sha256sum -c "$name.sha256")
 "dist/$name" --version
 size=$(stat -c %s "dist/$name")

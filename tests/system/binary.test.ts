@@ -21,7 +21,15 @@ test("binary: bun build --compile makes a self-contained tcpecho that runs with 
   const dir = tempDir("tcpecho-bin-");
   try {
     const out = join(dir.path, "build", "tcpecho");
-    const b = spawnSync(BUN, ["build", "--compile", "--minify", "cmd/main.ts", "--outfile", out], {
+    const b = spawnSync(BUN, [
+      "build",
+      "--compile",
+      "--minify",
+      "cmd/main.ts",
+      "cmd/explain_worker.ts",
+      "--outfile",
+      out,
+    ], {
       cwd: ROOT,
       timeout: 120_000,
     });
@@ -40,6 +48,14 @@ test("binary: bun build --compile makes a self-contained tcpecho that runs with 
       if (!notBuilt) {
         assert.equal(e.status, 0, e.stderr.toString());
         assert.match(e.stdout.toString(), /server-process-terminated/);
+        // The worker module is inside the binary (a second entry point).
+        const t = runIsolated(
+          bin,
+          ["explain", "sample.pcap", "--summary", "--threads", "2"],
+          dir.path,
+        );
+        assert.equal(t.status, 0, t.stderr.toString());
+        assert.equal(t.stdout.toString(), e.stdout.toString());
       }
     }
   } finally {
