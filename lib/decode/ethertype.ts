@@ -7,7 +7,7 @@
  * @module
  */
 import { u16 } from "./bytes.ts";
-import { addTunnel, cut, lim, nest, stop, unsupported } from "./packet.ts";
+import { addTunnel, cut, nest, stop, unsupported } from "./packet.ts";
 import { LENGTH_NOTE, type Packet } from "./types.ts";
 
 /** EtherType: IPv4. */
@@ -84,6 +84,11 @@ export function knownNonIp(type: number): boolean {
   return NON_IP.has(type);
 }
 
+/** Field offsets in the Ethernet II header (as smoltcp's `wire::ethernet::field`). */
+const ETH_TYPE = 12;
+/** Destination, source, EtherType: where the payload starts. */
+const ETH_HEADER_LEN = 14;
+
 /**
  * An Ethernet II or 802.3 frame at `off`: the IP header offset, or -1 with `out.kind` set.
  *
@@ -98,13 +103,13 @@ export function knownNonIp(type: number): boolean {
  * ```
  */
 export function ethernet(buf: Uint8Array, off: number, end: number, out: Packet): number {
-  if (end - off < 14) return cut(out, "Ethernet");
-  const type = u16(buf, off + 12);
+  if (end - off < ETH_HEADER_LEN) return cut(out, "Ethernet");
+  const type = u16(buf, off + ETH_TYPE);
   if (type === ETH_IPV4) { // the common case, kept small enough to inline
     out.ipVersion = 4;
-    return off + 14;
+    return off + ETH_HEADER_LEN;
   }
-  return etherType(buf, type, off + 14, end, out);
+  return etherType(buf, type, off + ETH_HEADER_LEN, end, out);
 }
 
 /**
@@ -271,10 +276,10 @@ export function ppp(buf: Uint8Array, off: number, end: number, out: Packet): num
 export function pppoe(buf: Uint8Array, off: number, end: number, out: Packet): number {
   if (end - off < 7) return cut(out, "PPPoE");
   const stopAt = off + 6 + u16(buf, off + 4);
-  if (stopAt < lim.wire) {
-    lim.wire = stopAt;
-    lim.note = LENGTH_NOTE.PPPOE;
-    lim.soft = false;
+  if (stopAt < out.wireEnd) {
+    out.wireEnd = stopAt;
+    out.wireNote = LENGTH_NOTE.PPPOE;
+    out.wireSoft = false;
   }
   return ppp(buf, off + 6, end, out);
 }

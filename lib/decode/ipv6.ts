@@ -8,6 +8,16 @@ import { u16 } from "./bytes.ts";
 import { cut, malformed, stop } from "./packet.ts";
 import type { Packet } from "./types.ts";
 
+/** Field offsets in the IPv6 header (RFC 8200 §3; as smoltcp's `wire::ipv6::field`). */
+const VER_TC_FLOW = 0;
+const PAYLOAD_LEN = 4;
+const NXT_HDR = 6;
+const HOP_LIMIT = 7;
+const SRC_ADDR = 8;
+const DST_ADDR = 24;
+/** The fixed header's length; where the extension headers start. */
+const HEADER_LEN = 40;
+
 /** {@link skipExtensions} result: the chain is cut short by the capture. */
 export const CUT = -1;
 /** {@link skipExtensions} result: a non-first fragment (out.ipNext is its protocol). */
@@ -88,13 +98,15 @@ export function skipExtensions(
  * ```
  */
 export function ipv6(buf: Uint8Array, off: number, end: number, out: Packet): number {
-  if (end - off < 40) return cut(out, "IPv6");
-  if (buf[off] >> 4 !== 6) return malformed(out, "IP version disagrees with the header before it");
+  if (end - off < HEADER_LEN) return cut(out, "IPv6");
+  if (buf[off + VER_TC_FLOW] >> 4 !== 6) {
+    return malformed(out, "IP version disagrees with the header before it");
+  }
   out.ipVersion = 6;
-  out.ttl = buf[off + 7];
-  out.srcOff = off + 8;
-  out.dstOff = off + 24;
-  const p = skipExtensions(buf, off + 40, end, buf[off + 6], out);
+  out.ttl = buf[off + HOP_LIMIT];
+  out.srcOff = off + SRC_ADDR;
+  out.dstOff = off + DST_ADDR;
+  const p = skipExtensions(buf, off + HEADER_LEN, end, buf[off + NXT_HDR], out);
   out.ipProto = out.ipNext;
   if (p === FRAGMENT) return stop(out, "fragment");
   if (p < 0) return malformed(out, "IPv6 extension headers cut");
@@ -112,6 +124,6 @@ export function ipv6(buf: Uint8Array, off: number, end: number, out: Packet): nu
  * ```
  */
 export function ipv6WireEnd(buf: Uint8Array, off: number, end: number): number {
-  const plen = u16(buf, off + 4);
-  return plen === 0 ? end : off + 40 + plen;
+  const plen = u16(buf, off + PAYLOAD_LEN);
+  return plen === 0 ? end : off + HEADER_LEN + plen;
 }

@@ -13,7 +13,7 @@
  */
 import { u16 } from "./bytes.ts";
 import { ethernet, etherType, llc, mpls, ppp, pppoe } from "./ethertype.ts";
-import { cut, lim, malformed, nest, stop } from "./packet.ts";
+import { cut, malformed, nest, stop } from "./packet.ts";
 import { wlan } from "./wlan.ts";
 import { LENGTH_NOTE, type Packet } from "./types.ts";
 
@@ -187,10 +187,10 @@ function nflog(buf: Uint8Array, off: number, end: number, out: Packet): number {
     }
     if ((type & 0x7fff) === 9) {
       const stopAt = p + len;
-      if (stopAt < lim.wire) {
-        lim.wire = stopAt;
-        lim.note = LENGTH_NOTE.NFLOG;
-        lim.soft = false;
+      if (stopAt < out.wireEnd) {
+        out.wireEnd = stopAt;
+        out.wireNote = LENGTH_NOTE.NFLOG;
+        out.wireSoft = false;
       }
       return rawIp(buf, p + 4, end, out);
     }

@@ -26,7 +26,7 @@ import { ipv4 } from "./ipv4.ts";
 import { ipv6, ipv6WireEnd } from "./ipv6.ts";
 import { ethernet } from "./ethertype.ts";
 import { linkLayer, LINKTYPE } from "./link.ts";
-import { lim, resetPacket } from "./packet.ts";
+import { resetPacket } from "./packet.ts";
 import { tcp } from "./tcp.ts";
 import { NOT_TUNNEL, tunnel } from "./tunnel.ts";
 import { LENGTH_NOTE, type Packet } from "./types.ts";
@@ -77,10 +77,10 @@ export function decodeFrame(frame: Frame, out: Packet): Packet {
   const buf = frame.buf;
   let end = frame.offset + frame.caplen;
   if (end > buf.length) end = buf.length;
-  lim.wire = frame.offset + (frame.origLen > frame.caplen ? frame.origLen : frame.caplen);
-  lim.note = LENGTH_NOTE.FRAME;
-  lim.soft = false;
-  lim.depth = 0;
+  out.wireEnd = frame.offset + (frame.origLen > frame.caplen ? frame.origLen : frame.caplen);
+  out.wireNote = LENGTH_NOTE.FRAME;
+  out.wireSoft = false;
+  out.depth = 0;
   let ip = frame.linkType === LINKTYPE.ETHERNET
     ? ethernet(buf, frame.offset, end, out)
     : linkLayer(buf, frame.offset, end, frame.linkType, out);
@@ -99,9 +99,9 @@ export function decodeFrame(frame: Frame, out: Packet): Packet {
       ipEnd = ipv6WireEnd(buf, ip, end);
       more = out.ipMore;
     }
-    if (ipEnd > lim.wire) {
-      out.lengthNote = lim.note;
-      if (!lim.soft) ipEnd = lim.wire;
+    if (ipEnd > out.wireEnd) {
+      out.lengthNote = out.wireNote;
+      if (!out.wireSoft) ipEnd = out.wireEnd;
     }
     const capEnd = ipEnd < end ? ipEnd : end;
     if (out.ipProto === PROTO_TCP) {

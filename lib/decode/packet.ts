@@ -39,6 +39,10 @@ export function newPacket(): Packet {
     ipEnd: 0,
     ipMore: false,
     ipNext: 0,
+    wireEnd: 0,
+    wireNote: "",
+    wireSoft: false,
+    depth: 0,
     linkType: -1,
     ipProto: -1,
     srcPort: -1,
@@ -121,15 +125,6 @@ export function resetPacket(frame: Frame, out: Packet): void {
   out.quotedSeq = -1;
 }
 
-/**
- * Per-frame scratch state shared by the layers (reset by `decodeFrame`):
- * `wire` is where the current packet ends on the wire as far as the layers
- * below it know, `note` the {@link Packet.lengthNote} to use when IP claims
- * more (`soft`: then IP's length is kept, the bytes beyond `wire` count as not
- * captured), `depth` counts nested encapsulations (bounded by {@link MAX_DEPTH}).
- */
-export const lim = { wire: 0, note: "", soft: false, depth: 0 };
-
 /** At most this many nested encapsulations (tunnels, inner Ethernet frames) per frame. */
 export const MAX_DEPTH = 8;
 
@@ -179,7 +174,7 @@ export function unsupported(out: Packet, why: string): number {
  * ```
  */
 export function nest(out: Packet): boolean {
-  if (++lim.depth <= MAX_DEPTH) return true;
+  if (++out.depth <= MAX_DEPTH) return true;
   malformed(out, "encapsulations nested too deep");
   return false;
 }

@@ -8,6 +8,18 @@ import { u16, u32 } from "./bytes.ts";
 import { cut, malformed } from "./packet.ts";
 import type { Packet } from "./types.ts";
 
+/** Field offsets in the TCP header (RFC 9293 §3.1; as smoltcp's `wire::tcp::field`). */
+const SRC_PORT = 0;
+const DST_PORT = 2;
+const SEQ_NUM = 4;
+const ACK_NUM = 8;
+/** Data offset (high nibble) and the NS flag (low bit). */
+const DATA_OFF = 12;
+const FLAGS = 13;
+const WIN_SIZE = 14;
+/** Header length without options; where the options start. */
+const HEADER_LEN = 20;
+
 const OPT_EOL = 0;
 const OPT_NOP = 1;
 const OPT_MSS = 2;
@@ -66,12 +78,12 @@ function options(buf: Uint8Array, p: number, end: number, out: Packet): void {
  * ```
  */
 export function tcp(buf: Uint8Array, off: number, wireLen: number, end: number, out: Packet): void {
-  if (end - off < 20) {
+  if (end - off < HEADER_LEN) {
     cut(out, "TCP");
     return;
   }
-  const hlen = (buf[off + 12] >> 4) * 4;
-  if (hlen < 20) {
+  const hlen = (buf[off + DATA_OFF] >> 4) * 4;
+  if (hlen < HEADER_LEN) {
     malformed(out, "TCP header length < 20");
     return;
   }
@@ -80,13 +92,13 @@ export function tcp(buf: Uint8Array, off: number, wireLen: number, end: number, 
     return;
   }
   out.kind = "tcp";
-  out.srcPort = u16(buf, off);
-  out.dstPort = u16(buf, off + 2);
-  out.seq = u32(buf, off + 4);
-  out.ack = u32(buf, off + 8);
-  out.flags = buf[off + 13] | ((buf[off + 12] & 1) << 8);
-  out.window = u16(buf, off + 14);
-  if (hlen > 20) options(buf, off + 20, Math.min(off + hlen, end), out);
+  out.srcPort = u16(buf, off + SRC_PORT);
+  out.dstPort = u16(buf, off + DST_PORT);
+  out.seq = u32(buf, off + SEQ_NUM);
+  out.ack = u32(buf, off + ACK_NUM);
+  out.flags = buf[off + FLAGS] | ((buf[off + DATA_OFF] & 1) << 8);
+  out.window = u16(buf, off + WIN_SIZE);
+  if (hlen > HEADER_LEN) options(buf, off + HEADER_LEN, Math.min(off + hlen, end), out);
   const payloadOff = off + hlen;
   const payloadLen = wireLen - hlen;
   const captured = end - payloadOff;

@@ -11,7 +11,7 @@
  */
 import { u16 } from "./bytes.ts";
 import { ETH_TEB, ethernet, etherType, knownNonIp, nextProtocol, ppp } from "./ethertype.ts";
-import { addTunnel, cut, lim, nest, stop, unsupported } from "./packet.ts";
+import { addTunnel, cut, nest, stop, unsupported } from "./packet.ts";
 import { wlan } from "./wlan.ts";
 import { LENGTH_NOTE, type Packet } from "./types.ts";
 
@@ -258,9 +258,9 @@ export function tunnel(
     if (proto === PROTO_L2TP) return unsupported(out, "unsupported tunnel: L2TPv3");
     return NOT_TUNNEL;
   }
-  lim.wire = ipEnd;
-  lim.note = more ? LENGTH_NOTE.OUTER_FRAGMENT : LENGTH_NOTE.OUTER;
-  lim.soft = more;
+  out.wireEnd = ipEnd;
+  out.wireNote = more ? LENGTH_NOTE.OUTER_FRAGMENT : LENGTH_NOTE.OUTER;
+  out.wireSoft = more;
   if (proto === PROTO_UDP) return udp(buf, off, end, out);
   if (proto === PROTO_GRE) return gre(buf, off, end, out, "GRE");
   if (!nest(out)) return -1;

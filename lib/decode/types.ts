@@ -173,6 +173,18 @@ export interface Packet {
   ipEnd: number;
   ipMore: boolean;
   ipNext: number;
+  /**
+   * Decoder scratch for the whole frame (set by `decodeFrame`): where the
+   * current packet ends on the wire as far as the layers below it know
+   * (offset in `buf`), the {@link Packet.lengthNote} to use when IP claims
+   * more (`wireSoft`: then IP's length is kept, the bytes beyond `wireEnd`
+   * count as not captured), and how many encapsulations are nested (bounded
+   * by MAX_DEPTH).
+   */
+  wireEnd: number;
+  wireNote: string;
+  wireSoft: boolean;
+  depth: number;
   /** LINKTYPE_* of the frame. */
   linkType: number;
   /** IP protocol / IPv6 final next header (6 TCP, 17 UDP, 1 ICMP, 58 ICMPv6 …); -1 if not IP. */

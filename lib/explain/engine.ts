@@ -11,8 +11,7 @@ import { TcpTracker } from "../tcp/tracker.ts";
 import { trackPhase } from "./phases.ts";
 import { type Verdict, verdict } from "./scenarios.ts";
 import { observe, WireFacts } from "./wire.ts";
-import { TimingHook } from "./timing_hook.ts";
-import type { Timing } from "./timing.ts";
+import { Timing, timingEnd, timingSegment } from "./timing.ts";
 
 /** A finished connection with its verdict. */
 export interface Explained {
@@ -78,30 +77,40 @@ export function matches(c: TcpConn, f: ConnFilter | undefined): boolean {
   return true;
 }
 
+/**
+ * What the engine keeps per open connection, attached to it
+ * ({@link TcpConn.ext}): its wire evidence and its time attribution.
+ */
+class ConnState {
+  readonly wire = new WireFacts();
+  readonly timing: Timing;
+  constructor(full: boolean) {
+    this.timing = new Timing(full);
+  }
+}
+
+/** Most ended records kept for reuse (only when the consumer keeps nothing). */
+const SPARE_CAP = 256;
+
 /** Streams packets through tracking, wire evidence, phases and verdicts. */
 export class Explainer {
   readonly tracker: TcpTracker;
   /** Connections seen (before filtering). */
   connections = 0;
-  /** Wire evidence of each open connection (wire.ts). */
-  #wire = new Map<TcpConn, WireFacts>();
-  /** The last connection looked up and its wire facts (consecutive segments share one). */
-  #lastConn: TcpConn | null = null;
-  #lastWire: WireFacts | null = null;
-  /** Wire records free for reuse (only when the consumer keeps nothing: `transient`). */
-  #spare: WireFacts[] = [];
+  /** Ended records free for reuse (only when the consumer keeps nothing: `reuse`). */
+  #spare: ConnState[] = [];
   /** The packet being applied (the tracker's hook reads its raw fields). */
   #pkt: Packet | null = null;
   #t0Sec = -1;
   #t0Nsec = 0;
   #lastT = 0;
-
-  readonly #timing: TimingHook;
+  /** Keep the timeline and RTT samples (not needed by the summary table). */
+  readonly #full: boolean;
 
   constructor(opts: ExplainerOptions) {
     const phases = opts.detail !== "table";
     const transient = opts.reuse ?? false;
-    const timing = this.#timing = new TimingHook(opts.detail !== "table", transient);
+    const full = this.#full = opts.detail !== "table";
     this.tracker = new TcpTracker({
       keepDetail: opts.detail === "full",
       keepIntervals: opts.detail !== "table",
@@ -109,38 +118,36 @@ export class Explainer {
       reuseConnections: transient,
       addrString,
       onSegment: (conn, side, labels, frame) => {
-        const w = this.#wireOf(conn);
-        observe(w, conn, side, labels, frame, this.#pkt!);
-        if (phases) trackPhase(conn, side, labels, frame, w);
-        timing.onSegment(conn, side, labels, frame);
+        const s = (conn.ext as ConnState | null) ?? this.#attach(conn);
+        const p = this.#pkt!;
+        observe(s.wire, conn, side, labels, frame, p);
+        if (phases) trackPhase(conn, side, labels, frame, s.wire);
+        timingSegment(s.timing, conn, side, labels, p);
       },
       onEnd: (conn) => {
         this.connections++;
-        const w = this.#wire.get(conn) ?? new WireFacts();
-        this.#wire.delete(conn);
-        if (this.#lastConn === conn) this.#lastConn = this.#lastWire = null;
-        const t = timing.end(conn);
+        const s = (conn.ext as ConnState | null) ?? new ConnState(full);
+        conn.ext = null;
+        const t = s.timing;
+        timingEnd(t, conn);
         if (matches(conn, opts.filter)) {
-          opts.onConnection({ conn, verdict: verdict(conn, w), timing: t });
+          opts.onConnection({ conn, verdict: verdict(conn, s.wire), timing: t });
         } else opts.onFiltered?.(conn.id);
-        timing.release(t);
-        if (transient && this.#spare.length < 256) this.#spare.push(w);
+        if (transient && this.#spare.length < SPARE_CAP) this.#spare.push(s);
       },
     });
   }
 
-  #wireOf(conn: TcpConn): WireFacts {
-    if (this.#lastConn === conn) return this.#lastWire!;
-    let w = this.#wire.get(conn);
-    if (w === undefined) {
-      w = this.#spare.pop();
-      if (w === undefined) w = new WireFacts();
-      else w.reset();
-      this.#wire.set(conn, w);
+  /** A new connection's record: a spare one reset, or a new one. */
+  #attach(conn: TcpConn): ConnState {
+    let s = this.#spare.pop();
+    if (s === undefined) s = new ConnState(this.#full);
+    else {
+      s.wire.reset();
+      s.timing.reset(this.#full);
     }
-    this.#lastConn = conn;
-    this.#lastWire = w;
-    return w;
+    conn.ext = s;
+    return s;
   }
 
   /**
@@ -166,7 +173,6 @@ export class Explainer {
     }
     this.#lastT = (p.tsSec - this.#t0Sec) + (p.tsNsec - this.#t0Nsec) * 1e-9;
     this.#pkt = p;
-    this.#timing.packet = p;
     this.tracker.push(p);
     this.#pkt = null;
   }
@@ -194,13 +200,17 @@ export class Explainer {
     if (this.#t0Sec < 0) return 0;
     const now = nowSec - this.#t0Sec - this.#t0Nsec * 1e-9;
     const before = now - idleS;
-    for (const [c, w] of this.#wire) if (c.facts.lastTime < before) w.captureEnd = now;
+    for (const c of this.tracker.openValues()) {
+      if (c.facts.lastTime < before && c.ext !== null) (c.ext as ConnState).wire.captureEnd = now;
+    }
     return this.tracker.endIdle(before);
   }
 
   /** Reports every connection still open (they saw the capture's end: sentences may say so). */
   finish(): void {
-    for (const w of this.#wire.values()) w.captureEnd = this.#lastT;
+    for (const c of this.tracker.openValues()) {
+      if (c.ext !== null) (c.ext as ConnState).wire.captureEnd = this.#lastT;
+    }
     this.tracker.finish();
   }
 }

@@ -73,6 +73,7 @@ import {
 } from "./labels.ts";
 import { TCP_ACK, TCP_FIN, TCP_RST, TCP_SYN } from "../decode/types.ts";
 import { seqAdd, seqGt, seqLe, seqLt } from "./seq.ts";
+import type { SegmentView } from "./segment_view.ts";
 
 const SYN_FIN_RST = TCP_SYN | TCP_FIN | TCP_RST;
 
@@ -128,28 +129,11 @@ export class DirSeq {
   }
 }
 
-/** One segment, as the analysis needs it. Reused by the caller. */
-export interface SegView {
-  seq: number;
-  ack: number;
-  len: number;
-  flags: number;
-  /** The window field as sent (raw, unscaled). */
-  window: number;
-  /**
-   * Shift that scales rev's window (its window-scale option once both SYNs
-   * agreed, 0 when scaling is off), or -1 while unknown (no window-full then).
-   */
-  revShift: number;
-  /** Capture time in seconds. */
-  t: number;
-  /**
-   * The connection's first RTT (s, 0 unknown): the out-of-order threshold.
-   * A field rather than an argument: a double passed to a function the JIT
-   * does not inline is boxed, one heap number per packet.
-   */
-  firstRtt: number;
-}
+/** The fields of a segment the analysis reads ({@link SegmentView} is the one passed). */
+export type SegView = Pick<
+  SegmentView,
+  "seq" | "ack" | "len" | "flags" | "window" | "revShift" | "t" | "firstRtt"
+>;
 
 /**
  * Applies the rules above to one segment sent in direction `fwd` and updates

@@ -175,11 +175,51 @@ export type EndReason = "" | "reset" | "closed" | "reused" | "expired" | "captur
 /** Which limit expired a connection (TrackerOptions in tracker.ts). */
 export type ExpiredBy = "" | "half-open" | "idle" | "cap";
 
-/** Scratch bytes for formatting an address from its words. */
-const ADDR_SCRATCH = new Uint8Array(16);
-/** IPv4 address strings by address word (a capture has few distinct hosts); restarts when full. */
-const V4_NAMES = new Map<number, string>();
+/** IPv4 address strings kept per {@link AddrNames} (a capture has few distinct hosts); restarts when full. */
 const V4_NAMES_CAP = 4096;
+
+/**
+ * Address strings from a tuple's address words, made with a formatter
+ * (lib/decode addrString) and, for IPv4, cached. One per tracker, shared by
+ * its connections.
+ */
+export class AddrNames {
+  readonly #fmt: (buf: Uint8Array, off: number, version: 4 | 6) => string;
+  readonly #bytes = new Uint8Array(16);
+  readonly #v4 = new Map<number, string>();
+
+  constructor(fmt: (buf: Uint8Array, off: number, version: 4 | 6) => string) {
+    this.#fmt = fmt;
+  }
+
+  /**
+   * The address with these words (IPv4 uses `w0` only).
+   *
+   * @example
+   * ```ts
+   * import { addrString } from "../decode/addr.ts";
+   * new AddrNames(addrString).text(4, 0x7f000001, 0, 0, 0); // "127.0.0.1"
+   * ```
+   */
+  text(v: 4 | 6, w0: number, w1: number, w2: number, w3: number): string {
+    const b = this.#bytes;
+    if (v === 4) {
+      let text = this.#v4.get(w0);
+      if (text === undefined) {
+        putWord(b, 0, w0);
+        text = this.#fmt(b, 0, 4);
+        if (this.#v4.size >= V4_NAMES_CAP) this.#v4.clear();
+        this.#v4.set(w0, text);
+      }
+      return text;
+    }
+    putWord(b, 0, w0);
+    putWord(b, 4, w1);
+    putWord(b, 8, w2);
+    putWord(b, 12, w3);
+    return this.#fmt(b, 0, 6);
+  }
+}
 
 function putWord(b: Uint8Array, off: number, w: number): void {
   b[off] = w >>> 24;
@@ -239,14 +279,20 @@ export class TcpConn extends FlowKey {
   /** Capture time it was (re)queued in its idle list. */
   idleStamp = 0;
   /**
-   * Formats an address from bytes (lib/decode addrString); set by the tracker.
+   * Makes the address strings (the tracker's {@link AddrNames}); set by the tracker.
    * Address strings are made on first use from the tuple's words, so a flood
    * of connections nobody prints costs no strings.
    */
-  addrFormat: ((buf: Uint8Array, off: number, version: 4 | 6) => string) | null = null;
+  addrNames: AddrNames | null = null;
   /** Cached address strings ("" until first asked). */
   aAddrText = "";
   bAddrText = "";
+  /**
+   * What the layer above keeps per open connection (the explain engine's wire
+   * facts and time attribution), or null: one field load per segment instead
+   * of a lookup keyed by the connection. The tracker never reads it.
+   */
+  ext: object | null = null;
 
   /** Endpoint A's address (the first packet's source). */
   get aAddr(): string {
@@ -261,23 +307,7 @@ export class TcpConn extends FlowKey {
   }
 
   #format(w0: number, w1: number, w2: number, w3: number): string {
-    const fmt = this.addrFormat;
-    if (fmt === null) return "";
-    if (this.v === 4) {
-      let text = V4_NAMES.get(w0);
-      if (text === undefined) {
-        putWord(ADDR_SCRATCH, 0, w0);
-        text = fmt(ADDR_SCRATCH, 0, 4);
-        if (V4_NAMES.size >= V4_NAMES_CAP) V4_NAMES.clear();
-        V4_NAMES.set(w0, text);
-      }
-      return text;
-    }
-    putWord(ADDR_SCRATCH, 0, w0);
-    putWord(ADDR_SCRATCH, 4, w1);
-    putWord(ADDR_SCRATCH, 8, w2);
-    putWord(ADDR_SCRATCH, 12, w3);
-    return fmt(ADDR_SCRATCH, 0, 6);
+    return this.addrNames === null ? "" : this.addrNames.text(this.v, w0, w1, w2, w3);
   }
 
   constructor(keepDetail: boolean, keepIntervals = true, keepStates = true) {
@@ -327,9 +357,10 @@ export class TcpConn extends FlowKey {
     this.idleNext = null;
     this.idleList = 0;
     this.idleStamp = 0;
-    this.addrFormat = null;
+    this.addrNames = null;
     this.aAddrText = "";
     this.bAddrText = "";
+    this.ext = null;
   }
 
   /** Client address and port. */

@@ -20,7 +20,7 @@ import {
   UNANSWERED_RETRANS,
 } from "./conn.ts";
 import { TCP_ACK, TCP_FIN, TCP_RST, TCP_SYN } from "../decode/types.ts";
-import { analyzeSegment, type SegView } from "./analysis.ts";
+import { analyzeSegment } from "./analysis.ts";
 import { type ConnFacts, MAX_INTERVALS, type Side, type TcpConn } from "./conn.ts";
 import {
   L_ACK,
@@ -34,36 +34,8 @@ import {
   L_SYN_ACK,
 } from "./labels.ts";
 import { seqAdd, seqGe, seqRel } from "./seq.ts";
-import { type FsmSegment, onSegment } from "./state.ts";
-
-/** The raw fields of one TCP segment (reused by the caller). */
-export interface RawSegment {
-  frame: number;
-  /** Seconds since the capture's first record. */
-  t: number;
-  seq: number;
-  ack: number;
-  flags: number;
-  window: number;
-  len: number;
-  /** Window-scale option on a SYN, -1 when absent. */
-  wscale: number;
-  /** Labels the tracker decided (port-reused), or 0. */
-  extra: number;
-}
-
-/** Scratch objects reused for every segment (no allocation per packet). */
-const view: SegView = {
-  seq: 0,
-  ack: 0,
-  len: 0,
-  flags: 0,
-  window: 0,
-  revShift: -1,
-  t: 0,
-  firstRtt: 0,
-};
-const fsmSeg: FsmSegment = { frame: 0, flags: 0, acksReceiverFin: false };
+import { onSegment } from "./state.ts";
+import type { SegmentView } from "./segment_view.ts";
 
 /**
  * Processes one segment sent by `side`; returns its label bits.
@@ -73,7 +45,7 @@ const fsmSeg: FsmSegment = { frame: 0, flags: 0, acksReceiverFin: false };
  * // applySegment(conn, 0, { frame: 1, t: 0, seq: 7, ack: 0, flags: 2, window: 64240, len: 0, wscale: 7, extra: 0 });
  * ```
  */
-export function applySegment(c: TcpConn, side: Side, r: RawSegment): number {
+export function applySegment(c: TcpConn, side: Side, r: SegmentView): number {
   const other = (1 - side) as Side;
   const f = c.facts;
   const { flags, seq, ack, len } = r;
@@ -83,17 +55,11 @@ export function applySegment(c: TcpConn, side: Side, r: RawSegment): number {
     c.winMul[side] = 2 ** Math.max(0, c.wscale[side]);
   }
   const scaled = (flags & TCP_SYN) === 0 && c.wscale[0] >= 0 && c.wscale[1] >= 0;
-  view.seq = seq;
-  view.ack = ack;
-  view.len = len;
-  view.flags = flags;
   const window = scaled ? r.window * c.winMul[side] : r.window;
-  view.window = r.window;
-  view.revShift = revShift(c.wscale[side], c.wscale[other]);
-  view.t = r.t;
-  view.firstRtt = c.wsRtt;
+  r.revShift = revShift(c.wscale[side], c.wscale[other]);
+  r.firstRtt = c.wsRtt;
   let m = kindLabels(flags, len) | r.extra;
-  m |= analyzeSegment(c.dirs[side], c.dirs[other], view);
+  m |= analyzeSegment(c.dirs[side], c.dirs[other], r);
   handshakeFacts(c, side, r);
   const acksOtherFin = (flags & TCP_ACK) !== 0 && f.p[FIN_FRAME + other] !== 0 &&
     seqGe(ack, f.p[FIN_END + other]);
@@ -102,10 +68,8 @@ export function applySegment(c: TcpConn, side: Side, r: RawSegment): number {
   rstFacts(c, side, r);
   retransFacts(c, side, r, m);
   if (c.fsm !== null) {
-    fsmSeg.frame = r.frame;
-    fsmSeg.flags = flags;
-    fsmSeg.acksReceiverFin = acksOtherFin;
-    onSegment(c.fsm[side], c.fsm[other], fsmSeg);
+    r.acksReceiverFin = acksOtherFin;
+    onSegment(c.fsm[side], c.fsm[other], r);
   }
   f.p[SEGS + side]++;
   f.p[BYTES + side] += len;
@@ -164,7 +128,7 @@ export function kindLabels(flags: number, len: number): number {
 }
 
 /** Relative numbering base: the ISN from a SYN, else first seq − 1; the peer's from ack − 1. */
-function setBases(c: TcpConn, side: Side, r: RawSegment): void {
+function setBases(c: TcpConn, side: Side, r: SegmentView): void {
   if (!c.baseSet[side]) {
     c.base[side] = (r.flags & TCP_SYN) ? r.seq : seqAdd(r.seq, -1);
     c.baseSet[side] = true;
@@ -176,7 +140,7 @@ function setBases(c: TcpConn, side: Side, r: RawSegment): void {
   }
 }
 
-function handshakeFacts(c: TcpConn, side: Side, r: RawSegment): void {
+function handshakeFacts(c: TcpConn, side: Side, r: SegmentView): void {
   const f = c.facts;
   const other = 1 - side;
   if (r.flags & TCP_SYN) {
@@ -200,7 +164,7 @@ function handshakeFacts(c: TcpConn, side: Side, r: RawSegment): void {
   }
 }
 
-function closeFacts(f: ConnFacts, side: Side, r: RawSegment, m: number): void {
+function closeFacts(f: ConnFacts, side: Side, r: SegmentView, m: number): void {
   const other = 1 - side;
   if ((r.flags & TCP_FIN) && f.p[FIN_FRAME + side] === 0) {
     f.p[FIN_FRAME + side] = r.frame;
@@ -213,7 +177,7 @@ function closeFacts(f: ConnFacts, side: Side, r: RawSegment, m: number): void {
   }
 }
 
-function rstFacts(c: TcpConn, side: Side, r: RawSegment): void {
+function rstFacts(c: TcpConn, side: Side, r: SegmentView): void {
   const f = c.facts;
   if (!(r.flags & TCP_RST)) return;
   f.rstCount++;
@@ -227,7 +191,7 @@ function rstFacts(c: TcpConn, side: Side, r: RawSegment): void {
   f.rstAnswersSyn = !f.established && f.p[SYNS + other] > 0 && f.p[SYN_ACKS + side] === 0;
 }
 
-function retransFacts(c: TcpConn, side: Side, r: RawSegment, m: number): void {
+function retransFacts(c: TcpConn, side: Side, r: SegmentView, m: number): void {
   const f = c.facts;
   const other = (1 - side) as Side;
   f.p[UNANSWERED_RETRANS + other] = 0;

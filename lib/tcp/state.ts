@@ -6,6 +6,7 @@
  * @module
  */
 import { TCP_ACK, TCP_FIN, TCP_RST, TCP_SYN } from "../decode/types.ts";
+import type { SegmentView } from "./segment_view.ts";
 
 /** RFC 9293 state names, as docs/scenarios.md writes them. */
 export type TcpState =
@@ -76,12 +77,7 @@ export class EndpointFsm {
 }
 
 /** What {@link onSegment} needs to know about the segment. */
-export interface FsmSegment {
-  frame: number;
-  flags: number;
-  /** The ack covers the receiver's FIN (only meaningful with ACK). */
-  acksReceiverFin: boolean;
-}
+export type FsmSegment = Pick<SegmentView, "frame" | "flags" | "acksReceiverFin">;
 
 /**
  * Moves sender and receiver through the state machine for one segment.

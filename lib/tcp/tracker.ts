@@ -33,11 +33,12 @@
 import { FIN_FRAME, SYNS } from "./conn.ts";
 import type { Packet } from "../decode/types.ts";
 import { TCP_ACK, TCP_FIN, TCP_SYN } from "../decode/types.ts";
-import { type ExpiredBy, type Side, TcpConn } from "./conn.ts";
+import { AddrNames, type ExpiredBy, type Side, TcpConn } from "./conn.ts";
 import { FlowKey, FlowTable, setKey, TupleView } from "./flow.ts";
 import { L_ICMP_UNREACH, L_PORT_REUSED } from "./labels.ts";
-import { applySegment, kindLabels, type RawSegment, revShift } from "./segment.ts";
-import { analyzeSegment, DirSeq, type SegView } from "./analysis.ts";
+import { applySegment, kindLabels, revShift } from "./segment.ts";
+import { SegmentView } from "./segment_view.ts";
+import { analyzeSegment, DirSeq } from "./analysis.ts";
 import { seqAdd, seqLe, seqRel } from "./seq.ts";
 
 /** How long (capture seconds) an ended connection's tombstone absorbs late packets. */
@@ -163,6 +164,8 @@ class IdleList {
 /** The engine; see the module doc. */
 export class TcpTracker {
   #opts: TrackerOptions;
+  /** Address strings of this tracker's connections (made on first use). */
+  #names: AddrNames;
   #live = new FlowTable<TcpConn>();
   #dead = new FlowTable<Tombstone>();
   #deadQueue: Tombstone[] = [];
@@ -172,17 +175,8 @@ export class TcpTracker {
   #spare: Tombstone[] = [];
   /** Ended connection records waiting for reuse (only with reuseConnections). */
   #pool: TcpConn[] = [];
-  #raw: RawSegment = {
-    frame: 0,
-    t: 0,
-    seq: 0,
-    ack: 0,
-    flags: 0,
-    window: 0,
-    len: 0,
-    wscale: -1,
-    extra: 0,
-  };
+  /** The one segment view, refilled for every segment (also for late packets). */
+  #seg = new SegmentView();
   #t0Sec = 0;
   #t0Nsec = 0;
   #started = false;
@@ -202,6 +196,7 @@ export class TcpTracker {
 
   constructor(opts: TrackerOptions) {
     this.#opts = opts;
+    this.#names = new AddrNames(opts.addrString);
     this.#halfOpenTimeout = opts.halfOpenTimeout ?? HALF_OPEN_TIMEOUT_S;
     this.#idleTimeout = opts.idleTimeout ?? IDLE_TIMEOUT_S;
     this.#maxOpen = Math.max(1, opts.maxOpen ?? MAX_OPEN);
@@ -365,7 +360,7 @@ export class TcpTracker {
       }
     }
     const side: Side = fromA === c.clientIsA ? 0 : 1;
-    const r = this.#raw;
+    const r = this.#seg;
     r.frame = p.frame;
     r.t = t;
     r.seq = p.seq;
@@ -450,7 +445,7 @@ export class TcpTracker {
     const c = this.#newConn();
     setKey(c, this.#tv);
     c.id = ++this.#nextId;
-    c.addrFormat = this.#opts.addrString;
+    c.addrNames = this.#names;
     if ((p.flags & TCP_SYN) !== 0) {
       c.clientIsA = (p.flags & TCP_ACK) === 0;
     } else {
@@ -548,7 +543,8 @@ export class TcpTracker {
 
   /** Labels a late packet with the ended connection's sequence state (see onLate). */
   #late(p: Packet, tomb: Tombstone, fromA: boolean, t: number): void {
-    const v = LATE_VIEW;
+    const v = this.#seg;
+    v.frame = p.frame;
     v.seq = p.seq;
     v.ack = p.ack;
     v.len = p.payloadLen;
@@ -612,18 +608,6 @@ function requeue(list: IdleList, c: TcpConn): void {
   c.idleStamp = c.facts.lastTime;
   list.append(c);
 }
-
-/** Scratch segment view for late packets. */
-const LATE_VIEW: SegView = {
-  seq: 0,
-  ack: 0,
-  len: 0,
-  flags: 0,
-  window: 0,
-  revShift: -1,
-  t: 0,
-  firstRtt: 0,
-};
 
 /** Copies one direction's sequence state. */
 function copyDir(to: DirSeq, from: DirSeq): void {
