@@ -4,7 +4,7 @@
  * and what was simulated; a summary table for `lab all`; and JSON for scripts.
  * @module
  */
-import type { LabResult } from "./run.ts";
+import { type LabResult, sameVerdicts } from "./run.ts";
 import { LAB_SCENARIOS } from "./scenarios.ts";
 import { describeExit } from "./session.ts";
 import type { AppliedSysctl } from "./sysctls.ts";
@@ -69,6 +69,13 @@ function explainLine(r: LabResult): string {
   return r.explain.verdicts.map((v) => `${v.scenario} (§${v.section}): ${v.summary}`).join(" | ");
 }
 
+function tracedLine(r: LabResult): string {
+  const t = r.traced!;
+  const said = t.verdicts.map((v) => `${v.scenario} (§${v.section})`).join(" | ");
+  const same = sameVerdicts(t, r.explain) ? "same as explain" : "DIFFERS from explain";
+  return t.error ? `${said ? said + "; " : ""}${t.error}` : `${said}: ${same}`;
+}
+
 /**
  * One scenario's block: verdict line, then client / book / explain side by side.
  *
@@ -96,6 +103,7 @@ export function scenarioText(r: LabResult, p: Paint, timeline: boolean): string 
   out.push(`  client saw   ${clientLine(r)}`);
   out.push(`  book says    ${s.book} [exit ${s.expect.exit}]`);
   out.push(`  explain      ${explainLine(r)}`);
+  if (r.traced) out.push(`  traced       ${tracedLine(r)}`);
   if (r.capture) out.push(`  capture      ${r.capture} ${p.dim(`(tcpecho explain ${r.capture})`)}`);
   if (r.labError) out.push(`  ${p.red("lab error")}    ${r.labError}`);
   return out.join("\n") + "\n\n";
@@ -115,18 +123,21 @@ export function scenarioText(r: LabResult, p: Paint, timeline: boolean): string 
  */
 export function summaryText(results: LabResult[], p: Paint): string {
   const w = Math.max(...results.map((r) => r.scenario.id.length));
+  const traced = results.some((r) => r.traced);
   const rows = results.map((r) => {
     const verdict = r.explain.verdicts.map((v) => v.scenario).join(",") || "-";
+    const t = r.traced ? r.traced.verdicts.map((v) => v.scenario).join(",") || "-" : "";
     const ok = r.ok ? p.green("ok") : p.red("DIFFERS");
     return `  ${r.scenario.id.padEnd(w)}  ${r.seconds.toFixed(1).padStart(5)} s  ` +
-      `${describeExit(r.client?.exit).padEnd(7)}  ${verdict.padEnd(26)}${ok}`;
+      `${describeExit(r.client?.exit).padEnd(7)}  ${verdict.padEnd(26)}` +
+      `${traced ? t.padEnd(26) : ""}${ok}`;
   });
   const good = results.filter((r) => r.ok).length;
   return [
     p.bold(`${good} of ${results.length} scenarios as the book says`),
     `  ${"scenario".padEnd(w)}  ${"time".padStart(7)}  ${"client".padEnd(7)}  ${
       "explain".padEnd(26)
-    }`,
+    }${traced ? "traced client" : ""}`,
     ...rows,
     "",
   ].join("\n");
@@ -162,6 +173,13 @@ export function jsonText(results: LabResult[]): string {
       book: { says: r.scenario.book, exitCode: r.scenario.expect.exit },
       explain: r.explain.verdicts,
       explainError: r.explain.error ?? null,
+      ...(r.traced
+        ? {
+          traced: r.traced.verdicts,
+          tracedError: r.traced.error ?? null,
+          tracedSame: sameVerdicts(r.traced, r.explain),
+        }
+        : {}),
       simulated: r.scenario.simulated ?? null,
       capture: r.capture ?? null,
       timeline: r.timeline,
