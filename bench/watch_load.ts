@@ -54,7 +54,8 @@ function status(pid: number, key: "VmHWM" | "VmRSS"): number {
 }
 
 const dir = mkdtempSync(join(tmpdir(), "tcpecho-watchload-"));
-const srv = cli(["serve", "--port", "0", "--host", "127.0.0.1"]);
+// --max-conns: a starved server piles up connections; past its default 10,000 it refuses (RST).
+const srv = cli(["serve", "--port", "0", "--host", "127.0.0.1", "--max-conns", "1000000"]);
 const children: { exitCode: number | null; kill(s?: NodeJS.Signals): boolean }[] = [srv];
 process.on("exit", () => {
   for (const c of children) if (c.exitCode === null) c.kill("SIGKILL");
