@@ -33,11 +33,16 @@ Needs Linux, root, and: iproute2 (ip, ss), nftables, tcpdump, taskset.
 --naive, tcpcli01), where the lab has one: server-process-terminated --naive is
 the lab id server-process-terminated-naive (FIN, client data, RST on the wire).
 
+--trace runs each client with --trace-file too (its own capture, taken inside
+the client namespace): the verdict it prints for its connection must equal
+explain's verdict on the lab's capture, or the scenario fails.
+
 EXAMPLES
   sudo tcpecho lab --list
   sudo tcpecho lab server-process-terminated --naive
   sudo tcpecho lab server-crash-reboot
   sudo tcpecho lab all --keep captures/ --format json
+  sudo tcpecho lab all --trace
   sudo tcpecho lab slow-nagle                 # write-write-read without TCP_NODELAY`;
 
 /** The lab command. */
@@ -61,6 +66,10 @@ export const lab = defineTcpechoCommand({
       type: "string",
       valueHint: "DIR",
       description: "keep each capture (ID.pcap) and log (ID.txt) in DIR",
+    },
+    trace: {
+      type: "boolean",
+      description: "run each client with --trace too; its verdict must equal explain's",
     },
     format: {
       type: "enum",
@@ -107,6 +116,7 @@ export const lab = defineTcpechoCommand({
     return await runLab(ctx.rt, await getProc(), {
       scenarios: one ? [one] : id === "slow" ? SLOW_SCENARIOS : LAB_SCENARIOS,
       keep,
+      trace: Boolean(args.trace),
       format: args.format === "json" ? "json" : "text",
       paint: { bold: c.bold, dim: c.dim, green: c.green, red: c.red },
     });

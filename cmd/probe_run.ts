@@ -21,6 +21,7 @@ import type { ProbeResult } from "../lib/probe/types.ts";
 import { getNet } from "../lib/runtime/net/mod.ts";
 import { loadConnector } from "../lib/runtime/sockopt/mod.ts";
 import type { CommandContext } from "./cli.ts";
+import { traceLocalPort, traceNet } from "./trace.ts";
 import type { ProbeConfig } from "./probe_options.ts";
 
 /** Installs SIGINT/SIGTERM handlers that abort; returns the signal and a remover. */
@@ -43,7 +44,7 @@ export async function runProbeMode(c: ProbeConfig, ctx: CommandContext): Promise
   // libc's connect gives the kernel's own errno on both runtimes (Bun's sockets say
   // ECONNREFUSED for every failure); the runtime's sockets are the fallback.
   const raw = await loadConnector();
-  const net = "reason" in raw ? await getNet() : undefined;
+  const net = "reason" in raw ? traceNet(await getNet()) : undefined;
   const connector = "reason" in raw ? netConnector(net!) : libcProbeConnector(raw);
   const mechanism = "reason" in raw ? `${net!.mechanism} sockets` : raw.mechanism;
   if (c.output === "text") {
@@ -59,6 +60,7 @@ export async function runProbeMode(c: ProbeConfig, ctx: CommandContext): Promise
       { targets, count: c.count, intervalMs: c.intervalMs, timeoutMs: c.timeoutMs, signal },
       connector,
       async (r) => {
+        traceLocalPort(r.localPort);
         if (c.output === "text") await out(stamp(probeLine(r, c.timeoutMs), r.time));
         if (c.output === "csv") await out(csvLine(r));
       },

@@ -16,6 +16,7 @@ import { loadSockopt } from "../lib/runtime/sockopt/mod.ts";
 import type { CommandContext } from "./cli.ts";
 import type { ProbeConfig } from "./probe_options.ts";
 import { interruptSignal } from "./probe_run.ts";
+import { traceNet } from "./trace.ts";
 
 /** Connects once and watches; returns the exit code. */
 export async function runWatch(c: ProbeConfig, ctx: CommandContext): Promise<number> {
@@ -35,7 +36,7 @@ export async function runWatch(c: ProbeConfig, ctx: CommandContext): Promise<num
   };
   const where = hostPort(target.address, target.port);
   const name = c.host === target.address ? where : `${c.host} (${where})`;
-  const net = await getNet();
+  const net = traceNet(await getNet());
   const t0 = performance.now();
   let conn;
   try {

@@ -3,10 +3,12 @@
  * command's first SYN (filter: TCP to the server's port), and, once the
  * command has printed its usual result, explain's verdict and ladder for the
  * command's own connections: those whose local port the command reported
- * (connect), else every connection to the server's port (probe). The
+ * (connect, probe), else (no connection made) every connection to the
+ * server's port. The
  * commands call {@link traced}; everything else lives here.
  * @module
  */
+import { isIP } from "node:net";
 import { TcpechoError } from "../lib/errors.ts";
 import type { Explained } from "../lib/explain/pipeline.ts";
 import type { NetApi } from "../lib/runtime/net/types.ts";
@@ -31,6 +33,8 @@ export const TRACE_ARGS = {
 export interface TraceTarget {
   /** The server's port (the capture filter). */
   port: number;
+  /** The server's address when given as one (narrows the filter). */
+  host?: string;
   /** --trace given. */
   trace?: boolean;
   /** --trace-file given. */
@@ -42,6 +46,14 @@ const GRACE_MS = 300;
 
 /** Local ports of the connections made through {@link traceNet} while tracing. */
 let recording: Set<number> | undefined;
+
+/**
+ * Notes a local port the command connected from (probe's libc probes report
+ * theirs); nothing when no trace runs.
+ */
+export function traceLocalPort(port: number | undefined): void {
+  if (port !== undefined && port > 0) recording?.add(port);
+}
 
 /**
  * The command's socket layer, noting the local port of each connection it
@@ -79,13 +91,40 @@ export function addTrace<T extends TcpechoCommand<any>>(
   c.args = { ...c.args, ...TRACE_ARGS };
   c.run = (args, ctx, raw) => {
     const a = args as Record<string, unknown>;
+    const host = typeof a.host === "string" ? a.host.replace(/^\[(.*)\]$/, "$1") : "";
     const target: TraceTarget = {
       port: port(a),
+      host: isIP(host) ? host : undefined,
       trace: Boolean(a.trace),
       file: a["trace-file"] === undefined ? undefined : String(a["trace-file"]),
     };
     return traced(ctx, target, () => run(args, ctx, raw));
   };
+}
+
+/**
+ * The capture filter, set before the first SYN: TCP to the server's port (and
+ * address, when given as one), plus the ICMP and ICMPv6 errors that quote a
+ * segment to that port (host or network unreachable, ...: the evidence of
+ * §5.14's EHOSTUNREACH). The client's own port is not known before the
+ * SYN (neither runtime binds one first), so the exact 4-tuple is matched
+ * when each connection ends (the ports the command noted).
+ *
+ * @example
+ * ```ts
+ * traceFilter({ port: 9877, host: "198.18.0.2" });
+ * // "(tcp port 9877 and host 198.18.0.2) or (icmp and icmp[0] != 0 and icmp[0] != 8 and
+ * //  icmp[30:2] == 9877) or (icmp6 and ip6[40] < 128 and ip6[90:2] == 9877)" (one line)
+ * ```
+ */
+export function traceFilter(t: { port: number; host?: string }): string {
+  const tcp = t.host === undefined ? `tcp port ${t.port}` : `tcp port ${t.port} and host ${t.host}`;
+  // An ICMP error quotes the IP header (20 bytes without options) and the
+  // TCP header: the destination port is at 8 + 20 + 2; ICMPv6: 8 + 40 + 2
+  // after the 40-byte IPv6 header. Echo request/reply (0, 8) and ICMPv6
+  // informational types (128 and up: neighbour discovery) are left out.
+  return `(${tcp}) or (icmp and icmp[0] != 0 and icmp[0] != 8 and icmp[30:2] == ${t.port}) or ` +
+    `(icmp6 and ip6[40] < 128 and ip6[90:2] == ${t.port})`;
 }
 
 /** Runs `body` (the command), tracing it when asked. */
@@ -106,7 +145,7 @@ export async function traced(
   const hold: string[] = [];
   const req: LiveRequest = {
     device: "any",
-    filter: `tcp port ${target.port}`,
+    filter: traceFilter(target),
     format: "text",
     summary: false,
     write: target.file,

@@ -18,6 +18,8 @@ import { assertLabCanRun } from "./tools.ts";
 export interface LabRequest {
   scenarios: readonly LabScenario[];
   keep?: string;
+  /** Run each client traced (`--trace-file`) and compare its verdict with explain's. */
+  trace?: boolean;
   format: "text" | "json";
   paint: Paint;
 }
@@ -57,7 +59,12 @@ export async function runLab(rt: Runtime, proc: ProcApi, req: LabRequest): Promi
   const results: LabResult[] = [];
   try {
     for (const sc of req.scenarios) {
-      const r = await runScenario(sc, { proc, signal: controller.signal, keep: req.keep });
+      const r = await runScenario(sc, {
+        proc,
+        signal: controller.signal,
+        keep: req.keep,
+        trace: req.trace,
+      });
       if (req.format === "text") {
         if (results.length === 0) {
           await rt.writeStdout(headerText(r.sysctls, req.paint, r.scenario.slow !== undefined));

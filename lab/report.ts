@@ -4,7 +4,7 @@
  * and what was simulated; a summary table for `lab all`; and JSON for scripts.
  * @module
  */
-import type { LabResult } from "./run.ts";
+import { type LabResult, sameVerdicts } from "./run.ts";
 import { LAB_SCENARIOS } from "./scenarios.ts";
 import { SLOW_SCENARIOS } from "./slow_scenarios.ts";
 import { describeExit } from "./session.ts";
@@ -90,6 +90,13 @@ function explainLine(r: LabResult): string {
   return r.explain.verdicts.map((v) => `${v.scenario} (§${v.section}): ${v.summary}`).join(" | ");
 }
 
+function tracedLine(r: LabResult): string {
+  const t = r.traced!;
+  const said = t.verdicts.map((v) => `${v.scenario} (§${v.section})`).join(" | ");
+  const same = sameVerdicts(t, r.explain) ? "same as explain" : "DIFFERS from explain";
+  return t.error ? `${said ? said + "; " : ""}${t.error}` : `${said}: ${same}`;
+}
+
 /**
  * One scenario's block: verdict line, then client / book / explain side by side.
  *
@@ -118,6 +125,7 @@ export function scenarioText(r: LabResult, p: Paint, timeline: boolean): string 
   const exit = s.expect.signal ? s.expect.signal : `exit ${s.expect.exit}`;
   out.push(`  ${s.slow ? "expected" : "book says"}${s.slow ? "     " : "    "}${s.book} [${exit}]`);
   out.push(`  explain      ${explainLine(r)}`);
+  if (r.traced) out.push(`  traced       ${tracedLine(r)}`);
   if (s.slow) out.push(...slowLines(r, p));
   if (r.capture) out.push(`  capture      ${r.capture} ${p.dim(`(tcpecho explain ${r.capture})`)}`);
   if (r.labError) out.push(`  ${p.red("lab error")}    ${r.labError}`);
@@ -163,19 +171,22 @@ function slowLines(r: LabResult, p: Paint): string[] {
 export function summaryText(results: LabResult[], p: Paint): string {
   const w = Math.max(...results.map((r) => r.scenario.id.length));
   const vw = results.some((r) => r.scenario.slow) ? 36 : 26;
+  const traced = results.some((r) => r.traced);
   const rows = results.map((r) => {
     const verdict = r.explain.verdicts.map((v) => v.scenario).join(",") || "-";
+    const t = r.traced ? r.traced.verdicts.map((v) => v.scenario).join(",") || "-" : "";
     const ok = r.ok ? p.green("ok") : p.red("DIFFERS");
     const cause = r.scenario.slow ? ` slow: ${r.explain.verdicts[0]?.slow?.cause ?? "none"}` : "";
     return `  ${r.scenario.id.padEnd(w)}  ${r.seconds.toFixed(1).padStart(5)} s  ` +
-      `${describeExit(r.client?.exit).padEnd(7)}  ${(verdict + cause).padEnd(vw)}${ok}`;
+      `${describeExit(r.client?.exit).padEnd(7)}  ${(verdict + cause).padEnd(vw)}` +
+      `${traced ? t.padEnd(26) : ""}${ok}`;
   });
   const good = results.filter((r) => r.ok).length;
   return [
     p.bold(`${good} of ${results.length} scenarios as the book says`),
     `  ${"scenario".padEnd(w)}  ${"time".padStart(7)}  ${"client".padEnd(7)}  ${
       "explain".padEnd(vw)
-    }`,
+    }${traced ? "traced client" : ""}`,
     ...rows,
     "",
   ].join("\n");
@@ -222,6 +233,13 @@ export function jsonText(results: LabResult[]): string {
         }
         : {}),
       explainError: r.explain.error ?? null,
+      ...(r.traced
+        ? {
+          traced: r.traced.verdicts,
+          tracedError: r.traced.error ?? null,
+          tracedSame: sameVerdicts(r.traced, r.explain),
+        }
+        : {}),
       simulated: r.scenario.simulated ?? null,
       capture: r.capture ?? null,
       timeline: r.timeline,

@@ -27,6 +27,8 @@ export interface LabResult {
   serverLog: string;
   /** explain's verdicts on the capture. */
   explain: ExplainOutcome;
+  /** `lab --trace`: the verdicts the traced client printed for its own connection(s). */
+  traced?: ExplainOutcome;
   /** The capture, when kept. */
   capture?: string;
   timeline: TimelineEntry[];
@@ -45,14 +47,54 @@ export interface RunOptions {
   signal: AbortSignal;
   /** Directory that keeps the capture and logs (default: a temporary one, removed). */
   keep?: string;
+  /** Run the client with `--trace-file` and require its verdict to equal explain's. */
+  trace?: boolean;
 }
+
+/** Where a traced client's trace starts in its stdout (cmd/trace.ts). */
+const TRACE_HEAD = "\n── trace (";
 
 /** The line that says what the client saw: its error line, else its last output line. */
 export function clientSaw(p: Proc): string {
   const err = p.stderr().split("\n").find((l) => l.startsWith("tcpecho"));
   if (err) return err.trim();
-  const lines = p.stdout().trim().split("\n").filter((l) => l.trim() !== "");
+  const lines = untraced(p.stdout()).trim().split("\n").filter((l) => l.trim() !== "");
   return (lines.pop() ?? "").trim();
+}
+
+/** A client's stdout without its trace. */
+function untraced(stdout: string): string {
+  const at = stdout.indexOf(TRACE_HEAD);
+  return at < 0 ? stdout : stdout.slice(0, at);
+}
+
+/**
+ * The verdicts a traced client printed after its result (`── trace (…) ──`,
+ * then explain's text report: `#1 A → B  scenario (§x)` and the sentence).
+ *
+ * @example
+ * ```ts
+ * const out = "hello\n\n── trace (libpcap (FFI), filter 'tcp port 9877') ──\n" +
+ *   "#1 198.18.0.1:40512 → 198.18.0.2:9877  normal (§5.6)\n    The client closed first.\n";
+ * tracedVerdicts(out).verdicts[0].scenario; // "normal"
+ * ```
+ */
+export function tracedVerdicts(stdout: string): ExplainOutcome {
+  const at = stdout.indexOf(TRACE_HEAD);
+  if (at < 0) return { verdicts: [], error: "the client printed no trace" };
+  // deno-lint-ignore no-control-regex
+  const lines = stdout.slice(at).replace(/\x1b\[[0-9;]*m/g, "").split("\n");
+  const verdicts = [];
+  for (let i = 0; i < lines.length; i++) {
+    const m = /^#\d+ \S+ → \S+ {2}(\S+)(?: \(§([^)]*)\))?/.exec(lines[i]);
+    if (m) {
+      verdicts.push({ scenario: m[1], section: m[2] ?? "", summary: (lines[i + 1] ?? "").trim() });
+    }
+  }
+  if (verdicts.length === 0) {
+    return { verdicts, error: `the trace explained no connection: ${lines[2] ?? ""}`.trim() };
+  }
+  return { verdicts };
 }
 
 /**
@@ -73,6 +115,7 @@ export async function runScenario(sc: LabScenario, opts: RunOptions): Promise<La
   // tcpdump (root) writes only into the lab's own 0700 folder; --keep gets copies (keep.ts).
   const dir = labWorkdir();
   const file = `${dir}/${sc.id}.pcap`;
+  const traceFile = opts.trace ? `${dir}/${sc.id}.trace.pcap` : undefined;
   const extra: Proc[] = [];
   let net: LabNet | undefined;
   let session: LabSession | undefined;
@@ -81,7 +124,7 @@ export async function runScenario(sc: LabScenario, opts: RunOptions): Promise<La
   try {
     // The slow cases: a router between the ends, the kernel's own timers, pinned programs.
     net = LabNet.create(opts.proc, process.pid, sc.slow ? { router: true, tuneTimers: false } : {});
-    session = new LabSession(net, opts.proc, opts.signal, sc.family);
+    session = new LabSession(net, opts.proc, opts.signal, sc.family, traceFile);
     // Each sender on one CPU: veth keeps its packets in order (unpinned, they reorder).
     if (sc.slow) session.pinCpus = { client: "0", server: String(slowServerCpu()) };
     const spawn = (argv: string[]) => {
@@ -122,6 +165,7 @@ export async function runScenario(sc: LabScenario, opts: RunOptions): Promise<La
     },
     serverLog: session?.server?.stderr() ?? "",
     explain,
+    traced: opts.trace && c ? tracedVerdicts(c.stdout()) : undefined,
     capture: undefined,
     timeline: session?.timeline ?? [],
     sysctls: net?.sysctls ?? [],
@@ -136,6 +180,11 @@ export async function runScenario(sc: LabScenario, opts: RunOptions): Promise<La
         pcap = readFileSync(file);
       } catch { /* no capture (the lab failed before tcpdump wrote) */ }
       if (pcap) result.capture = keepFile(opts.keep, `${sc.id}.pcap`, pcap);
+      let traced: Uint8Array | undefined;
+      try {
+        if (traceFile) traced = readFileSync(traceFile);
+      } catch { /* the client kept no trace */ }
+      if (traced) keepFile(opts.keep, `${sc.id}.trace.pcap`, traced);
       keepFile(opts.keep, `${sc.id}.txt`, logText(result));
     }
   } finally {
@@ -149,13 +198,19 @@ function slowServerCpu(): number {
   return (navigator.hardwareConcurrency ?? 1) > 1 ? 1 : 0;
 }
 
-/** Whether the client did what docs/scenarios.md says and explain named the scenario. */
+/**
+ * Whether the client did what docs/scenarios.md says and explain named the
+ * scenario (and, for a slow case, the cause); with `--trace`, also whether the
+ * traced client's own verdict is explain's verdict on the lab's capture.
+ */
 export function judge(r: LabResult): boolean {
   const e = r.scenario.expect;
   const exit = r.client?.exit;
   if (r.labError || !exit) return false;
   if (exit.code !== e.exit && !(e.signal && exit.signal === e.signal)) return false;
-  if (e.stderr && !e.stderr.test(r.client!.stderr + r.client!.stdout)) return false;
+  // (Not the trace's sentences: they name errnos too.)
+  if (e.stderr && !e.stderr.test(r.client!.stderr + untraced(r.client!.stdout))) return false;
+  if (r.traced && !sameVerdicts(r.traced, r.explain)) return false;
   if (r.explain.verdicts.length !== 1) return false;
   const v = r.explain.verdicts[0];
   if (r.scenario.slow) {
@@ -163,6 +218,12 @@ export function judge(r: LabResult): boolean {
     if (r.slowError) return false;
   }
   return v.scenario === r.scenario.verdict;
+}
+
+/** The same scenarios, in the same order, and no error. */
+export function sameVerdicts(a: ExplainOutcome, b: ExplainOutcome): boolean {
+  if (a.error || b.error || a.verdicts.length !== b.verdicts.length) return false;
+  return a.verdicts.every((v, i) => v.scenario === b.verdicts[i].scenario);
 }
 
 async function cleanup(
@@ -197,6 +258,13 @@ function logText(r: LabResult): string {
     ...r.explain.verdicts.flatMap((v) => v.slow ? [`slowness: ${v.slow.sentence}`] : []),
     ...(r.slowError ? [`--- slowness differs`, r.slowError] : []),
     ...(r.explain.error ? [r.explain.error] : []),
+    ...(r.traced
+      ? [
+        "--- traced client (connect/probe --trace)",
+        ...r.traced.verdicts.map((v) => `${v.scenario} (§${v.section}): ${v.summary}`),
+        ...(r.traced.error ? [r.traced.error] : []),
+      ]
+      : []),
     ...(r.labError ? [`--- lab error`, r.labError] : []),
   ];
   return lines.join("\n") + "\n";

@@ -36,6 +36,8 @@ export class LabSession {
     private readonly proc: ProcApi,
     readonly signal: AbortSignal,
     readonly family: 4 | 6,
+    /** `lab --trace`: the client runs with `--trace-file` into this file. */
+    readonly traceFile?: string,
   ) {}
 
   /** Run each side's programs pinned to a CPU with taskset ({client: "0", server: "1"}). */
@@ -70,8 +72,12 @@ export class LabSession {
     return p;
   }
 
-  /** Starts `tcpecho <args>` (connect or probe) in the client namespace. */
+  /**
+   * Starts `tcpecho <args>` (connect or probe) in the client namespace; with
+   * `lab --trace`, traced (`--trace-file`: its capture runs in that namespace).
+   */
   startClient(args: string[]): Proc {
+    if (this.traceFile !== undefined) args = [...args, "--trace-file", this.traceFile];
     const p = this.spawn("client", [...this.proc.selfCommand(), ...args]);
     this.client = p;
     this.note(`client: tcpecho ${args.join(" ")}`);

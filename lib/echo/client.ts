@@ -83,8 +83,10 @@ export async function strCli(conn: Conn, io: ClientIo, where: string): Promise<C
     downstream.catch(() => {});
   }
   const { sent, received } = counts;
-  if (!stdinEof || received < sent) throw prematureFin(sent - received, !stdinEof);
+  // Closed before the error too: the FIN leaves now, not at process exit
+  // (a --trace keeps the process alive while it captures the close).
   conn.close();
+  if (!stdinEof || received < sent) throw prematureFin(sent - received, !stdinEof);
   return { sent, received };
 }
 

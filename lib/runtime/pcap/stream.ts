@@ -35,6 +35,8 @@ export function pollingCapture(calls: PcapHandleCalls, snaplen: number): LiveCap
   let view = new DataView(buf.buffer);
   let start = 0, end = 0;
   let stopped = false, closed = false, failed = "";
+  /** When stop() was asked, the time to stop reading (0: not asked). */
+  let stopAt = 0;
   let last: [number, number, number] | undefined;
   // The pcap global header.
   view.setUint32(0, 0xa1b2c3d4, true);
@@ -83,6 +85,11 @@ export function pollingCapture(calls: PcapHandleCalls, snaplen: number): LiveCap
           start += n;
           return n;
         }
+        if (stopAt !== 0 && !stopped && !closed && Date.now() >= stopAt) {
+          if (drain() > 0) continue;
+          last = calls.stats() ?? last;
+          stopped = true;
+        }
         if (stopped || closed) {
           if (failed) throw new Error(`libpcap: ${failed}`);
           return null;
@@ -91,11 +98,10 @@ export function pollingCapture(calls: PcapHandleCalls, snaplen: number): LiveCap
       }
     },
     stop() {
-      if (stopped) return;
-      // Take what the kernel already holds, then stop.
-      drain();
-      last = calls.stats() ?? last;
-      stopped = true;
+      if (stopped || stopAt !== 0) return;
+      // The packets of the last block reach us when the kernel retires it (at
+      // most BLOCK_TIMEOUT_MS): keep reading until then, then stop.
+      stopAt = Date.now() + BLOCK_TIMEOUT_MS + 50;
     },
     stats() {
       if (!closed) last = calls.stats() ?? last;
@@ -122,7 +128,17 @@ function toStats(s: [number, number, number]): CaptureStats {
 export const PCAP_ERROR_NO_SUCH_DEVICE = -5;
 export const PCAP_ERROR_PERM_DENIED = -8;
 
-/** The capture's kernel ring (pcap_set_buffer_size). */
-export const RING_BYTES = 32 * 1024 * 1024;
+/**
+ * The capture's kernel ring (pcap_set_buffer_size). libpcap cuts a TPACKET_V3
+ * ring into 256 KiB blocks (its largest snapshot length), and the kernel
+ * hands a block over when it is full or BLOCK_TIMEOUT_MS old, so a ring holds
+ * at least (RING_BYTES / 256 KiB) × BLOCK_TIMEOUT_MS of traffic before it
+ * drops: 256 blocks × 200 ms = 51 s while a block takes less than 256 KiB in
+ * 200 ms (about 9,000 small packets a second); above that, 64 MiB of packets
+ * (about 450,000 loopback echo packets, 45 s at 1,000 connections a second).
+ * That is what lets a watch starved of CPU on a busy machine catch up
+ * (docs/watch.md, "Measured").
+ */
+export const RING_BYTES = 64 * 1024 * 1024;
 /** How long the kernel holds a block of packets before handing it over (pcap_set_timeout). */
-export const BLOCK_TIMEOUT_MS = 50;
+export const BLOCK_TIMEOUT_MS = 200;
