@@ -1,0 +1,94 @@
+/**
+ * The time attribution's lazy first SYN (lib/explain/timing_hook.ts): a
+ * connection whose only segment is a pure SYN holds a few numbers instead of
+ * a Timing, and its Timing is made when a second segment comes or when it
+ * ends. Checked against a Timing fed every segment as it comes, on hand-made
+ * connections and on every explain fixture (real window scaling), in both
+ * the full and the table detail.
+ */
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { bytesSource, readCapture } from "../../lib/capture/mod.ts";
+import { addrString, decodeFrame, newPacket } from "../../lib/decode/mod.ts";
+import type { Packet } from "../../lib/decode/types.ts";
+import { Timing, timingEnd, timingSegment } from "../../lib/explain/timing.ts";
+import { TimingHook } from "../../lib/explain/timing_hook.ts";
+import type { TcpConn } from "../../lib/tcp/conn.ts";
+import { TcpTracker } from "../../lib/tcp/tracker.ts";
+import { buildPcap, type BuiltSegment } from "../support/explain_build.ts";
+import { ROOT } from "../support/helpers.ts";
+
+/** Every connection's Timing from the hook and from an eager Timing, side by side. */
+async function both(bytes: Uint8Array, full: boolean): Promise<[Timing, Timing][]> {
+  const hook = new TimingHook(full, false);
+  const eager = new Map<TcpConn, Timing>();
+  const out: [Timing, Timing][] = [];
+  let pkt: Packet | null = null;
+  const tracker = new TcpTracker({
+    keepDetail: full,
+    keepIntervals: full,
+    keepStates: full,
+    addrString,
+    onSegment: (c, side, labels, frame) => {
+      hook.onSegment(c, side, labels, frame);
+      let t = eager.get(c);
+      if (t === undefined) eager.set(c, t = new Timing(full));
+      timingSegment(t, c, side, labels, pkt!);
+    },
+    onEnd: (c) => {
+      const e = eager.get(c) ?? new Timing(full);
+      eager.delete(c);
+      timingEnd(e, c);
+      out.push([hook.end(c), e]);
+    },
+  });
+  const p = newPacket();
+  await readCapture(bytesSource(bytes), (f) => {
+    pkt = hook.packet = decodeFrame(f, p);
+    tracker.push(pkt);
+  });
+  tracker.finish();
+  return out;
+}
+
+const seg = (fromA: boolean, flags: string, t: number, seq: number, ack = 0, len = 0) =>
+  ({ fromA, flags, t, seq, ack, len, win: 29200 }) as BuiltSegment;
+
+const MADE: [string, BuiltSegment[]][] = [
+  ["one SYN", [seg(true, "S", 0, 100)]],
+  ["SYN retried", [seg(true, "S", 0, 100), seg(true, "S", 1, 100), seg(true, "S", 3, 100)]],
+  ["SYN refused", [seg(true, "S", 0, 100), seg(false, "RA", 0.001, 0, 101)]],
+  ["handshake and data", [
+    seg(true, "S", 0, 100),
+    seg(false, "SA", 0.01, 500, 101),
+    seg(true, "A", 0.02, 101, 501),
+    seg(true, "PA", 0.03, 101, 501, 10),
+    seg(false, "A", 0.5, 501, 111),
+  ]],
+  ["SYN,ACK first", [seg(false, "SA", 0, 500, 101), seg(true, "A", 0.01, 101, 501)]],
+];
+
+for (const full of [true, false]) {
+  test(`timing first SYN (${full ? "full" : "table"}): hand-made connections equal an eager Timing`, async () => {
+    for (const [name, segs] of MADE) {
+      const pairs = await both(buildPcap(segs), full);
+      assert.ok(pairs.length > 0, name);
+      for (const [lazy, eager] of pairs) assert.deepEqual(lazy, eager, name);
+    }
+  });
+
+  test(`timing first SYN (${full ? "full" : "table"}): every explain fixture equals an eager Timing`, async () => {
+    const dir = join(ROOT, "tests", "fixtures", "explain");
+    const files = readdirSync(dir).filter((f) => f.endsWith(".pcap"));
+    assert.ok(files.length > 10);
+    let conns = 0;
+    for (const f of files) {
+      const pairs = await both(new Uint8Array(readFileSync(join(dir, f))), full);
+      for (const [lazy, eager] of pairs) assert.deepEqual(lazy, eager, f);
+      conns += pairs.length;
+    }
+    assert.ok(conns >= files.length);
+  });
+}
