@@ -6,11 +6,13 @@
  */
 import { addrString } from "../decode/mod.ts";
 import type { Packet } from "../decode/types.ts";
-import type { TcpConn } from "../tcp/conn.ts";
+import type { Side, TcpConn } from "../tcp/conn.ts";
 import { TcpTracker } from "../tcp/tracker.ts";
 import { trackPhase } from "./phases.ts";
 import { type Verdict, verdict } from "./scenarios.ts";
-import { observe, WireFacts } from "./wire.ts";
+import { observe, type RawView, WireFacts } from "./wire.ts";
+import { TCP_ACK, TCP_FIN, TCP_RST, TCP_SYN } from "../decode/types.ts";
+import { L_ANY_RETRANS, L_KEEPALIVE } from "../tcp/labels.ts";
 import { TimingHook } from "./timing_hook.ts";
 import type { Timing } from "./timing.ts";
 
@@ -62,7 +64,7 @@ export interface ExplainerOptions {
  *
  * @example
  * ```ts
- * import type { TcpConn } from "../tcp/conn.ts";
+ * import type { Side, TcpConn } from "../tcp/conn.ts";
  * declare const conn: TcpConn; // a tracked connection
  * matches(conn, { port: 9877 }); // true when either end uses port 9877
  * ```
@@ -78,13 +80,44 @@ export function matches(c: TcpConn, f: ConnFilter | undefined): boolean {
   return true;
 }
 
+/**
+ * The wire facts of a connection whose only segment so far is a pure SYN: the
+ * segment's fields (about 100 bytes instead of 600), replayed into a
+ * WireFacts when a second segment comes or the connection ends. A SYN
+ * flood's half-open connections stay like this until they expire.
+ */
+class WireSyn implements RawView {
+  readonly payloadLen = 0;
+  readonly icmpType = -1;
+  readonly icmpCode = -1;
+  readonly quotedIpVersion = 0;
+  captureEnd = -1;
+  constructor(
+    readonly side: Side,
+    readonly labels: number,
+    readonly frame: number,
+    readonly flags: number,
+    readonly seq: number,
+    readonly ack: number,
+    readonly t: number,
+  ) {}
+}
+
+/** Whether a connection's first segment can wait as a {@link WireSyn}. */
+function pureSyn(p: Packet, labels: number): boolean {
+  return p.kind === "tcp" && (p.flags & (TCP_SYN | TCP_ACK | TCP_FIN | TCP_RST)) === TCP_SYN &&
+    p.payloadLen === 0 && (labels & (L_ANY_RETRANS | L_KEEPALIVE)) === 0;
+}
+
 /** Streams packets through tracking, wire evidence, phases and verdicts. */
 export class Explainer {
   readonly tracker: TcpTracker;
   /** Connections seen (before filtering). */
   connections = 0;
   /** Wire evidence of each open connection (wire.ts). */
-  #wire = new Map<TcpConn, WireFacts>();
+  #wire = new Map<TcpConn, WireFacts | WireSyn>();
+  /** Where a first SYN is observed for the phases (its facts are kept as a WireSyn). */
+  #scratch = new WireFacts();
   /** The last connection looked up and its wire facts (consecutive segments share one). */
   #lastConn: TcpConn | null = null;
   #lastWire: WireFacts | null = null;
@@ -109,14 +142,25 @@ export class Explainer {
       reuseConnections: transient,
       addrString,
       onSegment: (conn, side, labels, frame) => {
-        const w = this.#wireOf(conn);
-        observe(w, conn, side, labels, frame, this.#pkt!);
+        const p = this.#pkt!;
+        let w: WireFacts;
+        if (this.#lastConn !== conn && !this.#wire.has(conn) && pureSyn(p, labels)) {
+          // The first segment, a pure SYN: observed on scratch (for the phases), kept as numbers.
+          w = this.#scratch;
+          w.reset();
+          this.#wire.set(
+            conn,
+            new WireSyn(side, labels, frame, p.flags, p.seq, p.ack, conn.facts.lastTime),
+          );
+        } else w = this.#wireOf(conn);
+        observe(w, conn, side, labels, frame, p);
         if (phases) trackPhase(conn, side, labels, frame, w);
         timing.onSegment(conn, side, labels, frame);
       },
       onEnd: (conn) => {
         this.connections++;
-        const w = this.#wire.get(conn) ?? new WireFacts();
+        const k = this.#wire.get(conn);
+        const w = k instanceof WireSyn ? this.#replay(conn, k) : k ?? new WireFacts();
         this.#wire.delete(conn);
         if (this.#lastConn === conn) this.#lastConn = this.#lastWire = null;
         const t = timing.end(conn);
@@ -129,13 +173,30 @@ export class Explainer {
     });
   }
 
+  /** A WireFacts (from the spare ones when there are) with a first SYN applied. */
+  #replay(conn: TcpConn, s: WireSyn): WireFacts {
+    const w = this.#newWire();
+    observe(w, conn, s.side, s.labels, s.frame, s);
+    // observe took the time from the connection: the SYN's own.
+    w.prevT = w.side[s.side].lastT = s.t;
+    w.captureEnd = s.captureEnd;
+    return w;
+  }
+
+  #newWire(): WireFacts {
+    const w = this.#spare.pop();
+    if (w === undefined) return new WireFacts();
+    w.reset();
+    return w;
+  }
+
   #wireOf(conn: TcpConn): WireFacts {
     if (this.#lastConn === conn) return this.#lastWire!;
-    let w = this.#wire.get(conn);
-    if (w === undefined) {
-      w = this.#spare.pop();
-      if (w === undefined) w = new WireFacts();
-      else w.reset();
+    const k = this.#wire.get(conn);
+    let w: WireFacts;
+    if (k instanceof WireFacts) w = k;
+    else {
+      w = k === undefined ? this.#newWire() : this.#replay(conn, k);
       this.#wire.set(conn, w);
     }
     this.#lastConn = conn;

@@ -1,10 +1,10 @@
 /**
- * The time attribution's lazy first SYN (lib/explain/timing_hook.ts): a
- * connection whose only segment is a pure SYN holds a few numbers instead of
- * a Timing, and its Timing is made when a second segment comes or when it
- * ends. Checked against a Timing fed every segment as it comes, on hand-made
- * connections and on every explain fixture (real window scaling), in both
- * the full and the table detail.
+ * The lazy first SYN of the explain layer: a connection whose only segment
+ * is a pure SYN holds a few numbers instead of a Timing
+ * (lib/explain/timing_hook.ts) and a WireFacts (lib/explain/engine.ts); they
+ * are made when a second segment comes or when it ends. Checked against
+ * records fed every segment as it comes, on hand-made connections and on
+ * every explain fixture (real window scaling), in the full and table detail.
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
@@ -15,6 +15,10 @@ import { addrString, decodeFrame, newPacket } from "../../lib/decode/mod.ts";
 import type { Packet } from "../../lib/decode/types.ts";
 import { Timing, timingEnd, timingSegment } from "../../lib/explain/timing.ts";
 import { TimingHook } from "../../lib/explain/timing_hook.ts";
+import { Explainer } from "../../lib/explain/engine.ts";
+import { trackPhase } from "../../lib/explain/phases.ts";
+import { verdict } from "../../lib/explain/scenarios.ts";
+import { observe, WireFacts } from "../../lib/explain/wire.ts";
 import type { TcpConn } from "../../lib/tcp/conn.ts";
 import { TcpTracker } from "../../lib/tcp/tracker.ts";
 import { buildPcap, type BuiltSegment } from "../support/explain_build.ts";
@@ -53,6 +57,52 @@ async function both(bytes: Uint8Array, full: boolean): Promise<[Timing, Timing][
   return out;
 }
 
+/**
+ * Verdicts and phases from the Explainer (lazy wire facts) and from wire
+ * facts fed every segment, per connection in end order.
+ */
+async function verdicts(bytes: Uint8Array, full: boolean): Promise<[unknown, unknown][]> {
+  const lazy: unknown[] = [];
+  const ex = new Explainer({
+    detail: full ? "full" : "table",
+    onConnection: (e) => lazy.push({ v: e.verdict, phases: e.conn.phases }),
+  });
+  const eager: unknown[] = [];
+  const wires = new Map<TcpConn, WireFacts>();
+  let pkt: Packet | null = null;
+  let t0 = -1, lastT = 0;
+  const tracker = new TcpTracker({
+    keepDetail: full,
+    keepIntervals: full,
+    keepStates: full,
+    addrString,
+    onSegment: (c, side, labels, frame) => {
+      let w = wires.get(c);
+      if (w === undefined) wires.set(c, w = new WireFacts());
+      observe(w, c, side, labels, frame, pkt!);
+      if (full) trackPhase(c, side, labels, frame, w);
+    },
+    onEnd: (c) => {
+      const w = wires.get(c) ?? new WireFacts();
+      wires.delete(c);
+      eager.push({ v: verdict(c, w), phases: c.phases });
+    },
+  });
+  const p = newPacket();
+  await readCapture(bytesSource(bytes), (f) => {
+    pkt = decodeFrame(f, p);
+    if (t0 < 0) t0 = pkt.tsSec + pkt.tsNsec * 1e-9;
+    ex.push(pkt);
+    lastT = pkt.tsSec + pkt.tsNsec * 1e-9;
+    tracker.push(pkt);
+  });
+  ex.finish();
+  for (const w of wires.values()) w.captureEnd = lastT - t0;
+  tracker.finish();
+  assert.equal(lazy.length, eager.length);
+  return lazy.map((x, i) => [x, eager[i]]);
+}
+
 const seg = (fromA: boolean, flags: string, t: number, seq: number, ack = 0, len = 0) =>
   ({ fromA, flags, t, seq, ack, len, win: 29200 }) as BuiltSegment;
 
@@ -71,15 +121,18 @@ const MADE: [string, BuiltSegment[]][] = [
 ];
 
 for (const full of [true, false]) {
-  test(`timing first SYN (${full ? "full" : "table"}): hand-made connections equal an eager Timing`, async () => {
+  test(`first SYN (${full ? "full" : "table"}): hand-made connections equal an eager Timing`, async () => {
     for (const [name, segs] of MADE) {
       const pairs = await both(buildPcap(segs), full);
       assert.ok(pairs.length > 0, name);
       for (const [lazy, eager] of pairs) assert.deepEqual(lazy, eager, name);
+      for (const [lazy, eager] of await verdicts(buildPcap(segs), full)) {
+        assert.deepEqual(lazy, eager, name);
+      }
     }
   });
 
-  test(`timing first SYN (${full ? "full" : "table"}): every explain fixture equals an eager Timing`, async () => {
+  test(`first SYN (${full ? "full" : "table"}): every explain fixture equals an eager Timing`, async () => {
     const dir = join(ROOT, "tests", "fixtures", "explain");
     const files = readdirSync(dir).filter((f) => f.endsWith(".pcap"));
     assert.ok(files.length > 10);
@@ -88,6 +141,8 @@ for (const full of [true, false]) {
       const pairs = await both(new Uint8Array(readFileSync(join(dir, f))), full);
       for (const [lazy, eager] of pairs) assert.deepEqual(lazy, eager, f);
       conns += pairs.length;
+      const bytes = new Uint8Array(readFileSync(join(dir, f)));
+      for (const [lazy, eager] of await verdicts(bytes, full)) assert.deepEqual(lazy, eager, f);
     }
     assert.ok(conns >= files.length);
   });
