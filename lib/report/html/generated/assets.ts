@@ -6,7 +6,7 @@
  */
 
 /** sha256 of the inputs (see scripts/build_html_assets.mjs); a test checks it is current. */
-export const ASSETS_INPUT_HASH = "07879bdaef0086e27e7ce1aa003e8fec9819dc62fbc8ef3a7003ab154d977671";
+export const ASSETS_INPUT_HASH = "6a5f57284f477157c241ffc69a91786b9342971f95ef5e5eba2b8618ccfe6c85";
 /** The uPlot version embedded. */
 export const UPLOT_VERSION = "1.6.32";
 /** uPlot's licence text (MIT), repeated in the report next to the library. */
