@@ -7,8 +7,9 @@
  * regressions, not the goal (300 MB in every format): measured with a
  * half-open connection costing about 3.6 KB (its first SYN kept as a few
  * numbers) and output flushed every 128 KiB read, ndjson took 470 MiB on
- * Bun and Deno (1,113 and 968 before), text 496 on Bun (1,289), with a live heap under 100 MB: the rest is garbage
- * the runtimes collect late (docs/reliability.md). HTML embeds up to
+ * Bun and Deno (1,113 and 968 before), text 496 on Bun (1,289), with a
+ * live heap under 100 MB: the rest is garbage the runtimes collect late
+ * (docs/reliability.md). HTML embeds up to
  * 400,000 connections' details until the page is written (935 MiB on Bun
  * for a 200,000-SYN flood, 1,567 before; the 1 M run was 2-2.7 GB before).
  * The long connection keeps its segments for the ladder, about 150 bytes
