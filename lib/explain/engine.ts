@@ -5,13 +5,14 @@
  * @module
  */
 import { addrString } from "../decode/mod.ts";
-import type { Packet } from "../decode/types.ts";
-import type { TcpConn } from "../tcp/conn.ts";
+import { type Packet, TCP_ACK, TCP_FIN, TCP_RST, TCP_SYN } from "../decode/types.ts";
+import type { Side, TcpConn } from "../tcp/conn.ts";
+import { L_ANY_RETRANS, L_KEEPALIVE } from "../tcp/labels.ts";
 import { TcpTracker } from "../tcp/tracker.ts";
 import { trackPhase } from "./phases.ts";
 import { type Verdict, verdict } from "./scenarios.ts";
-import { observe, WireFacts } from "./wire.ts";
-import { Timing, timingEnd, timingSegment } from "./timing.ts";
+import { observe, type RawView, WireFacts } from "./wire.ts";
+import { Timing, timingEnd, timingFirstSyn, timingSegment, windowBytes } from "./timing.ts";
 
 /** A finished connection with its verdict. */
 export interface Explained {
@@ -89,6 +90,40 @@ class ConnState {
   }
 }
 
+/**
+ * A connection whose only segment so far is a pure SYN: that segment's fields
+ * (about 100 bytes instead of a ConnState's 3 KB), replayed into a ConnState
+ * when a second segment comes or the connection ends. A SYN flood's
+ * half-open connections stay like this until they expire.
+ */
+class FirstSyn implements RawView {
+  readonly kind = "tcp";
+  readonly payloadLen = 0;
+  readonly icmpType = -1;
+  readonly icmpCode = -1;
+  readonly quotedIpVersion = 0;
+  /** Set when the capture's end (or an idle limit) is reached first (WireFacts.captureEnd). */
+  captureEnd = -1;
+  constructor(
+    readonly side: Side,
+    readonly labels: number,
+    readonly frame: number,
+    readonly flags: number,
+    readonly seq: number,
+    readonly ack: number,
+    /** The connection's time at the SYN (TcpConn facts.lastTime). */
+    readonly t: number,
+    /** The SYN's window in bytes. */
+    readonly win: number,
+  ) {}
+}
+
+/** Whether a connection's first segment can wait as a {@link FirstSyn}. */
+function pureSyn(p: Packet, labels: number): boolean {
+  return p.kind === "tcp" && (p.flags & (TCP_SYN | TCP_ACK | TCP_FIN | TCP_RST)) === TCP_SYN &&
+    p.payloadLen === 0 && (labels & (L_ANY_RETRANS | L_KEEPALIVE)) === 0;
+}
+
 /** Most ended records kept for reuse (only when the consumer keeps nothing). */
 const SPARE_CAP = 256;
 
@@ -99,6 +134,8 @@ export class Explainer {
   connections = 0;
   /** Ended records free for reuse (only when the consumer keeps nothing: `reuse`). */
   #spare: ConnState[] = [];
+  /** Where a first SYN is observed for the phases (its facts wait as a FirstSyn). */
+  #scratch = new WireFacts();
   /** The packet being applied (the tracker's hook reads its raw fields). */
   #pkt: Packet | null = null;
   #t0Sec = -1;
@@ -118,15 +155,35 @@ export class Explainer {
       reuseConnections: transient,
       addrString,
       onSegment: (conn, side, labels, frame) => {
-        const s = (conn.ext as ConnState | null) ?? this.#attach(conn);
         const p = this.#pkt!;
+        const e = conn.ext as ConnState | FirstSyn | null;
+        if (e === null && pureSyn(p, labels)) {
+          // The first segment, a pure SYN: observed on scratch (for the phases), kept as numbers.
+          const w = this.#scratch;
+          w.reset();
+          observe(w, conn, side, labels, frame, p);
+          if (phases) trackPhase(conn, side, labels, frame, w);
+          conn.ext = new FirstSyn(
+            side,
+            labels,
+            frame,
+            p.flags,
+            p.seq,
+            p.ack,
+            conn.facts.lastTime,
+            windowBytes(conn, side),
+          );
+          return;
+        }
+        const s = e instanceof ConnState ? e : this.#attach(conn, e);
         observe(s.wire, conn, side, labels, frame, p);
         if (phases) trackPhase(conn, side, labels, frame, s.wire);
         timingSegment(s.timing, conn, side, labels, p);
       },
       onEnd: (conn) => {
         this.connections++;
-        const s = (conn.ext as ConnState | null) ?? new ConnState(full);
+        const e = conn.ext as ConnState | FirstSyn | null;
+        const s = e instanceof ConnState ? e : e === null ? new ConnState(full) : this.#attach(conn, e);
         conn.ext = null;
         const t = s.timing;
         timingEnd(t, conn);
@@ -138,13 +195,24 @@ export class Explainer {
     });
   }
 
-  /** A new connection's record: a spare one reset, or a new one. */
-  #attach(conn: TcpConn): ConnState {
+  /**
+   * A connection's record (a spare one reset, or a new one), with the first
+   * SYN replayed into it when that is all the connection had so far.
+   */
+  #attach(conn: TcpConn, syn: FirstSyn | null): ConnState {
     let s = this.#spare.pop();
     if (s === undefined) s = new ConnState(this.#full);
     else {
       s.wire.reset();
       s.timing.reset(this.#full);
+    }
+    if (syn !== null) {
+      const w = s.wire;
+      observe(w, conn, syn.side, syn.labels, syn.frame, syn);
+      // observe took the time from the connection: the SYN's own.
+      w.prevT = w.side[syn.side].lastT = syn.t;
+      w.captureEnd = syn.captureEnd;
+      timingFirstSyn(s.timing, conn, syn.side, syn.labels, syn, syn.t, syn.win);
     }
     conn.ext = s;
     return s;
@@ -201,7 +269,7 @@ export class Explainer {
     const now = nowSec - this.#t0Sec - this.#t0Nsec * 1e-9;
     const before = now - idleS;
     for (const c of this.tracker.openValues()) {
-      if (c.facts.lastTime < before && c.ext !== null) (c.ext as ConnState).wire.captureEnd = now;
+      if (c.facts.lastTime < before) setCaptureEnd(c, now);
     }
     return this.tracker.endIdle(before);
   }
@@ -209,8 +277,15 @@ export class Explainer {
   /** Reports every connection still open (they saw the capture's end: sentences may say so). */
   finish(): void {
     for (const c of this.tracker.openValues()) {
-      if (c.ext !== null) (c.ext as ConnState).wire.captureEnd = this.#lastT;
+      setCaptureEnd(c, this.#lastT);
     }
     this.tracker.finish();
   }
+}
+
+/** Marks an open connection as having reached the capture's end (or an idle limit) at `t`. */
+function setCaptureEnd(c: TcpConn, t: number): void {
+  const e = c.ext as ConnState | FirstSyn | null;
+  if (e instanceof ConnState) e.wire.captureEnd = t;
+  else if (e !== null) e.captureEnd = t;
 }

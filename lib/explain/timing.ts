@@ -384,6 +384,41 @@ export function timingSegment(t: Timing, c: TcpConn, side: Side, labels: number,
   }
 }
 
+/**
+ * A side's last advertised window in bytes. The analysis keeps the raw
+ * window field (Wireshark compares raw values); the time attribution needs
+ * bytes: scaled as segment.ts scales JSON's, once both SYNs set a scale.
+ */
+export function windowBytes(c: TcpConn, side: Side): number {
+  const raw = c.dirs[side].window;
+  return raw > 0 && c.wscale[0] >= 0 && c.wscale[1] >= 0 ? raw * c.winMul[side] : raw;
+}
+
+/**
+ * Applies a connection's first segment from its saved fields instead of the
+ * packet: a pure SYN (no ACK, FIN, RST or payload, not a retransmission),
+ * which {@link TimingHook} keeps as five numbers until a second segment
+ * comes, so a SYN flood's half-open connections hold no Timing. `win` is the
+ * window {@link timingSegment} took at the time (the raw field: scaling
+ * needs both SYNs). The result equals feeding the SYN when it came.
+ */
+export function timingFirstSyn(
+  t: Timing,
+  c: TcpConn,
+  side: Side,
+  labels: number,
+  p: Pick<Packet, "kind" | "frame" | "flags" | "seq" | "ack" | "payloadLen">,
+  now: number,
+  win: number,
+): void {
+  t.now = now;
+  t.firstTime = now;
+  t.lastTime = now;
+  t.lastFrame = p.frame;
+  updateState(t, c, side, labels, p as Packet);
+  t.win[side] = win;
+}
+
 /** Decides the cause of the gap that `p` ends and adds it (see the module doc). */
 function classify(
   t: Timing,
@@ -671,8 +706,7 @@ function updateState(
   const flags = p.flags;
   // The analysis keeps the raw window field (Wireshark compares raw values);
   // the time attribution needs bytes: scale it as segment.ts scales JSON's.
-  const raw = c.dirs[side].window;
-  t.win[side] = raw > 0 && c.wscale[0] >= 0 && c.wscale[1] >= 0 ? raw * c.winMul[side] : raw;
+  t.win[side] = windowBytes(c, side);
   if (flags & TCP_ACK) ackFrom(t, other, p);
   const retrans = (labels & L_ANY_RETRANS) !== 0;
   if (len > 0) {

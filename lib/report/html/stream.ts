@@ -12,7 +12,7 @@
  * unusual connections are never crowded out by ordinary ones that came first.
  * @module
  */
-import { packDetail, type PackedDetail, packRow, Strings, UNREMARKABLE } from "./compact.ts";
+import { packDetail, packRow, Strings, UNREMARKABLE } from "./compact.ts";
 import { jsonForScript } from "./escape.ts";
 import { type HeaderFacts, pageEnd, pageStart } from "./page.ts";
 import type { ConnectionStats } from "./stats.ts";
@@ -58,7 +58,11 @@ export class HtmlStreamWriter {
   #spill: Spill;
   #opts: HtmlOptions;
   #str = new Strings();
-  #details: Record<string, PackedDetail> = {};
+  /**
+   * Embedded details as JSON text by connection id (text takes a fraction of
+   * the memory of the packed arrays: a SYN flood embeds 400,000 of them).
+   */
+  #details = new Map<number, string>();
   #budget: number;
   #usedPlain = 0;
   #usedUnusual = 0;
@@ -115,7 +119,7 @@ export class HtmlStreamWriter {
     const plain = UNREMARKABLE.has(c.scenario);
     const used = plain ? this.#usedPlain : this.#usedUnusual;
     if (used + n <= this.#budget) {
-      this.#details[String(c.id)] = packDetail(c, this.#str);
+      this.#details.set(c.id, jsonForScript(packDetail(c, this.#str)));
       if (plain) this.#usedPlain += n;
       else this.#usedUnusual += n;
     } else this.#omitted++;
@@ -129,18 +133,31 @@ export class HtmlStreamWriter {
     const title = this.#opts.title ?? "tcpecho explain";
     const facts: HeaderFacts = { capture, connections: this.#rows, span: this.#span };
     yield pageStart(facts, this.#omitted, this.#opts);
-    const head = {
+    // jsonForScript of the whole head object, made in pieces: `details` is an
+    // object whose integer keys JSON lists in ascending order.
+    const head = jsonForScript({
       v: 2,
       title,
       captureName: this.#opts.captureName ?? "",
       capture,
       strings: this.#str.list,
-      details: this.#details,
+    });
+    yield head.slice(0, -1) + ',"details":{';
+    const ids = [...this.#details.keys()].sort((a, b) => a - b);
+    let piece = "";
+    for (let i = 0; i < ids.length; i++) {
+      piece += (i === 0 ? '"' : ',"') + ids[i] + '":' + this.#details.get(ids[i]);
+      if (piece.length >= 1 << 16) {
+        yield piece;
+        piece = "";
+      }
+    }
+    this.#details.clear();
+    const tail = jsonForScript({
       omitted: this.#omitted,
       maxLadderSegments: this.#opts.maxLadderSegments ?? 2000,
-    };
-    const text = jsonForScript(head);
-    yield text.slice(0, -1) + ',"rows":[';
+    });
+    yield piece + "}," + tail.slice(1, -1) + ',"rows":[';
     yield* this.#spill.read();
     yield "]}";
     yield pageEnd();

@@ -6,7 +6,7 @@
  */
 
 /** sha256 of the inputs (see scripts/build_html_assets.mjs); a test checks it is current. */
-export const ASSETS_INPUT_HASH = "6bf7f3464d76b6ed41176e3260f21f48a9df309ca8c02d8c8529028531736b42";
+export const ASSETS_INPUT_HASH = "d1b3a21d3fc91b7f4353094793d4e45bd40bfbe9274b69cc9bb426a38caaf26b";
 /** The uPlot version embedded. */
 export const UPLOT_VERSION = "1.6.32";
 /** uPlot's licence text (MIT), repeated in the report next to the library. */
