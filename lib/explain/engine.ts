@@ -183,7 +183,11 @@ export class Explainer {
       onEnd: (conn) => {
         this.connections++;
         const e = conn.ext as ConnState | FirstSyn | null;
-        const s = e instanceof ConnState ? e : e === null ? new ConnState(full) : this.#attach(conn, e);
+        const s = e instanceof ConnState
+          ? e
+          : e === null
+          ? new ConnState(full)
+          : this.#attach(conn, e);
         conn.ext = null;
         const t = s.timing;
         timingEnd(t, conn);
