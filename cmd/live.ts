@@ -105,6 +105,8 @@ export async function runLive(
 ): Promise<LiveResult> {
   const { rt } = ctx;
   let out: string[] = [];
+  /** Idle lines for stderr, written after the rows they follow (so the row is out first). */
+  let notes: string[] = [];
   const table = new AsciiBuffer();
   const tableMode = req.format === "text" && req.summary;
   if (tableMode) table.text(summaryHeader(ctx.color));
@@ -117,7 +119,7 @@ export async function runLive(
       const line = `watch: connection ${e.conn.id} saw no packet for ${req.idleS} s: ` +
         `reported as still open and forgotten\n`;
       if (req.format === "text" && !req.summary) out.push(line);
-      else void rt.writeStderr(`tcpecho: ${line}`);
+      else notes.push(`tcpecho: ${line}`);
     }
     if (req.format === "ndjson") out.push(ndjsonLine(connectionReport(e, undefined, !req.summary)));
     else if (tableMode) writeSummaryRow(table, e, ctx.color);
@@ -144,6 +146,11 @@ export async function runLive(
         const text = out.join("");
         out = [];
         await write(text);
+      }
+      if (notes.length > 0) {
+        const text = notes.join("");
+        notes = [];
+        await rt.writeStderr(text);
       }
     });
   const file = req.write === undefined ? undefined : openOutput(req.write);

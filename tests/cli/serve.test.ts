@@ -9,7 +9,7 @@ import { runConnect, startServe, waitFor } from "../support/echo_helpers.ts";
 function talk(
   port: number,
   data: string | Uint8Array,
-  opts: { host?: string; end?: boolean; waitMs?: number } = {},
+  opts: { host?: string; end?: boolean; waitMs?: number; onData?: () => void } = {},
 ): Promise<{ got: Buffer; how: "fin" | "rst" | "timeout" }> {
   return new Promise((resolve) => {
     const chunks: Buffer[] = [];
@@ -27,7 +27,10 @@ function talk(
       s.write(data);
       if (opts.end) s.end();
     });
-    s.on("data", (d) => chunks.push(d));
+    s.on("data", (d) => {
+      chunks.push(d);
+      opts.onData?.();
+    });
     s.on("end", () => finish("fin"));
     s.on("error", (e: NodeJS.ErrnoException) => finish(e.code === "ECONNRESET" ? "rst" : "fin"));
   });
@@ -115,8 +118,10 @@ test("serve: --log json/NDJSON accepted and closed events with bytes and reason"
 
 test("serve: SIGTERM/graceful: open client gets FIN, server exits 0", async () => {
   const srv = await startServe([]);
-  const pending = talk(srv.port, "hi\n", { waitMs: 9000 });
-  await waitFor(() => srv.stderr().includes("accepted"), 5000, "accept");
+  let echoed = false;
+  const pending = talk(srv.port, "hi\n", { waitMs: 9000, onData: () => echoed = true });
+  // SIGTERM after the echo came back (before it, the FIN may rightly come first).
+  await waitFor(() => echoed, 5000, "echo");
   const code = await srv.stop("SIGTERM");
   const r = await pending;
   assert.equal(code, 0);
