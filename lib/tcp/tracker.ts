@@ -317,7 +317,13 @@ export class TcpTracker {
       }
     }
     if (!c) {
-      const tomb = this.#dead.find(tv);
+      let tomb = this.#dead.find(tv);
+      if (tomb !== undefined && tomb.until < t) {
+        // Past its linger: the ended connection no longer absorbs packets
+        // (tombstones are otherwise swept only when another connection ends).
+        this.#dead.remove(tomb);
+        tomb = undefined;
+      }
       if (tomb) {
         const a = this.#dead.lastDir === 1;
         if ((p.flags & (TCP_SYN | TCP_ACK)) === (TCP_SYN | TCP_ACK)) {
