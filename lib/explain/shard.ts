@@ -14,6 +14,7 @@
  * Nothing here starts a thread: cmd/explain_threads.ts moves the batches.
  * @module
  */
+import { newFrame } from "../capture/parser.ts";
 import type { Frame } from "../capture/types.ts";
 import { decodeFrame, newPacket } from "../decode/mod.ts";
 import type { Packet } from "../decode/types.ts";
@@ -218,18 +219,7 @@ export interface ShardOptions {
 export class ShardRunner {
   readonly #ex: Explainer;
   readonly #pkt = newPacket();
-  #frame: Frame = {
-    index: 0,
-    tsSec: 0,
-    tsNsec: 0,
-    hasTimestamp: true,
-    linkType: 0,
-    interfaceId: 0,
-    buf: new Uint8Array(0),
-    offset: 0,
-    caplen: 0,
-    origLen: 0,
-  };
+  #frame: Frame = newFrame();
   #now = 0;
   #lastId = 0;
   #report: ShardReport = { creates: [], ends: [], texts: [] };

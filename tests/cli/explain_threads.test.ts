@@ -12,16 +12,11 @@ import {
   damagedInterleavedCapture,
   explainInProcess,
   interleavedCapture,
+  THREAD_FORMATS,
 } from "../support/threads.ts";
 import type { ExplainRequest } from "../../cmd/explain_run.ts";
 
-const FORMATS: { name: string; format: ExplainRequest["format"]; summary: boolean }[] = [
-  { name: "--summary", format: "text", summary: true },
-  { name: "ndjson", format: "ndjson", summary: false },
-  { name: "ndjson --summary", format: "ndjson", summary: true },
-  { name: "text", format: "text", summary: false },
-  { name: "json", format: "json", summary: false },
-];
+const FORMATS = THREAD_FORMATS.slice(0, 5);
 
 function captures(dir: string): string[] {
   const good = join(dir, "interleaved.pcap"), bad = join(dir, "damaged.pcap");

@@ -14,6 +14,20 @@ import { shardHandler } from "../../cmd/explain_shard.ts";
 import { buildPcap, type BuiltSegment } from "./explain_build.ts";
 import { pcapOffsets } from "./capture_build.ts";
 
+/** The explain outputs whose threaded runs are compared byte for byte. */
+export const THREAD_FORMATS: {
+  name: string;
+  format: ExplainRequest["format"];
+  summary: boolean;
+}[] = [
+  { name: "--summary", format: "text", summary: true },
+  { name: "ndjson", format: "ndjson", summary: false },
+  { name: "ndjson --summary", format: "ndjson", summary: true },
+  { name: "text", format: "text", summary: false },
+  { name: "json", format: "json", summary: false },
+  { name: "json --summary", format: "json", summary: true },
+];
+
 /** What one in-process explain run wrote and returned. */
 export interface ExplainOutput {
   code: number;

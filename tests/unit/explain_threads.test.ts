@@ -16,18 +16,12 @@ import {
   explainInProcess,
   interleavedCapture,
   inThreadShard,
+  THREAD_FORMATS,
 } from "../support/threads.ts";
 import { tempDir } from "../support/helpers.ts";
 import type { ExplainRequest } from "../../cmd/explain_run.ts";
 
-const FORMATS: { name: string; format: ExplainRequest["format"]; summary: boolean }[] = [
-  { name: "--summary", format: "text", summary: true },
-  { name: "ndjson", format: "ndjson", summary: false },
-  { name: "ndjson --summary", format: "ndjson", summary: true },
-  { name: "text", format: "text", summary: false },
-  { name: "json", format: "json", summary: false },
-  { name: "json --summary", format: "json", summary: true },
-];
+const FORMATS = THREAD_FORMATS;
 
 const FIXTURES = capturesUnder(join(ROOT, "tests", "fixtures"));
 

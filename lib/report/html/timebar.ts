@@ -10,6 +10,7 @@
  * else is dropped. Pure: no DOM.
  * @module
  */
+import type { StallJson } from "../json.ts";
 
 /**
  * The causes in the order of docs/slow.md, with the text report's time-bar
@@ -33,18 +34,8 @@ export function causeClass(id: string): string {
   return CAUSE_INDEX.has(id) ? `tc-${id}` : "tc-transfer";
 }
 
-/** One interval or stall of the timeline, checked. */
-export interface TimeSpan {
-  cause: string;
-  kind: string;
-  seconds: number;
-  /** Capture seconds. */
-  start: number;
-  firstFrame: number;
-  lastFrame: number;
-  side: "client" | "server";
-  backoff?: number;
-}
+/** One interval or stall of the timeline (the JSON report's shape), checked. */
+export type TimeSpan = StallJson;
 
 /** The parts of `timing` the page draws, checked. */
 export interface TimingView {
@@ -151,7 +142,7 @@ export interface BarSegment {
  * ```ts
  * declare const timing: unknown; // one connection's `timing` from the report
  * const t = readTiming(timing);
- * if (t) for (const s of barSegments(t)) console.log(s.cause, Math.round(s.share * 100));
+ * const shares = t ? barSegments(t).map((s) => `${s.cause} ${Math.round(s.share * 100)}%`) : [];
  * ```
  */
 export function barSegments(t: TimingView): BarSegment[] {
