@@ -14,7 +14,6 @@ import {
   interleavedCapture,
   THREAD_FORMATS,
 } from "../support/threads.ts";
-import type { ExplainRequest } from "../../cmd/explain_run.ts";
 
 const FORMATS = THREAD_FORMATS.slice(0, 5);
 

@@ -19,7 +19,6 @@ import {
   THREAD_FORMATS,
 } from "../support/threads.ts";
 import { tempDir } from "../support/helpers.ts";
-import type { ExplainRequest } from "../../cmd/explain_run.ts";
 
 const FORMATS = THREAD_FORMATS;
 
