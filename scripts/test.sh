@@ -137,6 +137,29 @@ else
   [ "$fast" = 0 ] && run_serial system tests/system/
 fi
 
+# recap: CI keeps only the end of this output, so each failure's report is
+# printed again here (bounded: the 25 lines before each of Bun's "(fail)"
+# lines, 60 lines of each Deno "ERRORS" section, at most 200 lines in all).
+recap() {
+  local f
+  for f in "$out"/bun-*.txt; do
+    [ -f "$f" ] || continue
+    grep -q '^(fail)' "$f" || continue
+    echo "-- $(basename "$f" .txt): failures"
+    awk '{ buf[NR % 26] = $0 } /^\(fail\)/ { for (i = NR - 25; i <= NR; i++) if (i > 0) print buf[i % 26]; print "" }' "$f"
+  done
+  for f in "$out"/deno-*.txt; do
+    [ -f "$f" ] || continue
+    grep -q '^ ERRORS' "$f" || continue
+    echo "-- $(basename "$f" .txt): failures"
+    sed -n '/^ ERRORS/,/^ FAILURES/p' "$f" | head -60
+  done
+}
+if [ $((d_fail + b_fail)) -gt 0 ]; then
+  echo "== failures, again"
+  recap | head -200
+fi
+
 lane=full
 [ "$fast" = 1 ] && lane=fast
 [ ${#targets[@]} -gt 0 ] && lane=selected

@@ -114,15 +114,17 @@ for (const sc of LAB_SCENARIOS) {
     async () => {
       const r = (await labAll()).get(sc.id);
       assert.ok(r, `no result for ${sc.id}`);
-      assert.equal(r.labError, null);
       const book = BOOK[sc.id];
-      assert.equal(r.client?.exitCode, book.exit, `client saw: ${r.client?.saw}`);
-      if (book.says) assert.match(r.client!.saw, book.says);
-      assert.equal(r.explainError, null);
-      assert.deepEqual(r.explain.map((v) => v.scenario), [book.verdict]);
+      // A rare failure is read from CI's log alone: every message carries the lab's record.
+      const record = JSON.stringify(r);
+      assert.equal(r.labError, null, record);
+      assert.equal(r.client?.exitCode, book.exit, `client saw: ${r.client?.saw}; ${record}`);
+      if (book.says) assert.match(r.client!.saw, book.says, record);
+      assert.equal(r.explainError, null, record);
+      assert.deepEqual(r.explain.map((v) => v.scenario), [book.verdict], record);
       const wrong = WIRE_CHECKS[sc.id](readWire(r.capture!));
-      assert.equal(wrong, undefined, `${sc.id} capture: ${wrong}`);
-      assert.ok(r.ok);
+      assert.equal(wrong, undefined, `${sc.id} capture: ${wrong}; ${record}`);
+      assert.ok(r.ok, record);
     },
   );
 }
