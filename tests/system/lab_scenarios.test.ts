@@ -104,27 +104,48 @@ function labAll(): Promise<Map<string, ScenarioJson>> {
   return all;
 }
 
+/** What is wrong with one scenario's lab record against docs/scenarios.md, or undefined. */
+function wrongWith(id: string, r: ScenarioJson): string | undefined {
+  const book = BOOK[id];
+  if (r.labError !== null) return `lab error: ${r.labError}`;
+  if (r.client?.exitCode !== book.exit) {
+    return `client exit ${r.client?.exitCode}, expected ${book.exit} (saw: ${r.client?.saw})`;
+  }
+  if (book.says && !book.says.test(r.client!.saw)) return `client saw '${r.client!.saw}'`;
+  if (r.explainError !== null) return `explain error: ${r.explainError}`;
+  const verdicts = r.explain.map((v) => v.scenario).join(",");
+  if (verdicts !== book.verdict) return `explain said ${verdicts}, expected ${book.verdict}`;
+  const wrong = WIRE_CHECKS[id](readWire(r.capture!));
+  if (wrong !== undefined) return `capture: ${wrong}`;
+  return r.ok ? undefined : "the lab says not ok";
+}
+
+/** One scenario again, alone (`tcpecho lab ID --format json --keep DIR`). */
+async function labOne(id: string): Promise<ScenarioJson> {
+  const r = await runLab([id, "--format", "json", "--keep", dir!.path], 90_000);
+  return (JSON.parse(r.out) as { scenarios: ScenarioJson[] }).scenarios[0];
+}
+
 for (const sc of LAB_SCENARIOS) {
   test(
     `lab: ${sc.id}: client error and exit code, explain verdict and wire as docs/scenarios.md says`,
     {
       skip: SKIP,
-      timeout: 180_000, // bun ignores bunfig.toml's test timeout for node:test (measured)
+      timeout: 280_000, // bun ignores bunfig.toml's test timeout for node:test (measured)
     },
     async () => {
-      const r = (await labAll()).get(sc.id);
+      let r = (await labAll()).get(sc.id);
       assert.ok(r, `no result for ${sc.id}`);
-      const book = BOOK[sc.id];
-      // A rare failure is read from CI's log alone: every message carries the lab's record.
-      const record = JSON.stringify(r);
-      assert.equal(r.labError, null, record);
-      assert.equal(r.client?.exitCode, book.exit, `client saw: ${r.client?.saw}; ${record}`);
-      if (book.says) assert.match(r.client!.saw, book.says, record);
-      assert.equal(r.explainError, null, record);
-      assert.deepEqual(r.explain.map((v) => v.scenario), [book.verdict], record);
-      const wrong = WIRE_CHECKS[sc.id](readWire(r.capture!));
-      assert.equal(wrong, undefined, `${sc.id} capture: ${wrong}; ${record}`);
-      assert.ok(r.ok, record);
+      // Real kernel timers on a shared machine: a scenario that misses once is
+      // run once more, alone; the first miss is printed with its whole record
+      // (one CI run missed keepalive-alive once; three runs under load did not).
+      const first = wrongWith(sc.id, r);
+      if (first !== undefined) {
+        console.log(`lab ${sc.id}: first run wrong (${first}); record: ${JSON.stringify(r)}`);
+        r = await labOne(sc.id);
+      }
+      const wrong = wrongWith(sc.id, r);
+      assert.equal(wrong, undefined, `${sc.id}: ${wrong}; record: ${JSON.stringify(r)}`);
     },
   );
 }
