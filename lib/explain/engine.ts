@@ -158,11 +158,14 @@ export class Explainer {
         const p = this.#pkt!;
         const e = conn.ext as ConnState | FirstSyn | null;
         if (e === null && pureSyn(p, labels)) {
-          // The first segment, a pure SYN: observed on scratch (for the phases), kept as numbers.
-          const w = this.#scratch;
-          w.reset();
-          observe(w, conn, side, labels, frame, p);
-          if (phases) trackPhase(conn, side, labels, frame, w);
+          // The first segment, a pure SYN: observed on scratch for the phases (the
+          // summary table has none), kept as numbers.
+          if (phases) {
+            const w = this.#scratch;
+            w.reset();
+            observe(w, conn, side, labels, frame, p);
+            trackPhase(conn, side, labels, frame, w);
+          }
           conn.ext = new FirstSyn(
             side,
             labels,

@@ -1,0 +1,259 @@
+/**
+ * The time attribution's per-connection record ({@link Timing}), its causes
+ * and its limits (timing.ts states the rules).
+ * @module
+ */
+
+import type { Side } from "../tcp/conn.ts";
+
+/** Cause ids, in the order of {@link Timing.seconds}. */
+export const CAUSES = [
+  "handshake",
+  "client-app",
+  "server-app",
+  "receive-window",
+  "loss",
+  "nagle",
+  "pmtu",
+  "transfer",
+] as const;
+/** One cause id. */
+export type Cause = typeof CAUSES[number];
+
+export const C_HANDSHAKE = 0;
+export const C_CLIENT_APP = 1;
+export const C_SERVER_APP = 2;
+export const C_RWIN = 3;
+export const C_LOSS = 4;
+export const C_NAGLE = 5;
+export const C_PMTU = 6;
+export const C_TRANSFER = 7;
+
+/** Most intervals kept per connection (later gaps extend the last one). */
+export const MAX_INTERVALS = 200;
+/** Shorter runs are not stalls (they stay in the timeline). */
+export const MIN_STALL_S = 0.001;
+/** Longest stalls kept per connection. */
+export const TOP_STALLS = 8;
+/** Most RTT samples kept per connection (later ones are dropped). */
+export const MAX_RTT_SAMPLES = 4096;
+/** Segments in flight remembered per direction (for RTT samples and PMTU). */
+export const FLIGHT_CAP = 128;
+
+/**
+ * Segments up to this size cross any IPv4 path (576-byte datagrams): a
+ * timeout of one is never taken for a path-MTU black hole.
+ */
+export const MIN_BLACK_HOLE_LEN = 536;
+
+/** A run of consecutive gaps with one cause (an interval of the timeline). */
+export interface Stall {
+  /** Index into {@link CAUSES}. */
+  cause: number;
+  /** What exactly (see the module doc): `rto`, `zero-window`, `answer`, … */
+  kind: string;
+  /** Seconds. */
+  seconds: number;
+  /** Capture time of its start (s since the capture's first record). */
+  start: number;
+  /** The frame it starts after and the frame that ends it. */
+  firstFrame: number;
+  lastFrame: number;
+  /** The side it is about: the app's side, the blocked or retransmitting sender. */
+  side: Side;
+  /** For `rto`: 1 for the first timeout of a segment, 2 after one backoff, … */
+  backoff: number;
+  /** For a possible PMTU black hole: the retransmitted length (0 otherwise). */
+  pmtuLen: number;
+}
+
+/** RTT statistics (seconds). */
+export interface RttStats {
+  min: number;
+  median: number;
+  max: number;
+  samples: number;
+}
+
+const KIND_NONE = "";
+
+/** Per-connection time attribution, filled segment by segment. */
+export class Timing {
+  /** Seconds per cause (index into {@link CAUSES}); they add up to the duration. */
+  seconds: number[] = [0, 0, 0, 0, 0, 0, 0, 0];
+  /** First and last frame time of the connection. */
+  firstTime = -1;
+  lastTime = 0;
+  lastFrame = 0;
+  /** The timeline (null when not kept: the summary table). */
+  intervals: Stall[] | null = null;
+  /** The longest stalls, longest first (at most {@link TOP_STALLS}). */
+  stalls: Stall[] = [];
+  /** Stalls per cause (count). */
+  stallCount: number[] = [0, 0, 0, 0, 0, 0, 0, 0];
+  /** Retransmission timeouts and tail-loss probes (gaps ending in one). */
+  timeouts = 0;
+  /** Writes held by Nagle until a delayed ACK. */
+  nagleWaits = 0;
+  /** Seconds each side's application took to answer the other (kind `answer`). */
+  answerSeconds: [number, number] = [0, 0];
+  /** Per side: payload bytes sent (with retransmissions), new bytes, retransmitted bytes. */
+  bytes: [number, number] = [0, 0];
+  newBytes: [number, number] = [0, 0];
+  retransBytes: [number, number] = [0, 0];
+  /** RTT samples (seq/ack, Karn's rule), null when not kept. */
+  rttSamples: number[] | null = null;
+  rttMin = Infinity;
+  rttMax = 0;
+  rttCount = 0;
+
+  // --- state (per side: index 0 client, 1 server) ---
+  /** Highest sequence end sent, and whether set. */
+  nxt: [number, number] = [0, 0];
+  nxtSet: [boolean, boolean] = [false, false];
+  /** Highest ack received for a side's data (from the other side). */
+  una: [number, number] = [0, 0];
+  unaSet: [boolean, boolean] = [false, false];
+  /** Last advertised window (scaled), -1 before any. */
+  win: [number, number] = [-1, -1];
+  /** Largest payload a side sent, and largest that was acknowledged. */
+  maxLen: [number, number] = [0, 0];
+  maxAckedLen: [number, number] = [0, 0];
+  /** Length of a side's last new data segment. */
+  lastNewLen: [number, number] = [0, 0];
+  /** Recovery: until una reaches recPoint. */
+  inRec: [boolean, boolean] = [false, false];
+  recPoint: [number, number] = [0, 0];
+  /** Timeouts in a row without progress. */
+  rtoRun: [number, number] = [0, 0];
+  /** Flight logs: flat (end, len, time, retransmitted) quads in [head, tail). */
+  flight: [number[], number[]] = [[], []];
+  fHead: [number, number] = [0, 0];
+  fTail: [number, number] = [0, 0];
+  /** Side whose data came last (-1 none). */
+  lastDataSide = -1;
+  /** An ICMP fragmentation-needed was seen (the side it quotes, -1 none). */
+  fragNeededSide = -1;
+  /** The run being extended (a scratch record, copied when it is kept). */
+  cur: Stall = {
+    cause: 0,
+    kind: "",
+    seconds: 0,
+    start: 0,
+    firstFrame: 0,
+    lastFrame: 0,
+    side: 0,
+    backoff: 0,
+    pmtuLen: 0,
+  };
+  hasRun = false;
+  /** The stall being extended (scratch, like {@link cur}). */
+  scur: Stall = {
+    cause: 0,
+    kind: "",
+    seconds: 0,
+    start: 0,
+    firstFrame: 0,
+    lastFrame: 0,
+    side: 0,
+    backoff: 0,
+    pmtuLen: 0,
+  };
+  hasStall = false;
+  /** Timeline intervals that may be re-labelled as a black hole. */
+  pmtuIntervals: Stall[] = [];
+  /** The gap being classified and the current time (fields: see {@link add}). */
+  gap = 0.5;
+  gapStart = 0.5;
+  now = 0.5;
+  /** A gap waiting for the next segment to decide nagle or its fallback. */
+  pendSeconds = 0;
+  pendStart = 0;
+  pendFirst = 0;
+  pendLast = 0;
+  pendSide: Side = 0;
+  pendFallback = -1;
+  pendFallbackKind = KIND_NONE;
+  pendFallbackSide: Side = 0;
+  /** Black-hole candidates (rto stalls), capped. */
+  pmtuCandidates: Stall[] | null = null;
+  /** Seconds, stalls or black-hole candidates were written since the last reset. */
+  dirty = true;
+  /** Whether the full detail (intervals, RTT samples) is kept. */
+  full = true;
+  done = false;
+
+  constructor(full = true) {
+    this.reset(full);
+  }
+
+  /** Back to a new connection's state. */
+  reset(full: boolean): void {
+    this.full = full;
+    // Only what was written (pooled records: --summary resets one per connection).
+    if (this.dirty) {
+      this.seconds.fill(0);
+      this.stallCount.fill(0);
+      this.stalls.length = 0;
+      this.dirty = false;
+    }
+    this.firstTime = -1;
+    this.lastTime = 0;
+    this.lastFrame = 0;
+    if (full || this.intervals !== null) this.intervals = full ? [] : null;
+    this.timeouts = 0;
+    this.nagleWaits = 0;
+    this.answerSeconds[0] = this.answerSeconds[1] = 0;
+    this.bytes[0] = this.bytes[1] = 0;
+    this.newBytes[0] = this.newBytes[1] = 0;
+    this.retransBytes[0] = this.retransBytes[1] = 0;
+    if (full || this.rttSamples !== null) this.rttSamples = full ? [] : null;
+    this.rttMin = Infinity;
+    this.rttMax = 0;
+    this.rttCount = 0;
+    this.nxt[0] = this.nxt[1] = 0;
+    this.nxtSet[0] = this.nxtSet[1] = false;
+    this.una[0] = this.una[1] = 0;
+    this.unaSet[0] = this.unaSet[1] = false;
+    this.win[0] = this.win[1] = -1;
+    this.maxLen[0] = this.maxLen[1] = 0;
+    this.maxAckedLen[0] = this.maxAckedLen[1] = 0;
+    this.lastNewLen[0] = this.lastNewLen[1] = 0;
+    this.inRec[0] = this.inRec[1] = false;
+    this.recPoint[0] = this.recPoint[1] = 0;
+    this.rtoRun[0] = this.rtoRun[1] = 0;
+    this.fHead[0] = this.fHead[1] = 0;
+    this.fTail[0] = this.fTail[1] = 0;
+    this.lastDataSide = -1;
+    this.fragNeededSide = -1;
+    this.hasRun = false;
+    this.hasStall = false;
+    if (this.pmtuIntervals.length > 0) this.pmtuIntervals.length = 0;
+    this.pendFallback = -1;
+    this.pmtuCandidates = null;
+    this.done = false;
+  }
+
+  /** Seconds from the first to the last frame. */
+  get duration(): number {
+    return this.firstTime < 0 ? 0 : this.lastTime - this.firstTime;
+  }
+
+  /** The longest stall, or null. */
+  get largest(): Stall | null {
+    return this.stalls.length > 0 ? this.stalls[0] : null;
+  }
+
+  /** RTT statistics, null without samples. */
+  rtt(): RttStats | null {
+    if (this.rttCount === 0) return null;
+    let median = NaN;
+    const s = this.rttSamples;
+    if (s !== null && s.length > 0) {
+      const sorted = s.slice().sort((a, b) => a - b);
+      const m = sorted.length >> 1;
+      median = sorted.length % 2 ? sorted[m] : (sorted[m - 1] + sorted[m]) / 2;
+    }
+    return { min: this.rttMin, median, max: this.rttMax, samples: this.rttCount };
+  }
+}

@@ -1,0 +1,149 @@
+/**
+ * The per-side sequence state the time attribution keeps after each TCP
+ * segment: data sent and acknowledged, windows in bytes, loss recovery, the
+ * flight log and the RTT samples.
+ * @module
+ */
+import { TCP_ACK, TCP_FIN, TCP_SYN } from "../decode/types.ts";
+import type { Packet } from "../decode/types.ts";
+import type { Side, TcpConn } from "../tcp/conn.ts";
+import { L_ANY_RETRANS, L_KEEPALIVE } from "../tcp/labels.ts";
+import { seqAdd, seqDiff, seqGe, seqGt } from "../tcp/seq.ts";
+
+import { FLIGHT_CAP, MAX_RTT_SAMPLES, type Timing } from "./timing_record.ts";
+
+/**
+ * A side's last advertised window in bytes. The analysis keeps the raw
+ * window field (Wireshark compares raw values); the time attribution needs
+ * bytes: scaled as segment.ts scales JSON's, once both SYNs set a scale.
+ */
+export function windowBytes(c: TcpConn, side: Side): number {
+  const raw = c.dirs[side].window;
+  return raw > 0 && c.wscale[0] >= 0 && c.wscale[1] >= 0 ? raw * c.winMul[side] : raw;
+}
+
+/** Bytes a side has sent that the other side has not acknowledged. */
+export function inFlight(t: Timing, s: Side): number {
+  if (!t.nxtSet[s] || !t.unaSet[s]) return t.nxtSet[s] && t.bytes[s] > 0 ? 1 : 0;
+  return seqDiff(t.nxt[s], t.una[s]);
+}
+
+/** Updates the per-side state after a TCP segment. */
+export function updateState(
+  t: Timing,
+  c: TcpConn,
+  side: Side,
+  labels: number,
+  p: Packet,
+): void {
+  const other = (1 - side) as Side;
+  const len = p.payloadLen;
+  const flags = p.flags;
+  // The analysis keeps the raw window field (Wireshark compares raw values);
+  // the time attribution needs bytes: scale it as segment.ts scales JSON's.
+  t.win[side] = windowBytes(c, side);
+  if (flags & TCP_ACK) ackFrom(t, other, p);
+  const retrans = (labels & L_ANY_RETRANS) !== 0;
+  if (len > 0) {
+    if (len > t.maxLen[side]) t.maxLen[side] = len;
+    t.lastDataSide = side;
+    if (t.full) {
+      t.bytes[side] += len;
+      if (retrans) t.retransBytes[side] += len;
+    }
+  }
+  if (len === 0 && (flags & (TCP_SYN | TCP_FIN)) === 0) return;
+  if ((labels & L_KEEPALIVE) !== 0) return;
+  const end = seqAdd(p.seq, len + ((flags & (TCP_SYN | TCP_FIN)) !== 0 ? 1 : 0));
+  if (!t.nxtSet[side] || seqGt(end, t.nxt[side])) {
+    if (!t.full) { /* the summary shows no byte counts */ }
+    else if (t.nxtSet[side]) {
+      const adv = seqDiff(end, t.nxt[side]);
+      t.newBytes[side] += Math.min(len, adv);
+    } else t.newBytes[side] += len;
+    if (!retrans) {
+      if (len > 0) t.lastNewLen[side] = len;
+      if (t.full) logFlight(t, side, end, len);
+    }
+    t.nxt[side] = end;
+    t.nxtSet[side] = true;
+  }
+  if (retrans) {
+    if (t.full) markRetransmitted(t, side, p);
+    if (!t.inRec[side]) {
+      t.inRec[side] = true;
+      t.recPoint[side] = t.nxt[side];
+    }
+  }
+}
+
+/** The other side acknowledged `ack` of side `s`'s data. */
+function ackFrom(t: Timing, s: Side, p: Packet): void {
+  const ack = p.ack;
+  if (!t.nxtSet[s]) return;
+  if (t.unaSet[s]) {
+    const adv = seqDiff(ack, t.una[s]);
+    if (adv <= 0) return;
+    // What got through: an ACK advancing by n bytes is as good as a segment of n bytes
+    // (at most the largest sent), so a black hole never sees one as large as it drops.
+    const got = adv < t.maxLen[s] ? adv : t.maxLen[s];
+    if (got > t.maxAckedLen[s]) t.maxAckedLen[s] = got;
+  }
+  t.una[s] = ack;
+  t.unaSet[s] = true;
+  t.rtoRun[s] = 0;
+  if (t.inRec[s] && seqGe(ack, t.recPoint[s])) t.inRec[s] = false;
+  if (!t.full) return;
+  // Pop acknowledged segments; sample the newest that was never retransmitted.
+  const log = t.flight[s];
+  let i = t.fHead[s];
+  const tail = t.fTail[s];
+  let newest = -1;
+  while (i < tail && seqGe(ack, log[i])) {
+    newest = i;
+    i += 4;
+  }
+  t.fHead[s] = i;
+  if (i === tail) t.fHead[s] = t.fTail[s] = 0;
+  if (newest >= 0 && log[newest + 3] === 0 && log[newest] === ack) {
+    const rtt = t.now - log[newest + 2];
+    if (rtt >= 0) {
+      t.rttCount++;
+      if (rtt < t.rttMin) t.rttMin = rtt;
+      if (rtt > t.rttMax) t.rttMax = rtt;
+      const samples = t.rttSamples;
+      if (samples !== null && samples.length < MAX_RTT_SAMPLES) samples.push(rtt);
+    }
+  }
+}
+
+function logFlight(t: Timing, s: Side, end: number, len: number): void {
+  const now = t.now;
+  const log = t.flight[s];
+  let head = t.fHead[s], tail = t.fTail[s];
+  if (tail - head >= FLIGHT_CAP * 4) head += 4;
+  if (head > 64 && head * 2 > tail) {
+    log.copyWithin(0, head, tail);
+    tail -= head;
+    head = 0;
+  }
+  if (tail === log.length) log.push(end, len, now, 0);
+  else {
+    log[tail] = end;
+    log[tail + 1] = len;
+    log[tail + 2] = now;
+    log[tail + 3] = 0;
+  }
+  t.fHead[s] = head;
+  t.fTail[s] = tail + 4;
+}
+
+/** Karn's rule: no RTT sample from a segment at or after a retransmitted seq. */
+function markRetransmitted(t: Timing, s: Side, p: Packet): void {
+  const seq = p.seq;
+  const log = t.flight[s];
+  for (let i = t.fTail[s] - 4; i >= t.fHead[s]; i -= 4) {
+    if (!seqGt(log[i], seq)) break;
+    log[i + 3] = 1;
+  }
+}
