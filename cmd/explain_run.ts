@@ -242,7 +242,7 @@ export async function runExplain(ctx: CommandContext, req: ExplainRequest): Prom
   // once (the table, summary ndjson); output made later keeps its connection.
   const reuse = tableMode || (req.format === "ndjson" && req.summary);
   const flush = async () => {
-    if (table.length > 0) await rt.writeStdout(table.take());
+    await table.drainTo((bytes) => rt.writeStdout(bytes));
     await out.writeTo((text) => rt.writeStdout(text));
   };
   const files = expandFiles(req.files);

@@ -110,6 +110,23 @@ export class AsciiBuffer {
   }
 
   /**
+   * Writes the bytes appended so far with `write` (a view of the buffer, not
+   * a copy: nothing is appended until the write is done) and empties the buffer.
+   *
+   * @example
+   * ```ts
+   * const b = new AsciiBuffer();
+   * b.text("x\n");
+   * await b.drainTo(async (bytes) => { bytes.length; }); // 2 bytes written; b.length === 0
+   * ```
+   */
+  async drainTo(write: (bytes: Uint8Array) => Promise<void>): Promise<void> {
+    if (this.length === 0) return;
+    await write(this.#bytes.subarray(0, this.length));
+    this.length = 0;
+  }
+
+  /**
    * The text written so far, decoded, and empties the buffer.
    *
    * @example

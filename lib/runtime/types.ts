@@ -51,7 +51,10 @@ export interface Runtime {
   exit(code: number): never;
   /** Whether fd 0/1/2 is a terminal. */
   isTerminal(fd: 0 | 1 | 2): boolean;
-  /** Writes all bytes (or a string, UTF-8) to stdout. */
+  /**
+   * Writes all bytes (or a string, UTF-8) to stdout; resolves once they are
+   * written (or copied), so the caller may then reuse the bytes' buffer.
+   */
   writeStdout(data: Uint8Array | string): Promise<void>;
   /** Writes all bytes (or a string, UTF-8) to stderr. */
   writeStderr(data: Uint8Array | string): Promise<void>;

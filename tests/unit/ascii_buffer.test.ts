@@ -43,3 +43,23 @@ test("ascii buffer: text (ASCII and not), spaces, growth and take", () => {
   b.text("x\n");
   assert.deepEqual([...b.take()], [120, 10]);
 });
+
+test("ascii buffer: drainTo writes a view of the bytes, empties the buffer only after the write", async () => {
+  const b = new AsciiBuffer(4);
+  const seen: number[][] = [];
+  await b.drainTo(() => Promise.reject(new Error("nothing to write: no call"))); // empty: no call
+  b.text("ab");
+  b.uint(7);
+  await b.drainTo(async (bytes) => {
+    await new Promise((r) => setTimeout(r, 1));
+    assert.equal(b.length, 3, "still full while the write runs");
+    seen.push([...bytes]);
+  });
+  assert.equal(b.length, 0);
+  b.text("z");
+  await b.drainTo((bytes) => {
+    seen.push([...bytes]);
+    return Promise.resolve();
+  });
+  assert.deepEqual(seen, [[97, 98, 55], [122]]);
+});
