@@ -104,19 +104,34 @@ class FirstSyn implements RawView {
   readonly quotedIpVersion = 0;
   /** Set when the capture's end (or an idle limit) is reached first (WireFacts.captureEnd). */
   captureEnd = -1;
-  constructor(
-    readonly side: Side,
-    readonly labels: number,
-    readonly frame: number,
-    readonly flags: number,
-    readonly seq: number,
-    readonly ack: number,
-    /** The connection's time at the SYN (TcpConn facts.lastTime). */
-    readonly t: number,
-    /** The SYN's window in bytes. */
-    readonly win: number,
-  ) {}
+  side: Side = 0;
+  labels = 0;
+  frame = 0;
+  flags = 0;
+  seq = 0;
+  ack = 0;
+  /** The connection's time at the SYN (TcpConn facts.lastTime). */
+  t = 0;
+  /** The SYN's window in bytes. */
+  win = 0;
+
+  /** Fills the record (a new or a pooled one) from a pure SYN. */
+  set(side: Side, labels: number, p: Packet, t: number, win: number): this {
+    this.captureEnd = -1;
+    this.side = side;
+    this.labels = labels;
+    this.frame = p.frame;
+    this.flags = p.flags;
+    this.seq = p.seq;
+    this.ack = p.ack;
+    this.t = t;
+    this.win = win;
+    return this;
+  }
 }
+
+/** Most replayed first-SYN records kept for reuse. */
+const SYN_POOL_CAP = 256;
 
 /** Whether a connection's first segment can wait as a {@link FirstSyn}. */
 function pureSyn(p: Packet, labels: number): boolean {
@@ -134,6 +149,8 @@ export class Explainer {
   connections = 0;
   /** Ended records free for reuse (only when the consumer keeps nothing: `reuse`). */
   #spare: ConnState[] = [];
+  /** First-SYN records free for reuse (replayed into a ConnState). */
+  #synPool: FirstSyn[] = [];
   /** Where a first SYN is observed for the phases (its facts wait as a FirstSyn). */
   #scratch = new WireFacts();
   /** The packet being applied (the tracker's hook reads its raw fields). */
@@ -166,13 +183,10 @@ export class Explainer {
             observe(w, conn, side, labels, frame, p);
             trackPhase(conn, side, labels, frame, w);
           }
-          conn.ext = new FirstSyn(
+          conn.ext = (this.#synPool.pop() ?? new FirstSyn()).set(
             side,
             labels,
-            frame,
-            p.flags,
-            p.seq,
-            p.ack,
+            p,
             conn.facts.lastTime,
             windowBytes(conn, side),
           );
@@ -220,6 +234,7 @@ export class Explainer {
       w.prevT = w.side[syn.side].lastT = syn.t;
       w.captureEnd = syn.captureEnd;
       timingFirstSyn(s.timing, conn, syn.side, syn.labels, syn, syn.t, syn.win);
+      if (this.#synPool.length < SYN_POOL_CAP) this.#synPool.push(syn);
     }
     conn.ext = s;
     return s;
