@@ -138,15 +138,15 @@ else
 fi
 
 # recap: CI keeps only the end of this output, so each failure's report is
-# printed again here (bounded: the 25 lines before each of Bun's "(fail)"
-# lines, 60 lines of each Deno "ERRORS" section, at most 200 lines in all).
+# printed again here (bounded: the 25 lines before the first of each of Bun's
+# "(fail)" lines, 60 lines of each Deno "ERRORS" section, at most 200 lines).
 recap() {
   local f
   for f in "$out"/bun-*.txt; do
     [ -f "$f" ] || continue
     grep -q '^(fail)' "$f" || continue
     echo "-- $(basename "$f" .txt): failures"
-    awk '{ buf[NR % 26] = $0 } /^\(fail\)/ { for (i = NR - 25; i <= NR; i++) if (i > 0) print buf[i % 26]; print "" }' "$f"
+    awk '{ buf[NR % 26] = $0 } /^\(fail\)/ && !seen[$0]++ { for (i = NR - 25; i <= NR; i++) if (i > 0) print buf[i % 26]; print "" }' "$f"
   done
   for f in "$out"/deno-*.txt; do
     [ -f "$f" ] || continue

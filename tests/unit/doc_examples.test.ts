@@ -25,7 +25,7 @@ const PURE = [
   "lib/capture/stream.ts",
   "lib/capture/timestamp.ts",
   "lib/decode/bytes.ts",
-  "lib/decode/link.ts",
+  "lib/decode/link_types.ts",
   "lib/echo/errors.ts",
   "lib/echo/log.ts",
   "lib/echo/stats.ts",
