@@ -5,7 +5,7 @@
  * @module
  */
 import { spawn, spawnSync } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { appendFileSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, fromFileUrl, join } from "./path.ts";
 import process from "node:process";
@@ -22,8 +22,18 @@ export const EXEC = process.execPath;
 
 /** The argv prefix that runs the CLI under this runtime. */
 export function cliArgv(args: string[]): string[] {
+  countSpawn(args);
   const main = join(ROOT, "cmd", "main.ts");
   return RUNTIME === "deno" ? ["run", "-A", "--no-check", main, ...args] : [main, ...args];
+}
+
+/**
+ * With TCPECHO_TEST_SPAWN_LOG set (bench/test_cpu.sh), appends one line per
+ * CLI process a test starts, so the CPU table can say how many each file starts.
+ */
+export function countSpawn(args: string[]): void {
+  const log = process.env.TCPECHO_TEST_SPAWN_LOG;
+  if (log) appendFileSync(log, args.join(" ").slice(0, 200) + "\n");
 }
 
 /** Result of {@link runCli}. */
