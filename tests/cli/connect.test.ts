@@ -2,7 +2,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import * as net from "node:net";
 import process from "node:process";
-import { runCli } from "../support/helpers.ts";
+import { cli } from "../support/cli_inproc.ts";
 import {
   runConnect,
   runConnectAsync,
@@ -109,8 +109,8 @@ test("connect: IPv6/::1 literal with tcpecho serve", async () => {
   }
 });
 
-test("connect: usage/bad port exits 2", () => {
-  const r = runCli(["connect", "127.0.0.1", "0"]);
+test("connect: usage/bad port exits 2", async () => {
+  const r = await cli(["connect", "127.0.0.1", "0"]);
   assert.equal(r.code, 2);
   assert.match(r.stderr, /Invalid value for port: '0'/);
 });

@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { runCli } from "../support/helpers.ts";
+import { cli } from "../support/cli_inproc.ts";
 import process from "node:process";
 import { runConnect, spawnConnect, startServe, waitFor } from "../support/echo_helpers.ts";
 import { RttSamples } from "../../lib/echo/stats.ts";
@@ -62,8 +62,8 @@ test("connect --clients: refused everywhere exits 5", async () => {
   assert.match(r.stdout.toString(), /0\/3 clients connected/);
 });
 
-test("connect --count: usage/bad --size exits 2", () => {
-  const r = runCli(["connect", "127.0.0.1", "9", "--count", "1", "--size", "0"]);
+test("connect --count: usage/bad --size exits 2", async () => {
+  const r = await cli(["connect", "127.0.0.1", "9", "--count", "1", "--size", "0"]);
   assert.equal(r.code, 2);
   assert.match(r.stderr, /Invalid value for --size: '0'/);
 });

@@ -4,7 +4,7 @@ import net from "node:net";
 import { probeExitCode, summarize, timeStats } from "../../lib/probe/stats.ts";
 import { resolveTargets } from "../../lib/probe/resolve.ts";
 import type { ProbeResult } from "../../lib/probe/types.ts";
-import { runCli } from "../support/helpers.ts";
+import { cli } from "../support/cli_inproc.ts";
 import { startCli, startPeer } from "../support/probe_run.ts";
 
 async function closedPort(): Promise<number> {
@@ -83,7 +83,7 @@ test("probe cli: open port/every probe connects, summary, exit 0", async () => {
 
 test("probe cli: closed port/refused by RST (ECONNREFUSED), exit 5", async () => {
   const port = await closedPort();
-  const r = runCli(["probe", "127.0.0.1", String(port), "-c", "2", "-i", "0.05"]);
+  const r = await cli(["probe", "127.0.0.1", String(port), "-c", "2", "-i", "0.05"]);
   assert.equal(r.code, 5, r.stderr);
   assert.match(r.stdout, /seq=2 refused \(RST, ECONNREFUSED\) in [\d.]+ ms/);
   assert.match(
@@ -106,7 +106,7 @@ test("probe cli: IPv6 loopback with -6 and --timestamps", async () => {
 
 test("probe cli: --format json/one document with probes, summary and exit code", async () => {
   const port = await closedPort();
-  const r = runCli(["probe", "127.0.0.1", String(port), "-c", "1", "--format", "json"]);
+  const r = await cli(["probe", "127.0.0.1", String(port), "-c", "1", "--format", "json"]);
   assert.equal(r.code, 5, r.stderr);
   const doc = JSON.parse(r.stdout);
   assert.equal(doc.exitCode, 5);
@@ -118,7 +118,7 @@ test("probe cli: --format json/one document with probes, summary and exit code",
 
 test("probe cli: --csv/header and one line per probe on stdout, summary on stderr", async () => {
   const port = await closedPort();
-  const r = runCli(["probe", "127.0.0.1", String(port), "-c", "2", "-i", "0", "--csv"]);
+  const r = await cli(["probe", "127.0.0.1", String(port), "-c", "2", "-i", "0", "--csv"]);
   assert.equal(r.code, 5, r.stderr);
   const lines = r.stdout.trim().split("\n");
   assert.equal(lines[0], "time,host,address,port,seq,outcome,errno,ms,local_port");
@@ -127,7 +127,7 @@ test("probe cli: --csv/header and one line per probe on stdout, summary on stder
   assert.match(r.stderr, /2 sent, 0 connected, 2 refused/);
 });
 
-test("probe cli: bad option combinations/usage error, exit 2", () => {
+test("probe cli: bad option combinations/usage error, exit 2", async () => {
   for (
     const args of [
       ["-4", "-6"],
@@ -138,7 +138,7 @@ test("probe cli: bad option combinations/usage error, exit 2", () => {
       ["--count", "-1"],
     ]
   ) {
-    const r = runCli(["probe", "127.0.0.1", "9", ...args]);
+    const r = await cli(["probe", "127.0.0.1", "9", ...args]);
     assert.equal(r.code, 2, `${args.join(" ")}: ${r.stdout}${r.stderr}`);
   }
 });

@@ -7,7 +7,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { errorEnd } from "../../lib/probe/keepalive_end.ts";
 import { NetError } from "../../lib/runtime/net/mod.ts";
-import { runCli } from "../support/helpers.ts";
+import { cli } from "../support/cli_inproc.ts";
 import { startServe } from "../support/echo_helpers.ts";
 
 test("probe end: Deno's and Bun's messages for the same errno read the same", () => {
@@ -32,7 +32,7 @@ test("probe end: RST on loopback (serve --reset-after 1): ECONNRESET named, exit
 }, async () => {
   const s = await startServe(["--reset-after", "1"]);
   try {
-    const r = runCli([
+    const r = await cli([
       "probe",
       "127.0.0.1",
       String(s.port),

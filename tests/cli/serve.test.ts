@@ -3,6 +3,7 @@ import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
 import * as net from "node:net";
 import { runCli } from "../support/helpers.ts";
+import { cli } from "../support/cli_inproc.ts";
 import { runConnect, startServe, waitFor } from "../support/echo_helpers.ts";
 
 /** Connects with node:net, sends `data`, optionally half-closes; collects until close. */
@@ -148,8 +149,8 @@ test("serve: EADDRINUSE/second server on the same port exits 1 naming the errno"
   }
 });
 
-test("serve: usage/bad --port value exits 2", () => {
-  const r = runCli(["serve", "--port", "99999"]);
+test("serve: usage/bad --port value exits 2", async () => {
+  const r = await cli(["serve", "--port", "99999"]);
   assert.equal(r.code, 2);
   assert.match(r.stderr, /Invalid value for --port: '99999'/);
 });

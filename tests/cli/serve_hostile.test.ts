@@ -9,7 +9,8 @@ import * as net from "node:net";
 import dgram from "node:dgram";
 import { spawn, spawnSync } from "node:child_process";
 import process from "node:process";
-import { cliArgv, EXEC, haveCommand, runCli, RUNTIME, skipUnless } from "../support/helpers.ts";
+import { cliArgv, EXEC, haveCommand, RUNTIME, skipUnless } from "../support/helpers.ts";
+import { cli } from "../support/cli_inproc.ts";
 import { startServe, waitFor } from "../support/echo_helpers.ts";
 import { echoRoundTrip, rstChurn } from "../support/churn.ts";
 
@@ -152,10 +153,10 @@ test("serve hostile/accepted sockets have SO_KEEPALIVE (half-open peers are foun
 
 test("serve hostile/--idle-timeout: default 300 s, 0 turns it off, negative refused", {
   timeout: 30_000,
-}, () => {
-  const help = runCli(["serve", "--help"]);
+}, async () => {
+  const help = await cli(["serve", "--help"]);
   assert.match(help.stdout, /default:? 300;\s+0: never/);
-  const bad = runCli(["serve", "--idle-timeout", "-1"]);
+  const bad = await cli(["serve", "--idle-timeout", "-1"]);
   assert.equal(bad.code, 2);
   assert.match(bad.stderr, /Invalid value for --idle-timeout: '-1'/);
 });

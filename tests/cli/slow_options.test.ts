@@ -6,12 +6,12 @@
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { runCli } from "../support/helpers.ts";
+import { cli } from "../support/cli_inproc.ts";
 import { runConnect, spawnConnect, startServe, waitFor } from "../support/echo_helpers.ts";
 
 test("serve and connect: the slow-lab options are range-checked (usage error, exit 2)", {
   timeout: 120_000,
-}, () => {
+}, async () => {
   const cases: [string[], RegExp][] = [
     [["serve", "--read-rate", "0"], /--read-rate: '0'/],
     [["serve", "--rcvbuf", "100"], /--rcvbuf: '100' \(expected an integer from 1024/],
@@ -26,7 +26,7 @@ test("serve and connect: the slow-lab options are range-checked (usage error, ex
     [["connect", "127.0.0.1", "1", "--udp", "--nodelay", "off"], /with --udp/],
   ];
   for (const [args, message] of cases) {
-    const r = runCli(args, { timeoutMs: 20_000 });
+    const r = await cli(args);
     assert.equal(r.code, 2, `${args.join(" ")}: ${r.stderr}`);
     assert.match(r.stderr, message, args.join(" "));
   }

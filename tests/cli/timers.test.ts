@@ -7,7 +7,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import * as net from "node:net";
-import { runCli } from "../support/helpers.ts";
+import { cli } from "../support/cli_inproc.ts";
 import { runConnect, startServe, waitFor } from "../support/echo_helpers.ts";
 import { startCli } from "../support/probe_run.ts";
 
@@ -69,7 +69,7 @@ test("timers/probe --keepalive --duration 3000000 keeps watching, Ctrl-C ends it
 
 test("timers/limits: one year is the most; beyond it exit 2 naming the option as typed", {
   timeout: 120_000,
-}, () => {
+}, async () => {
   const cases: [string[], RegExp][] = [
     [["connect", "127.0.0.1", "--timeout", "1e12"], /Invalid value for --timeout: '1e12'/],
     [["connect", "127.0.0.1", "--timeout=31536001"], /--timeout: '31536001'/],
@@ -82,7 +82,7 @@ test("timers/limits: one year is the most; beyond it exit 2 naming the option as
     [["connect", "127.0.0.1", "-c", "3", "-i", "1e7"], /Invalid value for -i/],
   ];
   for (const [args, want] of cases) {
-    const r = runCli(args, { timeoutMs: 15_000 });
+    const r = await cli(args);
     assert.equal(r.code, 2, `${args.join(" ")}: ${r.stderr}`);
     assert.match(r.stderr, want);
   }

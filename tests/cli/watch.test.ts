@@ -13,6 +13,7 @@ import {
   skipUnless,
   tempDir,
 } from "../support/helpers.ts";
+import { cli } from "../support/cli_inproc.ts";
 import { startWatch } from "../support/watch.ts";
 
 const ROOT_SKIP = skipUnless(isRoot(), "live capture needs root (CAP_NET_RAW)");
@@ -51,7 +52,7 @@ for (const backend of ["ffi", "tcpdump"] as const) {
         assert.match(w.out(), /── handshake/);
         assert.equal(await w.stop("SIGINT"), 0, w.err());
         assert.match(w.err(), /watch: \d+ packets, 1 connection\(s\)/);
-        const ex = runCli(["explain", "--format", "ndjson", "--summary", file]);
+        const ex = await cli(["explain", "--format", "ndjson", "--summary", file]);
         assert.equal(ex.code, 0, ex.stderr);
         const lines = ex.stdout.trim().split("\n").map((l) => JSON.parse(l));
         assert.equal(lines.length, 1);

@@ -3,6 +3,7 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { startServe, waitFor } from "../support/echo_helpers.ts";
 import { isRoot, runCli, skipUnless, spawnCli, tempDir } from "../support/helpers.ts";
+import { cli } from "../support/cli_inproc.ts";
 
 const skip = skipUnless(isRoot(), "--trace captures: needs root (CAP_NET_RAW)");
 
@@ -30,7 +31,7 @@ test(
         new RegExp(`127\\.0\\.0\\.1:\\d+ → 127\\.0\\.0\\.1:${srv.port}\\s+normal`),
       );
       assert.equal((trace.match(/^#\d+ /gm) ?? []).length, 1, trace);
-      const ex = runCli(["explain", "--format", "ndjson", "--summary", file]);
+      const ex = await cli(["explain", "--format", "ndjson", "--summary", file]);
       assert.equal(ex.code, 0, ex.stderr);
       assert.equal(JSON.parse(ex.stdout.trim()).scenario, "normal");
     } finally {

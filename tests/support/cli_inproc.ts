@@ -10,7 +10,7 @@
  * @module
  */
 import process from "node:process";
-import { getRuntime, type Runtime } from "../../lib/runtime/mod.ts";
+import { getRuntime, type Runtime, type SignalName } from "../../lib/runtime/mod.ts";
 import { runMain } from "../../cmd/main.ts";
 import { type CliResult, ROOT, runCli } from "./helpers.ts";
 
@@ -48,13 +48,40 @@ export async function cli(
   if ((opts.cwd !== undefined && opts.cwd !== ROOT) || process.cwd() !== ROOT) {
     return runCli(args, opts);
   }
+  return await (await startInProcess(args, opts)).done;
+}
+
+/** A CLI run in this process (see {@link startInProcess}). */
+export interface InProcessRun {
+  /** Resolves when the command returns: its exit code and all it wrote. */
+  done: Promise<CliResult>;
+  /** What it wrote to stdout / stderr so far. */
+  stdout(): string;
+  stderr(): string;
+  /** Calls the handlers the command registered for a signal, as the signal would. */
+  signal(name: SignalName): void;
+}
+
+/**
+ * Starts `tcpecho ...args` in this process and returns at once (for commands
+ * that run until a signal, like serve). Relative paths resolve against this
+ * process's folder: the suite runs from the repository root.
+ */
+export async function startInProcess(
+  args: string[],
+  opts: { input?: string | Uint8Array; env?: Record<string, string> } = {},
+): Promise<InProcessRun> {
   const rt = await getRuntime();
   const enc = new TextEncoder();
-  const out: Uint8Array[] = [];
-  const err: Uint8Array[] = [];
+  // Streaming decoders: a chunk may end inside a UTF-8 character.
+  const outDec = new TextDecoder(), errDec = new TextDecoder();
+  let out = "";
+  let err = "";
+  const handlers = new Map<SignalName, Set<() => void>>();
   const env: Record<string, string> = { NO_COLOR: "1", ...opts.env };
   const input = typeof opts.input === "string" ? enc.encode(opts.input) : opts.input;
-  const bytes = (d: Uint8Array | string) => typeof d === "string" ? enc.encode(d) : d.slice();
+  const text = (dec: TextDecoder, d: Uint8Array | string) =>
+    typeof d === "string" ? d : dec.decode(d, { stream: true });
   const fake: Runtime = {
     ...rt,
     args: () => [...args],
@@ -63,17 +90,79 @@ export async function cli(
       throw new Error(`the CLI called exit(${code}) in-process; only cmd/main.ts's main may`);
     },
     isTerminal: () => false,
-    writeStdout: (d) => (out.push(bytes(d)), Promise.resolve()),
-    writeStderr: (d) => (err.push(bytes(d)), Promise.resolve()),
+    writeStdout: (d) => (out += text(outDec, d), Promise.resolve()),
+    writeStderr: (d) => (err += text(errDec, d), Promise.resolve()),
     stdin: () => bytesReader(input ?? new Uint8Array(0)),
-    onSignal: () => () => {},
+    onSignal(name, handler) {
+      const set = handlers.get(name) ?? new Set();
+      handlers.set(name, set.add(handler));
+      return () => set.delete(handler);
+    },
   };
-  const code = await runMain(fake, [...args]);
-  const text = (parts: Uint8Array[]) => {
-    const all = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-    let at = 0;
-    for (const p of parts) (all.set(p, at), at += p.length);
-    return new TextDecoder().decode(all);
+  const done = runMain(fake, [...args]).then((code) => {
+    out += outDec.decode();
+    err += errDec.decode();
+    return { code, stdout: out, stderr: err };
+  });
+  return {
+    done,
+    stdout: () => out,
+    stderr: () => err,
+    signal: (name) => [...(handlers.get(name) ?? [])].forEach((h) => h()),
   };
-  return { code, stdout: text(out), stderr: text(err) };
+}
+
+/** A `tcpecho serve` running in this process (see {@link serveInProcess}). */
+export interface ServedInProcess {
+  port: number;
+  stdout(): string;
+  stderr(): string;
+  /** Delivers SIGTERM (or SIGINT) to it and resolves to its exit code (bounded). */
+  stop(signal?: SignalName): Promise<number>;
+}
+
+/**
+ * Starts `tcpecho serve --port 0` plus `args` in this process (default host
+ * 127.0.0.1 unless args give one) and waits for its "listening" line, like
+ * startServe in tests/support/echo_helpers.ts without a process start. The
+ * clients must not block this process's event loop: use runConnectAsync, not
+ * runConnect. Tests that signal or measure the server's process keep startServe.
+ *
+ * @example
+ * ```ts
+ * const srv = await serveInProcess(["--close-after", "2"]);
+ * try { await runConnectAsync(["127.0.0.1", String(srv.port)], "a\n"); } finally { await srv.stop(); }
+ * ```
+ */
+export async function serveInProcess(args: string[], hostDefault = true): Promise<ServedInProcess> {
+  const hostArgs = hostDefault && !args.includes("--host") ? ["--host", "127.0.0.1"] : [];
+  const run = await startInProcess(["serve", "--port", "0", ...hostArgs, ...args]);
+  let code: number | null = null;
+  run.done.then((r) => (code = r.code));
+  const end = Date.now() + 15_000;
+  const listening = () => /listening on tcp \S+:(\d+)/.exec(run.stdout());
+  while (!listening() && code === null) {
+    if (Date.now() > end) {
+      throw new Error("Cannot start serve in-process: no listening line in 15 s");
+    }
+    await new Promise((r) => setTimeout(r, 5));
+  }
+  if (code !== null) throw new Error(`serve exited ${code}: ${run.stderr()}`);
+  return {
+    port: Number(listening()![1]),
+    stdout: run.stdout,
+    stderr: run.stderr,
+    async stop(signal: SignalName = "SIGTERM") {
+      run.signal(signal);
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      const late = new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new Error("serve did not stop in 10 s")), 10_000);
+      });
+      try {
+        return (await Promise.race([run.done, late])).code;
+      } finally {
+        clearTimeout(timer);
+      }
+    },
+  };
 }
