@@ -8,15 +8,19 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import * as net from "node:net";
 import { cli } from "../support/cli_inproc.ts";
-import { runConnect, startServe, waitFor } from "../support/echo_helpers.ts";
+import { runConnectAsync, startServe, waitFor } from "../support/echo_helpers.ts";
+import { serveInProcess } from "../support/cli_inproc.ts";
 import { startCli } from "../support/probe_run.ts";
 
 test("timers/connect --timeout 3000000 (over 2^31 ms) connects and echoes", {
   timeout: 30_000,
 }, async () => {
-  const srv = await startServe([]);
+  const srv = await serveInProcess([]);
   try {
-    const r = runConnect(["127.0.0.1", String(srv.port), "--timeout", "3000000"], "hi\n");
+    const r = await runConnectAsync(
+      ["127.0.0.1", String(srv.port), "--timeout", "3000000"],
+      "hi\n",
+    );
     assert.equal(r.code, 0, r.stderr);
     assert.equal(r.stdout.toString(), "hi\n");
   } finally {
@@ -46,7 +50,7 @@ test("timers/serve --delay 3000000000 (ms, over 2^31) holds the echo back", {
 test("timers/probe --keepalive --duration 3000000 keeps watching, Ctrl-C ends it with exit 0", {
   timeout: 30_000,
 }, async () => {
-  const srv = await startServe([]);
+  const srv = await serveInProcess([]);
   const cli = startCli([
     "probe",
     "127.0.0.1",
