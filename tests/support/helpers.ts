@@ -67,6 +67,29 @@ export function runCli(
   };
 }
 
+/**
+ * {@link runCli} without blocking this process's event loop: for a CLI process
+ * that talks to a server running in the test's own process (serveInProcess).
+ */
+export function runCliAsync(
+  args: string[],
+  opts: { input?: string | Uint8Array; timeoutMs?: number } = {},
+): Promise<CliResult> {
+  const child = spawnCli(args);
+  let stdout = "", stderr = "";
+  child.stdout.on("data", (d) => (stdout += d));
+  child.stderr.on("data", (d) => (stderr += d));
+  child.stdin.on("error", () => {});
+  child.stdin.end(opts.input ?? "");
+  return new Promise((resolve) => {
+    const t = setTimeout(() => child.kill("SIGKILL"), opts.timeoutMs ?? 30_000);
+    child.on("close", (c, s) => {
+      clearTimeout(t);
+      resolve({ code: c ?? (s ? 128 : -1), stdout, stderr });
+    });
+  });
+}
+
 /** Runs the CLI asynchronously (for long-running commands like serve). */
 export function spawnCli(args: string[], env: Record<string, string> = {}) {
   return spawn(EXEC, cliArgv(args), {
