@@ -2,7 +2,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { cli } from "../support/cli_inproc.ts";
 import process from "node:process";
-import { runConnectAsync, spawnConnect, waitFor } from "../support/echo_helpers.ts";
+import { closedPort, runConnectAsync, spawnConnect, waitFor } from "../support/echo_helpers.ts";
 import { serveInProcess } from "../support/cli_inproc.ts";
 import { RttSamples } from "../../lib/echo/stats.ts";
 import { message } from "../../lib/echo/pinger.ts";
@@ -62,9 +62,7 @@ test("connect --clients: load mode reports round trips/s and percentiles", async
 });
 
 test("connect --clients: refused everywhere exits 5", async () => {
-  const srv = await serveInProcess([]);
-  const port = srv.port;
-  await srv.stop();
+  const port = await closedPort();
   const r = await runConnectAsync([
     "127.0.0.1",
     String(port),

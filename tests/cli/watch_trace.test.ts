@@ -1,7 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { waitFor } from "../support/echo_helpers.ts";
+import { closedPort, waitFor } from "../support/echo_helpers.ts";
 import { isRoot, runCliAsync, skipUnless, spawnCli, tempDir } from "../support/helpers.ts";
 import { cli, serveInProcess } from "../support/cli_inproc.ts";
 
@@ -45,10 +45,9 @@ test("probe --trace: a refused probe keeps exit 5 and is explained connection-re
   skip,
   timeout: 60_000,
 }, async () => {
-  // A port nothing listens on: serve's, once it has stopped.
-  const srv = await serveInProcess([]);
-  await srv.stop();
-  const r = await runCliAsync(["probe", "127.0.0.1", String(srv.port), "-c", "1", "--trace"], {
+  // A port nothing listens on.
+  const port = await closedPort();
+  const r = await runCliAsync(["probe", "127.0.0.1", String(port), "-c", "1", "--trace"], {
     timeoutMs: 30_000,
   });
   assert.equal(r.code, 5, r.stdout + r.stderr);

@@ -7,8 +7,10 @@
  */
 import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
+import * as net from "node:net";
 import process from "node:process";
 import { cliArgv, EXEC, ROOT, spawnCli } from "./helpers.ts";
+import { cli } from "./cli_inproc.ts";
 
 /** A running `tcpecho serve`. */
 export interface Served {
@@ -18,6 +20,15 @@ export interface Served {
   stderr(): string;
   /** Sends SIGTERM and resolves to the exit code (bounded: SIGKILL after 8 s). */
   stop(signal?: "SIGTERM" | "SIGINT"): Promise<number>;
+}
+
+/** A loopback TCP port nothing listens on (a node:net listener's, once closed). */
+export async function closedPort(host = "127.0.0.1"): Promise<number> {
+  const s = net.createServer();
+  await new Promise<void>((r) => s.listen(0, host, r));
+  const port = (s.address() as net.AddressInfo).port;
+  await new Promise((r) => s.close(r));
+  return port;
 }
 
 /** Resolves when `pred` holds (polled), rejects after `ms`. */
@@ -151,11 +162,32 @@ export function rssBytes(pid: number): number {
   }
 }
 
-/** Like {@link runConnect} but without blocking the event loop (for in-process servers). */
-export function runConnectAsync(
+/** Options of the connect modes that send their own data and never read stdin. */
+const NO_STDIN = /^(-c|--count|--clients|--bulk)(=|$)/;
+
+/**
+ * Like {@link runConnect} but without blocking the event loop (for in-process
+ * servers). A connect in a mode that reads no stdin (--count, --clients,
+ * --bulk) given no input runs in this process (tests/support/cli_inproc.ts):
+ * a CLI start saved; the other modes read the process's stdin, so they run
+ * as a subprocess.
+ */
+export async function runConnectAsync(
   args: string[],
   input: Uint8Array | string = "",
   timeoutMs = 30_000,
+): Promise<ConnectResult> {
+  if (input.length === 0 && args.some((a) => NO_STDIN.test(a))) {
+    const r = await cli(["connect", ...args]);
+    return { code: r.code, stdout: Buffer.from(r.stdout), stderr: r.stderr };
+  }
+  return await spawnConnectAsync(args, input, timeoutMs);
+}
+
+function spawnConnectAsync(
+  args: string[],
+  input: Uint8Array | string,
+  timeoutMs: number,
 ): Promise<ConnectResult> {
   const child = spawnConnect(args);
   const out: Buffer[] = [];
