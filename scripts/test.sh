@@ -6,11 +6,13 @@
 # and lab/ type-checked (deno check --doc-only), lint, format check. Then the tiers, each under
 # `deno test` and the same files under `bun test`:
 #   tests/unit    in-process (pure layers, loopback sockets), files in parallel
-#   tests/cli     the CLI as a subprocess, files in parallel
+#   tests/cli     the CLI end to end (in-process where only its output and exit
+#                 code matter, tests/support/cli_inproc.ts), files in parallel
 #   tests/system  root, network namespaces, the lab, tshark, Chromium, the wild
 #                 captures (full lane only; one file at a time per runtime)
 # The static checks run in the background while Deno and Bun run the unit+cli
-# tiers at the same time (Deno's files in parallel, Bun's in two processes);
+# tiers at the same time (Deno's files in six bundles, three at a time; Bun's in
+# two processes);
 # their output is printed one after the other. Last line: "N passed, N failed"
 # summing both runtimes and every tier (a failing static check counts as one
 # failure). Exit non-zero if anything failed or if either runtime ran no test.
