@@ -12,48 +12,16 @@ import process from "node:process";
 import { cliArgv, EXEC, haveCommand, RUNTIME, skipUnless } from "../support/helpers.ts";
 import { cli } from "../support/cli_inproc.ts";
 import { startServe, waitFor } from "../support/echo_helpers.ts";
-import { echoRoundTrip, rstChurn } from "../support/churn.ts";
+import { checkEchoUnderChurn, echoRoundTrip } from "../support/churn.ts";
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-test("serve hostile/RST churn 200/s for 10 s: a normal client's echo stays under 100 ms", {
+// The 10-second run is tests/system/serve_churn.test.ts; 2 s here catch the
+// stall it guards against (Deno's median echo was 0.85 to 2.2 s before the fix).
+test("serve hostile/RST churn 200/s for 2 s: a normal client's echo stays under 100 ms", {
   timeout: 60_000,
 }, async () => {
-  const srv = await startServe(["--log", "none"]);
-  try {
-    let done = false;
-    const churn = rstChurn("127.0.0.1", srv.port, 200, 10).finally(() => (done = true));
-    const rtts: number[] = [];
-    const failures: string[] = [];
-    // Bounded: one round trip every 100 ms while the churn runs (at most 20 s).
-    for (let i = 0; i < 200 && !done; i++) {
-      try {
-        rtts.push(await echoRoundTrip("127.0.0.1", srv.port, 5000));
-      } catch (e) {
-        failures.push(String(e));
-      }
-      await sleep(100);
-    }
-    const c = await churn;
-    rtts.sort((a, b) => a - b);
-    const p90 = rtts[Math.floor(rtts.length * 0.9)];
-    console.log(
-      `churn: ${c.reset} reset, ${c.failed} failed; echo round trips: ${rtts.length}, ` +
-        `median ${rtts[rtts.length >> 1]?.toFixed(1)} ms, p90 ${p90?.toFixed(1)} ms, ` +
-        `max ${rtts.at(-1)?.toFixed(1)} ms`,
-    );
-    assert.deepEqual(failures, []);
-    assert.ok(c.reset >= 1500, `only ${c.reset} churn connections were made`);
-    assert.ok(rtts.length >= 20, `only ${rtts.length} round trips`);
-    // Generous: two shared cores (load average up to 15 here). Before the fix Deno's
-    // median was 0.85 to 2.2 s with round trips up to 10 s; after it 1 to 2 ms.
-    const median = rtts[rtts.length >> 1];
-    assert.ok(median < 100, `median echo round trip ${median.toFixed(1)} ms under churn`);
-    assert.ok(p90 < 500, `p90 echo round trip ${p90.toFixed(1)} ms under churn`);
-    assert.ok(rtts.at(-1)! < 2000, `slowest echo round trip ${rtts.at(-1)!.toFixed(1)} ms`);
-  } finally {
-    await srv.stop();
-  }
+  await checkEchoUnderChurn(2);
 });
 
 test("serve hostile/EMFILE: logged once per episode with the limit, then serves again", {
