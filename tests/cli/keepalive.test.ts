@@ -60,7 +60,12 @@ test("keepalive: --echo and --heartbeat with a live echo peer/round trips counte
     const out = cli.stdout();
     assert.match(out, /^echo: verified 29 bytes in [\d.]+ ms$/m);
     assert.match(out, /^heartbeat 1: echo in [\d.]+ ms$/m);
-    assert.match(out, /end: heartbeats sent [3-4], answered [3-4], rtt min\/avg\/max\/mdev/);
+    // Every 0.3 s over 1.1 s is three, but a loaded machine may fit fewer (two
+    // were seen at load average 10): count them loosely, all must be answered.
+    const m = /end: heartbeats sent (\d+), answered (\d+), rtt min\/avg\/max\/mdev/.exec(out);
+    assert.ok(m, out);
+    assert.ok(Number(m[1]) >= 1 && Number(m[1]) <= 4, out);
+    assert.equal(m[2], m[1], out);
   });
 });
 
