@@ -11,6 +11,7 @@
  */
 import process from "node:process";
 import { getRuntime, type Runtime, type SignalName } from "../../lib/runtime/mod.ts";
+import { getNet, type StdinReader } from "../../lib/runtime/net/mod.ts";
 import { runMain } from "../../cmd/main.ts";
 import { type CliResult, ROOT, runCli } from "./helpers.ts";
 
@@ -26,6 +27,19 @@ function bytesReader(bytes: Uint8Array) {
       return Promise.resolve(n);
     },
     close() {},
+  };
+}
+
+/** The socket layer's stdin reader over bytes given in advance. */
+function chunkReader(bytes: Uint8Array): StdinReader {
+  let at = 0;
+  return {
+    read(): Promise<Uint8Array | null> {
+      if (at >= bytes.length) return Promise.resolve(null);
+      const chunk = bytes.slice(at, at + 65536);
+      at += chunk.length;
+      return Promise.resolve(chunk);
+    },
   };
 }
 
@@ -57,6 +71,8 @@ export interface InProcessRun {
   done: Promise<CliResult>;
   /** What it wrote to stdout / stderr so far. */
   stdout(): string;
+  /** The bytes it wrote to stdout so far (binary output, e.g. connect's echoes). */
+  stdoutBytes(): Uint8Array;
   stderr(): string;
   /** Calls the handlers the command registered for a signal, as the signal would. */
   signal(name: SignalName): void;
@@ -72,11 +88,13 @@ export async function startInProcess(
   opts: { input?: string | Uint8Array; env?: Record<string, string> } = {},
 ): Promise<InProcessRun> {
   const rt = await getRuntime();
+  const net = await getNet();
   const enc = new TextEncoder();
   // Streaming decoders: a chunk may end inside a UTF-8 character.
   const outDec = new TextDecoder(), errDec = new TextDecoder();
   let out = "";
   let err = "";
+  const outBytes: Uint8Array[] = [];
   const handlers = new Map<SignalName, Set<() => void>>();
   const env: Record<string, string> = { NO_COLOR: "1", ...opts.env };
   const input = typeof opts.input === "string" ? enc.encode(opts.input) : opts.input;
@@ -90,7 +108,11 @@ export async function startInProcess(
       throw new Error(`the CLI called exit(${code}) in-process; only cmd/main.ts's main may`);
     },
     isTerminal: () => false,
-    writeStdout: (d) => (out += text(outDec, d), Promise.resolve()),
+    writeStdout(d) {
+      outBytes.push(typeof d === "string" ? new TextEncoder().encode(d) : d.slice());
+      out += text(outDec, d);
+      return Promise.resolve();
+    },
     writeStderr: (d) => (err += text(errDec, d), Promise.resolve()),
     stdin: () => bytesReader(input ?? new Uint8Array(0)),
     onSignal(name, handler) {
@@ -99,7 +121,13 @@ export async function startInProcess(
       return () => set.delete(handler);
     },
   };
-  const done = runMain(fake, [...args]).then((code) => {
+  // connect reads stdin through the socket layer (net.stdin), not the runtime:
+  // for the run, that reads the test's input (64 KiB at a time, as a pipe gives).
+  const netStdin = net.stdin;
+  if (args[0] === "connect") net.stdin = () => chunkReader(input ?? new Uint8Array(0));
+  const done = runMain(fake, [...args]).finally(() => {
+    if (args[0] === "connect") net.stdin = netStdin;
+  }).then((code) => {
     out += outDec.decode();
     err += errDec.decode();
     return { code, stdout: out, stderr: err };
@@ -107,6 +135,12 @@ export async function startInProcess(
   return {
     done,
     stdout: () => out,
+    stdoutBytes: () => {
+      const all = new Uint8Array(outBytes.reduce((n, p) => n + p.length, 0));
+      let at = 0;
+      for (const p of outBytes) (all.set(p, at), at += p.length);
+      return all;
+    },
     stderr: () => err,
     signal: (name) => [...(handlers.get(name) ?? [])].forEach((h) => h()),
   };

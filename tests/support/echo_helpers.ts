@@ -10,7 +10,7 @@ import { readFileSync } from "node:fs";
 import * as net from "node:net";
 import process from "node:process";
 import { cliArgv, EXEC, ROOT, spawnCli } from "./helpers.ts";
-import { cli } from "./cli_inproc.ts";
+import { startInProcess } from "./cli_inproc.ts";
 
 /** A running `tcpecho serve`. */
 export interface Served {
@@ -162,45 +162,18 @@ export function rssBytes(pid: number): number {
   }
 }
 
-/** Options of the connect modes that send their own data and never read stdin. */
-const NO_STDIN = /^(-c|--count|--clients|--bulk)(=|$)/;
-
 /**
  * Like {@link runConnect} but without blocking the event loop (for in-process
- * servers). A connect in a mode that reads no stdin (--count, --clients,
- * --bulk) given no input runs in this process (tests/support/cli_inproc.ts):
- * a CLI start saved; the other modes read the process's stdin, so they run
- * as a subprocess.
+ * servers), and in this process (tests/support/cli_inproc.ts: `input` is what
+ * connect reads from stdin, then end of input): a CLI start saved. What needs
+ * connect as a process (signals, a stdin left open, a closed stdout) uses
+ * {@link spawnConnect} or {@link watchConnect}.
  */
 export async function runConnectAsync(
   args: string[],
   input: Uint8Array | string = "",
-  timeoutMs = 30_000,
 ): Promise<ConnectResult> {
-  if (input.length === 0 && args.some((a) => NO_STDIN.test(a))) {
-    const r = await cli(["connect", ...args]);
-    return { code: r.code, stdout: Buffer.from(r.stdout), stderr: r.stderr };
-  }
-  return await spawnConnectAsync(args, input, timeoutMs);
-}
-
-function spawnConnectAsync(
-  args: string[],
-  input: Uint8Array | string,
-  timeoutMs: number,
-): Promise<ConnectResult> {
-  const child = spawnConnect(args);
-  const out: Buffer[] = [];
-  let err = "";
-  child.stdout!.on("data", (d) => out.push(d));
-  child.stderr!.on("data", (d) => (err += d));
-  child.stdin!.on("error", () => {});
-  child.stdin!.end(input);
-  return new Promise((resolve) => {
-    const t = setTimeout(() => child.kill("SIGKILL"), timeoutMs);
-    child.on("close", (c, s) => {
-      clearTimeout(t);
-      resolve({ code: c ?? (s ? 128 : -1), stdout: Buffer.concat(out), stderr: err });
-    });
-  });
+  const run = await startInProcess(["connect", ...args], { input });
+  const r = await run.done;
+  return { code: r.code, stdout: Buffer.from(run.stdoutBytes()), stderr: r.stderr };
 }
