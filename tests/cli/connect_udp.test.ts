@@ -1,17 +1,20 @@
 import { test } from "node:test";
+import dgram from "node:dgram";
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import process from "node:process";
 import { join } from "../support/path.ts";
 import { EXEC, ROOT, RUNTIME } from "../support/helpers.ts";
-import { runConnectAsync, startServe, waitFor, watchConnect } from "../support/echo_helpers.ts";
+import { runConnectAsync, waitFor, watchConnect } from "../support/echo_helpers.ts";
 import { serveInProcess } from "../support/cli_inproc.ts";
 
-/** A port where nothing listens (a serve that was started, then stopped). */
+/** A UDP port where nothing listens (a socket's, bound then closed). */
 async function deadPort(): Promise<number> {
-  const srv = await startServe(["--udp"]);
-  await srv.stop();
-  return srv.port;
+  const s = dgram.createSocket("udp4");
+  await new Promise<void>((r) => s.bind(0, "127.0.0.1", () => r()));
+  const port = s.address().port;
+  await new Promise<void>((r) => s.close(() => r()));
+  return port;
 }
 
 test("connect --udp: each stdin line is a datagram, echoed to stdout; summary on stderr, exit 0", async () => {

@@ -10,8 +10,8 @@ import dgram from "node:dgram";
 import { spawn, spawnSync } from "node:child_process";
 import process from "node:process";
 import { cliArgv, EXEC, haveCommand, RUNTIME, skipUnless } from "../support/helpers.ts";
-import { cli } from "../support/cli_inproc.ts";
-import { startServe, waitFor } from "../support/echo_helpers.ts";
+import { cli, serveInProcess } from "../support/cli_inproc.ts";
+import { waitFor } from "../support/echo_helpers.ts";
 import { checkEchoUnderChurn, echoRoundTrip } from "../support/churn.ts";
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -70,7 +70,7 @@ test("serve hostile/EMFILE: logged once per episode with the limit, then serves 
 test("serve hostile/--udp-budget: bytes per second across all sources bound the echo", {
   timeout: 30_000,
 }, async () => {
-  const srv = await startServe(["--udp", "--udp-rate", "1000", "--udp-budget", "100"]);
+  const srv = await serveInProcess(["--udp", "--udp-rate", "1000", "--udp-budget", "100"]);
   const socks = [dgram.createSocket("udp4"), dgram.createSocket("udp4")];
   try {
     await waitFor(() => srv.stdout().includes("udp"), 5000, "udp line");
@@ -101,7 +101,7 @@ test("serve hostile/accepted sockets have SO_KEEPALIVE (half-open peers are foun
   skip: skipUnless(haveCommand("ss"), "needs ss (iproute2)"),
   timeout: 30_000,
 }, async () => {
-  const srv = await startServe(["--max-buffer", "65536"]);
+  const srv = await serveInProcess(["--max-buffer", "65536"]);
   const s = net.connect({ host: "127.0.0.1", port: srv.port });
   try {
     await new Promise<void>((r) => s.once("connect", () => r()));
