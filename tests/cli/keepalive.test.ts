@@ -2,13 +2,21 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { EXEC, ROOT, RUNTIME } from "../support/helpers.ts";
 import { join } from "../support/path.ts";
-import { type Running, start, startCli, startPeer } from "../support/probe_run.ts";
+import {
+  type InProcessPeer,
+  loopbackPeer,
+  type Running,
+  start,
+  startCli,
+} from "../support/probe_run.ts";
 
 const FAST = ["--keepidle", "1", "--keepintvl", "1", "--keepcnt", "2"];
 
 /** Runs `fn` with the echo peer listening on 127.0.0.1 (ephemeral port), then stops the peer. */
-async function withLoopbackPeer(fn: (peer: Running, port: number) => Promise<void>): Promise<void> {
-  const { peer, port } = await startPeer("127.0.0.1");
+async function withLoopbackPeer(
+  fn: (peer: InProcessPeer, port: number) => Promise<void>,
+): Promise<void> {
+  const { peer, port } = await loopbackPeer("127.0.0.1");
   try {
     await fn(peer, port);
   } finally {

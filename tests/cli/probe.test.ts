@@ -5,7 +5,7 @@ import { probeExitCode, summarize, timeStats } from "../../lib/probe/stats.ts";
 import { resolveTargets } from "../../lib/probe/resolve.ts";
 import type { ProbeResult } from "../../lib/probe/types.ts";
 import { cli } from "../support/cli_inproc.ts";
-import { startCli, startPeer } from "../support/probe_run.ts";
+import { loopbackPeer, startCli } from "../support/probe_run.ts";
 
 async function closedPort(): Promise<number> {
   const s = net.createServer();
@@ -64,7 +64,7 @@ test("probe resolve: numeric addresses need no lookup; -6 filters; --all keeps e
 });
 
 test("probe cli: open port/every probe connects, summary, exit 0", async () => {
-  const { peer, port } = await startPeer("127.0.0.1");
+  const { peer, port } = await loopbackPeer("127.0.0.1");
   try {
     const cli = startCli(["probe", "127.0.0.1", String(port), "-c", "3", "-i", "0.05"]);
     assert.equal(await cli.exit(20_000), 0, cli.stderr());
@@ -94,7 +94,7 @@ test("probe cli: closed port/refused by RST (ECONNREFUSED), exit 5", async () =>
 });
 
 test("probe cli: IPv6 loopback with -6 and --timestamps", async () => {
-  const { peer, port } = await startPeer("::1");
+  const { peer, port } = await loopbackPeer("::1");
   try {
     const cli = startCli(["probe", "::1", String(port), "-6", "-c", "1", "-D"]);
     assert.equal(await cli.exit(20_000), 0, cli.stderr());
@@ -144,7 +144,7 @@ test("probe cli: bad option combinations/usage error, exit 2", async () => {
 });
 
 test("probe cli: --count 0 until Ctrl-C/SIGINT ends the run with the summary, exit 0", async () => {
-  const { peer, port } = await startPeer("127.0.0.1");
+  const { peer, port } = await loopbackPeer("127.0.0.1");
   try {
     const cli = startCli(["probe", "127.0.0.1", String(port), "-c", "0", "-i", "0.05"]);
     await cli.waitFor(/seq=3 connected/, 15_000);
