@@ -1,14 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import process from "node:process";
-import {
-  closedPort,
-  runConnect,
-  runConnectAsync,
-  startServe,
-  waitFor,
-  watchConnect,
-} from "../support/echo_helpers.ts";
+import { closedPort, runConnectAsync, waitFor, watchConnect } from "../support/echo_helpers.ts";
 import { serveInProcess } from "../support/cli_inproc.ts";
 
 /** Parses NDJSON stdout: every line must be one JSON object with an event name. */
@@ -148,13 +141,16 @@ test("connect --json --naive is a usage error (exit 2)", async () => {
 });
 
 test("connect --json: server RST (--reset-after 1) gives peer-rst and an error event, exit 4", async () => {
-  // A serve process of its own: with the server in this process the RST can
-  // come after connect's FIN and read as a write error (seen once on Deno).
-  const srv = await startServe(["--reset-after", "1"]);
+  // connect's stdin stays open: its own FIN cannot race the server's RST (with
+  // stdin closed at once, the FIN went first at load average 12 and the RST read
+  // as a plain error, without peer-rst).
+  const srv = await serveInProcess(["--reset-after", "1"]);
+  const c = watchConnect(["127.0.0.1", String(srv.port), "--json"]);
   try {
-    const r = runConnect(["127.0.0.1", String(srv.port), "--json"], "one\ntwo\nthree\n");
-    assert.equal(r.code, 4, r.stderr);
-    const evs = events(r.stdout);
+    c.child.stdin!.write("one\ntwo\nthree\n");
+    await waitFor(() => c.code() !== null, 15_000, "connect to exit on the RST");
+    assert.equal(c.code(), 4, c.err());
+    const evs = events(Buffer.from(c.out()));
     const names = evs.map((e) => e.event);
     assert.equal(names[0], "connected");
     assert.deepEqual(names.slice(-3), ["peer-rst", "error", "summary"]);
@@ -164,6 +160,7 @@ test("connect --json: server RST (--reset-after 1) gives peer-rst and an error e
     assert.equal(evs.at(-1)!.end, "peer-rst");
     assert.equal(evs.at(-1)!.exitCode, 4);
   } finally {
+    c.stop();
     await srv.stop();
   }
 });
