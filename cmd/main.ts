@@ -93,24 +93,30 @@ function isBrokenStdout(e: unknown): boolean {
   return err?.code === "EPIPE" || err?.name === "BrokenPipe";
 }
 
-async function main(): Promise<void> {
-  const rt = await getRuntime();
-  const argv = rt.args();
-  let code: number;
+/**
+ * Runs the CLI on `argv` with the runtime `rt` and resolves to the exit code:
+ * everything main does but exiting (the test suite calls it in-process with
+ * captured streams, tests/support/cli_inproc.ts).
+ */
+export async function runMain(rt: Runtime, argv: string[]): Promise<number> {
   try {
-    code = await run(rt, argv);
+    return await run(rt, argv);
   } catch (e) {
     // The reader of our stdout went away (`tcpecho explain big.pcap | head`):
     // like a pipeline tool killed by SIGPIPE, stop quietly.
-    if (isBrokenStdout(e)) rt.exit(0);
+    if (isBrokenStdout(e)) return 0;
     const color = wantsColor(rt, 2, argv);
     await rt.writeStderr(formatError(e, color, rt));
     if (!(e instanceof TcpechoError) && rt.env("TCPECHO_DEBUG")) {
       await rt.writeStderr(String((e as Error)?.stack ?? e) + "\n");
     }
-    code = e instanceof TcpechoError ? e.exitCode : ExitCode.error;
+    return e instanceof TcpechoError ? e.exitCode : ExitCode.error;
   }
-  rt.exit(code);
+}
+
+async function main(): Promise<void> {
+  const rt = await getRuntime();
+  rt.exit(await runMain(rt, rt.args()));
 }
 
 if (import.meta.main) await main();

@@ -7,17 +7,18 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { runCli, tempDir } from "../support/helpers.ts";
+import { tempDir } from "../support/helpers.ts";
+import { cli } from "../support/cli_inproc.ts";
 import { fixture, FORMATS } from "../fixtures/formats/util.ts";
 
 test("capture cli: a file that is not a capture says so with its first bytes in hex, exit 1", {
   timeout: 300_000,
-}, () => {
+}, async () => {
   const tmp = tempDir();
   try {
     const path = join(tmp.path, "notes.txt");
     writeFileSync(path, "hello world, not a capture\n");
-    const r = runCli(["explain", path]);
+    const r = await cli(["explain", path]);
     assert.equal(r.code, 1);
     const lines = r.stderr.trimEnd().split("\n");
     assert.match(lines[0], /^tcpecho: Cannot read capture: not a pcap or pcapng file/);
@@ -31,7 +32,7 @@ test("capture cli: a file that is not a capture says so with its first bytes in 
 
 test("capture cli: corrupt data names the offset and what was expected, exit 1", {
   timeout: 300_000,
-}, () => {
+}, async () => {
   const tmp = tempDir();
   try {
     const b = fixture("eth-dumpcap.pcapng");
@@ -39,7 +40,7 @@ test("capture cli: corrupt data names the offset and what was expected, exit 1",
     new DataView(b.buffer).setUint32(shbLen + 4, 0x31, true);
     const path = join(tmp.path, "bad.pcapng");
     writeFileSync(path, b);
-    const r = runCli(["explain", path]);
+    const r = await cli(["explain", path]);
     assert.equal(r.code, 1);
     assert.match(
       r.stderr,
@@ -52,12 +53,12 @@ test("capture cli: corrupt data names the offset and what was expected, exit 1",
 
 test("capture cli: a truncated capture is analysed, JSON says truncated with the byte offset", {
   timeout: 300_000,
-}, () => {
+}, async () => {
   const tmp = tempDir();
   try {
     const path = join(tmp.path, "cut.pcap");
     writeFileSync(path, fixture("eth-usec.pcap").subarray(0, 5000));
-    const r = runCli(["explain", path, "--format", "json"]);
+    const r = await cli(["explain", path, "--format", "json"]);
     // Everything before the cut is reported; exit 1 says the capture was not whole.
     assert.equal(r.code, 1, r.stderr);
     const out = JSON.parse(r.stdout);
@@ -71,21 +72,21 @@ test("capture cli: a truncated capture is analysed, JSON says truncated with the
 
 test("capture cli: gzip-compressed and stdin captures read like the plain file", {
   timeout: 300_000,
-}, () => {
+}, async () => {
   const plain = JSON.parse(
-    runCli(["explain", join(FORMATS, "eth-usec.pcap"), "--format", "json"]).stdout,
+    (await cli(["explain", join(FORMATS, "eth-usec.pcap"), "--format", "json"])).stdout,
   );
   const gz = JSON.parse(
-    runCli(["explain", join(FORMATS, "eth-usec.pcap.gz"), "--format", "json"]).stdout,
+    (await cli(["explain", join(FORMATS, "eth-usec.pcap.gz"), "--format", "json"])).stdout,
   );
-  const stdin = runCli(["explain", "-", "--format", "json"], {
+  const stdin = await cli(["explain", "-", "--format", "json"], {
     input: fixture("eth-dumpcap.pcapng"),
   });
   assert.equal(stdin.code, 0, stdin.stderr);
   assert.equal(gz.capture.frames, plain.capture.frames);
   assert.deepEqual(gz.connections, plain.connections);
   assert.equal(JSON.parse(stdin.stdout).capture.format, "pcapng");
-  const gzStdin = runCli(["explain", "-", "--format", "json"], {
+  const gzStdin = await cli(["explain", "-", "--format", "json"], {
     input: fixture("eth-usec.pcap.gz"),
   });
   assert.deepEqual(JSON.parse(gzStdin.stdout).connections, plain.connections);
@@ -96,7 +97,7 @@ test(
   {
     timeout: 300_000,
   },
-  () => {
+  async () => {
     const tmp = tempDir();
     try {
       const good = join(FORMATS, "eth-usec.pcap");
@@ -107,8 +108,8 @@ test(
       v.setUint32(p + 8, 0x40000000, true); // record 26: an absurd captured length
       const path = join(tmp.path, "damaged.pcap");
       writeFileSync(path, b);
-      const want = runCli(["explain", good, "--format", "ndjson"]);
-      const r = runCli(["explain", path, "--format", "ndjson"]);
+      const want = await cli(["explain", good, "--format", "ndjson"]);
+      const r = await cli(["explain", path, "--format", "ndjson"]);
       const ids = (s: string) => s.trim().split("\n").map((l) => JSON.parse(l).id);
       assert.deepEqual(ids(r.stdout), ids(want.stdout));
       assert.match(r.stderr, new RegExp(`tcpecho: warning: record 26 at byte ${p} is damaged`));

@@ -5,9 +5,10 @@ import { join } from "node:path";
 import { spawnSync } from "node:child_process";
 import process from "node:process";
 import { cliArgv, EXEC, ROOT, runCli, RUNTIME, tempDir } from "../support/helpers.ts";
+import { cli } from "../support/cli_inproc.ts";
 import { VERSION } from "../../cmd/version.ts";
 
-test("cli: --version prints the version and the runtime", () => {
+test("cli: --version prints the version and the runtime (a real process)", () => {
   const r = runCli(["--version"]);
   assert.equal(r.code, 0, r.stderr);
   assert.match(r.stdout, new RegExp(`^tcpecho ${VERSION.replaceAll(".", "\\.")} \\(${RUNTIME} `));
@@ -18,21 +19,21 @@ test("cli: version matches package.json", () => {
   assert.equal(pkg.version, VERSION);
 });
 
-test("cli: --help lists the four commands and exits 0", () => {
-  const r = runCli(["--help"]);
+test("cli: --help lists the four commands and exits 0", async () => {
+  const r = await cli(["--help"]);
   assert.equal(r.code, 0);
   for (const c of ["serve", "connect", "probe", "explain"]) {
     assert.match(r.stdout, new RegExp(`\\b${c}\\b`));
   }
 });
 
-test("cli: no arguments prints help and exits 2", () => {
-  const r = runCli([]);
+test("cli: no arguments prints help and exits 2", async () => {
+  const r = await cli([]);
   assert.equal(r.code, 2);
   assert.match(r.stdout, /USAGE/);
 });
 
-test("cli: each command has --help with its options", () => {
+test("cli: each command has --help with its options", async () => {
   const expect: Record<string, string[]> = {
     serve: ["--port", "--close-after", "--reset-after", "--udp"],
     connect: ["--timeout", "--count", "--clients"],
@@ -40,35 +41,35 @@ test("cli: each command has --help with its options", () => {
     explain: ["--format", "--summary", "--conn"],
   };
   for (const [cmd, opts] of Object.entries(expect)) {
-    const r = runCli([cmd, "--help"]);
+    const r = await cli([cmd, "--help"]);
     assert.equal(r.code, 0, `${cmd}: ${r.stderr}`);
     for (const o of opts) assert.ok(r.stdout.includes(o), `${cmd} --help lacks ${o}`);
     assert.ok(!r.stdout.includes("\x1b["), "no colour when NO_COLOR is set");
   }
 });
 
-test("cli: unknown command is a usage error (exit 2, one line + hint, no stack)", () => {
-  const r = runCli(["frobnicate"]);
+test("cli: unknown command is a usage error (exit 2, one line + hint, no stack)", async () => {
+  const r = await cli(["frobnicate"]);
   assert.equal(r.code, 2);
   assert.match(r.stderr, /^tcpecho: Unknown command 'frobnicate'\nhint: /);
   assert.doesNotMatch(r.stderr, /\n\s+at /);
 });
 
-test("cli: unknown option is a usage error naming it", () => {
-  const r = runCli(["explain", "--frob", "x.pcap"]);
+test("cli: unknown option is a usage error naming it", async () => {
+  const r = await cli(["explain", "--frob", "x.pcap"]);
   assert.equal(r.code, 2);
   assert.match(r.stderr, /Unknown option --frob/);
   assert.doesNotMatch(r.stderr, /\n\s+at /);
 });
 
-test("cli: value option without a value is a usage error", () => {
-  const r = runCli(["serve", "--port"]);
+test("cli: value option without a value is a usage error", async () => {
+  const r = await cli(["serve", "--port"]);
   assert.equal(r.code, 2);
   assert.match(r.stderr, /--port needs a value/);
 });
 
-test("cli: bad enum value is a usage error", () => {
-  const r = runCli(["explain", "--format", "xml", "x.pcap"]);
+test("cli: bad enum value is a usage error", async () => {
+  const r = await cli(["explain", "--format", "xml", "x.pcap"]);
   assert.equal(r.code, 2, r.stderr);
   assert.match(r.stderr, /xml/);
 });
@@ -89,14 +90,14 @@ test("cli: a closed stdout pipe (| head) ends quietly with exit 0", () => {
   assert.equal(r.stderr.toString(), "");
 });
 
-test("cli: explain of a truncated capture warns on stderr with the byte offset, keeps what came before", () => {
+test("cli: explain of a truncated capture warns on stderr with the byte offset, keeps what came before", async () => {
   const dir = tempDir();
   try {
     const full = readFileSync(join(ROOT, "tests/fixtures/explain/normal.pcap"));
     const cut = join(dir.path, "cut.pcap");
     writeFileSync(cut, full.subarray(0, full.length - 6));
     for (const extra of [[], ["--summary"]]) {
-      const r = runCli(["explain", cut, ...extra]);
+      const r = await cli(["explain", cut, ...extra]);
       // Everything before the cut is reported; exit 1 says the capture was not whole.
       assert.equal(r.code, 1, r.stderr);
       assert.match(r.stderr, /^tcpecho: warning: capture ends inside a record at byte \d+/);

@@ -2,15 +2,15 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import * as net from "node:net";
 import process from "node:process";
-import { runCli } from "../support/helpers.ts";
+import { cli } from "../support/cli_inproc.ts";
 import {
-  runConnect,
   runConnectAsync,
   spawnConnect,
   startServe,
   waitFor,
   watchConnect,
 } from "../support/echo_helpers.ts";
+import { serveInProcess } from "../support/cli_inproc.ts";
 
 /** A node:net server on an ephemeral loopback port with a per-socket behaviour. */
 async function nodeServer(
@@ -29,7 +29,7 @@ test("connect: ECONNREFUSED/closed loopback port exits 5 naming errno and sectio
   const s = await nodeServer(() => {});
   s.close();
   await new Promise((r) => setTimeout(r, 50));
-  const r = runConnect(["127.0.0.1", String(s.port)]);
+  const r = await runConnectAsync(["127.0.0.1", String(s.port)]);
   assert.equal(r.code, 5, r.stderr);
   assert.match(r.stderr, /Cannot connect to 127\.0\.0\.1:\d+: ECONNREFUSED, .*\(UNP §4\.3\)/);
 });
@@ -99,9 +99,9 @@ test("connect: ECONNRESET/server aborts with RST: exit 4 (UNP §5.15)", async ()
 });
 
 test("connect: IPv6/::1 literal with tcpecho serve", async () => {
-  const srv = await startServe(["--host", "::1"]);
+  const srv = await serveInProcess(["--host", "::1"]);
   try {
-    const r = runConnect(["::1", String(srv.port)], "v6\n");
+    const r = await runConnectAsync(["::1", String(srv.port)], "v6\n");
     assert.equal(r.code, 0, r.stderr);
     assert.equal(r.stdout.toString(), "v6\n");
   } finally {
@@ -109,8 +109,8 @@ test("connect: IPv6/::1 literal with tcpecho serve", async () => {
   }
 });
 
-test("connect: usage/bad port exits 2", () => {
-  const r = runCli(["connect", "127.0.0.1", "0"]);
+test("connect: usage/bad port exits 2", async () => {
+  const r = await cli(["connect", "127.0.0.1", "0"]);
   assert.equal(r.code, 2);
   assert.match(r.stderr, /Invalid value for port: '0'/);
 });
@@ -132,7 +132,7 @@ test("connect: server process killed (SIGKILL) while stdin open: FIN, exit 3 (UN
 });
 
 test("connect: stdout closed by its reader/EPIPE on stdout is exit 1, not a crash", async () => {
-  const srv = await startServe(["--log", "none"]);
+  const srv = await serveInProcess(["--log", "none"]);
   const child = spawnConnect(["127.0.0.1", String(srv.port)]);
   let err = "";
   let code: number | null = null;

@@ -1,7 +1,8 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import process from "node:process";
-import { runConnect, startServe, waitFor, watchConnect } from "../support/echo_helpers.ts";
+import { closedPort, runConnectAsync, waitFor, watchConnect } from "../support/echo_helpers.ts";
+import { serveInProcess } from "../support/cli_inproc.ts";
 
 /** Parses NDJSON stdout: every line must be one JSON object with an event name. */
 function events(stdout: Buffer): Record<string, unknown>[] {
@@ -15,9 +16,9 @@ function events(stdout: Buffer): Record<string, unknown>[] {
 }
 
 test("connect --json: connected, fin-sent, peer-fin, summary exitCode 0; echoes counted, not printed", async () => {
-  const srv = await startServe([]);
+  const srv = await serveInProcess([]);
   try {
-    const r = runConnect(["127.0.0.1", String(srv.port), "--json"], "hello\nworld\n");
+    const r = await runConnectAsync(["127.0.0.1", String(srv.port), "--json"], "hello\nworld\n");
     assert.equal(r.code, 0, r.stderr);
     const evs = events(r.stdout);
     assert.deepEqual(evs.map((e) => e.event), ["connected", "fin-sent", "peer-fin", "summary"]);
@@ -37,9 +38,9 @@ test("connect --json: connected, fin-sent, peer-fin, summary exitCode 0; echoes 
 });
 
 test("connect --json --count: one echo event per round trip, rtt statistics in the summary", async () => {
-  const srv = await startServe([]);
+  const srv = await serveInProcess([]);
   try {
-    const r = runConnect(
+    const r = await runConnectAsync(
       ["127.0.0.1", String(srv.port), "--json", "-c", "3", "-i", "0.01", "-s", "10"],
     );
     assert.equal(r.code, 0, r.stderr);
@@ -72,9 +73,17 @@ test("connect --json --count: one echo event per round trip, rtt statistics in t
 });
 
 test("connect --json --count: server FIN early gives an error event (§5.12) and exit 3", async () => {
-  const srv = await startServe(["--close-after", "1"]);
+  const srv = await serveInProcess(["--close-after", "1"]);
   try {
-    const r = runConnect(["127.0.0.1", String(srv.port), "--json", "-c", "3", "-i", "0.01"]);
+    const r = await runConnectAsync([
+      "127.0.0.1",
+      String(srv.port),
+      "--json",
+      "-c",
+      "3",
+      "-i",
+      "0.01",
+    ]);
     assert.equal(r.code, 3, r.stderr);
     const evs = events(r.stdout);
     const err = evs.find((e) => e.event === "error")!;
@@ -92,10 +101,8 @@ test("connect --json --count: server FIN early gives an error event (§5.12) and
 });
 
 test("connect --json: a refused port gives an error event with ECONNREFUSED, §4.3, exit 5", async () => {
-  const srv = await startServe([]);
-  const port = srv.port;
-  await srv.stop();
-  const r = runConnect(["127.0.0.1", String(port), "--json"]);
+  const port = await closedPort();
+  const r = await runConnectAsync(["127.0.0.1", String(port), "--json"]);
   assert.equal(r.code, 5, r.stderr);
   const evs = events(r.stdout);
   assert.deepEqual(evs.map((e) => e.event), ["error", "summary"]);
@@ -108,9 +115,9 @@ test("connect --json: a refused port gives an error event with ECONNREFUSED, §4
 });
 
 test("connect --json --clients: a single summary line with round trips and errors", async () => {
-  const srv = await startServe(["--log", "none"]);
+  const srv = await serveInProcess(["--log", "none"]);
   try {
-    const r = runConnect(
+    const r = await runConnectAsync(
       ["127.0.0.1", String(srv.port), "--json", "--clients", "4", "--duration", "0.3"],
     );
     assert.equal(r.code, 0, r.stderr);
@@ -127,18 +134,23 @@ test("connect --json --clients: a single summary line with round trips and error
   }
 });
 
-test("connect --json --naive is a usage error (exit 2)", () => {
-  const r = runConnect(["127.0.0.1", "9", "--json", "--naive"]);
+test("connect --json --naive is a usage error (exit 2)", async () => {
+  const r = await runConnectAsync(["127.0.0.1", "9", "--json", "--naive"]);
   assert.equal(r.code, 2, r.stderr);
   assert.match(r.stderr, /Cannot use --json with --naive/);
 });
 
 test("connect --json: server RST (--reset-after 1) gives peer-rst and an error event, exit 4", async () => {
-  const srv = await startServe(["--reset-after", "1"]);
+  // connect's stdin stays open: its own FIN cannot race the server's RST (with
+  // stdin closed at once, the FIN went first at load average 12 and the RST read
+  // as a plain error, without peer-rst).
+  const srv = await serveInProcess(["--reset-after", "1"]);
+  const c = watchConnect(["127.0.0.1", String(srv.port), "--json"]);
   try {
-    const r = runConnect(["127.0.0.1", String(srv.port), "--json"], "one\ntwo\nthree\n");
-    assert.equal(r.code, 4, r.stderr);
-    const evs = events(r.stdout);
+    c.child.stdin!.write("one\ntwo\nthree\n");
+    await waitFor(() => c.code() !== null, 15_000, "connect to exit on the RST");
+    assert.equal(c.code(), 4, c.err());
+    const evs = events(Buffer.from(c.out()));
     const names = evs.map((e) => e.event);
     assert.equal(names[0], "connected");
     assert.deepEqual(names.slice(-3), ["peer-rst", "error", "summary"]);
@@ -148,12 +160,13 @@ test("connect --json: server RST (--reset-after 1) gives peer-rst and an error e
     assert.equal(evs.at(-1)!.end, "peer-rst");
     assert.equal(evs.at(-1)!.exitCode, 4);
   } finally {
+    c.stop();
     await srv.stop();
   }
 });
 
 test("connect --json --count: Ctrl-C ends the run with a summary whose end is 'interrupted', exit 0", async () => {
-  const srv = await startServe([]);
+  const srv = await serveInProcess([]);
   const c = watchConnect(["127.0.0.1", String(srv.port), "--json", "-c", "1000", "-i", "0.2"]);
   try {
     await waitFor(() => c.out().includes('"event":"echo"'), 10_000, "the first echo event");

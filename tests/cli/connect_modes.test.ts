@@ -1,15 +1,16 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { runCli } from "../support/helpers.ts";
+import { cli } from "../support/cli_inproc.ts";
 import process from "node:process";
-import { runConnect, spawnConnect, startServe, waitFor } from "../support/echo_helpers.ts";
+import { closedPort, runConnectAsync, spawnConnect, waitFor } from "../support/echo_helpers.ts";
+import { serveInProcess } from "../support/cli_inproc.ts";
 import { RttSamples } from "../../lib/echo/stats.ts";
 import { message } from "../../lib/echo/pinger.ts";
 
 test("connect --count: per-message round trips and a min/avg/max/p50/p99 summary", async () => {
-  const srv = await startServe([]);
+  const srv = await serveInProcess([]);
   try {
-    const r = runConnect(
+    const r = await runConnectAsync(
       ["127.0.0.1", String(srv.port), "--count", "4", "--interval", "0.01", "--size", "100"],
     );
     assert.equal(r.code, 0, r.stderr);
@@ -28,9 +29,9 @@ test("connect --count: per-message round trips and a min/avg/max/p50/p99 summary
 });
 
 test("connect --count: server --close-after 2: summary, then exit 3 (UNP §5.12)", async () => {
-  const srv = await startServe(["--close-after", "2"]);
+  const srv = await serveInProcess(["--close-after", "2"]);
   try {
-    const r = runConnect(["127.0.0.1", String(srv.port), "-c", "5", "-i", "0.01"]);
+    const r = await runConnectAsync(["127.0.0.1", String(srv.port), "-c", "5", "-i", "0.01"]);
     assert.equal(r.code, 3, r.stderr);
     assert.match(r.stdout.toString(), /3 sent, 2 echoed/);
     assert.match(r.stderr, /server terminated prematurely/);
@@ -40,9 +41,16 @@ test("connect --count: server --close-after 2: summary, then exit 3 (UNP §5.12)
 });
 
 test("connect --clients: load mode reports round trips/s and percentiles", async () => {
-  const srv = await startServe(["--log", "none"]);
+  const srv = await serveInProcess(["--log", "none"]);
   try {
-    const r = runConnect(["127.0.0.1", String(srv.port), "--clients", "10", "--duration", "0.5"]);
+    const r = await runConnectAsync([
+      "127.0.0.1",
+      String(srv.port),
+      "--clients",
+      "10",
+      "--duration",
+      "0.5",
+    ]);
     assert.equal(r.code, 0, r.stderr);
     const out = r.stdout.toString();
     assert.match(out, /10\/10 clients connected/);
@@ -54,16 +62,21 @@ test("connect --clients: load mode reports round trips/s and percentiles", async
 });
 
 test("connect --clients: refused everywhere exits 5", async () => {
-  const srv = await startServe([]);
-  const port = srv.port;
-  await srv.stop();
-  const r = runConnect(["127.0.0.1", String(port), "--clients", "3", "--duration", "0.2"]);
+  const port = await closedPort();
+  const r = await runConnectAsync([
+    "127.0.0.1",
+    String(port),
+    "--clients",
+    "3",
+    "--duration",
+    "0.2",
+  ]);
   assert.equal(r.code, 5, r.stderr);
   assert.match(r.stdout.toString(), /0\/3 clients connected/);
 });
 
-test("connect --count: usage/bad --size exits 2", () => {
-  const r = runCli(["connect", "127.0.0.1", "9", "--count", "1", "--size", "0"]);
+test("connect --count: usage/bad --size exits 2", async () => {
+  const r = await cli(["connect", "127.0.0.1", "9", "--count", "1", "--size", "0"]);
   assert.equal(r.code, 2);
   assert.match(r.stderr, /Invalid value for --size: '0'/);
 });
@@ -84,7 +97,7 @@ test("echo pinger: message/newline-terminated, rotates with seq", () => {
 });
 
 test("connect --count: SIGINT ends the run with the summary, exit 0 (like ping)", async () => {
-  const srv = await startServe(["--log", "none"]);
+  const srv = await serveInProcess(["--log", "none"]);
   const child = spawnConnect(["127.0.0.1", String(srv.port), "-c", "1000", "-i", "0.05"]);
   let out = "";
   let code: number | null = null;

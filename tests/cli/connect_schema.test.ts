@@ -10,7 +10,8 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import Ajv2020 from "ajv/dist/2020.js";
 import { ROOT } from "../support/helpers.ts";
-import { runConnect, startServe } from "../support/echo_helpers.ts";
+import { runConnectAsync } from "../support/echo_helpers.ts";
+import { serveInProcess } from "../support/cli_inproc.ts";
 
 const schema = JSON.parse(
   readFileSync(join(ROOT, "docs", "schema", "connect.schema.json"), "utf8"),
@@ -35,10 +36,10 @@ function check(what: string, stdout: Buffer, exitCode: number): string[] {
 test("schema: every connect --json line validates, in every mode and ending", {
   timeout: 120_000,
 }, async () => {
-  const srv = await startServe(["--udp", "--log", "none"]);
-  const fin = await startServe(["--close-after", "1", "--log", "none"]);
-  const rst = await startServe(["--reset-after", "1", "--log", "none"]);
-  const dead = await startServe(["--udp", "--log", "none"]);
+  const srv = await serveInProcess(["--udp", "--log", "none"]);
+  const fin = await serveInProcess(["--close-after", "1", "--log", "none"]);
+  const rst = await serveInProcess(["--reset-after", "1", "--log", "none"]);
+  const dead = await serveInProcess(["--udp", "--log", "none"]);
   await dead.stop();
   const p = (s: { port: number }) => ["127.0.0.1", String(s.port), "--json"];
   try {
@@ -54,7 +55,7 @@ test("schema: every connect --json line validates, in every mode and ending", {
       ["udp refused", [...p(dead), "--udp", "-c", "1"], "", 5],
     ];
     for (const [what, args, input, code] of runs) {
-      const r = runConnect(args, input);
+      const r = await runConnectAsync(args, input);
       assert.equal(r.code, code, `${what}: ${r.stderr}`);
       check(what, r.stdout, code);
     }

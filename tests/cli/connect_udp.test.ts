@@ -1,22 +1,26 @@
 import { test } from "node:test";
+import dgram from "node:dgram";
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import process from "node:process";
 import { join } from "../support/path.ts";
 import { EXEC, ROOT, RUNTIME } from "../support/helpers.ts";
-import { runConnect, startServe, waitFor, watchConnect } from "../support/echo_helpers.ts";
+import { runConnectAsync, waitFor, watchConnect } from "../support/echo_helpers.ts";
+import { serveInProcess } from "../support/cli_inproc.ts";
 
-/** A port where nothing listens (a serve that was started, then stopped). */
+/** A UDP port where nothing listens (a socket's, bound then closed). */
 async function deadPort(): Promise<number> {
-  const srv = await startServe(["--udp"]);
-  await srv.stop();
-  return srv.port;
+  const s = dgram.createSocket("udp4");
+  await new Promise<void>((r) => s.bind(0, "127.0.0.1", () => r()));
+  const port = s.address().port;
+  await new Promise<void>((r) => s.close(() => r()));
+  return port;
 }
 
 test("connect --udp: each stdin line is a datagram, echoed to stdout; summary on stderr, exit 0", async () => {
-  const srv = await startServe(["--udp"]);
+  const srv = await serveInProcess(["--udp"]);
   try {
-    const r = runConnect(["127.0.0.1", String(srv.port), "--udp"], "hello\nworld\nlast");
+    const r = await runConnectAsync(["127.0.0.1", String(srv.port), "--udp"], "hello\nworld\nlast");
     assert.equal(r.code, 0, r.stderr);
     assert.equal(r.stdout.toString(), "hello\nworld\nlast");
     assert.match(r.stderr, /3 sent, 3 received, 0% lost/);
@@ -27,9 +31,9 @@ test("connect --udp: each stdin line is a datagram, echoed to stdout; summary on
 });
 
 test("connect --udp --count: a round trip per datagram and a ping-style summary", async () => {
-  const srv = await startServe(["--udp"]);
+  const srv = await serveInProcess(["--udp"]);
   try {
-    const r = runConnect(
+    const r = await runConnectAsync(
       ["127.0.0.1", String(srv.port), "--udp", "-c", "3", "-i", "0.01", "-s", "100"],
     );
     assert.equal(r.code, 0, r.stderr);
@@ -47,9 +51,9 @@ test("connect --udp --count: a round trip per datagram and a ping-style summary"
 });
 
 test("connect --udp --json: connected (udp), an echo event per datagram, summary exitCode 0", async () => {
-  const srv = await startServe(["--udp"]);
+  const srv = await serveInProcess(["--udp"]);
   try {
-    const r = runConnect(
+    const r = await runConnectAsync(
       ["127.0.0.1", String(srv.port), "--udp", "--json", "-c", "2", "-i", "0.01"],
     );
     assert.equal(r.code, 0, r.stderr);
@@ -76,9 +80,9 @@ test("connect --udp --json: connected (udp), an echo event per datagram, summary
 
 test("connect --udp: datagrams the server rate-limits are counted lost, exit 1", async () => {
   // --udp-rate 1: one datagram per second from us; the next two (within 0.6 s) are dropped.
-  const srv = await startServe(["--udp", "--udp-rate", "1"]);
+  const srv = await serveInProcess(["--udp", "--udp-rate", "1"]);
   try {
-    const r = runConnect(
+    const r = await runConnectAsync(
       ["127.0.0.1", String(srv.port), "--udp", "--json", "-c", "3", "-i", "0", "--timeout", "0.2"],
     );
     assert.equal(r.code, 1, r.stderr);
@@ -96,10 +100,10 @@ test("connect --udp: datagrams the server rate-limits are counted lost, exit 1",
 });
 
 test("connect --udp: a server that answers nothing (--udp-budget below one datagram) gives exit 6", async () => {
-  const srv = await startServe(["--udp", "--udp-budget", "10"]);
+  const srv = await serveInProcess(["--udp", "--udp-budget", "10"]);
   try {
     const args = ["127.0.0.1", String(srv.port), "--udp", "-c", "2", "-i", "0", "--timeout", "0.2"];
-    const r = runConnect([...args, "--json"]);
+    const r = await runConnectAsync([...args, "--json"]);
     assert.equal(r.code, 6, r.stderr);
     const evs = r.stdout.toString().trim().split("\n").map((l) => JSON.parse(l));
     assert.deepEqual(evs.map((e) => e.event), ["connected", "lost", "lost", "error", "summary"]);
@@ -107,7 +111,7 @@ test("connect --udp: a server that answers nothing (--udp-budget below one datag
     assert.equal(evs[3].exitCode, 6);
     assert.equal(evs[4].end, "timeout");
     assert.equal(evs[4].lossPct, 100);
-    const plain = runConnect(args);
+    const plain = await runConnectAsync(args);
     assert.equal(plain.code, 6, plain.stderr);
     assert.match(plain.stdout.toString(), /2 sent, 0 received, 100% lost/);
     assert.match(plain.stderr, /No echo from 127\.0\.0\.1:\d+: 2 datagrams sent, none answered/);
@@ -118,10 +122,10 @@ test("connect --udp: a server that answers nothing (--udp-budget below one datag
 
 test("connect --udp: no server gives 'no UDP echo service (ICMP port unreachable)', exit 5", async () => {
   const port = await deadPort();
-  const r = runConnect(["127.0.0.1", String(port), "--udp", "-c", "2", "-i", "0"]);
+  const r = await runConnectAsync(["127.0.0.1", String(port), "--udp", "-c", "2", "-i", "0"]);
   assert.equal(r.code, 5, r.stderr);
   assert.match(r.stderr, /no UDP echo service \(ICMP port unreachable\)/);
-  const j = runConnect(["127.0.0.1", String(port), "--udp", "--json"], "hi\n");
+  const j = await runConnectAsync(["127.0.0.1", String(port), "--udp", "--json"], "hi\n");
   assert.equal(j.code, 5, j.stderr);
   const evs = j.stdout.toString().trim().split("\n").map((l) => JSON.parse(l));
   assert.deepEqual(evs.map((e) => e.event), ["connected", "error", "summary"]);
@@ -158,16 +162,16 @@ test("connect --udp on Deno without --allow-ffi: ICMP is not visible, so no serv
   assert.match(err, /none answered within 200 ms/);
 });
 
-test("connect --udp with --clients or --naive is a usage error (exit 2)", () => {
+test("connect --udp with --clients or --naive is a usage error (exit 2)", async () => {
   for (const extra of [["--clients", "2"], ["--naive"]]) {
-    const r = runConnect(["127.0.0.1", "9", "--udp", ...extra]);
+    const r = await runConnectAsync(["127.0.0.1", "9", "--udp", ...extra]);
     assert.equal(r.code, 2, r.stderr);
     assert.match(r.stderr, /Cannot use --udp with/);
   }
 });
 
 test("connect --udp: Ctrl-C while waiting on stdin ends the run with the summary, exit 0", async () => {
-  const srv = await startServe(["--udp"]);
+  const srv = await serveInProcess(["--udp"]);
   const c = watchConnect(["127.0.0.1", String(srv.port), "--udp"]);
   try {
     c.child.stdin!.write("one\n");

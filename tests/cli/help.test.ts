@@ -7,22 +7,23 @@ import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { haveCommand, ROOT, runCli, skipUnless, tempDir } from "../support/helpers.ts";
+import { type CliResult, haveCommand, ROOT, skipUnless, tempDir } from "../support/helpers.ts";
+import { cli } from "../support/cli_inproc.ts";
 import { renderManPage } from "../../cmd/manpage.ts";
 
 const COMMANDS = ["serve", "connect", "probe", "explain", "watch", "lab", "completions"];
 
 /** Each help text is produced once (a CLI start costs a runtime start-up). */
-const helps = new Map<string, ReturnType<typeof runCli>>();
-function help(args: string[]) {
+const helps = new Map<string, CliResult>();
+async function help(args: string[]): Promise<CliResult> {
   const key = args.join(" ");
-  if (!helps.has(key)) helps.set(key, runCli(args));
+  if (!helps.has(key)) helps.set(key, await cli(args));
   return helps.get(key)!;
 }
 
-test("help: every --help fits 80 columns with no trailing space", { timeout: 60_000 }, () => {
+test("help: every --help fits 80 columns with no trailing space", { timeout: 60_000 }, async () => {
   for (const args of [["--help"], ...COMMANDS.map((c) => [c, "--help"])]) {
-    const r = help(args);
+    const r = await help(args);
     assert.equal(r.code, 0, `${args.join(" ")}: ${r.stderr}`);
     r.stdout.split("\n").forEach((line, i) => {
       const where = `tcpecho ${args.join(" ")}, line ${i + 1}: ${JSON.stringify(line)}`;
@@ -32,28 +33,32 @@ test("help: every --help fits 80 columns with no trailing space", { timeout: 60_
   }
 });
 
-test("help: short flags are shown as short flags, defaults one way", { timeout: 60_000 }, () => {
-  const probe = help(["probe", "--help"]).stdout;
-  assert.match(probe, /^ {2}-4 /m);
-  assert.match(probe, /^ {2}-6 /m);
-  assert.doesNotMatch(probe, /--4|--6/);
-  assert.match(help(["explain", "--help"]).stdout, /^ {2}-o, --output FILE /m);
-  for (const c of COMMANDS) {
-    const text = help([c, "--help"]).stdout;
-    assert.doesNotMatch(text, /Default/, `${c}: "Default" with a capital`);
-    assert.doesNotMatch(text, /\(default [^:]/, `${c}: "(default X)" without a colon`);
-  }
-  assert.match(
-    help(["serve", "--help"]).stdout,
-    /--port PORT +port to listen on .*\(default: 9877\)/,
-  );
-});
+test(
+  "help: short flags are shown as short flags, defaults one way",
+  { timeout: 60_000 },
+  async () => {
+    const probe = (await help(["probe", "--help"])).stdout;
+    assert.match(probe, /^ {2}-4 /m);
+    assert.match(probe, /^ {2}-6 /m);
+    assert.doesNotMatch(probe, /--4|--6/);
+    assert.match((await help(["explain", "--help"])).stdout, /^ {2}-o, --output FILE /m);
+    for (const c of COMMANDS) {
+      const text = (await help([c, "--help"])).stdout;
+      assert.doesNotMatch(text, /Default/, `${c}: "Default" with a capital`);
+      assert.doesNotMatch(text, /\(default [^:]/, `${c}: "(default X)" without a colon`);
+    }
+    assert.match(
+      (await help(["serve", "--help"])).stdout,
+      /--port PORT +port to listen on .*\(default: 9877\)/,
+    );
+  },
+);
 
 test("completions: the bash script loads and completes commands, options, values", {
   skip: skipUnless(haveCommand("bash"), "bash is not installed"),
   timeout: 30_000,
-}, () => {
-  const r = runCli(["completions", "bash"]);
+}, async () => {
+  const r = await cli(["completions", "bash"]);
   assert.equal(r.code, 0, r.stderr);
   const dir = tempDir("tcpecho-compl-");
   try {
@@ -78,9 +83,9 @@ test("completions: the bash script loads and completes commands, options, values
   }
 });
 
-test("completions: zsh and fish scripts parse; fish completes", { timeout: 30_000 }, () => {
+test("completions: zsh and fish scripts parse; fish completes", { timeout: 30_000 }, async () => {
   for (const shell of ["zsh", "fish"]) {
-    const r = runCli(["completions", shell]);
+    const r = await cli(["completions", shell]);
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stdout, /tcpecho/);
     if (!haveCommand(shell)) {
@@ -107,7 +112,7 @@ test("completions: zsh and fish scripts parse; fish completes", { timeout: 30_00
       }
     }
   }
-  const bad = runCli(["completions", "tcsh"]);
+  const bad = await cli(["completions", "tcsh"]);
   assert.equal(bad.code, 2);
 });
 

@@ -7,7 +7,8 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { join } from "../support/path.ts";
-import { runCli, tempDir } from "../support/helpers.ts";
+import { tempDir } from "../support/helpers.ts";
+import { cli } from "../support/cli_inproc.ts";
 import { FIXTURES } from "../support/html_fixtures.ts";
 import { type PackedReport, unpackConnection } from "../../lib/report/html/compact.ts";
 import type { ExplainReport } from "../../lib/report/html/mod.ts";
@@ -26,11 +27,11 @@ function embedded(html: string): PackedReport {
 test(
   "html cli: explain --format html -o FILE writes one self-contained page",
   { timeout: T },
-  () => {
+  async () => {
     const dir = tempDir();
     try {
       const out = join(dir.path, "report.html");
-      const r = runCli(["explain", CRASH, "--format", "html", "-o", out]);
+      const r = await cli(["explain", CRASH, "--format", "html", "-o", out]);
       assert.equal(r.code, 0, r.stderr);
       assert.equal(r.stdout, "");
       assert.match(r.stderr, /wrote .*report\.html: 1 connection/);
@@ -44,11 +45,11 @@ test(
   },
 );
 
-test("html cli: the page embeds exactly what --format json reports", { timeout: T }, () => {
-  const json = runCli(["explain", CRASH, "--format", "json"]);
+test("html cli: the page embeds exactly what --format json reports", { timeout: T }, async () => {
+  const json = await cli(["explain", CRASH, "--format", "json"]);
   assert.equal(json.code, 0, json.stderr);
   const report = JSON.parse(json.stdout) as ExplainReport;
-  const html = runCli(["explain", CRASH, "--format", "html"]);
+  const html = await cli(["explain", CRASH, "--format", "html"]);
   assert.equal(html.code, 0, html.stderr);
   const data = embedded(html.stdout);
   assert.equal(data.rows.length, report.connections.length);
@@ -60,20 +61,24 @@ test("html cli: the page embeds exactly what --format json reports", { timeout: 
   assert.ok(report.connections[0].segments.every((s) => typeof s.window === "number"));
 });
 
-test("html cli: --output with another format is a usage error (exit 2)", { timeout: T }, () => {
-  const r = runCli(["explain", CRASH, "--format", "json", "-o", "x.json"]);
-  assert.equal(r.code, 2);
-  assert.match(r.stderr, /Cannot use --output with --format json/);
-});
+test(
+  "html cli: --output with another format is a usage error (exit 2)",
+  { timeout: T },
+  async () => {
+    const r = await cli(["explain", CRASH, "--format", "json", "-o", "x.json"]);
+    assert.equal(r.code, 2);
+    assert.match(r.stderr, /Cannot use --output with --format json/);
+  },
+);
 
-test("html cli: an unwritable output file is exit 1 with the reason", { timeout: T }, () => {
-  const r = runCli(["explain", CRASH, "--format", "html", "-o", "/nonexistent-dir/r.html"]);
+test("html cli: an unwritable output file is exit 1 with the reason", { timeout: T }, async () => {
+  const r = await cli(["explain", CRASH, "--format", "html", "-o", "/nonexistent-dir/r.html"]);
   assert.equal(r.code, 1);
   assert.match(r.stderr, /Cannot write report '\/nonexistent-dir\/r\.html'/);
 });
 
-test("html cli: --conn N keeps one connection in the page", { timeout: T }, () => {
-  const r = runCli(["explain", CRASH, "--format", "html", "--conn", "1"]);
+test("html cli: --conn N keeps one connection in the page", { timeout: T }, async () => {
+  const r = await cli(["explain", CRASH, "--format", "html", "--conn", "1"]);
   assert.equal(r.code, 0, r.stderr);
   assert.equal(embedded(r.stdout).rows.length, 1);
 });

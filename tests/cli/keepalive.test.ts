@@ -2,13 +2,21 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { EXEC, ROOT, RUNTIME } from "../support/helpers.ts";
 import { join } from "../support/path.ts";
-import { type Running, start, startCli, startPeer } from "../support/probe_run.ts";
+import {
+  type InProcessPeer,
+  loopbackPeer,
+  type Running,
+  start,
+  startCli,
+} from "../support/probe_run.ts";
 
 const FAST = ["--keepidle", "1", "--keepintvl", "1", "--keepcnt", "2"];
 
 /** Runs `fn` with the echo peer listening on 127.0.0.1 (ephemeral port), then stops the peer. */
-async function withLoopbackPeer(fn: (peer: Running, port: number) => Promise<void>): Promise<void> {
-  const { peer, port } = await startPeer("127.0.0.1");
+async function withLoopbackPeer(
+  fn: (peer: InProcessPeer, port: number) => Promise<void>,
+): Promise<void> {
+  const { peer, port } = await loopbackPeer("127.0.0.1");
   try {
     await fn(peer, port);
   } finally {
@@ -60,7 +68,12 @@ test("keepalive: --echo and --heartbeat with a live echo peer/round trips counte
     const out = cli.stdout();
     assert.match(out, /^echo: verified 29 bytes in [\d.]+ ms$/m);
     assert.match(out, /^heartbeat 1: echo in [\d.]+ ms$/m);
-    assert.match(out, /end: heartbeats sent [3-4], answered [3-4], rtt min\/avg\/max\/mdev/);
+    // Every 0.3 s over 1.1 s is three, but a loaded machine may fit fewer (two
+    // were seen at load average 10): count them loosely, all must be answered.
+    const m = /end: heartbeats sent (\d+), answered (\d+), rtt min\/avg\/max\/mdev/.exec(out);
+    assert.ok(m, out);
+    assert.ok(Number(m[1]) >= 1 && Number(m[1]) <= 4, out);
+    assert.equal(m[2], m[1], out);
   });
 });
 

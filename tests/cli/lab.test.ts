@@ -5,6 +5,7 @@ import { labNames, NS_PATTERN } from "../../lab/names.ts";
 import { assertLabCanRun } from "../../lab/tools.ts";
 import { TcpechoError } from "../../lib/errors.ts";
 import { isRoot, runCli } from "../support/helpers.ts";
+import { cli } from "../support/cli_inproc.ts";
 
 const BOOK_IDS = [
   "normal",
@@ -21,8 +22,8 @@ const BOOK_IDS = [
   "abort",
 ];
 
-test("lab: --list names every docs/scenarios.md scenario the issue asks for, plus the IPv6 and naive runs", () => {
-  const r = runCli(["lab", "--list"]);
+test("lab: --list names every docs/scenarios.md scenario the issue asks for, plus the IPv6 and naive runs", async () => {
+  const r = await cli(["lab", "--list"]);
   assert.equal(r.code, 0, r.stderr);
   for (const id of [...BOOK_IDS, "normal-ipv6", "server-process-terminated-naive"]) {
     assert.match(r.stdout, new RegExp(`\\b${id}\\b`));
@@ -30,22 +31,22 @@ test("lab: --list names every docs/scenarios.md scenario the issue asks for, plu
   assert.deepEqual(new Set(LAB_SCENARIOS.map((s) => s.verdict)), new Set(BOOK_IDS));
 });
 
-test("lab: an unknown scenario is a usage error naming the known ones", () => {
-  const r = runCli(["lab", "server-on-fire"]);
+test("lab: an unknown scenario is a usage error naming the known ones", async () => {
+  const r = await cli(["lab", "server-on-fire"]);
   assert.equal(r.code, 2);
   assert.match(r.stderr, /unknown scenario 'server-on-fire'/);
   assert.match(r.stderr, /server-crash-reboot/);
 });
 
-test("lab: --naive on a scenario without a naive variant is a usage error naming those with one", () => {
-  const r = runCli(["lab", "normal", "--naive"]);
+test("lab: --naive on a scenario without a naive variant is a usage error naming those with one", async () => {
+  const r = await cli(["lab", "normal", "--naive"]);
   assert.equal(r.code, 2);
   assert.match(r.stderr, /'normal' has no --naive variant/);
   assert.match(r.stderr, /server-process-terminated/);
 });
 
-test("lab: no scenario is a usage error pointing at --list", () => {
-  const r = runCli(["lab"]);
+test("lab: no scenario is a usage error pointing at --list", async () => {
+  const r = await cli(["lab"]);
   assert.equal(r.code, 2);
   assert.match(r.stderr, /--list/);
 });

@@ -5,10 +5,10 @@ import { SLOW_SCENARIOS } from "../../lab/slow_scenarios.ts";
 import { findScenario, LAB_SCENARIOS } from "../../lab/scenarios.ts";
 import { labNames, NS_PATTERN } from "../../lab/names.ts";
 import { CAUSES } from "../../lib/explain/timing.ts";
-import { runCli } from "../support/helpers.ts";
+import { cli } from "../support/cli_inproc.ts";
 
-test("lab --list: a second group, the slow connections, each with the cause explain must name", () => {
-  const r = runCli(["lab", "--list"]);
+test("lab --list: a second group, the slow connections, each with the cause explain must name", async () => {
+  const r = await cli(["lab", "--list"]);
   assert.equal(r.code, 0, r.stderr);
   const group = r.stdout.split("SLOW CONNECTIONS")[1] ?? "";
   for (const s of SLOW_SCENARIOS) {
@@ -40,8 +40,8 @@ test("lab: the slow scenarios cover every cause the issue lists, once each, with
   ]);
 });
 
-test("lab: an unknown scenario's usage error names the slow group too", () => {
-  const r = runCli(["lab", "slow-nope"]);
+test("lab: an unknown scenario's usage error names the slow group too", async () => {
+  const r = await cli(["lab", "slow-nope"]);
   assert.equal(r.code, 2);
   assert.match(r.stderr, /slow-nagle/);
   assert.match(r.stderr, /slow \(the slow connections\)/);

@@ -11,7 +11,8 @@ import { spawnSync } from "node:child_process";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
-import { EXEC, ROOT, runCli, RUNTIME, tempDir } from "../support/helpers.ts";
+import { EXEC, ROOT, RUNTIME, tempDir } from "../support/helpers.ts";
+import { cli as inProcess } from "../support/cli_inproc.ts";
 
 const CAPTURES = [
   "samples/server-process-terminated.pcap",
@@ -24,7 +25,7 @@ test(
   {
     timeout: 120_000,
   },
-  () => {
+  async () => {
     const tmp = tempDir();
     try {
       const script = join(tmp.path, "use_tcpecho.ts");
@@ -50,7 +51,7 @@ console.log(JSON.stringify({ frames: done.capture.frames, connections }));
         const lib = spawnSync(EXEC, argv, { cwd: tmp.path, timeout: 60_000 });
         assert.equal(lib.status, 0, lib.stderr?.toString());
         const got = JSON.parse(lib.stdout.toString());
-        const cli = runCli(["explain", file, "--format", "json"]);
+        const cli = await inProcess(["explain", file, "--format", "json"]);
         assert.equal(cli.code, 0, cli.stderr);
         const want = JSON.parse(cli.stdout);
         assert.equal(got.frames, want.capture.frames, rel);

@@ -4,8 +4,8 @@ import net from "node:net";
 import { probeExitCode, summarize, timeStats } from "../../lib/probe/stats.ts";
 import { resolveTargets } from "../../lib/probe/resolve.ts";
 import type { ProbeResult } from "../../lib/probe/types.ts";
-import { runCli } from "../support/helpers.ts";
-import { startCli, startPeer } from "../support/probe_run.ts";
+import { cli } from "../support/cli_inproc.ts";
+import { loopbackPeer, startCli } from "../support/probe_run.ts";
 
 async function closedPort(): Promise<number> {
   const s = net.createServer();
@@ -64,7 +64,7 @@ test("probe resolve: numeric addresses need no lookup; -6 filters; --all keeps e
 });
 
 test("probe cli: open port/every probe connects, summary, exit 0", async () => {
-  const { peer, port } = await startPeer("127.0.0.1");
+  const { peer, port } = await loopbackPeer("127.0.0.1");
   try {
     const cli = startCli(["probe", "127.0.0.1", String(port), "-c", "3", "-i", "0.05"]);
     assert.equal(await cli.exit(20_000), 0, cli.stderr());
@@ -83,7 +83,7 @@ test("probe cli: open port/every probe connects, summary, exit 0", async () => {
 
 test("probe cli: closed port/refused by RST (ECONNREFUSED), exit 5", async () => {
   const port = await closedPort();
-  const r = runCli(["probe", "127.0.0.1", String(port), "-c", "2", "-i", "0.05"]);
+  const r = await cli(["probe", "127.0.0.1", String(port), "-c", "2", "-i", "0.05"]);
   assert.equal(r.code, 5, r.stderr);
   assert.match(r.stdout, /seq=2 refused \(RST, ECONNREFUSED\) in [\d.]+ ms/);
   assert.match(
@@ -94,7 +94,7 @@ test("probe cli: closed port/refused by RST (ECONNREFUSED), exit 5", async () =>
 });
 
 test("probe cli: IPv6 loopback with -6 and --timestamps", async () => {
-  const { peer, port } = await startPeer("::1");
+  const { peer, port } = await loopbackPeer("::1");
   try {
     const cli = startCli(["probe", "::1", String(port), "-6", "-c", "1", "-D"]);
     assert.equal(await cli.exit(20_000), 0, cli.stderr());
@@ -106,7 +106,7 @@ test("probe cli: IPv6 loopback with -6 and --timestamps", async () => {
 
 test("probe cli: --format json/one document with probes, summary and exit code", async () => {
   const port = await closedPort();
-  const r = runCli(["probe", "127.0.0.1", String(port), "-c", "1", "--format", "json"]);
+  const r = await cli(["probe", "127.0.0.1", String(port), "-c", "1", "--format", "json"]);
   assert.equal(r.code, 5, r.stderr);
   const doc = JSON.parse(r.stdout);
   assert.equal(doc.exitCode, 5);
@@ -118,7 +118,7 @@ test("probe cli: --format json/one document with probes, summary and exit code",
 
 test("probe cli: --csv/header and one line per probe on stdout, summary on stderr", async () => {
   const port = await closedPort();
-  const r = runCli(["probe", "127.0.0.1", String(port), "-c", "2", "-i", "0", "--csv"]);
+  const r = await cli(["probe", "127.0.0.1", String(port), "-c", "2", "-i", "0", "--csv"]);
   assert.equal(r.code, 5, r.stderr);
   const lines = r.stdout.trim().split("\n");
   assert.equal(lines[0], "time,host,address,port,seq,outcome,errno,ms,local_port");
@@ -127,7 +127,7 @@ test("probe cli: --csv/header and one line per probe on stdout, summary on stder
   assert.match(r.stderr, /2 sent, 0 connected, 2 refused/);
 });
 
-test("probe cli: bad option combinations/usage error, exit 2", () => {
+test("probe cli: bad option combinations/usage error, exit 2", async () => {
   for (
     const args of [
       ["-4", "-6"],
@@ -138,13 +138,13 @@ test("probe cli: bad option combinations/usage error, exit 2", () => {
       ["--count", "-1"],
     ]
   ) {
-    const r = runCli(["probe", "127.0.0.1", "9", ...args]);
+    const r = await cli(["probe", "127.0.0.1", "9", ...args]);
     assert.equal(r.code, 2, `${args.join(" ")}: ${r.stdout}${r.stderr}`);
   }
 });
 
 test("probe cli: --count 0 until Ctrl-C/SIGINT ends the run with the summary, exit 0", async () => {
-  const { peer, port } = await startPeer("127.0.0.1");
+  const { peer, port } = await loopbackPeer("127.0.0.1");
   try {
     const cli = startCli(["probe", "127.0.0.1", String(port), "-c", "0", "-i", "0.05"]);
     await cli.waitFor(/seq=3 connected/, 15_000);

@@ -7,8 +7,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { errorEnd } from "../../lib/probe/keepalive_end.ts";
 import { NetError } from "../../lib/runtime/net/mod.ts";
-import { runCli } from "../support/helpers.ts";
-import { startServe } from "../support/echo_helpers.ts";
+import { cli, serveInProcess } from "../support/cli_inproc.ts";
 
 test("probe end: Deno's and Bun's messages for the same errno read the same", () => {
   const deno = new NetError("ETIMEDOUT", "read", "Connection timed out (os error 110)");
@@ -30,9 +29,9 @@ test("probe end: an errno without a known meaning keeps the runtime's message", 
 test("probe end: RST on loopback (serve --reset-after 1): ECONNRESET named, exit 4", {
   timeout: 60_000,
 }, async () => {
-  const s = await startServe(["--reset-after", "1"]);
+  const s = await serveInProcess(["--reset-after", "1"]);
   try {
-    const r = runCli([
+    const r = await cli([
       "probe",
       "127.0.0.1",
       String(s.port),

@@ -12,7 +12,8 @@ import assert from "node:assert/strict";
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import Ajv2020 from "ajv/dist/2020.js";
-import { ROOT, runCli } from "../support/helpers.ts";
+import { ROOT } from "../support/helpers.ts";
+import { cli } from "../support/cli_inproc.ts";
 import { explainCapture } from "../../lib/explain/pipeline.ts";
 import { type ConnectionReport, connectionReport, renderJson } from "../../lib/report/json.ts";
 
@@ -49,10 +50,10 @@ test("schema: the JSON document of every fixture validates, with and without --s
 
 test("schema: the CLI's --format json validates, with and without --summary", {
   timeout: 120_000,
-}, () => {
+}, async () => {
   for (const f of files.slice(0, 3)) {
     for (const extra of [[], ["--summary"]]) {
-      const r = runCli(["explain", f, "--format", "json", ...extra]);
+      const r = await cli(["explain", f, "--format", "json", ...extra]);
       assert.equal(r.code, 0, r.stderr);
       const doc = JSON.parse(r.stdout);
       assert.ok(validateDoc(doc), `${f} ${extra}: ${ajv.errorsText(validateDoc.errors)}`);
@@ -60,11 +61,11 @@ test("schema: the CLI's --format json validates, with and without --summary", {
   }
 });
 
-test("schema: each --format ndjson line is a connection", { timeout: 300_000 }, () => {
+test("schema: each --format ndjson line is a connection", { timeout: 300_000 }, async () => {
   assert.ok(validateConn, "the schema defines $defs/connection");
   let lines = 0;
   for (const f of files.slice(0, 3)) {
-    const r = runCli(["explain", f, "--format", "ndjson"]);
+    const r = await cli(["explain", f, "--format", "ndjson"]);
     assert.equal(r.code, 0, r.stderr);
     for (const line of r.stdout.trim().split("\n").filter(Boolean)) {
       assert.ok(validateConn(JSON.parse(line)), `${f}: ${ajv.errorsText(validateConn.errors)}`);

@@ -3,7 +3,9 @@ import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
 import * as net from "node:net";
 import { runCli } from "../support/helpers.ts";
-import { runConnect, startServe, waitFor } from "../support/echo_helpers.ts";
+import { cli } from "../support/cli_inproc.ts";
+import { runConnectAsync, startServe, waitFor } from "../support/echo_helpers.ts";
+import { serveInProcess } from "../support/cli_inproc.ts";
 
 /** Connects with node:net, sends `data`, optionally half-closes; collects until close. */
 function talk(
@@ -37,10 +39,10 @@ function talk(
 }
 
 test("serve: echo/random binary 4 MB byte for byte through connect with stdin piped", async () => {
-  const srv = await startServe([]);
+  const srv = await serveInProcess([]);
   try {
     const data = randomBytes(4 * 1024 * 1024);
-    const r = runConnect(["127.0.0.1", String(srv.port)], data);
+    const r = await runConnectAsync(["127.0.0.1", String(srv.port)], data);
     assert.equal(r.code, 0, r.stderr);
     assert.equal(r.stdout.length, data.length);
     assert.ok(Buffer.compare(r.stdout, data) === 0, "echo differs from input");
@@ -50,7 +52,7 @@ test("serve: echo/random binary 4 MB byte for byte through connect with stdin pi
 });
 
 test("serve: half-close/client FIN first, every echoed byte still arrives, then server FIN", async () => {
-  const srv = await startServe(["--delay", "100"]);
+  const srv = await serveInProcess(["--delay", "100"]);
   try {
     const r = await talk(srv.port, "one\ntwo\nthree\n", { end: true });
     assert.equal(r.how, "fin");
@@ -62,10 +64,10 @@ test("serve: half-close/client FIN first, every echoed byte still arrives, then 
 });
 
 test("serve: IPv6/::1 echo through connect", async () => {
-  const srv = await startServe(["--host", "::1"]);
+  const srv = await serveInProcess(["--host", "::1"]);
   try {
     assert.match(srv.stdout(), /listening on tcp \[::1\]:\d+/);
-    const r = runConnect(["::1", String(srv.port)], "over six\n");
+    const r = await runConnectAsync(["::1", String(srv.port)], "over six\n");
     assert.equal(r.code, 0, r.stderr);
     assert.equal(r.stdout.toString(), "over six\n");
   } finally {
@@ -74,7 +76,7 @@ test("serve: IPv6/::1 echo through connect", async () => {
 });
 
 test("serve: dual-stack/default wildcard accepts IPv4 and IPv6 on one port", async () => {
-  const srv = await startServe([], false);
+  const srv = await serveInProcess([], false);
   try {
     assert.match(srv.stdout(), /listening on tcp \[::\]:\d+ \(dual-stack/);
     const v4 = await talk(srv.port, "four\n", { end: true });
@@ -88,7 +90,7 @@ test("serve: dual-stack/default wildcard accepts IPv4 and IPv6 on one port", asy
 });
 
 test("serve: several --host/one port each, both answer", async () => {
-  const srv = await startServe(["--host", "127.0.0.1", "--host", "::1"]);
+  const srv = await serveInProcess(["--host", "127.0.0.1", "--host", "::1"]);
   try {
     const v6 = new RegExp(`\\[::1\\]:${srv.port}`);
     await waitFor(() => v6.test(srv.stdout()), 5000, "the second listening line");
@@ -100,7 +102,7 @@ test("serve: several --host/one port each, both answer", async () => {
 });
 
 test("serve: --log json/NDJSON accepted and closed events with bytes and reason", async () => {
-  const srv = await startServe(["--log", "json"]);
+  const srv = await serveInProcess(["--log", "json"]);
   try {
     await talk(srv.port, "abc\n", { end: true });
     await waitFor(() => srv.stderr().includes('"closed"'), 5000, "closed event");
@@ -148,8 +150,8 @@ test("serve: EADDRINUSE/second server on the same port exits 1 naming the errno"
   }
 });
 
-test("serve: usage/bad --port value exits 2", () => {
-  const r = runCli(["serve", "--port", "99999"]);
+test("serve: usage/bad --port value exits 2", async () => {
+  const r = await cli(["serve", "--port", "99999"]);
   assert.equal(r.code, 2);
   assert.match(r.stderr, /Invalid value for --port: '99999'/);
 });

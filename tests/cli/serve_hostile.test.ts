@@ -9,50 +9,19 @@ import * as net from "node:net";
 import dgram from "node:dgram";
 import { spawn, spawnSync } from "node:child_process";
 import process from "node:process";
-import { cliArgv, EXEC, haveCommand, runCli, RUNTIME, skipUnless } from "../support/helpers.ts";
-import { startServe, waitFor } from "../support/echo_helpers.ts";
-import { echoRoundTrip, rstChurn } from "../support/churn.ts";
+import { cliArgv, EXEC, haveCommand, RUNTIME, skipUnless } from "../support/helpers.ts";
+import { cli, serveInProcess } from "../support/cli_inproc.ts";
+import { waitFor } from "../support/echo_helpers.ts";
+import { checkEchoUnderChurn, echoRoundTrip } from "../support/churn.ts";
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-test("serve hostile/RST churn 200/s for 10 s: a normal client's echo stays under 100 ms", {
+// The 10-second run is tests/system/serve_churn.test.ts; 2 s here catch the
+// stall it guards against (Deno's median echo was 0.85 to 2.2 s before the fix).
+test("serve hostile/RST churn 200/s for 2 s: a normal client's echo stays under 100 ms", {
   timeout: 60_000,
 }, async () => {
-  const srv = await startServe(["--log", "none"]);
-  try {
-    let done = false;
-    const churn = rstChurn("127.0.0.1", srv.port, 200, 10).finally(() => (done = true));
-    const rtts: number[] = [];
-    const failures: string[] = [];
-    // Bounded: one round trip every 100 ms while the churn runs (at most 20 s).
-    for (let i = 0; i < 200 && !done; i++) {
-      try {
-        rtts.push(await echoRoundTrip("127.0.0.1", srv.port, 5000));
-      } catch (e) {
-        failures.push(String(e));
-      }
-      await sleep(100);
-    }
-    const c = await churn;
-    rtts.sort((a, b) => a - b);
-    const p90 = rtts[Math.floor(rtts.length * 0.9)];
-    console.log(
-      `churn: ${c.reset} reset, ${c.failed} failed; echo round trips: ${rtts.length}, ` +
-        `median ${rtts[rtts.length >> 1]?.toFixed(1)} ms, p90 ${p90?.toFixed(1)} ms, ` +
-        `max ${rtts.at(-1)?.toFixed(1)} ms`,
-    );
-    assert.deepEqual(failures, []);
-    assert.ok(c.reset >= 1500, `only ${c.reset} churn connections were made`);
-    assert.ok(rtts.length >= 20, `only ${rtts.length} round trips`);
-    // Generous: two shared cores (load average up to 15 here). Before the fix Deno's
-    // median was 0.85 to 2.2 s with round trips up to 10 s; after it 1 to 2 ms.
-    const median = rtts[rtts.length >> 1];
-    assert.ok(median < 100, `median echo round trip ${median.toFixed(1)} ms under churn`);
-    assert.ok(p90 < 500, `p90 echo round trip ${p90.toFixed(1)} ms under churn`);
-    assert.ok(rtts.at(-1)! < 2000, `slowest echo round trip ${rtts.at(-1)!.toFixed(1)} ms`);
-  } finally {
-    await srv.stop();
-  }
+  await checkEchoUnderChurn(2);
 });
 
 test("serve hostile/EMFILE: logged once per episode with the limit, then serves again", {
@@ -101,7 +70,7 @@ test("serve hostile/EMFILE: logged once per episode with the limit, then serves 
 test("serve hostile/--udp-budget: bytes per second across all sources bound the echo", {
   timeout: 30_000,
 }, async () => {
-  const srv = await startServe(["--udp", "--udp-rate", "1000", "--udp-budget", "100"]);
+  const srv = await serveInProcess(["--udp", "--udp-rate", "1000", "--udp-budget", "100"]);
   const socks = [dgram.createSocket("udp4"), dgram.createSocket("udp4")];
   try {
     await waitFor(() => srv.stdout().includes("udp"), 5000, "udp line");
@@ -132,7 +101,7 @@ test("serve hostile/accepted sockets have SO_KEEPALIVE (half-open peers are foun
   skip: skipUnless(haveCommand("ss"), "needs ss (iproute2)"),
   timeout: 30_000,
 }, async () => {
-  const srv = await startServe(["--max-buffer", "65536"]);
+  const srv = await serveInProcess(["--max-buffer", "65536"]);
   const s = net.connect({ host: "127.0.0.1", port: srv.port });
   try {
     await new Promise<void>((r) => s.once("connect", () => r()));
@@ -152,10 +121,10 @@ test("serve hostile/accepted sockets have SO_KEEPALIVE (half-open peers are foun
 
 test("serve hostile/--idle-timeout: default 300 s, 0 turns it off, negative refused", {
   timeout: 30_000,
-}, () => {
-  const help = runCli(["serve", "--help"]);
+}, async () => {
+  const help = await cli(["serve", "--help"]);
   assert.match(help.stdout, /default:? 300;\s+0: never/);
-  const bad = runCli(["serve", "--idle-timeout", "-1"]);
+  const bad = await cli(["serve", "--idle-timeout", "-1"]);
   assert.equal(bad.code, 2);
   assert.match(bad.stderr, /Invalid value for --idle-timeout: '-1'/);
 });

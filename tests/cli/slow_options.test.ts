@@ -6,12 +6,13 @@
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { runCli } from "../support/helpers.ts";
-import { runConnect, spawnConnect, startServe, waitFor } from "../support/echo_helpers.ts";
+import { cli } from "../support/cli_inproc.ts";
+import { runConnectAsync, spawnConnect, waitFor } from "../support/echo_helpers.ts";
+import { serveInProcess } from "../support/cli_inproc.ts";
 
 test("serve and connect: the slow-lab options are range-checked (usage error, exit 2)", {
   timeout: 120_000,
-}, () => {
+}, async () => {
   const cases: [string[], RegExp][] = [
     [["serve", "--read-rate", "0"], /--read-rate: '0'/],
     [["serve", "--rcvbuf", "100"], /--rcvbuf: '100' \(expected an integer from 1024/],
@@ -26,7 +27,7 @@ test("serve and connect: the slow-lab options are range-checked (usage error, ex
     [["connect", "127.0.0.1", "1", "--udp", "--nodelay", "off"], /with --udp/],
   ];
   for (const [args, message] of cases) {
-    const r = runCli(args, { timeoutMs: 20_000 });
+    const r = await cli(args);
     assert.equal(r.code, 2, `${args.join(" ")}: ${r.stderr}`);
     assert.match(r.stderr, message, args.join(" "));
   }
@@ -35,14 +36,14 @@ test("serve and connect: the slow-lab options are range-checked (usage error, ex
 test("connect --bulk: every byte echoed and checked, a summary; --json ends with mode bulk", {
   timeout: 60_000,
 }, async () => {
-  const srv = await startServe(["--log", "none"]);
+  const srv = await serveInProcess(["--log", "none"]);
   try {
-    const r = runConnect(["127.0.0.1", String(srv.port), "--bulk", String(1 << 20)]);
+    const r = await runConnectAsync(["127.0.0.1", String(srv.port), "--bulk", String(1 << 20)]);
     assert.equal(r.code, 0, r.stderr);
     const out = r.stdout.toString();
     assert.match(out, /^BULK 127\.0\.0\.1:\d+: 1048576 bytes\n/);
     assert.match(out, /1048576 bytes sent, 1048576 echoed, 0 mismatched, [\d.]+ s, [\d.]+ Mbit\/s/);
-    const j = runConnect(["127.0.0.1", String(srv.port), "--bulk", "5000", "--json"]);
+    const j = await runConnectAsync(["127.0.0.1", String(srv.port), "--bulk", "5000", "--json"]);
     assert.equal(j.code, 0, j.stderr);
     const events = j.stdout.toString().trim().split("\n").map((l) => JSON.parse(l));
     assert.deepEqual(events.map((e) => e.event), ["connected", "fin-sent", "peer-fin", "summary"]);
@@ -61,9 +62,9 @@ test("connect --bulk: a server that closes early is a premature FIN (exit 3)", {
   timeout: 60_000,
 }, async () => {
   // The bulk stream has a newline every 251 bytes: --close-after 2 closes after 502 bytes.
-  const srv = await startServe(["--log", "none", "--close-after", "2"]);
+  const srv = await serveInProcess(["--log", "none", "--close-after", "2"]);
   try {
-    const r = runConnect(["127.0.0.1", String(srv.port), "--bulk", "100000"]);
+    const r = await runConnectAsync(["127.0.0.1", String(srv.port), "--bulk", "100000"]);
     assert.ok(r.code === 3 || r.code === 4, `${r.code}: ${r.stderr}`);
     assert.match(r.stderr, /server terminated prematurely|ECONNRESET|EPIPE/);
     // The partial summary still comes (the server's RST can beat its 502 echoed bytes).
@@ -76,7 +77,7 @@ test("connect --bulk: a server that closes early is a premature FIN (exit 3)", {
 test("serve --lines holds a partial line until its newline; --writes 2 --nodelay off round trips", {
   timeout: 60_000,
 }, async () => {
-  const srv = await startServe(["--log", "none", "--lines", "--nodelay", "off"]);
+  const srv = await serveInProcess(["--log", "none", "--lines", "--nodelay", "off"]);
   try {
     const c = spawnConnect(["127.0.0.1", String(srv.port)]);
     let out = "";
@@ -89,9 +90,9 @@ test("serve --lines holds a partial line until its newline; --writes 2 --nodelay
     await waitFor(() => out === "abc\n", 10_000, "the whole line's echo");
     c.stdin!.end(); // FIN: the server echoes the partial rest, then closes
     await waitFor(() => out === "abc\nde", 10_000, "the rest at FIN");
-    await new Promise((r) => c.once("exit", r));
+    await waitFor(() => c.exitCode !== null, 10_000, "connect to exit");
     assert.equal(c.exitCode, 0);
-    const r = runConnect([
+    const r = await runConnectAsync([
       "127.0.0.1",
       String(srv.port),
       "--count",
@@ -118,7 +119,7 @@ test(
     timeout: 60_000,
   },
   async () => {
-    const srv = await startServe([
+    const srv = await serveInProcess([
       "--log",
       "json",
       "--read-rate",
@@ -129,7 +130,7 @@ test(
       "4096",
     ]);
     try {
-      const r = runConnect([
+      const r = await runConnectAsync([
         "127.0.0.1",
         String(srv.port),
         "--bulk",
@@ -156,9 +157,15 @@ test(
 test("serve --discard with connect --bulk --discard: everything sent, nothing back, exit 0", {
   timeout: 60_000,
 }, async () => {
-  const srv = await startServe(["--log", "json", "--discard"]);
+  const srv = await serveInProcess(["--log", "json", "--discard"]);
   try {
-    const r = runConnect(["127.0.0.1", String(srv.port), "--bulk", "200000", "--discard"]);
+    const r = await runConnectAsync([
+      "127.0.0.1",
+      String(srv.port),
+      "--bulk",
+      "200000",
+      "--discard",
+    ]);
     assert.equal(r.code, 0, r.stderr);
     assert.match(
       r.stdout.toString(),

@@ -7,16 +7,20 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import * as net from "node:net";
-import { runCli } from "../support/helpers.ts";
-import { runConnect, startServe, waitFor } from "../support/echo_helpers.ts";
+import { cli } from "../support/cli_inproc.ts";
+import { runConnectAsync, startServe, waitFor } from "../support/echo_helpers.ts";
+import { serveInProcess } from "../support/cli_inproc.ts";
 import { startCli } from "../support/probe_run.ts";
 
 test("timers/connect --timeout 3000000 (over 2^31 ms) connects and echoes", {
   timeout: 30_000,
 }, async () => {
-  const srv = await startServe([]);
+  const srv = await serveInProcess([]);
   try {
-    const r = runConnect(["127.0.0.1", String(srv.port), "--timeout", "3000000"], "hi\n");
+    const r = await runConnectAsync(
+      ["127.0.0.1", String(srv.port), "--timeout", "3000000"],
+      "hi\n",
+    );
     assert.equal(r.code, 0, r.stderr);
     assert.equal(r.stdout.toString(), "hi\n");
   } finally {
@@ -46,7 +50,7 @@ test("timers/serve --delay 3000000000 (ms, over 2^31) holds the echo back", {
 test("timers/probe --keepalive --duration 3000000 keeps watching, Ctrl-C ends it with exit 0", {
   timeout: 30_000,
 }, async () => {
-  const srv = await startServe([]);
+  const srv = await serveInProcess([]);
   const cli = startCli([
     "probe",
     "127.0.0.1",
@@ -69,7 +73,7 @@ test("timers/probe --keepalive --duration 3000000 keeps watching, Ctrl-C ends it
 
 test("timers/limits: one year is the most; beyond it exit 2 naming the option as typed", {
   timeout: 120_000,
-}, () => {
+}, async () => {
   const cases: [string[], RegExp][] = [
     [["connect", "127.0.0.1", "--timeout", "1e12"], /Invalid value for --timeout: '1e12'/],
     [["connect", "127.0.0.1", "--timeout=31536001"], /--timeout: '31536001'/],
@@ -82,7 +86,7 @@ test("timers/limits: one year is the most; beyond it exit 2 naming the option as
     [["connect", "127.0.0.1", "-c", "3", "-i", "1e7"], /Invalid value for -i/],
   ];
   for (const [args, want] of cases) {
-    const r = runCli(args, { timeoutMs: 15_000 });
+    const r = await cli(args);
     assert.equal(r.code, 2, `${args.join(" ")}: ${r.stderr}`);
     assert.match(r.stderr, want);
   }

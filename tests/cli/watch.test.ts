@@ -2,7 +2,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import { join } from "node:path";
-import { runConnect, startServe, waitFor, watchConnect } from "../support/echo_helpers.ts";
+import { runConnectAsync, waitFor, watchConnect } from "../support/echo_helpers.ts";
 import {
   cliArgv,
   EXEC,
@@ -13,6 +13,7 @@ import {
   skipUnless,
   tempDir,
 } from "../support/helpers.ts";
+import { cli, serveInProcess } from "../support/cli_inproc.ts";
 import { startWatch } from "../support/watch.ts";
 
 const ROOT_SKIP = skipUnless(isRoot(), "live capture needs root (CAP_NET_RAW)");
@@ -27,7 +28,7 @@ for (const backend of ["ffi", "tcpdump"] as const) {
       timeout: 60_000,
     },
     async () => {
-      const srv = await startServe([]);
+      const srv = await serveInProcess([]);
       const dir = tempDir();
       const file = join(dir.path, "kept.pcap");
       const w = await startWatch([
@@ -40,7 +41,7 @@ for (const backend of ["ffi", "tcpdump"] as const) {
         `tcp port ${srv.port}`,
       ]);
       try {
-        const r = runConnect(["127.0.0.1", String(srv.port), "-c", "2", "-i", "0.1"]);
+        const r = await runConnectAsync(["127.0.0.1", String(srv.port), "-c", "2", "-i", "0.1"]);
         assert.equal(r.code, 0, r.stderr);
         // Reported when the connection ends, before the watch is stopped.
         await waitFor(
@@ -51,7 +52,7 @@ for (const backend of ["ffi", "tcpdump"] as const) {
         assert.match(w.out(), /── handshake/);
         assert.equal(await w.stop("SIGINT"), 0, w.err());
         assert.match(w.err(), /watch: \d+ packets, 1 connection\(s\)/);
-        const ex = runCli(["explain", "--format", "ndjson", "--summary", file]);
+        const ex = await cli(["explain", "--format", "ndjson", "--summary", file]);
         assert.equal(ex.code, 0, ex.stderr);
         const lines = ex.stdout.trim().split("\n").map((l) => JSON.parse(l));
         assert.equal(lines.length, 1);
@@ -72,7 +73,7 @@ test(
     timeout: 60_000,
   },
   async () => {
-    const srv = await startServe([]);
+    const srv = await serveInProcess([]);
     const w = await startWatch([
       "-i",
       "lo",
@@ -83,7 +84,7 @@ test(
     ]);
     const open = watchConnect(["127.0.0.1", String(srv.port)]);
     try {
-      const r = runConnect(["127.0.0.1", String(srv.port), "-c", "1"]);
+      const r = await runConnectAsync(["127.0.0.1", String(srv.port), "-c", "1"]);
       assert.equal(r.code, 0, r.stderr);
       await waitFor(() => w.out().includes("\n"), 15_000, "the first ndjson line");
       open.child.stdin!.write("still here\n");
@@ -105,7 +106,7 @@ test("watch: --idle reports a quiet connection as still open and forgets it", {
   skip: ROOT_SKIP,
   timeout: 60_000,
 }, async () => {
-  const srv = await startServe([]);
+  const srv = await serveInProcess([]);
   const w = await startWatch(["-i", "lo", "--summary", "--idle", "1", `tcp port ${srv.port}`]);
   const open = watchConnect(["127.0.0.1", String(srv.port)]);
   try {

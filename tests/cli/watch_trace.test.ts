@@ -1,8 +1,9 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { startServe, waitFor } from "../support/echo_helpers.ts";
-import { isRoot, runCli, skipUnless, spawnCli, tempDir } from "../support/helpers.ts";
+import { closedPort, waitFor } from "../support/echo_helpers.ts";
+import { isRoot, runCliAsync, skipUnless, spawnCli, tempDir } from "../support/helpers.ts";
+import { cli, serveInProcess } from "../support/cli_inproc.ts";
 
 const skip = skipUnless(isRoot(), "--trace captures: needs root (CAP_NET_RAW)");
 
@@ -13,11 +14,11 @@ test(
     timeout: 60_000,
   },
   async () => {
-    const srv = await startServe([]);
+    const srv = await serveInProcess([]);
     const dir = tempDir();
     const file = join(dir.path, "trace.pcap");
     try {
-      const r = runCli(
+      const r = await runCliAsync(
         ["connect", "127.0.0.1", String(srv.port), "-c", "2", "-i", "0.1", "--trace-file", file],
         { timeoutMs: 30_000 },
       );
@@ -30,7 +31,7 @@ test(
         new RegExp(`127\\.0\\.0\\.1:\\d+ → 127\\.0\\.0\\.1:${srv.port}\\s+normal`),
       );
       assert.equal((trace.match(/^#\d+ /gm) ?? []).length, 1, trace);
-      const ex = runCli(["explain", "--format", "ndjson", "--summary", file]);
+      const ex = await cli(["explain", "--format", "ndjson", "--summary", file]);
       assert.equal(ex.code, 0, ex.stderr);
       assert.equal(JSON.parse(ex.stdout.trim()).scenario, "normal");
     } finally {
@@ -44,10 +45,9 @@ test("probe --trace: a refused probe keeps exit 5 and is explained connection-re
   skip,
   timeout: 60_000,
 }, async () => {
-  // A port nothing listens on: serve's, once it has stopped.
-  const srv = await startServe([]);
-  await srv.stop();
-  const r = runCli(["probe", "127.0.0.1", String(srv.port), "-c", "1", "--trace"], {
+  // A port nothing listens on.
+  const port = await closedPort();
+  const r = await runCliAsync(["probe", "127.0.0.1", String(port), "-c", "1", "--trace"], {
     timeoutMs: 30_000,
   });
   assert.equal(r.code, 5, r.stdout + r.stderr);
@@ -60,7 +60,7 @@ test("probe --trace: only the probes' own connections, while another client talk
   skip,
   timeout: 90_000,
 }, async () => {
-  const srv = await startServe([]);
+  const srv = await serveInProcess([]);
   // Another client on the same port during the whole probe: its segments are
   // in the capture (same filter), its connection must not be in the trace.
   const other = spawnCli(["connect", "127.0.0.1", String(srv.port), "-c", "40", "-i", "0.1"]);
@@ -68,7 +68,7 @@ test("probe --trace: only the probes' own connections, while another client talk
   other.stdout.on("data", (d) => (otherOut += d));
   try {
     await waitFor(() => /seq=1 /.test(otherOut), 20_000, "the other client's first echo");
-    const r = runCli(
+    const r = await runCliAsync(
       ["probe", "127.0.0.1", String(srv.port), "-c", "2", "-i", "0.2", "--trace"],
       { timeoutMs: 30_000 },
     );

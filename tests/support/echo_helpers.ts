@@ -7,8 +7,10 @@
  */
 import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
+import * as net from "node:net";
 import process from "node:process";
 import { cliArgv, EXEC, ROOT, spawnCli } from "./helpers.ts";
+import { startInProcess } from "./cli_inproc.ts";
 
 /** A running `tcpecho serve`. */
 export interface Served {
@@ -18,6 +20,15 @@ export interface Served {
   stderr(): string;
   /** Sends SIGTERM and resolves to the exit code (bounded: SIGKILL after 8 s). */
   stop(signal?: "SIGTERM" | "SIGINT"): Promise<number>;
+}
+
+/** A loopback TCP port nothing listens on (a node:net listener's, once closed). */
+export async function closedPort(host = "127.0.0.1"): Promise<number> {
+  const s = net.createServer();
+  await new Promise<void>((r) => s.listen(0, host, r));
+  const port = (s.address() as net.AddressInfo).port;
+  await new Promise((r) => s.close(r));
+  return port;
 }
 
 /** Resolves when `pred` holds (polled), rejects after `ms`. */
@@ -151,24 +162,18 @@ export function rssBytes(pid: number): number {
   }
 }
 
-/** Like {@link runConnect} but without blocking the event loop (for in-process servers). */
-export function runConnectAsync(
+/**
+ * Like {@link runConnect} but without blocking the event loop (for in-process
+ * servers), and in this process (tests/support/cli_inproc.ts: `input` is what
+ * connect reads from stdin, then end of input): a CLI start saved. What needs
+ * connect as a process (signals, a stdin left open, a closed stdout) uses
+ * {@link spawnConnect} or {@link watchConnect}.
+ */
+export async function runConnectAsync(
   args: string[],
   input: Uint8Array | string = "",
-  timeoutMs = 30_000,
 ): Promise<ConnectResult> {
-  const child = spawnConnect(args);
-  const out: Buffer[] = [];
-  let err = "";
-  child.stdout!.on("data", (d) => out.push(d));
-  child.stderr!.on("data", (d) => (err += d));
-  child.stdin!.on("error", () => {});
-  child.stdin!.end(input);
-  return new Promise((resolve) => {
-    const t = setTimeout(() => child.kill("SIGKILL"), timeoutMs);
-    child.on("close", (c, s) => {
-      clearTimeout(t);
-      resolve({ code: c ?? (s ? 128 : -1), stdout: Buffer.concat(out), stderr: err });
-    });
-  });
+  const run = await startInProcess(["connect", ...args], { input });
+  const r = await run.done;
+  return { code: r.code, stdout: Buffer.from(run.stdoutBytes()), stderr: r.stderr };
 }

@@ -5,7 +5,7 @@
  * @module
  */
 import { spawn, spawnSync } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { appendFileSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, fromFileUrl, join } from "./path.ts";
 import process from "node:process";
@@ -22,8 +22,18 @@ export const EXEC = process.execPath;
 
 /** The argv prefix that runs the CLI under this runtime. */
 export function cliArgv(args: string[]): string[] {
+  countSpawn(args);
   const main = join(ROOT, "cmd", "main.ts");
   return RUNTIME === "deno" ? ["run", "-A", "--no-check", main, ...args] : [main, ...args];
+}
+
+/**
+ * With TCPECHO_TEST_SPAWN_LOG set (bench/test_cpu.sh), appends one line per
+ * CLI process a test starts, so the CPU table can say how many each file starts.
+ */
+export function countSpawn(args: string[]): void {
+  const log = process.env.TCPECHO_TEST_SPAWN_LOG;
+  if (log) appendFileSync(log, args.join(" ").slice(0, 200) + "\n");
 }
 
 /** Result of {@link runCli}. */
@@ -55,6 +65,29 @@ export function runCli(
     stdout: r.stdout?.toString() ?? "",
     stderr: r.stderr?.toString() ?? "",
   };
+}
+
+/**
+ * {@link runCli} without blocking this process's event loop: for a CLI process
+ * that talks to a server running in the test's own process (serveInProcess).
+ */
+export function runCliAsync(
+  args: string[],
+  opts: { input?: string | Uint8Array; timeoutMs?: number } = {},
+): Promise<CliResult> {
+  const child = spawnCli(args);
+  let stdout = "", stderr = "";
+  child.stdout.on("data", (d) => (stdout += d));
+  child.stderr.on("data", (d) => (stderr += d));
+  child.stdin.on("error", () => {});
+  child.stdin.end(opts.input ?? "");
+  return new Promise((resolve) => {
+    const t = setTimeout(() => child.kill("SIGKILL"), opts.timeoutMs ?? 30_000);
+    child.on("close", (c, s) => {
+      clearTimeout(t);
+      resolve({ code: c ?? (s ? 128 : -1), stdout, stderr });
+    });
+  });
 }
 
 /** Runs the CLI asynchronously (for long-running commands like serve). */

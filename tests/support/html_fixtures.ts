@@ -12,11 +12,19 @@ import type { ExplainReport } from "../../lib/report/html/mod.ts";
 /** Fixture folder of the HTML tests. */
 export const FIXTURES = join(ROOT, "tests", "fixtures", "html");
 
+const made = new Map<string, { report: ExplainReport; source: string }>();
+
 /**
  * The report of a fixture capture: `tcpecho explain NAME.pcap --format json`
  * when that command works, else NAME.json (made from tshark, see the README there).
+ * The CLI runs once per fixture and process; each caller gets its own copy.
  */
 export function fixtureReport(name: string): { report: ExplainReport; source: string } {
+  if (!made.has(name)) made.set(name, makeFixtureReport(name));
+  return structuredClone(made.get(name)!);
+}
+
+function makeFixtureReport(name: string): { report: ExplainReport; source: string } {
   const pcap = join(FIXTURES, `${name}.pcap`);
   const r = runCli(["explain", pcap, "--format", "json"], { timeoutMs: 60_000 });
   if (r.code === 0) {

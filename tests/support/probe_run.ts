@@ -4,6 +4,7 @@
  * @module
  */
 import { type ChildProcess, spawn } from "node:child_process";
+import * as net from "node:net";
 import process from "node:process";
 import { cliArgv, EXEC, ROOT, RUNTIME } from "./helpers.ts";
 import { join } from "./path.ts";
@@ -102,4 +103,38 @@ export async function startPeer(
   const peer = start(argv, prefix);
   const line = await peer.waitFor(/^listening \d+/, 10_000);
   return { peer, port: Number(line.split(" ")[1]) };
+}
+
+/** An echo peer in the test's own process (see {@link loopbackPeer}). */
+export interface InProcessPeer {
+  /** Closes the listener and every connection, as the death of a peer process would (FIN). */
+  kill(signal?: NodeJS.Signals): void;
+}
+
+/**
+ * The echo peer of {@link startPeer} in this process (node:net, as
+ * tests/support/probe_peer.ts): no runtime start. `kill` closes its sockets,
+ * which the kernel does when a peer process dies. For a peer inside a
+ * network namespace, use startPeer with its prefix.
+ */
+export async function loopbackPeer(host: string): Promise<{ peer: InProcessPeer; port: number }> {
+  const sockets = new Set<net.Socket>();
+  const server = net.createServer((s) => {
+    sockets.add(s);
+    s.on("data", (d) => s.write(d));
+    s.on("error", () => {});
+    s.on("close", () => sockets.delete(s));
+  });
+  await new Promise<void>((r) => server.listen(0, host, () => r()));
+  const port = (server.address() as net.AddressInfo).port;
+  return {
+    port,
+    peer: {
+      kill() {
+        server.close();
+        for (const s of sockets) s.destroy();
+        sockets.clear();
+      },
+    },
+  };
 }

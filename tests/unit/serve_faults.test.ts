@@ -2,7 +2,8 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import dgram from "node:dgram";
 import * as net from "node:net";
-import { rssBytes, runConnect, startServe, waitFor } from "../support/echo_helpers.ts";
+import { rssBytes, runConnectAsync, startServe, waitFor } from "../support/echo_helpers.ts";
+import { serveInProcess } from "../support/cli_inproc.ts";
 
 /** Opens a node:net client; records data, FIN, RST. */
 function client(port: number, host = "127.0.0.1") {
@@ -19,9 +20,9 @@ function client(port: number, host = "127.0.0.1") {
 }
 
 test("serve: --close-after 2: connect sees FIN with bytes unechoed, exits 3 (UNP §5.12)", async () => {
-  const srv = await startServe(["--close-after", "2"]);
+  const srv = await serveInProcess(["--close-after", "2"]);
   try {
-    const r = runConnect(["127.0.0.1", String(srv.port)], "a\nb\nc\nd\n");
+    const r = await runConnectAsync(["127.0.0.1", String(srv.port)], "a\nb\nc\nd\n");
     assert.equal(r.code, 3, r.stderr);
     assert.equal(r.stdout.toString(), "a\nb\n");
     assert.match(
@@ -35,7 +36,7 @@ test("serve: --close-after 2: connect sees FIN with bytes unechoed, exits 3 (UNP
 });
 
 test("serve: --reset-after 1: connect sees RST, exits 4 ECONNRESET (UNP §5.15)", async () => {
-  const srv = await startServe(["--reset-after", "1"]);
+  const srv = await serveInProcess(["--reset-after", "1"]);
   try {
     const c = client(srv.port);
     await c.connected;
@@ -43,7 +44,7 @@ test("serve: --reset-after 1: connect sees RST, exits 4 ECONNRESET (UNP §5.15)"
     await waitFor(() => c.st.rst || c.st.closed, 5000, "RST");
     assert.equal(c.st.rst, true, "node client saw ECONNRESET");
     assert.equal(c.st.data, "one\n");
-    const r = runConnect(["127.0.0.1", String(srv.port)], "x\ny\n");
+    const r = await runConnectAsync(["127.0.0.1", String(srv.port)], "x\ny\n");
     assert.equal(r.code, 4, r.stderr);
     assert.match(r.stderr, /ECONNRESET, connection reset by peer.*\(UNP §5\.15\)/);
   } finally {
@@ -52,7 +53,7 @@ test("serve: --reset-after 1: connect sees RST, exits 4 ECONNRESET (UNP §5.15)"
 });
 
 test("serve: --drop-after 1: second line never echoed, idle timeout then closes", async () => {
-  const srv = await startServe(["--drop-after", "1", "--idle-timeout", "0.5"]);
+  const srv = await serveInProcess(["--drop-after", "1", "--idle-timeout", "0.5"]);
   try {
     const c = client(srv.port);
     await c.connected;
@@ -69,9 +70,9 @@ test("serve: --drop-after 1: second line never echoed, idle timeout then closes"
 });
 
 test("serve: --delay: echo still byte-exact through connect", async () => {
-  const srv = await startServe(["--delay", "50"]);
+  const srv = await serveInProcess(["--delay", "50"]);
   try {
-    const r = runConnect(["127.0.0.1", String(srv.port)], "slow\nbut\nsure\n");
+    const r = await runConnectAsync(["127.0.0.1", String(srv.port)], "slow\nbut\nsure\n");
     assert.equal(r.code, 0, r.stderr);
     assert.equal(r.stdout.toString(), "slow\nbut\nsure\n");
   } finally {
@@ -80,7 +81,7 @@ test("serve: --delay: echo still byte-exact through connect", async () => {
 });
 
 test("serve: --max-conns 1: second connection refused with FIN and a logged reason", async () => {
-  const srv = await startServe(["--max-conns", "1"]);
+  const srv = await serveInProcess(["--max-conns", "1"]);
   try {
     const a = client(srv.port);
     await a.connected;
@@ -100,7 +101,7 @@ test("serve: --max-conns 1: second connection refused with FIN and a logged reas
 });
 
 test("serve: --idle-timeout: idle client gets FIN, log says idle timeout", async () => {
-  const srv = await startServe(["--idle-timeout", "0.3"]);
+  const srv = await serveInProcess(["--idle-timeout", "0.3"]);
   try {
     const c = client(srv.port);
     await c.connected;
@@ -114,6 +115,7 @@ test("serve: --idle-timeout: idle client gets FIN, log says idle timeout", async
 });
 
 test("serve: back-pressure/client writes 64 MB and never reads, server RSS stays bounded", async () => {
+  // A process of its own: the test reads its resident memory.
   const srv = await startServe(["--max-buffer", "65536", "--idle-timeout", "2"]);
   try {
     const before = rssBytes(srv.proc.pid!);
@@ -145,7 +147,7 @@ test("serve: back-pressure/client writes 64 MB and never reads, server RSS stays
 });
 
 test("serve: --udp echoes a datagram (RFC 862) and rate-limits per source", async () => {
-  const srv = await startServe(["--udp", "--udp-rate", "5"]);
+  const srv = await serveInProcess(["--udp", "--udp-rate", "5"]);
   const sock = dgram.createSocket("udp4");
   try {
     await waitFor(() => srv.stdout().includes("udp"), 5000, "udp line");
@@ -168,7 +170,7 @@ test("serve: --udp echoes a datagram (RFC 862) and rate-limits per source", asyn
 });
 
 test("serve: --udp without --host binds loopback only", async () => {
-  const srv = await startServe(["--udp"], false);
+  const srv = await serveInProcess(["--udp"], false);
   try {
     await waitFor(() => (srv.stdout().match(/udp/g) ?? []).length >= 2, 5000, "udp lines");
     const udpLines = srv.stdout().split("\n").filter((l) => l.includes("udp"));
