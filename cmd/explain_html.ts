@@ -137,7 +137,7 @@ export class HtmlOutput {
   /** One connection, in table order. */
   add(e: Explained, origins?: FrameOriginLookup): void {
     this.#count++;
-    const segs = e.conn.segments ?? [];
+    const segs = e.conn.segLog ?? [];
     if (this.#writer.fits(e.verdict.scenario, segs.length)) {
       this.#writer.add(connectionReport(e, origins));
       return;
@@ -145,7 +145,7 @@ export class HtmlOutput {
     // Too long to embed: its row only, without making a report object per segment.
     const r = connectionReport(e, origins, false);
     this.#writer.addRow(r, recordStats(segs, r.retransmissions.count), segs.length);
-    if (segs.length > 0) this.#writer.seeTime(segs[segs.length - 1].time);
+    if (segs.length > 0) this.#writer.seeTime(segs.at(segs.length - 1)!.time);
   }
 
   /** Writes the page. */
