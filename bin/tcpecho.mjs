@@ -101,7 +101,16 @@ function fail(message) {
 
 if (!existsSync(main)) fail(`cannot find ${main}`);
 const [exe, pre] = command();
-const child = spawn(exe, [...pre, ...process.argv.slice(2)], { stdio: "inherit" });
+// Bun's heap is sized by the machine's RAM and grows to several times what is
+// live before collecting; telling it the machine has 1 GB keeps explain's peak
+// memory about 40% lower for about 10% more CPU (docs/reliability.md). A value
+// the user set is kept.
+const env = { ...process.env };
+// Bun runs as [main], Deno as ["run", ...].
+if (pre.length === 1 && env.BUN_JSC_forceRAMSize === undefined) {
+  env.BUN_JSC_forceRAMSize = "1000000000";
+}
+const child = spawn(exe, [...pre, ...process.argv.slice(2)], { stdio: "inherit", env });
 const SIGNALS = ["SIGINT", "SIGTERM", "SIGHUP"];
 const forward = (sig) => {
   try {

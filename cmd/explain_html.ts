@@ -39,8 +39,11 @@ const WHY: Record<string, string> = {
   ENOSPC: "no space left on the device",
 };
 
-/** Rows are kept in memory up to this many characters, then spilled to a temporary file. */
-const SPILL_MEMORY = 16 * 1024 * 1024;
+/**
+ * Each part of the page (rows, embedded details, strings) is kept in memory
+ * up to this many characters, then spilled to a temporary file.
+ */
+const SPILL_MEMORY = 4 * 1024 * 1024;
 
 /**
  * A spill that holds rows in memory and moves them to a temporary file past
@@ -97,8 +100,8 @@ class TempSpill implements Spill {
 }
 
 /**
- * The HTML report being written: connections are added as they end (rows
- * spill to a temporary file, so memory stays flat), and the page is written
+ * The HTML report being written: connections are added as they end (rows,
+ * embedded details and strings spill to temporary files, so memory stays flat), and the page is written
  * at the end to `-o FILE` or standard output.
  *
  * @example
@@ -116,7 +119,7 @@ class TempSpill implements Spill {
 export class HtmlOutput {
   #ctx: CommandContext;
   #output: string | undefined;
-  #spill = new TempSpill();
+  #spills: TempSpill[] = [];
   #writer: HtmlStreamWriter;
   #count = 0;
 
@@ -124,13 +127,17 @@ export class HtmlOutput {
     this.#ctx = ctx;
     this.#output = output === "-" ? undefined : output;
     const captureName = file === "-" ? "standard input" : file.split("/").pop() ?? file;
-    this.#writer = new HtmlStreamWriter(this.#spill, { captureName });
+    this.#writer = new HtmlStreamWriter(() => {
+      const spill = new TempSpill();
+      this.#spills.push(spill);
+      return spill;
+    }, { captureName });
   }
 
   /** One connection, in table order. */
   add(e: Explained, origins?: FrameOriginLookup): void {
     this.#count++;
-    const segs = e.conn.segments ?? [];
+    const segs = e.conn.segLog ?? [];
     if (this.#writer.fits(e.verdict.scenario, segs.length)) {
       this.#writer.add(connectionReport(e, origins));
       return;
@@ -138,7 +145,7 @@ export class HtmlOutput {
     // Too long to embed: its row only, without making a report object per segment.
     const r = connectionReport(e, origins, false);
     this.#writer.addRow(r, recordStats(segs, r.retransmissions.count), segs.length);
-    if (segs.length > 0) this.#writer.seeTime(segs[segs.length - 1].time);
+    if (segs.length > 0) this.#writer.seeTime(segs.at(segs.length - 1)!.time);
   }
 
   /** Writes the page. */
@@ -173,7 +180,7 @@ export class HtmlOutput {
       const kb = (bytes / 1024).toFixed(0);
       await rt.writeStderr(`wrote ${this.#output}: ${this.#count} connection(s), ${kb} KiB\n`);
     } finally {
-      this.#spill.close();
+      for (const spill of this.#spills) spill.close();
     }
   }
 }

@@ -188,7 +188,7 @@ function progressReporter(ctx: CommandContext, size: number, frames: () => numbe
  * html in id order within a window, see lib/report/order.ts; ndjson and the
  * --summary table in end order) and then forgotten, so memory follows the
  * connections open at the same time. The html page is written at the end:
- * its table rows wait in a temporary file, and only a bounded number of
+ * its table rows, embedded details and string table wait in temporary files, and only a bounded number of
  * connections keep their segments (lib/report/html/stream.ts).
  *
  * @example

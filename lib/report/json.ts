@@ -233,7 +233,9 @@ export function connectionReport(
       firstFrame: p.firstFrame,
       lastFrame: p.lastFrame,
     })),
-    segments: withSegments ? (c.segments ?? []).map((s) => segmentJson(s, origins)) : [],
+    segments: withSegments && c.segLog !== null
+      ? Array.from(c.segLog, (s) => segmentJson(s, origins))
+      : [],
     states: {
       client: statesJson(c.fsm?.[0].history ?? null),
       server: statesJson(c.fsm?.[1].history ?? null),
@@ -404,13 +406,13 @@ export function* connectionJsonPieces(
     : JSON.stringify({ ...r, segments: SEGMENTS_MARK });
   const at = head.indexOf(MARK_JSON);
   yield head.slice(0, at);
-  const segs = e.conn.segments ?? [];
-  if (segs.length === 0) yield "[]";
+  const segs = e.conn.segLog;
+  if (segs === null || segs.length === 0) yield "[]";
   else {
     const sep = pretty ? ",\n        " : ",";
     let batch = pretty ? "[\n        " : "[";
     for (let i = 0; i < segs.length; i++) {
-      const j = segmentJson(segs[i], origins);
+      const j = segmentJson(segs.at(i), origins);
       batch += (i === 0 ? "" : sep) +
         (pretty ? indent(JSON.stringify(j, null, 2), "        ") : JSON.stringify(j));
       if (batch.length >= 1 << 16) {

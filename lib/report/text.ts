@@ -193,7 +193,7 @@ export function* ladderLines(conn: TcpConn, color: boolean): Generator<string> {
   const head = `${"client".padEnd(STATE_W)} ${"frame".padStart(6)} ${"time".padStart(10)}  ` +
     `${endpoint(conn.client)} ⇄ ${endpoint(conn.server)}`.padEnd(ARROW_W + 2) + "  server";
   yield c.dim(head);
-  for (const s of conn.segments ?? []) {
+  for (const s of conn.segLog ?? []) {
     const p = phaseAt.get(s.frame);
     if (p) {
       phaseAt.delete(s.frame);

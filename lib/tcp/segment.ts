@@ -82,17 +82,17 @@ export function applySegment(c: TcpConn, side: Side, r: SegmentView): number {
   }
   f.lastFrame = r.frame;
   f.lastTime = r.t;
-  c.segments?.push({
-    frame: r.frame,
-    time: r.t,
+  c.segLog?.add(
+    r.frame,
+    r.t,
     side,
     flags,
-    seq: seqRel(seq, c.base[side]),
-    ack: (flags & TCP_ACK) ? seqRel(ack, c.base[other]) : 0,
+    seqRel(seq, c.base[side]),
+    (flags & TCP_ACK) ? seqRel(ack, c.base[other]) : 0,
     len,
-    labels: m,
+    m,
     window,
-  });
+  );
   if ((flags & TCP_RST) || (f.p[FIN_ACKED_FRAME] !== 0 && f.p[FIN_ACKED_FRAME + 1] !== 0)) {
     c.ended = true;
   }

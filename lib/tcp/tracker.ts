@@ -498,17 +498,17 @@ export class TcpTracker {
     }
     f.lastFrame = p.frame;
     f.lastTime = t;
-    c.segments?.push({
-      frame: p.frame,
-      time: t,
+    c.segLog?.add(
+      p.frame,
+      t,
       side,
-      flags: 0,
-      seq: p.quotedSeq >= 0 ? seqRel(p.quotedSeq, c.base[sender]) : 0,
-      ack: 0,
-      len: 0,
-      labels: L_ICMP_UNREACH,
-      window: 0,
-    });
+      0,
+      p.quotedSeq >= 0 ? seqRel(p.quotedSeq, c.base[sender]) : 0,
+      0,
+      0,
+      L_ICMP_UNREACH,
+      0,
+    );
     this.#opts.onSegment?.(c, side, L_ICMP_UNREACH, p.frame);
   }
 

@@ -79,6 +79,12 @@ export function connectionStats(conn: ReportConnection): ConnectionStats {
   };
 }
 
+/** A connection's segment records: an array, or its compact log (TcpConn.segLog). */
+export type SegmentRecords = Iterable<SegmentRecord> & {
+  readonly length: number;
+  at(i: number): SegmentRecord | undefined;
+};
+
 /**
  * {@link connectionStats} from the analysis's own segment records (no report
  * objects made): for connections too long to embed, whose table row is still
@@ -88,17 +94,17 @@ export function connectionStats(conn: ReportConnection): ConnectionStats {
  * ```ts
  * import type { Explained } from "../../explain/engine.ts";
  * declare const explained: Explained; // from explainCapture's onConnection
- * recordStats(explained.conn.segments ?? [], 0);
+ * recordStats(explained.conn.segLog ?? [], 0);
  * ```
  */
-export function recordStats(segs: readonly SegmentRecord[], retransmissions: number) {
+export function recordStats(segs: SegmentRecords, retransmissions: number) {
   const lo = [Infinity, Infinity], hi = [-Infinity, -Infinity];
   for (const s of segs) {
     if (s.len <= 0) continue;
     if (s.seq < lo[s.side]) lo[s.side] = s.seq;
     if (s.seq + s.len > hi[s.side]) hi[s.side] = s.seq + s.len;
   }
-  const duration = segs.length > 1 ? segs[segs.length - 1].time - segs[0].time : 0;
+  const duration = segs.length > 1 ? segs.at(segs.length - 1)!.time - segs.at(0)!.time : 0;
   const stats: ConnectionStats = {
     duration: Math.max(0, duration),
     bytesClient: hi[0] > lo[0] ? hi[0] - lo[0] : 0,

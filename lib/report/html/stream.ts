@@ -1,9 +1,10 @@
 /**
  * The HTML report built connection by connection, for captures of any size:
- * the page is the same as {@link renderHtmlReport}'s, but nothing grows with
- * the number of connections except the table rows, which go to a spill (a
- * temporary file the caller provides) and are copied into the page at the
- * end.
+ * the page holds the same data as {@link renderHtmlReport}'s, but nothing in
+ * memory grows with the number of connections: the table rows, the embedded
+ * details and the string table each go to a spill (a temporary file the
+ * caller provides) as connections arrive, and are copied into the page at
+ * the end, when the header's counts are known.
  *
  * Which connections keep their segments is decided as they arrive (the whole
  * list is never held): an unusual scenario keeps them while the unusual ones
@@ -41,6 +42,82 @@ export function memorySpill(): Spill {
   return { write: (t) => void parts.push(t), read: () => parts };
 }
 
+/** The three parts of the page spilled while connections arrive. */
+export type SpillPart = "rows" | "details" | "strings";
+
+/** Text gathered before it is handed to a spill (fewer, larger writes). */
+const PIECE = 1 << 16;
+
+/**
+ * Most long strings the interning index remembers (see {@link SpilledStrings}): the
+ * scenario, flag, label and state names come back all the time and are
+ * interned again at most once per this many new strings.
+ */
+const INDEX_CAP = 50_000;
+
+/** A spill with its pending text. */
+class Part {
+  #spill: Spill;
+  #pending = "";
+  count = 0;
+  constructor(spill: Spill) {
+    this.#spill = spill;
+  }
+  /** Appends one element (a comma first when it is not the first). */
+  add(text: string): void {
+    this.#pending += this.count++ === 0 ? text : "," + text;
+    if (this.#pending.length >= PIECE) {
+      this.#spill.write(this.#pending);
+      this.#pending = "";
+    }
+  }
+  /** Everything added, in pieces. */
+  *read(): Generator<string> {
+    if (this.#pending) this.#spill.write(this.#pending);
+    this.#pending = "";
+    yield* this.#spill.read();
+  }
+}
+
+/** Strings at most this long stay in the interning index for good (see {@link SpilledStrings}). */
+const SHORT_STRING = 64;
+
+/**
+ * The string table of a streamed report: each new string goes to `sink` (a
+ * spill) instead of a list, and the index of long strings (summary
+ * sentences, one per connection in a SYN flood) forgets them all once it
+ * holds `indexCap`: a long string seen again after that is added once more
+ * under a new index (the page reads strings by index, so a repeat is
+ * harmless). Short strings (names of scenarios, flags, labels, states,
+ * phases) are always found again. Below the cap the indexes are those of
+ * {@link Strings}.
+ */
+class SpilledStrings extends Strings {
+  #next = 0;
+  #short = new Map<string, number>();
+  #long = new Map<string, number>();
+  readonly #sink: (s: string) => void;
+  readonly #cap: number;
+
+  constructor(sink: (s: string) => void, indexCap: number) {
+    super();
+    this.#sink = sink;
+    this.#cap = indexCap;
+  }
+
+  override id(s: string): number {
+    const index = s.length <= SHORT_STRING ? this.#short : this.#long;
+    let i = index.get(s);
+    if (i === undefined) {
+      i = this.#next++;
+      this.#sink(s);
+      if (index === this.#long && index.size >= this.#cap) index.clear();
+      index.set(s, i);
+    }
+    return i;
+  }
+}
+
 /**
  * Builds the HTML report as connections arrive (see the module rules).
  *
@@ -55,24 +132,29 @@ export function memorySpill(): Spill {
  * ```
  */
 export class HtmlStreamWriter {
-  #spill: Spill;
   #opts: HtmlOptions;
-  #str = new Strings();
-  /**
-   * Embedded details as JSON text by connection id (text takes a fraction of
-   * the memory of the packed arrays: a SYN flood embeds 400,000 of them).
-   */
-  #details = new Map<number, string>();
+  #rowsOut: Part;
+  #detailsOut: Part;
+  #stringsOut: Part;
+  #str: Strings;
   #budget: number;
   #usedPlain = 0;
   #usedUnusual = 0;
-  #rows = 0;
   #omitted = 0;
   #span = 0;
-  #pending = "";
 
-  constructor(spill: Spill, opts: HtmlOptions = {}) {
-    this.#spill = spill;
+  /**
+   * `spill` makes a spill for each part of the page (rows, embedded details,
+   * the string table: the CLI gives temporary files); a single spill is used
+   * for the rows, and the other parts are then kept in memory.
+   */
+  constructor(spill: Spill | ((part: SpillPart) => Spill), opts: HtmlOptions = {}) {
+    const make = typeof spill === "function" ? spill : undefined;
+    this.#rowsOut = new Part(make ? make("rows") : spill as Spill);
+    this.#detailsOut = new Part(make ? make("details") : memorySpill());
+    this.#stringsOut = new Part(make ? make("strings") : memorySpill());
+    const strings = this.#stringsOut;
+    this.#str = new SpilledStrings((s) => strings.add(jsonForScript(s)), INDEX_CAP);
     this.#opts = opts;
     this.#budget = opts.maxSegments ?? 200_000;
   }
@@ -92,7 +174,7 @@ export class HtmlStreamWriter {
    * report without segments and the figures computed by the caller.
    */
   addRow(c: ReportConnection, stats: ConnectionStats, segments: number): void {
-    this.#row(jsonForScript(packRow(c, this.#str, { st: stats, segments })));
+    this.#rowsOut.add(jsonForScript(packRow(c, this.#str, { st: stats, segments })));
     this.#omitted++;
   }
 
@@ -101,15 +183,11 @@ export class HtmlStreamWriter {
     this.#span = Math.max(this.#span, t);
   }
 
-  #row(row: string): void {
-    this.#pending += (this.#rows++ === 0 ? "" : ",") + row;
-    if (this.#pending.length >= 1 << 16) {
-      this.#spill.write(this.#pending);
-      this.#pending = "";
-    }
-  }
-
-  /** One connection (in the order the table should list them). */
+  /**
+   * One connection (in the order the table should list them: id order, as
+   * the CLI gives them, lists the embedded details in the order
+   * renderHtmlReport does; any other order embeds the same data).
+   */
   add(c: ReportConnection): void {
     const n = c.segments.length;
     if (n > 0) this.#span = Math.max(this.#span, c.segments[n - 1].time);
@@ -119,46 +197,36 @@ export class HtmlStreamWriter {
     const plain = UNREMARKABLE.has(c.scenario);
     const used = plain ? this.#usedPlain : this.#usedUnusual;
     if (used + n <= this.#budget) {
-      this.#details.set(c.id, jsonForScript(packDetail(c, this.#str)));
+      this.#detailsOut.add('"' + c.id + '":' + jsonForScript(packDetail(c, this.#str)));
       if (plain) this.#usedPlain += n;
       else this.#usedUnusual += n;
     } else this.#omitted++;
-    this.#row(row);
+    this.#rowsOut.add(row);
   }
 
   /** The whole page, in pieces. */
   *finish(capture: ReportCapture): Generator<string> {
-    if (this.#pending) this.#spill.write(this.#pending);
-    this.#pending = "";
     const title = this.#opts.title ?? "tcpecho explain";
-    const facts: HeaderFacts = { capture, connections: this.#rows, span: this.#span };
+    const facts: HeaderFacts = { capture, connections: this.#rowsOut.count, span: this.#span };
     yield pageStart(facts, this.#omitted, this.#opts);
-    // jsonForScript of the whole head object, made in pieces: `details` is an
-    // object whose integer keys JSON lists in ascending order.
+    // jsonForScript of the whole embedded object, made in pieces (the same
+    // bytes as jsonForScript of the object with its strings and details).
     const head = jsonForScript({
       v: 2,
       title,
       captureName: this.#opts.captureName ?? "",
       capture,
-      strings: this.#str.list,
     });
-    yield head.slice(0, -1) + ',"details":{';
-    const ids = [...this.#details.keys()].sort((a, b) => a - b);
-    let piece = "";
-    for (let i = 0; i < ids.length; i++) {
-      piece += (i === 0 ? '"' : ',"') + ids[i] + '":' + this.#details.get(ids[i]);
-      if (piece.length >= 1 << 16) {
-        yield piece;
-        piece = "";
-      }
-    }
-    this.#details.clear();
+    yield head.slice(0, -1) + ',"strings":[';
+    yield* this.#stringsOut.read();
+    yield '],"details":{';
+    yield* this.#detailsOut.read();
     const tail = jsonForScript({
       omitted: this.#omitted,
       maxLadderSegments: this.#opts.maxLadderSegments ?? 2000,
     });
-    yield piece + "}," + tail.slice(1, -1) + ',"rows":[';
-    yield* this.#spill.read();
+    yield "}," + tail.slice(1, -1) + ',"rows":[';
+    yield* this.#rowsOut.read();
     yield "]}";
     yield pageEnd();
   }
