@@ -62,6 +62,13 @@ export interface ExplainRequest {
  * connections, where the reader's 1 MiB chunk ended 15,000.
  */
 const READ_CAP = 128 * 1024;
+/**
+ * The --summary table keeps nothing per ended connection but its row (about
+ * 130 bytes), so it reads whole 1 MiB chunks (fewer reads and writes: Deno 1.67 -> 1.42 s wall, Bun unchanged).
+ */
+const TABLE_READ_CAP = 1 << 20;
+/** The table is written in pieces of at least this many bytes (and at the end). */
+const TABLE_FLUSH = 1 << 16;
 
 /** Files at least this big get a progress line (when stderr is a terminal). */
 const PROGRESS_MIN_BYTES = 32 * 1024 * 1024;
@@ -151,12 +158,13 @@ function pumpingSource(
   src: ByteSource,
   flush: () => Promise<void>,
   progress: ((bytes: number) => Promise<void>) | undefined,
+  cap = READ_CAP,
 ): ByteSource {
   let total = 0;
   return {
     async read(into) {
       await flush();
-      const n = await src.read(into.length > READ_CAP ? into.subarray(0, READ_CAP) : into);
+      const n = await src.read(into.length > cap ? into.subarray(0, cap) : into);
       if (n !== null) {
         total += n;
         if (progress) await progress(total);
@@ -241,10 +249,12 @@ export async function runExplain(ctx: CommandContext, req: ExplainRequest): Prom
   // Records are reset and reused when each connection's output is made at
   // once (the table, summary ndjson); output made later keeps its connection.
   const reuse = tableMode || (req.format === "ndjson" && req.summary);
-  const flush = async () => {
-    await table.drainTo((bytes) => rt.writeStdout(bytes));
+  const flush = async (final = false) => {
+    // The table's rows are small: written in pieces of at least 64 KiB.
+    if (final || table.length >= TABLE_FLUSH) await table.drainTo((bytes) => rt.writeStdout(bytes));
     await out.writeTo((text) => rt.writeStdout(text));
   };
+  const readCap = tableMode ? TABLE_READ_CAP : READ_CAP;
   const files = expandFiles(req.files);
   const opened: (ByteSource & { close(): void })[] = [];
   let done: ExplainSummary;
@@ -254,10 +264,10 @@ export async function runExplain(ctx: CommandContext, req: ExplainRequest): Prom
   try {
     for (const f of files) opened.push(await open(ctx, f));
     const input = opened.length === 1
-      ? pumpingSource(opened[0], flush, progress?.report)
+      ? pumpingSource(opened[0], flush, progress?.report, readCap)
       : opened.map((src, i) => ({
         name: files[i],
-        source: i === 0 ? pumpingSource(src, flush, progress?.report) : src,
+        source: i === 0 ? pumpingSource(src, flush, progress?.report, readCap) : src,
       }));
     const threads = threadsFor(req, origins !== undefined, size);
     done = threads > 1
@@ -322,7 +332,7 @@ export async function runExplain(ctx: CommandContext, req: ExplainRequest): Prom
       totals(done.connections, info) + (unplaced ? unplaced + "\n" : "") + fileLines(info),
     );
   } else if (unplaced) await rt.writeStderr(`tcpecho: ${unplaced}\n`);
-  await flush();
+  await flush(true);
   return info.truncated || info.damaged ? 1 : 0;
 }
 
