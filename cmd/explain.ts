@@ -3,9 +3,9 @@
  * @module
  */
 import { CATALOGUE, citeSection } from "../lib/explain/catalogue.ts";
+import { usageError } from "../lib/errors.ts";
 import { numberOption } from "./cli.ts";
 import { defineTcpechoCommand } from "./command.ts";
-import { checkOutput } from "./explain_html.ts";
 import { runExplain } from "./explain_run.ts";
 
 /** The explain command. */
@@ -97,4 +97,22 @@ export function canonicalHost(host: string): string {
   } catch {
     return host;
   }
+}
+
+/**
+ * Checks `--output` against the format before any reading starts.
+ *
+ * @example
+ * ```ts
+ * checkOutput("html", "report.html"); // fine: the html report goes to the file
+ * // checkOutput("json", "x.json") throws a usage error (exit 2)
+ * ```
+ */
+export function checkOutput(format: string, output: string | undefined): void {
+  if (output === undefined || format === "html") return;
+  if (output === "") throw usageError("Option --output needs a file name", "e.g. -o report.html");
+  throw usageError(
+    `Cannot use --output with --format ${format}: only the html report is written to a file`,
+    `redirect standard output instead: tcpecho explain CAPTURE --format ${format} > FILE`,
+  );
 }

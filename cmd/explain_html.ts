@@ -7,29 +7,12 @@
 import { closeSync, mkdtempSync, openSync, readSync, rmSync, writeSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { TcpechoError, usageError } from "../lib/errors.ts";
+import { TcpechoError } from "../lib/errors.ts";
 import { HtmlStreamWriter, type Spill } from "../lib/report/html/stream.ts";
 import type { Explained } from "../lib/explain/pipeline.ts";
 import { recordStats } from "../lib/report/html/stats.ts";
 import { type CaptureJson, connectionReport, type FrameOriginLookup } from "../lib/report/json.ts";
 import type { CommandContext } from "./cli.ts";
-
-/**
- * Checks `--output` against the format before any reading starts.
- *
- * @example
- * ```ts
- * checkOutput("json", "x.json"); // throws: usage error (exit 2)
- * ```
- */
-export function checkOutput(format: string, output: string | undefined): void {
-  if (output === undefined || format === "html") return;
-  if (output === "") throw usageError("Option --output needs a file name", "e.g. -o report.html");
-  throw usageError(
-    `Cannot use --output with --format ${format}: only the html report is written to a file`,
-    `redirect standard output instead: tcpecho explain CAPTURE --format ${format} > FILE`,
-  );
-}
 
 const WHY: Record<string, string> = {
   ENOENT: "its folder does not exist",

@@ -5,7 +5,6 @@
  * is a terminal.
  * @module
  */
-import { readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
 import type { ByteSource, CaptureInfo } from "../lib/capture/types.ts";
 import {
@@ -31,7 +30,8 @@ import { IdOrder } from "../lib/report/order.ts";
 import { AsciiBuffer, summaryHeader, writeSummaryRow } from "../lib/report/summary.ts";
 import { textChunks } from "../lib/report/text.ts";
 import type { CommandContext } from "./cli.ts";
-import { HtmlOutput } from "./explain_html.ts";
+import type { Runtime } from "../lib/runtime/mod.ts";
+import type { HtmlOutput } from "./explain_html.ts";
 
 /** What the explain command was asked to do. */
 export interface ExplainRequest {
@@ -95,7 +95,7 @@ async function open(ctx: CommandContext, file: string): Promise<ByteSource & { c
 }
 
 /** The files to read: a folder stands for its files (not sub-folders), in name order. */
-function expandFiles(given: string[]): string[] {
+function expandFiles(rt: Runtime, given: string[]): string[] {
   if (given.length > 1 && given.includes("-")) {
     throw usageError(
       "Cannot read standard input (-) together with files",
@@ -104,17 +104,13 @@ function expandFiles(given: string[]): string[] {
   }
   const out: string[] = [];
   for (const f of given) {
-    if (!isDirectory(f)) {
+    if (!isDirectory(rt, f)) {
       out.push(f);
       continue;
     }
-    const inside = readdirSync(f).sort().map((n) => join(f, n)).filter((p) => {
-      try {
-        return statSync(p).isFile();
-      } catch {
-        return false;
-      }
-    });
+    const inside = rt.readDirNames(f).sort().map((n) => join(f, n)).filter((p) =>
+      rt.statPath(p)?.isFile === true
+    );
     if (inside.length === 0) {
       throw new TcpechoError(`Cannot read capture folder '${f}': it holds no files`, {
         code: "ENOENT",
@@ -126,13 +122,9 @@ function expandFiles(given: string[]): string[] {
   return out;
 }
 
-function isDirectory(file: string | undefined): boolean {
+function isDirectory(rt: Runtime, file: string | undefined): boolean {
   if (file === undefined || file === "-") return false;
-  try {
-    return statSync(file).isDirectory();
-  } catch {
-    return false;
-  }
+  return rt.statPath(file)?.isDirectory === true;
 }
 
 /** For a capture set: one line per file with its merged frame count. */
@@ -145,12 +137,8 @@ function fileLines(info: CaptureInfo | CaptureSetInfo): string {
     "\n";
 }
 
-function fileSize(file: string): number {
-  try {
-    return file === "-" ? 0 : statSync(file).size;
-  } catch {
-    return 0;
-  }
+function fileSize(rt: Runtime, file: string): number {
+  return file === "-" ? 0 : rt.statPath(file)?.size ?? 0;
 }
 
 /** A source that flushes pending output before each read and reports progress. */
@@ -211,14 +199,15 @@ export async function runExplain(ctx: CommandContext, req: ExplainRequest): Prom
   const out = new Pending();
   /** The --summary table goes here as bytes (no string per row); other formats use `out`. */
   const table = new AsciiBuffer();
-  const html = req.format === "html"
-    ? new HtmlOutput(ctx, req.output, req.files.join(", "))
+  // The html report's modules load only for html (start-up of the other formats).
+  const html: HtmlOutput | undefined = req.format === "html"
+    ? new (await import("./explain_html.ts")).HtmlOutput(ctx, req.output, req.files.join(", "))
     : undefined;
   const tableMode = req.format === "text" && req.summary;
   const json = req.format === "json" ? new JsonStreamWriter() : undefined;
   if (json) out.push(json.head());
   /** For a capture set: where each merged frame came from (JSON segments carry it). */
-  const origins = req.files.length > 1 || isDirectory(req.files[0])
+  const origins = req.files.length > 1 || isDirectory(rt, req.files[0])
     ? new FrameOrigins()
     : undefined;
   let written = 0;
@@ -255,11 +244,11 @@ export async function runExplain(ctx: CommandContext, req: ExplainRequest): Prom
     await out.writeTo((text) => rt.writeStdout(text));
   };
   const readCap = tableMode ? TABLE_READ_CAP : READ_CAP;
-  const files = expandFiles(req.files);
+  const files = expandFiles(rt, req.files);
   const opened: (ByteSource & { close(): void })[] = [];
   let done: ExplainSummary;
   let frames = 0;
-  const size = files.reduce((n, f) => n + fileSize(f), 0);
+  const size = files.reduce((n, f) => n + fileSize(rt, f), 0);
   const progress = progressReporter(ctx, size, () => frames);
   try {
     for (const f of files) opened.push(await open(ctx, f));

@@ -28,7 +28,6 @@
  *   before it is delivered and `failure` says why.
  * @module
  */
-import zlib from "node:zlib";
 import { streamSource } from "./stream.ts";
 import type { ByteSource } from "./types.ts";
 import { WarningLog } from "./warnings.ts";
@@ -68,6 +67,27 @@ const WINDOW = 256 * 1024;
 /** Longest gzip header accepted (extra field, file name and comment included). */
 const MAX_HEADER = 1024 * 1024;
 
+/** node:zlib, as {@link loadGzip} loads it. */
+type Zlib = typeof import("node:zlib");
+/**
+ * node:zlib once {@link loadGzip} ran: imported only for a gzip capture, as
+ * loading it costs Deno 40-60 ms of start-up that a plain capture never needs.
+ */
+let zlib: Zlib | undefined;
+
+/**
+ * Loads node:zlib; {@link gunzipSource} needs it. The capture reader calls
+ * it when a capture starts with the gzip magic.
+ *
+ * @example
+ * ```ts
+ * await loadGzip(); // then gunzipSource(...) may be called
+ * ```
+ */
+export async function loadGzip(): Promise<void> {
+  zlib ??= await import("node:zlib");
+}
+
 /** The zlib handle behind a node:zlib stream (see the module doc). */
 interface ZlibHandle {
   writeSync(
@@ -89,7 +109,7 @@ interface RawInflater {
   stream: { close(): void };
 }
 
-function rawInflater(): RawInflater | undefined {
+function rawInflater(zlib: Zlib): RawInflater | undefined {
   const stream = zlib.createInflateRaw() as unknown as {
     _handle?: ZlibHandle;
     _writeState?: Uint32Array;
@@ -149,11 +169,14 @@ function headerLength(b: Uint8Array, p: number, end: number): number | string {
  * declare const file: ByteSource; // a file opened by the runtime
  * const head = new Uint8Array(4096);
  * const n = (await file.read(head)) ?? 0;
+ * await loadGzip();
  * const src = isGzip(head.subarray(0, n)) ? gunzipSource(head.slice(0, n), file) : file;
  * ```
  */
 export function gunzipSource(prefix: Uint8Array, rest: ByteSource, feed = FEED): GunzipSource {
-  const probe = rawInflater();
+  if (zlib === undefined) throw new Error("gunzipSource: await loadGzip() first");
+  const z0 = zlib;
+  const probe = rawInflater(z0);
   if (probe === undefined) return webGunzip(prefix, rest);
   probe.stream.close();
   let win = new Uint8Array(Math.max(WINDOW, prefix.length));
@@ -203,7 +226,7 @@ export function gunzipSource(prefix: Uint8Array, rest: ByteSource, feed = FEED):
       const inLen = Math.min(end - pos, feed);
       const room = Math.min(into.length - n, OUT_STEP);
       z.state[0] = z.state[1] = UNSET;
-      z.handle.writeSync(zlib.constants.Z_NO_FLUSH, win, pos, inLen, into, n, room);
+      z.handle.writeSync(z0.constants.Z_NO_FLUSH, win, pos, inLen, into, n, room);
       if (error !== "" || z.state[0] === UNSET) {
         // On an error Bun leaves the state unset and Deno fills it: the
         // output of this one call (at most OUT_STEP bytes) is dropped on both.
@@ -216,7 +239,7 @@ export function gunzipSource(prefix: Uint8Array, rest: ByteSource, feed = FEED):
       const used = inLen - z.state[1];
       const made = room - z.state[0];
       if (made > 0) {
-        crc = zlib.crc32(into.subarray(n, n + made), crc);
+        crc = z0.crc32(into.subarray(n, n + made), crc);
         size += made;
         n += made;
       }
@@ -252,7 +275,7 @@ export function gunzipSource(prefix: Uint8Array, rest: ByteSource, feed = FEED):
         crc = 0;
         size = 0;
         error = "";
-        inf = rawInflater()!;
+        inf = rawInflater(z0)!;
         inf.handle.onerror = (message: string, errno: number) => {
           error = `${message}, zlib error ${errno}`;
         };

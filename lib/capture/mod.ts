@@ -46,7 +46,7 @@
  */
 export { readCapture } from "./reader.ts";
 export { bytesSource, streamSource } from "./stream.ts";
-export { gunzipSource, isGzip } from "./gzip.ts";
+export { gunzipSource, isGzip, loadGzip } from "./gzip.ts";
 export { newFrame } from "./parser.ts";
 export type { FrameCallback } from "./parser.ts";
 export { WarningLog } from "./warnings.ts";

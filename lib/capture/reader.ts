@@ -30,7 +30,7 @@
  * @module
  */
 import { asciiPrefix, captureError, hexPrefix } from "./errors.ts";
-import { gunzipSource, isGzip } from "./gzip.ts";
+import { gunzipSource, isGzip, loadGzip } from "./gzip.ts";
 import { newFrame } from "./parser.ts";
 import type { FormatParser, FrameCallback } from "./parser.ts";
 import { isPcapMagic, PcapParser } from "./pcap.ts";
@@ -107,6 +107,7 @@ export async function readCapture(
   let src = source;
   let gunzip: ReturnType<typeof gunzipSource> | undefined;
   if (isGzip(buf.subarray(0, end))) {
+    await loadGzip();
     gunzip = gunzipSource(buf.slice(0, end), source);
     src = gunzip;
     end = await fill(src, buf, 0, 16);

@@ -4,7 +4,7 @@
  * is used where it is the better API.
  * @module
  */
-import { readFileSync, readSync } from "node:fs";
+import { readdirSync, readFileSync, readSync, statSync } from "node:fs";
 import { open, readFile, writeFile } from "node:fs/promises";
 import process from "node:process";
 import { isatty } from "node:tty";
@@ -95,6 +95,15 @@ export const runtime: Runtime = {
     }
   },
   writeFile: (path, data) => writeFile(path, data),
+  statPath(path) {
+    try {
+      const s = statSync(path);
+      return { isFile: s.isFile(), isDirectory: s.isDirectory(), size: s.size };
+    } catch {
+      return undefined;
+    }
+  },
+  readDirNames: (path) => readdirSync(path),
   onSignal(signal: SignalName, handler) {
     process.on(signal, handler);
     return () => process.off(signal, handler);

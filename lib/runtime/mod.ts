@@ -13,7 +13,7 @@
  */
 import type { Runtime } from "./types.ts";
 
-export type { ByteReader, MissingPermission, Runtime, SignalName } from "./types.ts";
+export type { ByteReader, MissingPermission, PathInfo, Runtime, SignalName } from "./types.ts";
 
 /** Which runtime is executing this code, from feature detection. */
 export function runtimeName(): "deno" | "bun" {

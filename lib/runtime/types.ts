@@ -37,6 +37,14 @@ export interface MissingPermission {
 /** Signals the CLI handles. */
 export type SignalName = "SIGINT" | "SIGTERM";
 
+/** What {@link Runtime.statPath} tells of a path. */
+export interface PathInfo {
+  isFile: boolean;
+  isDirectory: boolean;
+  /** Bytes (files). */
+  size: number;
+}
+
 /** What the core of tcpecho needs from Deno or Bun. */
 export interface Runtime {
   /** "deno" or "bun". */
@@ -71,6 +79,13 @@ export interface Runtime {
   readTextIfAllowed(path: string): string | undefined;
   /** Writes a whole file, creating or truncating it. */
   writeFile(path: string, data: Uint8Array | string): Promise<void>;
+  /**
+   * What a path is (symbolic links followed), or undefined when it cannot be
+   * looked at (absent, no permission). Synchronous: a few per command.
+   */
+  statPath(path: string): PathInfo | undefined;
+  /** The names in a folder (not sorted). Throws the runtime's error (ENOENT …). */
+  readDirNames(path: string): string[];
   /** Registers a signal handler; returns a function that removes it. */
   onSignal(signal: SignalName, handler: () => void): () => void;
   /**

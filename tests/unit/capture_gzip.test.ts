@@ -11,7 +11,7 @@ import { spawnSync } from "node:child_process";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { constants, crc32, deflateRawSync, gzipSync } from "node:zlib";
-import { bytesSource, gunzipSource } from "../../lib/capture/mod.ts";
+import { bytesSource, gunzipSource, loadGzip } from "../../lib/capture/mod.ts";
 import { fixture, readRows } from "../fixtures/formats/util.ts";
 import { EXEC, ROOT, RUNTIME, tempDir } from "../support/helpers.ts";
 
@@ -89,6 +89,7 @@ test("capture gzip: a file of three gzip members reads as the whole capture", as
 test("capture gzip: members ending exactly where a feed ends (1, 3, 64-byte feeds)", async () => {
   const parts = [PLAIN.subarray(0, 777), PLAIN.subarray(777)];
   const gz = concat(parts.map((p) => new Uint8Array(gzipSync(p))));
+  await loadGzip();
   for (const feed of [1, 3, 64]) {
     for (const maxRead of [1, 7, Infinity]) {
       const src = gunzipSource(new Uint8Array(0), bytesSource(gz, maxRead), feed);
