@@ -4,7 +4,7 @@
  * @module
  */
 import type { ArgsDef, CommandMeta, ParsedArgs } from "citty";
-import { parseArgs as nodeParseArgs } from "node:util";
+import { parseArgsLoose } from "./parse_args.ts";
 import { usageError } from "../lib/errors.ts";
 import type { CommandContext } from "./cli.ts";
 
@@ -47,7 +47,7 @@ function kebabCase(name: string): string {
 
 /**
  * Parses a command's arguments by its option table, with citty's rules
- * (node:util parseArgs, not strict; `--no-X` sets X false; aliases and the
+ * (node:util parseArgs's loose rules, cmd/parse_args.ts; `--no-X` sets X false; aliases and the
  * camelCase/kebab-case spellings all read the same value; defaults; positionals
  * in order; an enum value must be one of its options). Written here rather
  * than imported from citty because citty reads the environment when it loads,
@@ -101,7 +101,7 @@ export function parseCommandArgs<T extends ArgsDef>(
   let values: Record<string, string | boolean | (string | boolean)[] | undefined>;
   let positionals: string[];
   try {
-    const r = nodeParseArgs({ args, options, allowPositionals: true, strict: false });
+    const r = parseArgsLoose(args, options);
     values = r.values;
     positionals = r.positionals;
   } catch {
