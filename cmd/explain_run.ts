@@ -5,7 +5,7 @@
  * is a terminal.
  * @module
  */
-import { join } from "node:path";
+import { joinPath } from "./posix_path.ts";
 import type { ByteSource, CaptureInfo } from "../lib/capture/types.ts";
 import {
   type CaptureSetInfo,
@@ -108,7 +108,7 @@ function expandFiles(rt: Runtime, given: string[]): string[] {
       out.push(f);
       continue;
     }
-    const inside = rt.readDirNames(f).sort().map((n) => join(f, n)).filter((p) =>
+    const inside = rt.readDirNames(f).sort().map((n) => joinPath(f, n)).filter((p) =>
       rt.statPath(p)?.isFile === true
     );
     if (inside.length === 0) {

@@ -3,8 +3,7 @@
  * commit it was built from.
  * @module
  */
-import { dirname, isAbsolute, join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { dirPath, fileUrlPath, joinPath } from "./posix_path.ts";
 import type { Runtime } from "../lib/runtime/mod.ts";
 
 /** The tcpecho version. */
@@ -27,27 +26,27 @@ function builtCommit(): string | undefined {
  */
 function checkoutCommit(rt: Runtime): string | undefined {
   if (!import.meta.url.startsWith("file:")) return undefined;
-  const root = dirname(dirname(fileURLToPath(import.meta.url)));
-  const dotGit = join(root, ".git");
+  const root = dirPath(dirPath(fileUrlPath(import.meta.url)));
+  const dotGit = joinPath(root, ".git");
   const file = rt.readTextIfAllowed(dotGit);
   let gitDir = dotGit;
   if (file !== undefined) {
     const m = /^gitdir: (.+)$/m.exec(file);
     if (!m) return undefined;
-    gitDir = isAbsolute(m[1].trim()) ? m[1].trim() : join(root, m[1].trim());
+    gitDir = m[1].trim().startsWith("/") ? m[1].trim() : joinPath(root, m[1].trim());
   }
-  const head = rt.readTextIfAllowed(join(gitDir, "HEAD"))?.trim();
+  const head = rt.readTextIfAllowed(joinPath(gitDir, "HEAD"))?.trim();
   if (!head) return undefined;
   if (/^[0-9a-f]{40}$/.test(head)) return head.slice(0, 7);
   const ref = /^ref: (.+)$/.exec(head)?.[1];
   if (!ref) return undefined;
-  const common = rt.readTextIfAllowed(join(gitDir, "commondir"))?.trim();
-  const commonDir = common ? (isAbsolute(common) ? common : join(gitDir, common)) : gitDir;
+  const common = rt.readTextIfAllowed(joinPath(gitDir, "commondir"))?.trim();
+  const commonDir = common ? (common.startsWith("/") ? common : joinPath(gitDir, common)) : gitDir;
   for (const dir of [gitDir, commonDir]) {
-    const id = rt.readTextIfAllowed(join(dir, ref))?.trim();
+    const id = rt.readTextIfAllowed(joinPath(dir, ref))?.trim();
     if (id && /^[0-9a-f]{40}$/.test(id)) return id.slice(0, 7);
   }
-  const packed = rt.readTextIfAllowed(join(commonDir, "packed-refs")) ?? "";
+  const packed = rt.readTextIfAllowed(joinPath(commonDir, "packed-refs")) ?? "";
   for (const line of packed.split("\n")) {
     const [id, name] = line.split(" ");
     if (name === ref && /^[0-9a-f]{40}$/.test(id)) return id.slice(0, 7);
