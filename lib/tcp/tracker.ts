@@ -30,136 +30,38 @@
  * docs/analysis.md has the rules, limits and reasons in prose.
  * @module
  */
-import { FIN_FRAME, SYNS } from "./conn.ts";
 import type { Packet } from "../decode/types.ts";
 import { TCP_ACK, TCP_FIN, TCP_SYN } from "../decode/types.ts";
 import { AddrNames, type ExpiredBy, type Side, TcpConn } from "./conn.ts";
-import { FlowKey, FlowTable, setKey, TupleView } from "./flow.ts";
+import { FlowTable, setKey, TupleView } from "./flow.ts";
 import { L_ICMP_UNREACH, L_PORT_REUSED } from "./labels.ts";
 import { applySegment, kindLabels, revShift } from "./segment.ts";
 import { SegmentView } from "./segment_view.ts";
-import { analyzeSegment, DirSeq } from "./analysis.ts";
+import { analyzeSegment } from "./analysis.ts";
 import { seqAdd, seqLe, seqRel } from "./seq.ts";
+import {
+  HALF_OPEN_TIMEOUT_S,
+  IDLE_TIMEOUT_S,
+  MAX_HALF_OPEN,
+  MAX_OPEN,
+  TOMBSTONE_CAP,
+  TOMBSTONE_LINGER_S,
+  type TrackerOptions,
+  type UnassignedReason,
+} from "./tracker_options.ts";
+import {
+  copyDir,
+  fillTombstone,
+  IdleList,
+  isNewEpoch,
+  requeue,
+  Tombstone,
+} from "./tracker_parts.ts";
 
-/** How long (capture seconds) an ended connection's tombstone absorbs late packets. */
-export const TOMBSTONE_LINGER_S = 30;
-/** Most tombstones kept; the oldest go first (keeps memory flat). */
-export const TOMBSTONE_CAP = 8192;
+export * from "./tracker_options.ts";
+
 /** Most ended connection records kept for reuse (see {@link TrackerOptions.reuseConnections}). */
 const CONN_POOL_CAP = 256;
-
-/**
- * Default idle limit of a half-open connection (capture seconds): Linux gives
- * up a SYN_SENT after 127 s but never waits more than 64 s between two SYNs,
- * and a SYN_RECV after 63 s; 75 s is also BSD's connect timeout (UNP §4.3).
- */
-export const HALF_OPEN_TIMEOUT_S = 75;
-/**
- * Default idle limit of an established connection (capture seconds): Linux's
- * keepalive defaults, 2 h idle plus 9 probes 75 s apart, after which a live
- * peer has answered or the connection is dead.
- */
-export const IDLE_TIMEOUT_S = 7200 + 9 * 75;
-/** Default most open connections (the oldest idle is expired beyond it). */
-export const MAX_OPEN = 1_000_000;
-/** Default most half-open connections (the oldest idle half-open is expired beyond it). */
-export const MAX_HALF_OPEN = 16_384;
-
-/** Why a TCP frame belongs to no connection (the keys of {@link TcpTracker.unassigned}). */
-export type UnassignedReason = "after-end";
-
-/** Each reason of {@link TcpTracker.unassigned} in words. */
-export const UNASSIGNED_REASONS: Readonly<Record<UnassignedReason, string>> = {
-  "after-end":
-    "late packet after the connection ended (a retransmitted FIN, an ACK or RST of a connection already reported)",
-};
-
-/** Options of {@link TcpTracker}. */
-export interface TrackerOptions {
-  /** Keep segment records and state histories (text/JSON need them; --summary does not). */
-  keepDetail: boolean;
-  /** Keep retransmission intervals (default true; a summary table does not show them). */
-  keepIntervals?: boolean;
-  /** Run the endpoint state machines (default true; a summary table does not show them). */
-  keepStates?: boolean;
-  /** Called for every connection when it ends, then the engine forgets it. */
-  onEnd(conn: TcpConn): void;
-  /**
-   * Called for each late packet of an ended connection (counted under
-   * unassigned "after-end"): its frame and the labels it gets when analysed
-   * with the ended connection's sequence state (a late dup ACK, a
-   * retransmitted FIN), which is all that is left of the connection.
-   */
-  onLate?(frame: number, labels: number): void;
-  /** Called after each segment or ICMP error is applied (phases use it). */
-  onSegment?(conn: TcpConn, side: Side, labels: number, frame: number): void;
-  /** Formats an address (lib/decode addrString). */
-  addrString(buf: Uint8Array, off: number, version: 4 | 6): string;
-  /**
-   * `onEnd` keeps nothing of the connection once it returns (the --summary
-   * table writes its row and forgets it), so the tracker may reuse the
-   * record for a later connection. Default false.
-   */
-  reuseConnections?: boolean;
-  /** Capture seconds a half-open connection may stay idle (default {@link HALF_OPEN_TIMEOUT_S}). */
-  halfOpenTimeout?: number;
-  /** Capture seconds any other connection may stay idle (default {@link IDLE_TIMEOUT_S}). */
-  idleTimeout?: number;
-  /** Most open connections (default {@link MAX_OPEN}). */
-  maxOpen?: number;
-  /** Most half-open connections (default {@link MAX_HALF_OPEN}). */
-  maxHalfOpen?: number;
-}
-
-class Tombstone extends FlowKey {
-  /** ISN of endpoint A / B, -1 unknown. */
-  isnA = -1;
-  isnB = -1;
-  /** Sequence number just after what A / B had sent, -1 unknown. */
-  nextA = -1;
-  nextB = -1;
-  /** Sequence state of A's and B's direction when the connection ended. */
-  dirA = new DirSeq();
-  dirB = new DirSeq();
-  /** Window scale options of A and B (-1 none seen, -2 SYN without the option). */
-  wsA = -1;
-  wsB = -1;
-  /** The ended connection's handshake RTT (Wireshark's, 0 unknown). */
-  rtt = 0;
-  /** The ended connection's id and epoch. */
-  id = 0;
-  epoch = 0;
-  until = 0;
-}
-
-/** An intrusive list of connections in order of their idle stamps (oldest first). */
-class IdleList {
-  head: TcpConn | null = null;
-  tail: TcpConn | null = null;
-  size = 0;
-  constructor(readonly tag: number) {}
-
-  append(c: TcpConn): void {
-    c.idleList = this.tag;
-    c.idlePrev = this.tail;
-    c.idleNext = null;
-    if (this.tail === null) this.head = c;
-    else this.tail.idleNext = c;
-    this.tail = c;
-    this.size++;
-  }
-
-  unlink(c: TcpConn): void {
-    const p = c.idlePrev, n = c.idleNext;
-    if (p === null) this.head = n;
-    else p.idleNext = n;
-    if (n === null) this.tail = p;
-    else n.idlePrev = p;
-    c.idlePrev = c.idleNext = null;
-    c.idleList = 0;
-    this.size--;
-  }
-}
 
 /** The engine; see the module doc. */
 export class TcpTracker {
@@ -516,32 +418,7 @@ export class TcpTracker {
   #end(c: TcpConn, t: number): void {
     this.#expireTombstones(t);
     const tomb = this.#spare.pop() ?? new Tombstone();
-    tomb.v = c.v;
-    tomb.a0 = c.a0;
-    tomb.a1 = c.a1;
-    tomb.a2 = c.a2;
-    tomb.a3 = c.a3;
-    tomb.b0 = c.b0;
-    tomb.b1 = c.b1;
-    tomb.b2 = c.b2;
-    tomb.b3 = c.b3;
-    tomb.aPort = c.aPort;
-    tomb.bPort = c.bPort;
-    tomb.hash = c.hash;
-    const a: Side = c.clientIsA ? 0 : 1;
-    const b = (1 - a) as Side;
-    tomb.isnA = c.baseSet[a] ? c.base[a] : -1;
-    tomb.isnB = c.baseSet[b] ? c.base[b] : -1;
-    tomb.nextA = c.dirs[a].nextseqSet ? c.dirs[a].nextseq : -1;
-    tomb.nextB = c.dirs[b].nextseqSet ? c.dirs[b].nextseq : -1;
-    copyDir(tomb.dirA, c.dirs[a]);
-    copyDir(tomb.dirB, c.dirs[b]);
-    tomb.wsA = c.wscale[a];
-    tomb.wsB = c.wscale[b];
-    tomb.rtt = c.wsRtt;
-    tomb.id = c.id;
-    tomb.epoch = c.epoch;
-    tomb.until = t + TOMBSTONE_LINGER_S;
+    fillTombstone(tomb, c, t + TOMBSTONE_LINGER_S);
     this.#dead.add(tomb);
     this.#deadQueue.push(tomb);
     this.#handOver(c, c.facts.rstFrame !== 0 ? "reset" : "closed");
@@ -606,33 +483,4 @@ export class TcpTracker {
       this.#deadHead = 0;
     }
   }
-}
-
-/** Queues a connection again at the young end, stamped with its last packet's time. */
-function requeue(list: IdleList, c: TcpConn): void {
-  list.unlink(c);
-  c.idleStamp = c.facts.lastTime;
-  list.append(c);
-}
-
-/** Copies one direction's sequence state. */
-function copyDir(to: DirSeq, from: DirSeq): void {
-  to.nextseq = from.nextseq;
-  to.nextseqSet = from.nextseqSet;
-  to.nextseqTime = from.nextseqTime;
-  to.maxseq = from.maxseq;
-  to.maxSet = from.maxSet;
-  to.lastack = from.lastack;
-  to.lastackTime = from.lastackTime;
-  to.window = from.window;
-  to.dupacks = from.dupacks;
-  to.lastLabels = from.lastLabels;
-}
-
-/** A SYN with a new ISN on a connection past its handshake starts a new epoch. */
-function isNewEpoch(c: TcpConn, side: Side, seq: number): boolean {
-  if (c.baseSet[side] && c.base[side] === seq) return false;
-  const f = c.facts;
-  return f.established || f.rstFrame !== 0 || f.p[FIN_FRAME] !== 0 || f.p[FIN_FRAME + 1] !== 0 ||
-    f.p[SYNS + side] > 0;
 }
