@@ -131,12 +131,12 @@ export function kindLabels(flags: number, len: number): number {
 function setBases(c: TcpConn, side: Side, r: SegmentView): void {
   if (!c.baseSet[side]) {
     c.base[side] = (r.flags & TCP_SYN) ? r.seq : seqAdd(r.seq, -1);
-    c.baseSet[side] = 1;
+    c.baseSet[side] = true;
   }
   const other = 1 - side;
   if (!c.baseSet[other] && (r.flags & TCP_ACK)) {
     c.base[other] = seqAdd(r.ack, -1);
-    c.baseSet[other] = 1;
+    c.baseSet[other] = true;
   }
 }
 
