@@ -28,6 +28,7 @@ import {
   ndjsonLine,
 } from "../lib/report/json.ts";
 import { IdOrder } from "../lib/report/order.ts";
+import { OutputQueue } from "../lib/report/output_queue.ts";
 import { AsciiBuffer, summaryHeader, writeSummaryRow } from "../lib/report/summary.ts";
 import { textChunks } from "../lib/report/text.ts";
 import type { CommandContext } from "./cli.ts";
@@ -208,7 +209,8 @@ function progressReporter(ctx: CommandContext, size: number, frames: () => numbe
  */
 export async function runExplain(ctx: CommandContext, req: ExplainRequest): Promise<number> {
   const { rt } = ctx;
-  const out = new Pending();
+  /** Text, json and ndjson output, encoded to bytes as each connection is written. */
+  const out = new OutputQueue();
   /** The --summary table goes here as bytes (no string per row); other formats use `out`. */
   const table = new AsciiBuffer();
   const html = req.format === "html"
@@ -252,7 +254,7 @@ export async function runExplain(ctx: CommandContext, req: ExplainRequest): Prom
   const flush = async (final = false) => {
     // The table's rows are small: written in pieces of at least 64 KiB.
     if (final || table.length >= TABLE_FLUSH) await table.drainTo((bytes) => rt.writeStdout(bytes));
-    await out.writeTo((text) => rt.writeStdout(text));
+    await out.writeTo((bytes) => rt.writeStdout(bytes));
   };
   const readCap = tableMode ? TABLE_READ_CAP : READ_CAP;
   const files = expandFiles(req.files);
@@ -358,42 +360,6 @@ function summaryRowWithId(row: string, id: number): string {
   const digits = String(id);
   const pad = digits.length >= 6 ? 1 : 7 - digits.length;
   return row.slice(0, at) + digits + " ".repeat(pad) + row.slice(at + ID_TEXT.length + 1);
-}
-
-/**
- * Output waiting for the next flush (written before each read of the
- * capture): strings, and pieces made only as they are written, so a
- * connection's text or JSON is never held whole.
- */
-class Pending {
-  #parts: (string | Iterable<string>)[] = [];
-  push(part: string | Iterable<string>): void {
-    this.#parts.push(part);
-  }
-  /** Writes everything in pieces of about 64 KiB, in order, and forgets it. */
-  async writeTo(write: (text: string) => Promise<void>): Promise<void> {
-    if (this.#parts.length === 0) return;
-    const parts = this.#parts;
-    this.#parts = [];
-    let buf = "";
-    for (const part of parts) {
-      if (typeof part === "string") buf += part;
-      else {
-        for (const piece of part) {
-          buf += piece;
-          if (buf.length >= 1 << 16) {
-            await write(buf);
-            buf = "";
-          }
-        }
-      }
-      if (buf.length >= 1 << 16) {
-        await write(buf);
-        buf = "";
-      }
-    }
-    if (buf) await write(buf);
-  }
 }
 
 /**
