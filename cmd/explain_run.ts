@@ -258,7 +258,7 @@ export async function runExplain(ctx: CommandContext, req: ExplainRequest): Prom
     pacer?.tick();
     // The table's rows are small: written in pieces of at least 64 KiB.
     if (final || table.length >= TABLE_FLUSH) await table.drainTo((bytes) => rt.writeStdout(bytes));
-    await out.writeTo((bytes) => rt.writeStdout(bytes));
+    await out.writeTo((data) => rt.writeStdout(data));
   };
   const readCap = tableMode ? TABLE_READ_CAP : READ_CAP;
   const files = expandFiles(req.files);

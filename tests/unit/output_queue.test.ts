@@ -6,7 +6,7 @@ import { OutputQueue } from "../../lib/report/output_queue.ts";
 async function drain(q: OutputQueue): Promise<{ text: string; sizes: number[] }> {
   const chunks: Uint8Array[] = [];
   await q.writeTo(async (b) => {
-    chunks.push(b.slice());
+    chunks.push(typeof b === "string" ? new TextEncoder().encode(b) : b.slice());
     await Promise.resolve();
   });
   const all = new Uint8Array(chunks.reduce((n, c) => n + c.length, 0));
@@ -75,4 +75,20 @@ test("output queue: past its budget the rest waits lazily, keeps its order, and 
   q.push("again\n");
   assert.equal(q.length, 6);
   assert.equal((await drain(q)).text, "again\n");
+});
+
+test("output queue: one part of more than 256 KiB is left lazy after that, even under the budget", async () => {
+  const q = new OutputQueue();
+  let made = 0;
+  q.push((function* () {
+    for (let i = 0; i < 100; i++) {
+      made++;
+      yield "x".repeat(10_000);
+    }
+  })());
+  assert.ok(made >= 26 && made <= 28, `made ${made} pieces before the write`);
+  q.push("end\n");
+  const out = await drain(q);
+  assert.equal(out.text, "x".repeat(1_000_000) + "end\n");
+  assert.equal(made, 100);
 });
