@@ -12,17 +12,18 @@
  *
  * How: {@link HeapPacer.tick} is called between pieces of work (explain calls
  * it before each read of the capture). When the heap in use has grown past
- * the limit (the budget, or twice what the last collection left, whichever
- * is larger), it asks for a full collection:
- * - Bun: `bun:jsc` `fullGC()`, a synchronous full collection (it does not
- *   return memory to the system or drop compiled code, unlike
- *   `Bun.gc(true)`, which cost 50% more CPU when measured);
+ * the limit (a budget, or a multiple of what the last collection left,
+ * whichever is larger: {@link BUN_LIMIT}, {@link V8_LIMIT}), it asks for a
+ * full collection:
+ * - Bun: `bun:jsc` `fullGC()`, a synchronous full collection (no CPU cost
+ *   measurable on the flood; `Bun.gc(true)` cost 50% more CPU);
  * - Deno: V8 offers no collection call without `--expose-gc` (and `gc()`
- *   got that way runs two compacting collections, 0.4 s each at 60 MB), but
- *   it starts its ordinary incremental marking when memory held outside the
- *   heap grows by more than 64 MB since the last full collection. The pacer
- *   allocates an ArrayBuffer of that size and drops it: its pages are never
- *   touched, so they cost no resident memory, and V8's own collector frees it.
+ *   got by setting that flag at run time runs two compacting collections,
+ *   0.2-0.3 s each at 60 MB live), but memory held outside the heap counts
+ *   towards its global allocation limit. The pacer allocates an ArrayBuffer
+ *   of 1 GiB and drops it: its pages are never touched, so they cost no
+ *   resident memory, V8 starts its ordinary incremental collection, and
+ *   that collection frees the buffer.
  *
  * Below the budget nothing happens, so small captures never pay for it.
  * @module
@@ -46,7 +47,7 @@ export interface PacerLimit {
 
 /**
  * Bun: after `fullGC()` the heap size is what is live; twice that, at least
- * 96 MiB (1 M-SYN flood: 449 -> about 260 MiB peak RSS).
+ * 96 MiB (1 M-SYN flood, ndjson: 357-385 -> 276-299 MiB peak RSS).
  */
 export const BUN_LIMIT: PacerLimit = { budget: 96 * 1024 * 1024, factor: 2 };
 
@@ -59,9 +60,9 @@ export const V8_LIMIT: PacerLimit = { budget: 128 * 1024 * 1024, factor: 1.5 };
 
 /**
  * The ArrayBuffer that nudges V8: memory outside the heap counts towards
- * V8's global allocation limit, and one of 256 MiB brings the next
- * collection forward at once (80 MiB did not, measured); untouched, it costs
- * address space, not resident memory.
+ * V8's global allocation limit, and one of 1 GiB brings the next collection
+ * forward at once (80 MiB did nothing, 256 MiB only sometimes: measured);
+ * untouched, it costs address space, not resident memory.
  */
 const V8_NUDGE_BYTES = 1024 * 1024 * 1024;
 
