@@ -38,9 +38,9 @@ export class OutputQueue {
    * const q = new OutputQueue();
    * q.push("a\n");
    * q.push(["b", "\n"]);
-   * const chunks: Uint8Array[] = [];
-   * await q.writeTo(async (b) => { chunks.push(b.slice()); });
-   * // new TextDecoder().decode(chunks[0]) === "a\nb\n"
+   * const chunks: (Uint8Array | string)[] = [];
+   * await q.writeTo(async (b) => { chunks.push(typeof b === "string" ? b : b.slice()); });
+   * // new TextDecoder().decode(chunks[0] as Uint8Array) === "a\nb\n"
    * ```
    */
   constructor(budget = QUEUE_BUDGET) {
