@@ -17,6 +17,7 @@ import {
 } from "../lib/explain/pipeline.ts";
 import { ID_TEXT, withId } from "../lib/explain/shard.ts";
 import { TcpechoError, usageError } from "../lib/errors.ts";
+import { heapPacer } from "../lib/runtime/heap.ts";
 import { hardwareThreads, type WorkerHandle } from "../lib/runtime/worker.ts";
 import { explainThreaded } from "./explain_threads.ts";
 import {
@@ -27,6 +28,7 @@ import {
   ndjsonLine,
 } from "../lib/report/json.ts";
 import { IdOrder } from "../lib/report/order.ts";
+import { OutputQueue } from "../lib/report/output_queue.ts";
 import { AsciiBuffer, summaryHeader, writeSummaryRow } from "../lib/report/summary.ts";
 import { textChunks } from "../lib/report/text.ts";
 import type { CommandContext } from "./cli.ts";
@@ -57,9 +59,9 @@ export interface ExplainRequest {
 
 /**
  * Most bytes read between two flushes of the output: a connection's output
- * (and the connection, for the formats that print its segments) waits in
- * memory until the next flush, and 128 KiB of a SYN flood ends about 1,800
- * connections, where the reader's 1 MiB chunk ended 15,000.
+ * waits, encoded (lib/report/output_queue.ts), until the next flush, and the
+ * heap pacer (lib/runtime/heap.ts) looks at the heap at each flush; 128 KiB
+ * of a SYN flood ends about 1,800 connections (2-5 MB of output).
  */
 const READ_CAP = 128 * 1024;
 /**
@@ -196,7 +198,8 @@ function progressReporter(ctx: CommandContext, size: number, frames: () => numbe
  */
 export async function runExplain(ctx: CommandContext, req: ExplainRequest): Promise<number> {
   const { rt } = ctx;
-  const out = new Pending();
+  /** Text, json and ndjson output, encoded to bytes as each connection is written. */
+  const out = new OutputQueue();
   /** The --summary table goes here as bytes (no string per row); other formats use `out`. */
   const table = new AsciiBuffer();
   // The html report's modules load only for html (start-up of the other formats).
@@ -238,10 +241,13 @@ export async function runExplain(ctx: CommandContext, req: ExplainRequest): Prom
   // Records are reset and reused when each connection's output is made at
   // once (the table, summary ndjson); output made later keeps its connection.
   const reuse = tableMode || (req.format === "ndjson" && req.summary);
+  // The table keeps little and is the speed benchmark: it runs without the pacer.
+  const pacer = tableMode ? undefined : await heapPacer();
   const flush = async (final = false) => {
+    pacer?.tick();
     // The table's rows are small: written in pieces of at least 64 KiB.
     if (final || table.length >= TABLE_FLUSH) await table.drainTo((bytes) => rt.writeStdout(bytes));
-    await out.writeTo((text) => rt.writeStdout(text));
+    await out.writeTo((data) => rt.writeStdout(data));
   };
   const readCap = tableMode ? TABLE_READ_CAP : READ_CAP;
   const files = expandFiles(rt, req.files);
@@ -347,42 +353,6 @@ function summaryRowWithId(row: string, id: number): string {
   const digits = String(id);
   const pad = digits.length >= 6 ? 1 : 7 - digits.length;
   return row.slice(0, at) + digits + " ".repeat(pad) + row.slice(at + ID_TEXT.length + 1);
-}
-
-/**
- * Output waiting for the next flush (written before each read of the
- * capture): strings, and pieces made only as they are written, so a
- * connection's text or JSON is never held whole.
- */
-class Pending {
-  #parts: (string | Iterable<string>)[] = [];
-  push(part: string | Iterable<string>): void {
-    this.#parts.push(part);
-  }
-  /** Writes everything in pieces of about 64 KiB, in order, and forgets it. */
-  async writeTo(write: (text: string) => Promise<void>): Promise<void> {
-    if (this.#parts.length === 0) return;
-    const parts = this.#parts;
-    this.#parts = [];
-    let buf = "";
-    for (const part of parts) {
-      if (typeof part === "string") buf += part;
-      else {
-        for (const piece of part) {
-          buf += piece;
-          if (buf.length >= 1 << 16) {
-            await write(buf);
-            buf = "";
-          }
-        }
-      }
-      if (buf.length >= 1 << 16) {
-        await write(buf);
-        buf = "";
-      }
-    }
-    if (buf) await write(buf);
-  }
 }
 
 /**

@@ -47,6 +47,21 @@ export class AsciiBuffer {
   }
 
   /**
+   * Appends a string as UTF-8 in one call (no byte-by-byte loop): for long
+   * pieces of output such as a connection's JSON line or a ladder.
+   *
+   * @example
+   * ```ts
+   * const b = new AsciiBuffer();
+   * b.utf8("a → b\n");
+   * b.length; // 8
+   * ```
+   */
+  utf8(s: string): void {
+    this.#utf8(s);
+  }
+
+  /**
    * Appends `n` spaces.
    *
    * @example

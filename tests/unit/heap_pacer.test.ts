@@ -1,0 +1,87 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { heapPacer, jscPacer, v8Pacer } from "../../lib/runtime/heap.ts";
+
+const MB = 1024 * 1024;
+
+test("heap pacer (V8): nothing below the budget, a nudge above it, none again until the heap grows by the factor", () => {
+  let used = 10 * MB;
+  let nudges = 0;
+  const p = v8Pacer(() => used, { budget: 100 * MB, factor: 1.5 }, () => nudges++);
+  for (const mb of [10, 50, 99, 100]) {
+    used = mb * MB;
+    p.tick();
+  }
+  assert.equal(nudges, 0);
+  used = 120 * MB; // over the budget
+  p.tick();
+  assert.equal(nudges, 1);
+  // The collection has not come yet: no second nudge until 1.5 x 120 MB.
+  for (const mb of [125, 150, 179]) {
+    used = mb * MB;
+    p.tick();
+  }
+  assert.equal(nudges, 1);
+  used = 181 * MB;
+  p.tick();
+  assert.equal(nudges, 2);
+  // A collection left 40 MB: the limit is the budget again (1.5 x 40 < 100).
+  used = 40 * MB;
+  p.tick();
+  used = 101 * MB;
+  p.tick();
+  assert.equal(nudges, 3);
+  // A mostly live heap: 90 MB left, so the next nudge waits for 135 MB.
+  used = 90 * MB;
+  p.tick();
+  used = 130 * MB;
+  p.tick();
+  assert.equal(nudges, 3);
+  used = 136 * MB;
+  p.tick();
+  assert.equal(nudges, 4);
+  assert.equal(p.requests, 4);
+});
+
+test("heap pacer (JavaScriptCore): a full collection above the limit, then twice what it left", () => {
+  let size = 50 * MB;
+  let fulls = 0;
+  let after = 30 * MB;
+  const jsc = {
+    heapSize: () => size,
+    fullGC: () => {
+      fulls++;
+      size = after;
+      return size;
+    },
+  };
+  const p = jscPacer(jsc, { budget: 96 * MB, factor: 2 });
+  p.tick();
+  assert.equal(fulls, 0);
+  size = 97 * MB;
+  p.tick();
+  assert.equal(fulls, 1);
+  assert.equal(size, 30 * MB);
+  // 2 x 30 < 96: the budget again.
+  size = 96 * MB;
+  p.tick();
+  assert.equal(fulls, 1);
+  // A collection that leaves 80 MB live: the next waits for 160 MB.
+  after = 80 * MB;
+  size = 100 * MB;
+  p.tick();
+  assert.equal(fulls, 2);
+  size = 150 * MB;
+  p.tick();
+  assert.equal(fulls, 2);
+  size = 161 * MB;
+  p.tick();
+  assert.equal(fulls, 3);
+  assert.equal(p.requests, 3);
+});
+
+test("heap pacer: the runtime's own pacer ticks without asking for anything on a small heap", async () => {
+  const p = await heapPacer();
+  for (let i = 0; i < 100; i++) p.tick();
+  assert.equal(p.requests, 0);
+});

@@ -1,0 +1,94 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { OutputQueue } from "../../lib/report/output_queue.ts";
+
+/** Writes the queue out, copying each view (the buffer is reused), and returns the text and the write sizes. */
+async function drain(q: OutputQueue): Promise<{ text: string; sizes: number[] }> {
+  const chunks: Uint8Array[] = [];
+  await q.writeTo(async (b) => {
+    chunks.push(typeof b === "string" ? new TextEncoder().encode(b) : b.slice());
+    await Promise.resolve();
+  });
+  const all = new Uint8Array(chunks.reduce((n, c) => n + c.length, 0));
+  let at = 0;
+  for (const c of chunks) {
+    all.set(c, at);
+    at += c.length;
+  }
+  return { text: new TextDecoder().decode(all), sizes: chunks.map((c) => c.length) };
+}
+
+test("output queue: strings and lazy pieces come out in order, as UTF-8, and the queue empties", async () => {
+  const q = new OutputQueue();
+  q.push("#1 a → b\n");
+  q.push(["{", '"x":"§4.3"', "}\n"]);
+  q.push((function* () {
+    yield "ladder ─▶\n";
+  })());
+  assert.equal(q.length, new TextEncoder().encode('#1 a → b\n{"x":"§4.3"}\nladder ─▶\n').length);
+  const first = await drain(q);
+  assert.equal(first.text, '#1 a → b\n{"x":"§4.3"}\nladder ─▶\n');
+  assert.equal(q.length, 0);
+  assert.equal((await drain(q)).text, "");
+  // The buffer is reused: the next output is not mixed with the last.
+  q.push("second\n");
+  assert.equal((await drain(q)).text, "second\n");
+});
+
+test("output queue: pieces are encoded when pushed, not when written", async () => {
+  const q = new OutputQueue();
+  const state = { value: "before" };
+  q.push((function* () {
+    yield state.value;
+  })());
+  state.value = "after";
+  assert.equal((await drain(q)).text, "before");
+});
+
+test("output queue: past its budget the rest waits lazily, keeps its order, and is written in pieces", async () => {
+  const budget = 1000;
+  const q = new OutputQueue(budget);
+  let made = 0;
+  const big = function* () {
+    for (let i = 0; i < 20_000; i++) {
+      made++;
+      yield `segment ${i}\n`;
+    }
+  };
+  q.push("head\n");
+  q.push(big());
+  // Encoded up to the budget only (a piece may cross it).
+  assert.ok(made < 200, `made ${made} pieces before the write`);
+  assert.ok(q.length >= budget && q.length < budget + 20);
+  q.push("tail\n");
+  q.push(["more", "\n"]);
+  let expected = "head\n";
+  for (let i = 0; i < 20_000; i++) expected += `segment ${i}\n`;
+  expected += "tail\nmore\n";
+  const out = await drain(q);
+  assert.equal(out.text, expected);
+  assert.equal(made, 20_000);
+  // Lazy output goes out in pieces of about 64 KiB, not as one buffer.
+  assert.ok(out.sizes.length >= 3, `sizes ${out.sizes}`);
+  assert.ok(Math.max(...out.sizes.slice(1)) < 70_000, `sizes ${out.sizes}`);
+  // Under the budget again: encoded at once.
+  q.push("again\n");
+  assert.equal(q.length, 6);
+  assert.equal((await drain(q)).text, "again\n");
+});
+
+test("output queue: one part of more than 256 KiB is left lazy after that, even under the budget", async () => {
+  const q = new OutputQueue();
+  let made = 0;
+  q.push((function* () {
+    for (let i = 0; i < 100; i++) {
+      made++;
+      yield "x".repeat(10_000);
+    }
+  })());
+  assert.ok(made >= 26 && made <= 28, `made ${made} pieces before the write`);
+  q.push("end\n");
+  const out = await drain(q);
+  assert.equal(out.text, "x".repeat(1_000_000) + "end\n");
+  assert.equal(made, 100);
+});
