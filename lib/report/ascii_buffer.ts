@@ -14,6 +14,8 @@ const SPACE = 0x20;
 /** Bytes appended in order; {@link AsciiBuffer.take} hands them out and empties it. */
 export class AsciiBuffer {
   #bytes: Uint8Array;
+  /** The other buffer of {@link drainTo}, free (null while a write holds it, or before the first). */
+  #spare: Uint8Array | null = null;
   /** Bytes used. */
   length = 0;
 
@@ -126,7 +128,9 @@ export class AsciiBuffer {
 
   /**
    * Writes the bytes appended so far with `write` (a view of the buffer, not
-   * a copy: nothing is appended until the write is done) and empties the buffer.
+   * a copy) and empties the buffer. Text appended while the write is awaited
+   * (a capture set reads its other files meanwhile) goes to a second buffer,
+   * never over the bytes being written; the two buffers then take turns.
    *
    * @example
    * ```ts
@@ -137,8 +141,13 @@ export class AsciiBuffer {
    */
   async drainTo(write: (bytes: Uint8Array) => Promise<void>): Promise<void> {
     if (this.length === 0) return;
-    await write(this.#bytes.subarray(0, this.length));
+    const bytes = this.#bytes, n = this.length;
+    const spare = this.#spare;
+    this.#spare = null;
+    this.#bytes = spare ?? new Uint8Array(bytes.length);
     this.length = 0;
+    await write(bytes.subarray(0, n));
+    this.#spare ??= bytes;
   }
 
   /**

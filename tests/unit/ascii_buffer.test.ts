@@ -44,7 +44,7 @@ test("ascii buffer: text (ASCII and not), spaces, growth and take", () => {
   assert.deepEqual([...b.take()], [120, 10]);
 });
 
-test("ascii buffer: drainTo writes a view of the bytes, empties the buffer only after the write", async () => {
+test("ascii buffer: drainTo writes a view of the bytes and empties the buffer at once", async () => {
   const b = new AsciiBuffer(4);
   const seen: number[][] = [];
   await b.drainTo(() => Promise.reject(new Error("nothing to write: no call"))); // empty: no call
@@ -52,7 +52,7 @@ test("ascii buffer: drainTo writes a view of the bytes, empties the buffer only 
   b.uint(7);
   await b.drainTo(async (bytes) => {
     await new Promise((r) => setTimeout(r, 1));
-    assert.equal(b.length, 3, "still full while the write runs");
+    assert.equal(b.length, 0, "empty while the write runs: the bytes in flight are aside");
     seen.push([...bytes]);
   });
   assert.equal(b.length, 0);
@@ -62,4 +62,25 @@ test("ascii buffer: drainTo writes a view of the bytes, empties the buffer only 
     return Promise.resolve();
   });
   assert.deepEqual(seen, [[97, 98, 55], [122]]);
+});
+
+test("ascii buffer: text appended while drainTo's write is awaited is kept, in order", async () => {
+  const b = new AsciiBuffer(8);
+  const out: string[] = [];
+  const dec = new TextDecoder();
+  for (let round = 0; round < 50; round++) {
+    b.text(`a${round},`);
+    await b.drainTo(async (bytes) => {
+      b.text(`b${round},`); // a capture set's other file is read meanwhile
+      await Promise.resolve();
+      b.text(`c${round},`);
+      out.push(dec.decode(bytes)); // the bytes in flight were not overwritten
+    });
+  }
+  await b.drainTo(async (bytes) => {
+    out.push(dec.decode(bytes));
+  });
+  const want: string[] = [];
+  for (let r = 0; r < 50; r++) want.push(`a${r},`, `b${r},`, `c${r},`);
+  assert.equal(out.join(""), want.join(""));
 });
