@@ -77,8 +77,9 @@ test("ascii buffer: text appended while drainTo's write is awaited is kept, in o
       out.push(dec.decode(bytes)); // the bytes in flight were not overwritten
     });
   }
-  await b.drainTo(async (bytes) => {
+  await b.drainTo((bytes) => {
     out.push(dec.decode(bytes));
+    return Promise.resolve();
   });
   const want: string[] = [];
   for (let r = 0; r < 50; r++) want.push(`a${r},`, `b${r},`, `c${r},`);
