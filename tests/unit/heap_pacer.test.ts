@@ -80,6 +80,34 @@ test("heap pacer (JavaScriptCore): a full collection above the limit, then twice
   assert.equal(p.requests, 3);
 });
 
+test("heap pacer (JavaScriptCore): looks at the heap only as often as its growth needs, never far past the limit", () => {
+  let size = 20 * MB;
+  let looks = 0, fulls = 0, worst = 0;
+  const jsc = {
+    heapSize: () => {
+      looks++;
+      return size;
+    },
+    fullGC: () => {
+      fulls++;
+      size = 20 * MB;
+      return size;
+    },
+  };
+  const p = jscPacer(jsc, { budget: 96 * MB, factor: 2 });
+  const grow = 1 * MB;
+  for (let i = 0; i < 1000; i++) {
+    size += grow;
+    worst = Math.max(worst, size);
+    p.tick();
+  }
+  // From 20 to 96 MB at 1 MB a tick: a collection every ~77 ticks, about 13 in all.
+  assert.ok(fulls >= 12 && fulls <= 14, `${fulls} collections`);
+  assert.ok(worst <= 96 * MB + grow, `the heap reached ${worst / MB} MB`);
+  assert.ok(looks < 1000 / 4, `${looks} looks for 1000 ticks`);
+  assert.ok(p.requests === fulls);
+});
+
 test("heap pacer: the runtime's own pacer ticks without asking for anything on a small heap", async () => {
   const p = await heapPacer();
   for (let i = 0; i < 100; i++) p.tick();
