@@ -35,6 +35,38 @@ const KIND_BITS = L_SYN | L_SYN_ACK | L_ACK | L_DATA | L_FIN | L_RST | L_ICMP_UN
 
 type Colors = ReturnType<typeof createColors>;
 
+/*
+ * The ladder writes one line per segment (millions for a long capture): its
+ * fixed pieces are made once, not per line (padding, dash runs, flag names).
+ */
+/** SPACES[n]: n spaces (n ≤ ARROW_W). */
+const SPACES = Array.from({ length: ARROW_W + 1 }, (_, n) => " ".repeat(n));
+/** DASHES[n]: n box-drawing dashes (n ≤ ARROW_W). */
+const DASHES = Array.from({ length: ARROW_W + 1 }, (_, n) => "─".repeat(n));
+/** An empty state cell. */
+const NO_STATE = SPACES[STATE_W];
+/** Flag names joined with commas, by flags value (made on first use). */
+const FLAG_TEXT: (string | undefined)[] = [];
+
+/** `text` padded with spaces on the left to `w` characters (as String.prototype.padStart). */
+function padLeft(text: string, w: number): string {
+  return text.length >= w ? text : SPACES[w - text.length] + text;
+}
+
+/** `text` padded with spaces on the right to `w` characters (as String.prototype.padEnd). */
+function padRight(text: string, w: number): string {
+  return text.length >= w ? text : text + SPACES[w - text.length];
+}
+
+function flagText(flags: number): string {
+  if (flags < 0 || flags >= 4096) return flagNames(flags).join(",");
+  return FLAG_TEXT[flags] ??= flagNames(flags).join(",");
+}
+
+function dashes(n: number): string {
+  return n <= ARROW_W ? DASHES[n] : "─".repeat(n);
+}
+
 function endpoint(e: { addr: string; port: number }): string {
   return formatHostPort(e.addr, e.port);
 }
@@ -125,14 +157,13 @@ function barChar(share: number[], c: Colors): string {
 
 function arrowText(s: SegmentRecord): string {
   if (s.labels & L_ICMP_UNREACH) return `ICMP unreachable (quotes seq=${s.seq})`;
-  const flags = flagNames(s.flags).join(",");
-  return `${flags} seq=${s.seq} ack=${s.ack} len=${s.len}`;
+  return `${flagText(s.flags)} seq=${s.seq} ack=${s.ack} len=${s.len}`;
 }
 
 function arrow(s: SegmentRecord, c: Colors): string {
   const text = ` ${arrowText(s)} `;
   const fill = Math.max(2, ARROW_W - text.length - 2);
-  const body = s.side === 0 ? `─${text}${"─".repeat(fill)}▶` : `◀${"─".repeat(fill)}${text}─`;
+  const body = s.side === 0 ? `─${text}${dashes(fill)}▶` : `◀${dashes(fill)}${text}─`;
   if (s.labels & (L_RST | L_ICMP_UNREACH)) return c.red(body);
   if (s.labels & L_ANY_RETRANS) return c.magenta(body);
   return body;
@@ -153,10 +184,19 @@ function byFrame(h: StateChange[] | null): Map<number, StateChange[]> {
   return m;
 }
 
+/** Label texts by label bits (without the kind bits), made on first use. */
+const LABEL_TEXT = new Map<number, string>();
+
 function labelText(mask: number, c: Colors): string {
-  const extra = labelNames(mask & ~KIND_BITS);
-  if (extra.length === 0) return "";
-  const t = `  [${extra.join(", ")}]`;
+  const bits = mask & ~KIND_BITS;
+  if (bits === 0) return "";
+  let t = LABEL_TEXT.get(bits);
+  if (t === undefined) {
+    const extra = labelNames(bits);
+    t = extra.length === 0 ? "" : `  [${extra.join(", ")}]`;
+    if (LABEL_TEXT.size < 4096) LABEL_TEXT.set(bits, t);
+  }
+  if (t === "") return "";
   return mask & L_ANY_RETRANS ? c.magenta(t) : c.yellow(t);
 }
 
@@ -201,10 +241,11 @@ export function* ladderLines(conn: TcpConn, color: boolean): Generator<string> {
         `${"".padEnd(STATE_W)} ── ${p.name} (${frameSpan(p.firstFrame, p.lastFrame)}) ──`,
       );
     }
-    const left = stateCell(cl, s.frame).padEnd(STATE_W);
+    const cell = stateCell(cl, s.frame);
+    const left = cell === "" ? NO_STATE : padRight(cell, STATE_W);
     const right = stateCell(sv, s.frame);
-    yield `${c.green(left)} ${String(s.frame).padStart(6)} ${
-      c.dim(s.time.toFixed(6).padStart(10))
+    yield `${c.green(left)} ${padLeft(String(s.frame), 6)} ${
+      c.dim(padLeft(s.time.toFixed(6), 10))
     }  ` +
       `${arrow(s, c)}  ${c.green(right)}${labelText(s.labels, c)}`;
   }

@@ -86,7 +86,7 @@ export class SegmentLog {
 
   /** Record `i` (0 ≤ i < length), as a new object. */
   at(i: number): SegmentRecord {
-    return i < LOG_HEAD ? { ...this.#head[i] } : this.#chunks!.at(i - LOG_HEAD);
+    return i < LOG_HEAD ? copyRecord(this.#head[i]) : this.#chunks!.at(i - LOG_HEAD);
   }
 
   /** Every record in order, each a new object. */
@@ -98,6 +98,25 @@ export class SegmentLog {
   toArray(): SegmentRecord[] {
     return Array.from(this);
   }
+}
+
+/**
+ * A copy of a record, field by field: an object spread goes through the
+ * runtime's generic clone (JavaScriptCore's cloneObject: 0.6 s of Bun's 6.7 s
+ * on the text of the 2.4 M-packet benchmark capture).
+ */
+function copyRecord(r: SegmentRecord): SegmentRecord {
+  return {
+    frame: r.frame,
+    time: r.time,
+    side: r.side,
+    flags: r.flags,
+    seq: r.seq,
+    ack: r.ack,
+    len: r.len,
+    labels: r.labels,
+    window: r.window,
+  };
 }
 
 /** The compact part of a {@link SegmentLog}: chunks of growing size. */
@@ -157,7 +176,7 @@ class LogChunks {
   at(i: number): SegmentRecord {
     if (this.#odd !== null) {
       const r = this.#odd.get(i);
-      if (r !== undefined) return { ...r };
+      if (r !== undefined) return copyRecord(r);
     }
     const st = this.#starts;
     let c = this.#last;
