@@ -46,14 +46,8 @@ export { addrString, decodeFrame, newPacket } from "./lib/decode/mod.ts";
 export type { Packet, PacketKind } from "./lib/decode/mod.ts";
 
 // The reports (docs/design.md JSON contract).
-export {
-  captureJson,
-  connectionJsonPieces,
-  connectionReport,
-  JsonStreamWriter,
-  ndjsonLine,
-  renderJson,
-} from "./lib/report/json.ts";
+export { captureJson, connectionReport, ndjsonLine, renderJson } from "./lib/report/json.ts";
+export { connectionJsonPieces, JsonStreamWriter } from "./lib/report/json_stream.ts";
 export type {
   CaptureJson,
   ConnectionReport,

@@ -20,13 +20,8 @@ import { TcpechoError, usageError } from "../lib/errors.ts";
 import { heapPacer } from "../lib/runtime/heap.ts";
 import { hardwareThreads, type WorkerHandle } from "../lib/runtime/worker.ts";
 import { explainThreaded } from "./explain_threads.ts";
-import {
-  captureJson,
-  connectionJsonPieces,
-  connectionReport,
-  JsonStreamWriter,
-  ndjsonLine,
-} from "../lib/report/json.ts";
+import { captureJson, connectionReport, ndjsonLine } from "../lib/report/json.ts";
+import { connectionJsonPieces, JsonStreamWriter } from "../lib/report/json_stream.ts";
 import { IdOrder } from "../lib/report/order.ts";
 import { OutputQueue } from "../lib/report/output_queue.ts";
 import { AsciiBuffer, summaryHeader, writeSummaryRow } from "../lib/report/summary.ts";

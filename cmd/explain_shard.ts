@@ -8,7 +8,8 @@
  */
 import type { ConnFilter, Detail, Explained } from "../lib/explain/engine.ts";
 import { ShardRunner } from "../lib/explain/shard.ts";
-import { connectionJsonPieces, connectionReport, ndjsonLine } from "../lib/report/json.ts";
+import { connectionReport, ndjsonLine } from "../lib/report/json.ts";
+import { connectionJsonPieces } from "../lib/report/json_stream.ts";
 import { AsciiBuffer } from "../lib/report/ascii_buffer.ts";
 import { writeSummaryRow } from "../lib/report/summary.ts";
 import { textChunks } from "../lib/report/text.ts";

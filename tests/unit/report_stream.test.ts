@@ -8,14 +8,8 @@ import assert from "node:assert/strict";
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { explainCapture, type Explained } from "../../lib/explain/pipeline.ts";
-import {
-  captureJson,
-  connectionJsonPieces,
-  connectionReport,
-  JsonStreamWriter,
-  ndjsonLine,
-  renderJson,
-} from "../../lib/report/json.ts";
+import { captureJson, connectionReport, ndjsonLine, renderJson } from "../../lib/report/json.ts";
+import { connectionJsonPieces, JsonStreamWriter } from "../../lib/report/json_stream.ts";
 import { IdOrder } from "../../lib/report/order.ts";
 import { renderText, textChunks } from "../../lib/report/text.ts";
 import { ROOT } from "../support/helpers.ts";
