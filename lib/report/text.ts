@@ -62,8 +62,9 @@ function padRight(text: string, w: number): string {
 const FIXED6_MAX = 2 ** 43;
 
 /**
- * `t.toFixed(6)` (2.4 M calls on the benchmark capture's ladder: 0.5 s of
- * Bun's time) made from the integer count of microseconds, for times from
+ * `t.toFixed(6)` (2.4 M calls on the benchmark capture's ladder; measured:
+ * Deno's text took 0.94 of the CPU with this, Bun's the same) made from the
+ * integer count of microseconds, for times from
  * 0 to about 100 days; outside that, and where `t × 10^6` lies so near a
  * half that its rounding could differ from toFixed's exact decimal, toFixed
  * itself. tests/unit/text_ladder_format.test.ts compares the two.
