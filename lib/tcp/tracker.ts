@@ -37,26 +37,19 @@ import { FlowTable, setKey, TupleView } from "./flow.ts";
 import { L_ICMP_UNREACH, L_PORT_REUSED } from "./labels.ts";
 import { applySegment, kindLabels, revShift } from "./segment.ts";
 import { SegmentView } from "./segment_view.ts";
-import { analyzeSegment } from "./analysis.ts";
+import { analyzeSegment, DirSeq } from "./analysis.ts";
 import { seqAdd, seqLe, seqRel } from "./seq.ts";
 import {
   HALF_OPEN_TIMEOUT_S,
   IDLE_TIMEOUT_S,
   MAX_HALF_OPEN,
   MAX_OPEN,
-  TOMBSTONE_CAP,
   TOMBSTONE_LINGER_S,
   type TrackerOptions,
   type UnassignedReason,
 } from "./tracker_options.ts";
-import {
-  copyDir,
-  fillTombstone,
-  IdleList,
-  isNewEpoch,
-  requeue,
-  Tombstone,
-} from "./tracker_parts.ts";
+import { IdleList, isNewEpoch, requeue } from "./tracker_parts.ts";
+import { Tombstones } from "./tombstones.ts";
 
 export * from "./tracker_options.ts";
 
@@ -69,12 +62,11 @@ export class TcpTracker {
   /** Address strings of this tracker's connections (made on first use). */
   #names: AddrNames;
   #live = new FlowTable<TcpConn>();
-  #dead = new FlowTable<Tombstone>();
-  #deadQueue: Tombstone[] = [];
-  #deadHead = 0;
+  #dead = new Tombstones();
+  /** A tombstone's two direction states while a late packet is analysed. */
+  #lateA = new DirSeq();
+  #lateB = new DirSeq();
   #tv = new TupleView();
-  /** Tombstones evicted from the table, reused for the next ended connection. */
-  #spare: Tombstone[] = [];
   /** Ended connection records waiting for reuse (only with reuseConnections). */
   #pool: TcpConn[] = [];
   /** The one segment view, refilled for every segment (also for late packets). */
@@ -208,7 +200,7 @@ export class TcpTracker {
     let c = this.#live.find(tv);
     let fromA = this.#live.lastDir === 1;
     let epoch = 1, retryOf = 0;
-    let seed: Tombstone | null = null, seedFromA = false;
+    let seed = -1, seedFromA = false;
     if (c && synOnly) {
       const side: Side = fromA === c.clientIsA ? 0 : 1;
       if (isNewEpoch(c, side, p.seq)) {
@@ -219,22 +211,23 @@ export class TcpTracker {
       }
     }
     if (!c) {
-      let tomb = this.#dead.find(tv);
-      if (tomb !== undefined && tomb.until < t) {
+      const dead = this.#dead;
+      let tomb = dead.find(tv);
+      if (tomb >= 0 && dead.until(tomb) < t) {
         // Past its linger: the ended connection no longer absorbs packets
         // (tombstones are otherwise swept only when another connection ends).
-        this.#dead.remove(tomb);
-        tomb = undefined;
+        dead.remove(tomb);
+        tomb = -1;
       }
-      if (tomb) {
-        const a = this.#dead.lastDir === 1;
+      if (tomb >= 0) {
+        const a = dead.lastDir === 1;
         if ((p.flags & (TCP_SYN | TCP_ACK)) === (TCP_SYN | TCP_ACK)) {
           // Wireshark's second reuse rule: a SYN,ACK with a new ISN.
-          const isn = a ? tomb.isnA : tomb.isnB;
+          const isn = dead.isn(tomb, a);
           if (isn >= 0 && isn !== p.seq) extra = L_PORT_REUSED;
         }
         if (!synOnly) {
-          const next = a ? tomb.nextA : tomb.nextB;
+          const next = dead.next(tomb, a);
           const end = seqAdd(p.seq, p.payloadLen + ((p.flags & TCP_FIN) !== 0 ? 1 : 0));
           if (next < 0 || seqLe(end, next)) {
             this.unassigned["after-end"]++;
@@ -250,21 +243,23 @@ export class TcpTracker {
             seedFromA = a;
           }
         } else {
-          const isn = a ? tomb.isnA : tomb.isnB;
-          if (isn === p.seq) retryOf = tomb.id;
+          const isn = dead.isn(tomb, a);
+          if (isn === p.seq) retryOf = dead.id(tomb);
           else if (isn >= 0) extra = L_PORT_REUSED;
         }
-        epoch = tomb.epoch + 1;
-        this.#dead.remove(tomb);
+        epoch = dead.epoch(tomb) + 1;
+        // Out of the index; its row stays in the ring (no tombstone is added
+        // before the seed is read below).
+        dead.remove(tomb);
       }
       c = this.#create(p, t);
       c.epoch = epoch;
       c.retryOf = retryOf;
       fromA = true;
-      if (seed !== null) {
+      if (seed >= 0) {
         const sender: Side = c.clientIsA ? 0 : 1;
-        copyDir(c.dirs[sender], seedFromA ? seed.dirA : seed.dirB);
-        copyDir(c.dirs[1 - sender], seedFromA ? seed.dirB : seed.dirA);
+        dead.loadDir(seed, seedFromA, c.dirs[sender]);
+        dead.loadDir(seed, !seedFromA, c.dirs[1 - sender]);
       }
     }
     const side: Side = fromA === c.clientIsA ? 0 : 1;
@@ -416,16 +411,12 @@ export class TcpTracker {
 
   /** An ended connection (RST, or both FINs acknowledged): leaves a tombstone. */
   #end(c: TcpConn, t: number): void {
-    this.#expireTombstones(t);
-    const tomb = this.#spare.pop() ?? new Tombstone();
-    fillTombstone(tomb, c, t + TOMBSTONE_LINGER_S);
-    this.#dead.add(tomb);
-    this.#deadQueue.push(tomb);
+    this.#dead.add(c, t, t + TOMBSTONE_LINGER_S);
     this.#handOver(c, c.facts.rstFrame !== 0 ? "reset" : "closed");
   }
 
   /** Labels a late packet with the ended connection's sequence state (see onLate). */
-  #late(p: Packet, tomb: Tombstone, fromA: boolean, t: number): void {
+  #late(p: Packet, tomb: number, fromA: boolean, t: number): void {
     const v = this.#seg;
     v.frame = p.frame;
     v.seq = p.seq;
@@ -433,12 +424,18 @@ export class TcpTracker {
     v.len = p.payloadLen;
     v.flags = p.flags;
     v.window = p.window;
-    v.revShift = fromA ? revShift(tomb.wsA, tomb.wsB) : revShift(tomb.wsB, tomb.wsA);
+    const dead = this.#dead;
+    v.revShift = revShift(dead.wscale(tomb, fromA), dead.wscale(tomb, !fromA));
     v.t = t;
-    v.firstRtt = tomb.rtt;
-    const m = fromA
-      ? analyzeSegment(tomb.dirA, tomb.dirB, v)
-      : analyzeSegment(tomb.dirB, tomb.dirA, v);
+    v.firstRtt = dead.rtt(tomb);
+    // The sender's direction first, as the analysis takes them; the state it
+    // leaves goes back into the row.
+    const mine = this.#lateA, theirs = this.#lateB;
+    dead.loadDir(tomb, fromA, mine);
+    dead.loadDir(tomb, !fromA, theirs);
+    const m = analyzeSegment(mine, theirs, v);
+    dead.storeDir(tomb, fromA, mine);
+    dead.storeDir(tomb, !fromA, theirs);
     this.#opts.onLate?.(p.frame, kindLabels(p.flags, p.payloadLen) | m);
   }
 
@@ -465,22 +462,5 @@ export class TcpTracker {
   /** Keeps an ended record for reuse when the consumer allows it. */
   #release(c: TcpConn): void {
     if (this.#opts.reuseConnections && this.#pool.length < CONN_POOL_CAP) this.#pool.push(c);
-  }
-
-  #expireTombstones(t: number): void {
-    const q = this.#deadQueue;
-    while (
-      this.#deadHead < q.length &&
-      (q[this.#deadHead].until < t || q.length - this.#deadHead >= TOMBSTONE_CAP)
-    ) {
-      const old = q[this.#deadHead];
-      this.#dead.remove(old);
-      if (this.#spare.length < 64) this.#spare.push(old);
-      this.#deadHead++;
-    }
-    if (this.#deadHead > 4096 && this.#deadHead * 2 > q.length) {
-      this.#deadQueue = q.slice(this.#deadHead);
-      this.#deadHead = 0;
-    }
   }
 }
