@@ -23,8 +23,12 @@ import type { HtmlOptions, ReportCapture, ReportConnection } from "./types.ts";
 export interface Spill {
   /** Appends text. */
   write(text: string): void;
-  /** Everything written, in pieces, once writing is over. */
-  read(): Iterable<string>;
+  /**
+   * Everything written, in pieces, once writing is over: strings, or UTF-8
+   * bytes (a temporary file gives its bytes as they are, not decoded only to
+   * be encoded again; a byte piece is valid only until the next is asked for).
+   */
+  read(): Iterable<string | Uint8Array>;
 }
 
 /**
@@ -71,8 +75,8 @@ class Part {
       this.#pending = "";
     }
   }
-  /** Everything added, in pieces. */
-  *read(): Generator<string> {
+  /** Everything added, in pieces (see {@link Spill.read}). */
+  *read(): Generator<string | Uint8Array> {
     if (this.#pending) this.#spill.write(this.#pending);
     this.#pending = "";
     yield* this.#spill.read();
@@ -204,8 +208,11 @@ export class HtmlStreamWriter {
     this.#rowsOut.add(row);
   }
 
-  /** The whole page, in pieces. */
-  *finish(capture: ReportCapture): Generator<string> {
+  /**
+   * The whole page, in pieces: strings, and the spills' pieces as they give
+   * them (UTF-8 bytes from a temporary file, valid until the next piece).
+   */
+  *finish(capture: ReportCapture): Generator<string | Uint8Array> {
     const title = this.#opts.title ?? "tcpecho explain";
     const facts: HeaderFacts = { capture, connections: this.#rowsOut.count, span: this.#span };
     yield pageStart(facts, this.#omitted, this.#opts);
