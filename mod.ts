@@ -38,6 +38,7 @@ export type {
   ExplainSummary,
 } from "./lib/explain/pipeline.ts";
 export type { Verdict } from "./lib/explain/scenarios.ts";
+export type { TrackerLimits } from "./lib/tcp/tracker_options.ts";
 
 // Its layers, for callers that need one of them alone.
 export { bytesSource, readCapture, streamSource } from "./lib/capture/mod.ts";

@@ -4,7 +4,8 @@
  */
 import { CATALOGUE, citeSection } from "../lib/explain/catalogue.ts";
 import { usageError } from "../lib/errors.ts";
-import { numberOption } from "./cli.ts";
+import type { TrackerLimits } from "../lib/tcp/tracker_options.ts";
+import { MAX_SECONDS, numberOption } from "./cli.ts";
 import { defineTcpechoCommand } from "./command.ts";
 import { runExplain } from "./explain_run.ts";
 
@@ -44,6 +45,28 @@ export const explain = defineTcpechoCommand({
         "(default: one per core but the reader's, when that makes 2 or more, for files of " +
         "16 MiB or more; else 1); the output is the same (docs/threads.md)",
     },
+    "max-half-open": {
+      type: "string",
+      valueHint: "N",
+      description: "most half-open connections (no handshake yet) kept; beyond it the one idle " +
+        "longest ends as expired (default 16384; per thread with --threads; a SYN flood's memory)",
+    },
+    "max-open": {
+      type: "string",
+      valueHint: "N",
+      description: "most connections kept open; beyond it the one idle longest ends as expired " +
+        "(default 1000000; per thread with --threads)",
+    },
+    "half-open-timeout": {
+      type: "string",
+      description: "capture seconds a half-open connection may stay idle before it ends as " +
+        "expired (default 75)",
+    },
+    "idle-timeout": {
+      type: "string",
+      description: "capture seconds any other connection may stay idle before it ends as " +
+        "expired (default 7875: Linux's keepalive gives up by then)",
+    },
     conn: { type: "string", description: "only connection N (numbered by first packet)" },
     port: { type: "string", description: "only connections with port P on either side" },
     host: { type: "string", description: "only connections with address ADDR on either side" },
@@ -70,6 +93,7 @@ export const explain = defineTcpechoCommand({
       output,
       summary: Boolean(args.summary),
       threads: numberOption(args.threads, "threads", { min: 1, max: 256, integer: true }),
+      limits: explainLimits(args),
       filter: {
         id: numberOption(args.conn, "conn", { min: 1, integer: true }),
         port: numberOption(args.port, "port", { min: 0, max: 65535, integer: true }),
@@ -80,6 +104,43 @@ export const explain = defineTcpechoCommand({
     });
   },
 });
+
+/** Largest connection cap an option accepts. */
+const MAX_CAP = 100_000_000;
+
+/**
+ * The tracker's limits from the options (absent ones stay at their defaults).
+ *
+ * @example
+ * ```ts
+ * explainLimits({ "max-half-open": "1024" }); // { maxHalfOpen: 1024 }
+ * // explainLimits({ "idle-timeout": "0" }) throws a usage error (exit 2)
+ * ```
+ */
+export function explainLimits(args: Record<string, unknown>): TrackerLimits {
+  const text = (k: string) => args[k] === undefined ? undefined : String(args[k]);
+  const limits: TrackerLimits = {};
+  const maxHalfOpen = numberOption(text("max-half-open"), "max-half-open", {
+    min: 1,
+    max: MAX_CAP,
+    integer: true,
+  });
+  const maxOpen = numberOption(text("max-open"), "max-open", {
+    min: 1,
+    max: MAX_CAP,
+    integer: true,
+  });
+  const halfOpen = numberOption(text("half-open-timeout"), "half-open-timeout", {
+    min: 0.001,
+    max: MAX_SECONDS,
+  });
+  const idle = numberOption(text("idle-timeout"), "idle-timeout", { min: 0.001, max: MAX_SECONDS });
+  if (maxHalfOpen !== undefined) limits.maxHalfOpen = maxHalfOpen;
+  if (maxOpen !== undefined) limits.maxOpen = maxOpen;
+  if (halfOpen !== undefined) limits.halfOpenTimeout = halfOpen;
+  if (idle !== undefined) limits.idleTimeout = idle;
+  return limits;
+}
 
 /**
  * The address as the report writes it (IPv6 compressed, lower case), so

@@ -29,6 +29,7 @@ import { textChunks } from "../lib/report/text.ts";
 import type { CommandContext } from "./cli.ts";
 import type { Runtime } from "../lib/runtime/mod.ts";
 import type { HtmlOutput } from "./explain_html.ts";
+import type { TrackerLimits } from "../lib/tcp/tracker_options.ts";
 
 /** What the explain command was asked to do. */
 export interface ExplainRequest {
@@ -42,6 +43,8 @@ export interface ExplainRequest {
   output?: string;
   summary: boolean;
   filter: ConnFilter;
+  /** The tracker's limits (--max-open, --max-half-open, --half-open-timeout, --idle-timeout). */
+  limits?: TrackerLimits;
   /**
    * Worker threads (docs/threads.md); 1 or absent: the single-threaded
    * pipeline. Used where the output can be made identical (not html, not
@@ -268,6 +271,7 @@ export async function runExplain(ctx: CommandContext, req: ExplainRequest): Prom
         detail: req.summary ? (tableMode ? "table" : "verdict") : "full",
         reuse,
         filter: req.filter,
+        limits: req.limits,
         format: tableMode ? "table" : req.format as "text" | "json" | "ndjson",
         color: ctx.color,
         onOutput: (id, text) => {
@@ -285,6 +289,7 @@ export async function runExplain(ctx: CommandContext, req: ExplainRequest): Prom
         detail: req.summary ? (tableMode ? "table" : "verdict") : "full",
         reuse,
         filter: req.filter,
+        limits: req.limits,
         onConnection,
         onFiltered: (id) => order.skip(id),
         onFrame: (n) => {

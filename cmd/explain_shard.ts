@@ -7,6 +7,7 @@
  * @module
  */
 import type { ConnFilter, Detail, Explained } from "../lib/explain/engine.ts";
+import type { TrackerLimits } from "../lib/tcp/tracker_options.ts";
 import { ShardRunner } from "../lib/explain/shard.ts";
 import { connectionReport, ndjsonLine } from "../lib/report/json.ts";
 import { connectionJsonPieces } from "../lib/report/json_stream.ts";
@@ -23,6 +24,7 @@ export interface ShardInit {
   detail: Detail;
   reuse: boolean;
   filter?: ConnFilter;
+  limits?: TrackerLimits;
   format: ShardFormat;
   color: boolean;
 }
@@ -74,6 +76,7 @@ export function shardHandler(
           detail: m.detail,
           reuse: m.reuse,
           filter: m.filter,
+          limits: m.limits,
           format: shardFormatter(m),
         });
       } else if (m.type === "batch") {

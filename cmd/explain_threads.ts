@@ -23,7 +23,11 @@ import {
   type ShardReport,
   type ShardTotals,
 } from "../lib/explain/shard.ts";
-import { UNASSIGNED_REASONS, type UnassignedReason } from "../lib/tcp/tracker.ts";
+import {
+  type TrackerLimits,
+  UNASSIGNED_REASONS,
+  type UnassignedReason,
+} from "../lib/tcp/tracker.ts";
 import { startWorker, type WorkerHandle } from "../lib/runtime/worker.ts";
 import type { ShardFormat, ShardInit } from "./explain_shard.ts";
 
@@ -41,6 +45,8 @@ export interface ThreadedOptions {
   detail: Detail;
   reuse: boolean;
   filter?: ConnFilter;
+  /** The tracker's limits, per shard. */
+  limits?: TrackerLimits;
   format: ShardFormat;
   color: boolean;
   /** Each connection as it ends, in the single-threaded end order (text undefined: filtered out). */
@@ -88,6 +94,7 @@ export async function explainThreaded(
     detail: opts.detail,
     reuse: opts.reuse,
     filter: opts.filter,
+    limits: opts.limits,
     format: opts.format,
     color: opts.color,
   };

@@ -8,7 +8,7 @@ import { addrString } from "../decode/mod.ts";
 import { type Packet, TCP_ACK, TCP_FIN, TCP_RST, TCP_SYN } from "../decode/types.ts";
 import type { Side, TcpConn } from "../tcp/conn.ts";
 import { L_ANY_RETRANS, L_KEEPALIVE } from "../tcp/labels.ts";
-import { TcpTracker } from "../tcp/tracker.ts";
+import { TcpTracker, type TrackerLimits } from "../tcp/tracker.ts";
 import { trackPhase } from "./phases.ts";
 import { type Verdict, verdict } from "./scenarios.ts";
 import { observe, type RawView, WireFacts } from "./wire.ts";
@@ -51,6 +51,8 @@ export interface ExplainerOptions {
    */
   reuse?: boolean;
   filter?: ConnFilter;
+  /** The tracker's limits (lib/tcp/tracker_options.ts; defaults where absent). */
+  limits?: TrackerLimits;
   /** Receives each connection when it ends (or at {@link Explainer.finish}). */
   onConnection(e: Explained): void;
   /** Receives the id of each connection the filter left out, when it ends. */
@@ -166,6 +168,7 @@ export class Explainer {
     const transient = opts.reuse ?? false;
     const full = this.#full = opts.detail !== "table";
     this.tracker = new TcpTracker({
+      ...opts.limits,
       keepDetail: opts.detail === "full",
       keepIntervals: opts.detail !== "table",
       keepStates: opts.detail !== "table",

@@ -19,7 +19,7 @@ import {
 import type { ByteSource, CaptureInfo, Frame, ReadOptions } from "../capture/types.ts";
 import { decodeFrame, newPacket } from "../decode/mod.ts";
 import type { Packet } from "../decode/types.ts";
-import { UNASSIGNED_REASONS } from "../tcp/tracker.ts";
+import { type TrackerLimits, UNASSIGNED_REASONS } from "../tcp/tracker.ts";
 import { type ConnFilter, type Detail, type Explained, Explainer } from "./engine.ts";
 
 export type { CaptureSetInfo, ConnFilter, Detail, Explained, NamedSource };
@@ -39,6 +39,11 @@ export interface ExplainOptions {
   detail?: Detail;
   /** Only connections matching this filter reach `onConnection`. */
   filter?: ConnFilter;
+  /**
+   * The tracker's limits: most open and half-open connections, and how long
+   * each may stay idle, in capture seconds (defaults in lib/tcp/tracker_options.ts).
+   */
+  limits?: TrackerLimits;
   /**
    * The caller keeps nothing of a connection once `onConnection` returns (it
    * writes a line and forgets it): connection records are then reset and
@@ -125,6 +130,7 @@ export async function explainCapture(
     detail: opts.detail ?? "full",
     reuse: opts.reuse ?? false,
     filter: opts.filter,
+    limits: opts.limits,
     onConnection: opts.onConnection ?? (() => {}),
     onFiltered: opts.onFiltered,
   });

@@ -19,6 +19,7 @@ import type { Frame } from "../capture/types.ts";
 import { decodeFrame, newPacket } from "../decode/mod.ts";
 import type { Packet } from "../decode/types.ts";
 import { type ConnFilter, type Detail, type Explained, Explainer, matches } from "./engine.ts";
+import type { TrackerLimits } from "../tcp/tracker_options.ts";
 
 /**
  * The id a connection carries while a shard formats it. Every format writes
@@ -211,6 +212,8 @@ export interface ShardOptions {
   detail: Detail;
   reuse: boolean;
   filter?: ConnFilter;
+  /** The tracker's limits (each shard has its own: a cap holds per shard). */
+  limits?: TrackerLimits;
   /** Formats a connection (its `conn.id` is the placeholder while this runs). */
   format(e: Explained): string;
 }
@@ -229,6 +232,7 @@ export class ShardRunner {
     this.#ex = new Explainer({
       detail: opts.detail,
       reuse: opts.reuse,
+      limits: opts.limits,
       onConnection: (e) => {
         const c = e.conn;
         const r = this.#report;

@@ -26,6 +26,15 @@ export const MAX_OPEN = 1_000_000;
 /** Default most half-open connections (the oldest idle half-open is expired beyond it). */
 export const MAX_HALF_OPEN = 16_384;
 
+/**
+ * The tracker's limits a caller may set (explain's --max-open, --max-half-open,
+ * --half-open-timeout and --idle-timeout); absent ones take their defaults.
+ */
+export type TrackerLimits = Pick<
+  TrackerOptions,
+  "halfOpenTimeout" | "idleTimeout" | "maxOpen" | "maxHalfOpen"
+>;
+
 /** Why a TCP frame belongs to no connection (the keys of {@link TcpTracker.unassigned}). */
 export type UnassignedReason = "after-end";
 
