@@ -6,7 +6,7 @@
  */
 
 /** sha256 of the inputs (see scripts/build_html_assets.mjs); a test checks it is current. */
-export const ASSETS_INPUT_HASH = "162ce918c28b3a23e0ddab5e58bc951927ddc3f17a30abc1849945ff95d8e94e";
+export const ASSETS_INPUT_HASH = "0fa423c20dd142373c8f94749304b46cc6e5050b3609f7dbb95f3718c8dab771";
 /** The uPlot version embedded. */
 export const UPLOT_VERSION = "1.6.32";
 /** uPlot's licence text (MIT), repeated in the report next to the library. */
