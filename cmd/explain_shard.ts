@@ -9,8 +9,7 @@
 import type { ConnFilter, Detail, Explained } from "../lib/explain/engine.ts";
 import type { TrackerLimits } from "../lib/tcp/tracker_options.ts";
 import { ShardRunner } from "../lib/explain/shard.ts";
-import { connectionReport, ndjsonLine } from "../lib/report/json.ts";
-import { connectionJsonPieces } from "../lib/report/json_stream.ts";
+import { connectionJsonPieces, ndjsonNow } from "../lib/report/json_stream.ts";
 import { AsciiBuffer } from "../lib/report/ascii_buffer.ts";
 import { writeSummaryRow } from "../lib/report/summary.ts";
 import { textChunks } from "../lib/report/text.ts";
@@ -47,9 +46,7 @@ export function shardFormatter(init: ShardInit): (e: Explained) => string {
         return ascii.decode(row.take());
       };
     case "ndjson":
-      return init.reuse
-        ? (e) => ndjsonLine(connectionReport(e))
-        : (e) => join(connectionJsonPieces(e));
+      return (e) => ndjsonNow(e) ?? join(connectionJsonPieces(e));
     case "text":
       return (e) => join(textChunks(e, init.color));
     case "json":

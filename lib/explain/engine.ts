@@ -47,14 +47,21 @@ export interface ExplainerOptions {
    * `onConnection` keeps nothing of what it receives once it returns (it
    * writes a row or a line and forgets the connection): records are then
    * reused for later connections, which keeps a capture of millions of short
-   * connections nearly allocation-free. Default false.
+   * connections nearly allocation-free. Default false. A consumer that keeps
+   * one connection after all (a long one it writes later, in pieces) returns
+   * true from `onConnection`: that record is then not reused.
    */
   reuse?: boolean;
   filter?: ConnFilter;
   /** The tracker's limits (lib/tcp/tracker_options.ts; defaults where absent). */
   limits?: TrackerLimits;
-  /** Receives each connection when it ends (or at {@link Explainer.finish}). */
-  onConnection(e: Explained): void;
+  /**
+   * Receives each connection when it ends (or at {@link Explainer.finish});
+   * returns `true` (exactly) when it keeps the connection although `reuse`
+   * is set. Any other return value (a callback that returns what `push`
+   * returns) means nothing.
+   */
+  onConnection(e: Explained): unknown;
   /** Receives the id of each connection the filter left out, when it ends. */
   onFiltered?(id: number): void;
 }
@@ -211,10 +218,12 @@ export class Explainer {
         conn.ext = null;
         const t = s.timing;
         timingEnd(t, conn);
+        let kept = false;
         if (matches(conn, opts.filter)) {
-          opts.onConnection({ conn, verdict: verdict(conn, s.wire), timing: t });
+          kept = opts.onConnection({ conn, verdict: verdict(conn, s.wire), timing: t }) === true;
         } else opts.onFiltered?.(conn.id);
-        if (transient && this.#spare.length < SPARE_CAP) this.#spare.push(s);
+        if (kept) conn.kept = true;
+        else if (transient && this.#spare.length < SPARE_CAP) this.#spare.push(s);
       },
     });
   }

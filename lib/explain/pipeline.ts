@@ -48,11 +48,12 @@ export interface ExplainOptions {
    * The caller keeps nothing of a connection once `onConnection` returns (it
    * writes a line and forgets it): connection records are then reset and
    * reused, which makes captures of millions of short connections nearly
-   * allocation-free. Default false.
+   * allocation-free. Default false. `onConnection` returns true for a
+   * connection it keeps after all (that record is not reused).
    */
   reuse?: boolean;
-  /** Receives each connection as it ends, in end order. */
-  onConnection?(e: Explained): void;
+  /** Receives each connection as it ends, in end order (returns `true`: see `reuse`). */
+  onConnection?(e: Explained): unknown;
   /** Receives the id of each connection the filter left out, as it ends. */
   onFiltered?(id: number): void;
   /** Called once per frame read (after it was analysed): progress reporting. */

@@ -13,7 +13,33 @@ import {
   type SegmentJson,
   segmentJson,
 } from "./json.ts";
+import { ndjsonLine } from "./json.ts";
 import { stringifyAt, stringifyItemsAt } from "./pretty_json.ts";
+
+/**
+ * Most segments of a connection whose NDJSON line {@link ndjsonNow} makes at
+ * once (about 150 bytes each: a line of at most about 600 KB).
+ */
+export const LINE_AT_ONCE_SEGMENTS = 4096;
+
+/**
+ * A connection's NDJSON line made now, as one string, when it has at most
+ * {@link LINE_AT_ONCE_SEGMENTS} segments (the caller may then forget the
+ * connection and its record be reused); undefined for a longer one, whose
+ * line is written in pieces by {@link connectionJsonPieces} (never one huge
+ * string). Either way the same bytes.
+ *
+ * @example
+ * ```ts
+ * import type { Explained } from "../explain/engine.ts";
+ * declare const explained: Explained;
+ * const line = ndjsonNow(explained) ?? [...connectionJsonPieces(explained)].join("");
+ * ```
+ */
+export function ndjsonNow(e: Explained, origins?: FrameOriginLookup): string | undefined {
+  const n = e.conn.segLog?.length ?? 0;
+  return n <= LINE_AT_ONCE_SEGMENTS ? ndjsonLine(connectionReport(e, origins)) : undefined;
+}
 
 /**
  * One connection as JSON text, in pieces made lazily from the connection: its

@@ -252,6 +252,11 @@ export class TcpConn extends FlowKey {
   phases: Phase[] = [];
   /** Set when the connection ended (both FINs acknowledged, or RST). */
   ended = false;
+  /**
+   * Set by `onEnd` when its consumer keeps this record although the tracker
+   * reuses records (`reuseConnections`): the record then goes to no pool.
+   */
+  kept = false;
   /** Why the connection was handed over (set just before `onEnd`). */
   endReason: EndReason = "";
   /** Connection epoch on its 4-tuple: 1, then 2 for the next SYN after it ended, ... */
@@ -342,6 +347,7 @@ export class TcpConn extends FlowKey {
     this.segLog = keepDetail ? new SegmentLog() : null;
     this.phases.length = 0;
     this.ended = false;
+    this.kept = false;
     this.epoch = 1;
     this.retryOf = 0;
     this.endReason = "";

@@ -461,6 +461,8 @@ export class TcpTracker {
 
   /** Keeps an ended record for reuse when the consumer allows it. */
   #release(c: TcpConn): void {
-    if (this.#opts.reuseConnections && this.#pool.length < CONN_POOL_CAP) this.#pool.push(c);
+    if (this.#opts.reuseConnections && !c.kept && this.#pool.length < CONN_POOL_CAP) {
+      this.#pool.push(c);
+    }
   }
 }
