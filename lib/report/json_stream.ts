@@ -137,6 +137,14 @@ export class JsonStreamWriter {
     })();
   }
 
+  /**
+   * One connection whose text is already made (`connectionJsonPieces(e,
+   * origins, true)` joined), with the separator {@link connection} would give it.
+   */
+  connectionText(text: string): string {
+    return (this.#count++ === 0 ? "\n    " : ",\n    ") + text;
+  }
+
   /** Closes the array and writes the capture object. */
   end(capture: CaptureJson): string {
     const close = this.#count === 0 ? "]" : "\n  ]";
