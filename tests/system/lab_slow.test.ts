@@ -36,9 +36,15 @@ let run: Promise<Map<string, SlowScenarioJson>> | undefined;
 
 /** Runs `tcpecho lab slow --format json` once for every test of this file. */
 function labSlow(): Promise<Map<string, SlowScenarioJson>> {
-  run ??= new Promise((resolve, reject) => {
+  run ??= labRun("slow");
+  return run;
+}
+
+/** Runs `tcpecho lab SCENARIO --format json` (one scenario, or "slow" for all of them). */
+function labRun(scenario: string): Promise<Map<string, SlowScenarioJson>> {
+  return new Promise((resolve, reject) => {
     const keep = tempDir("tcpecho-lab-slow-");
-    const p = spawnCli(["lab", "slow", "--format", "json", "--keep", keep.path]);
+    const p = spawnCli(["lab", scenario, "--format", "json", "--keep", keep.path]);
     let out = "", err = "";
     p.stdout!.on("data", (d) => (out += d));
     p.stderr!.on("data", (d) => (err += d));
@@ -50,16 +56,15 @@ function labSlow(): Promise<Map<string, SlowScenarioJson>> {
         const doc = JSON.parse(out) as { scenarios: SlowScenarioJson[] };
         resolve(new Map(doc.scenarios.map((s) => [s.id, s])));
       } catch {
-        reject(new Error(`lab slow exited ${code}: ${err.slice(-2000)}`));
+        reject(new Error(`lab ${scenario} exited ${code}: ${err.slice(-2000)}`));
       }
     });
   });
-  return run;
 }
 
-/** The scenario's one explained connection, its timing present and adding up. */
-async function explained(id: string) {
-  const sc = (await labSlow()).get(id);
+/** The scenario's one explained connection, its timing present and adding up (`again`: a new run of it alone). */
+async function explained(id: string, again = false) {
+  const sc = (again ? await labRun(id) : await labSlow()).get(id);
   assert.ok(sc, `no scenario ${id}`);
   assert.equal(sc.labError, null, sc.labError ?? "");
   assert.equal(sc.explain.length, 1, JSON.stringify(sc.explain.map((e) => e.scenario)));
@@ -170,7 +175,16 @@ test(
   "lab slow: random loss (5% of the router's packets) on a bulk transfer: retransmitted bytes and loss time",
   opts,
   async () => {
-    const { sc, t, slow } = await explained("slow-random-loss");
+    let r = await explained("slow-random-loss");
+    if (r.slow !== null && (r.slow.cause === "server-app" || r.slow.cause === "client-app")) {
+      // The scenario makes losses, not application stalls: a program stalled for
+      // seconds is the machine (seen once in CI, on Deno, among the other suites:
+      // "77% of its 10 s went to the server's application answering late (7.8 s
+      // at frames 2615–2616)", against 2.3 s runs otherwise). Once more, alone.
+      console.log(`lab slow: random loss: first run wrong (${r.slow.sentence}); once more`);
+      r = await explained("slow-random-loss", true);
+    }
+    const { sc, t, slow } = r;
     assert.equal(t.client.goodBytes, 24 << 20);
     assert.ok(t.client.retransmittedBytes > 0);
     assert.ok(t.seconds.loss > 0, JSON.stringify(t.seconds));
