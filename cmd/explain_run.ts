@@ -5,10 +5,8 @@
  * is a terminal.
  * @module
  */
-import { joinPath } from "./posix_path.ts";
 import type { ByteSource, CaptureInfo } from "../lib/capture/types.ts";
 import {
-  type CaptureSetInfo,
   type ConnFilter,
   explainCapture,
   type Explained,
@@ -16,7 +14,6 @@ import {
   FrameOrigins,
 } from "../lib/explain/pipeline.ts";
 import { ID_TEXT, withId } from "../lib/explain/shard.ts";
-import { TcpechoError, usageError } from "../lib/errors.ts";
 import { heapPacer } from "../lib/runtime/heap.ts";
 import { hardwareThreads, type WorkerHandle } from "../lib/runtime/worker.ts";
 import { explainThreaded } from "./explain_threads.ts";
@@ -32,9 +29,18 @@ import { OutputQueue } from "../lib/report/output_queue.ts";
 import { AsciiBuffer, summaryHeader, writeSummaryRow } from "../lib/report/summary.ts";
 import { textChunks } from "../lib/report/text.ts";
 import type { CommandContext } from "./cli.ts";
-import type { Runtime } from "../lib/runtime/mod.ts";
 import type { HtmlOutput } from "./explain_html.ts";
 import type { TrackerLimits } from "../lib/tcp/tracker_options.ts";
+import {
+  expandFiles,
+  fileLines,
+  fileSize,
+  isDirectory,
+  open,
+  progressReporter,
+  pumpingSource,
+} from "./explain_input.ts";
+import { joinPieces } from "./explain_shard.ts";
 
 /** What the explain command was asked to do. */
 export interface ExplainRequest {
@@ -60,13 +66,6 @@ export interface ExplainRequest {
   spawn?(i: number): WorkerHandle;
 }
 
-/** The pieces of one connection's output as one string. */
-function joinPieces(pieces: Iterable<string>): string {
-  let s = "";
-  for (const p of pieces) s += p;
-  return s;
-}
-
 /**
  * Most bytes read between two flushes of the output: a connection's output
  * waits, encoded (lib/report/output_queue.ts), until the next flush, and the
@@ -81,111 +80,6 @@ const READ_CAP = 128 * 1024;
 const TABLE_READ_CAP = 1 << 20;
 /** The table is written in pieces of at least this many bytes (and at the end). */
 const TABLE_FLUSH = 1 << 16;
-
-/** Files at least this big get a progress line (when stderr is a terminal). */
-const PROGRESS_MIN_BYTES = 32 * 1024 * 1024;
-
-async function open(ctx: CommandContext, file: string): Promise<ByteSource & { close(): void }> {
-  if (file === "-") return ctx.rt.stdin();
-  try {
-    return await ctx.rt.openFile(file);
-  } catch (e) {
-    const code = (e as { code?: string }).code ?? "EIO";
-    const why = code === "ENOENT"
-      ? "no such file"
-      : code === "EACCES"
-      ? "permission denied"
-      : code === "EISDIR"
-      ? "it is a directory"
-      : (e as Error).message;
-    throw new TcpechoError(`Cannot open capture '${file}': ${why} (${code})`, {
-      code,
-      hint: "give a pcap or pcapng file, or - to read standard input",
-      cause: e,
-    });
-  }
-}
-
-/** The files to read: a folder stands for its files (not sub-folders), in name order. */
-function expandFiles(rt: Runtime, given: string[]): string[] {
-  if (given.length > 1 && given.includes("-")) {
-    throw usageError(
-      "Cannot read standard input (-) together with files",
-      "give either - alone or capture files",
-    );
-  }
-  const out: string[] = [];
-  for (const f of given) {
-    if (!isDirectory(rt, f)) {
-      out.push(f);
-      continue;
-    }
-    const inside = rt.readDirNames(f).sort().map((n) => joinPath(f, n)).filter((p) =>
-      rt.statPath(p)?.isFile === true
-    );
-    if (inside.length === 0) {
-      throw new TcpechoError(`Cannot read capture folder '${f}': it holds no files`, {
-        code: "ENOENT",
-        hint: "give capture files, or a folder that holds them",
-      });
-    }
-    out.push(...inside);
-  }
-  return out;
-}
-
-function isDirectory(rt: Runtime, file: string | undefined): boolean {
-  if (file === undefined || file === "-") return false;
-  return rt.statPath(file)?.isDirectory === true;
-}
-
-/** For a capture set: one line per file with its merged frame count. */
-function fileLines(info: CaptureInfo | CaptureSetInfo): string {
-  const files = (info as CaptureSetInfo).files;
-  if (files === undefined) return "";
-  return `capture set of ${files.length} files merged by time: ` +
-    files.map((f, i) => `[${i}] ${f.name} (${f.frames} frames${f.truncated ? ", truncated" : ""})`)
-      .join(", ") +
-    "\n";
-}
-
-function fileSize(rt: Runtime, file: string): number {
-  return file === "-" ? 0 : rt.statPath(file)?.size ?? 0;
-}
-
-/** A source that flushes pending output before each read and reports progress. */
-function pumpingSource(
-  src: ByteSource,
-  flush: () => Promise<void>,
-  progress: ((bytes: number) => Promise<void>) | undefined,
-  cap = READ_CAP,
-): ByteSource {
-  let total = 0;
-  return {
-    async read(into) {
-      await flush();
-      const n = await src.read(into.length > cap ? into.subarray(0, cap) : into);
-      if (n !== null) {
-        total += n;
-        if (progress) await progress(total);
-      }
-      return n;
-    },
-  };
-}
-
-function progressReporter(ctx: CommandContext, size: number, frames: () => number) {
-  if (size < PROGRESS_MIN_BYTES || !ctx.rt.isTerminal(2)) return undefined;
-  let last = 0;
-  const report = async (bytes: number) => {
-    const now = Date.now();
-    if (now - last < 250) return;
-    last = now;
-    const pct = Math.min(100, (bytes / size) * 100).toFixed(0);
-    await ctx.rt.writeStderr(`\rexplain: ${pct}%  ${frames().toLocaleString("en")} frames  `);
-  };
-  return { report, done: () => ctx.rt.writeStderr("\r\x1b[K") };
-}
 
 /**
  * Runs explain; returns the exit code: 0 when the capture was read whole, 1

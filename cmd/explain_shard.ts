@@ -28,7 +28,8 @@ export interface ShardInit {
   color: boolean;
 }
 
-function join(parts: Iterable<string>): string {
+/** The pieces of one connection's output as one string. */
+export function joinPieces(parts: Iterable<string>): string {
   let s = "";
   for (const p of parts) s += p;
   return s;
@@ -46,11 +47,11 @@ export function shardFormatter(init: ShardInit): (e: Explained) => string {
         return ascii.decode(row.take());
       };
     case "ndjson":
-      return (e) => ndjsonNow(e) ?? join(connectionJsonPieces(e));
+      return (e) => ndjsonNow(e) ?? joinPieces(connectionJsonPieces(e));
     case "text":
-      return (e) => join(textChunks(e, init.color));
+      return (e) => joinPieces(textChunks(e, init.color));
     case "json":
-      return (e) => join(connectionJsonPieces(e, undefined, true));
+      return (e) => joinPieces(connectionJsonPieces(e, undefined, true));
   }
 }
 
