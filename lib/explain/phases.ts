@@ -115,7 +115,9 @@ export function trackPhase(
     last.lastFrame = frame;
     return;
   }
-  phases.push({ name, firstFrame: frame, lastFrame: frame });
+  // The first phase as a one-element literal (as EndpointFsm's history).
+  if (phases.length === 0) c.phases = [{ name, firstFrame: frame, lastFrame: frame }];
+  else phases.push({ name, firstFrame: frame, lastFrame: frame });
 }
 
 function firstFin(c: TcpConn): number {

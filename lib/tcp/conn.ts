@@ -162,18 +162,29 @@ export type EndReason = "" | "reset" | "closed" | "reused" | "expired" | "captur
 /** Which limit expired a connection (TrackerOptions in tracker.ts). */
 export type ExpiredBy = "" | "half-open" | "idle" | "cap";
 
-/** IPv4 address strings kept per {@link AddrNames} (a capture has few distinct hosts); restarts when full. */
-const V4_NAMES_CAP = 4096;
+/** Slots of {@link AddrNames}' IPv4 cache (a power of two; a capture has few distinct hosts). */
+const V4_SLOTS = 4096;
 
 /**
  * Address strings from a tuple's address words, made with a formatter
  * (lib/decode addrString) and, for IPv4, cached. One per tracker, shared by
  * its connections.
+ *
+ * The IPv4 cache is direct-mapped (one slot per address hash, a newcomer
+ * replaces the old entry) and keeps a string only from an address's second
+ * sighting in its slot. A SYN flood from a million addresses then makes one
+ * short-lived string per address instead of filling a Map that outlives the
+ * young generation: with a Map of 4,096 cleared when full, 1 M flows
+ * promoted about 100 MB of tables and strings (docs/reliability.md).
  */
 export class AddrNames {
   readonly #fmt: (buf: Uint8Array, off: number, version: 4 | 6) => string;
   readonly #bytes = new Uint8Array(16);
-  readonly #v4 = new Map<number, string>();
+  /** Per slot: the address word last seen there. */
+  readonly #keys = new Int32Array(V4_SLOTS);
+  /** Per slot: 0 empty, 1 seen once (no string kept), 2 string kept. */
+  readonly #state = new Uint8Array(V4_SLOTS);
+  readonly #names: string[] = new Array<string>(V4_SLOTS).fill("");
 
   constructor(fmt: (buf: Uint8Array, off: number, version: 4 | 6) => string) {
     this.#fmt = fmt;
@@ -191,12 +202,19 @@ export class AddrNames {
   text(v: 4 | 6, w0: number, w1: number, w2: number, w3: number): string {
     const b = this.#bytes;
     if (v === 4) {
-      let text = this.#v4.get(w0);
-      if (text === undefined) {
-        putWord(b, 0, w0);
-        text = this.#fmt(b, 0, 4);
-        if (this.#v4.size >= V4_NAMES_CAP) this.#v4.clear();
-        this.#v4.set(w0, text);
+      const slot = Math.imul(w0, 0x9e3779b1) >>> 20;
+      const state = this.#state[slot];
+      const same = this.#keys[slot] === (w0 | 0);
+      if (state === 2 && same) return this.#names[slot];
+      putWord(b, 0, w0);
+      const text = this.#fmt(b, 0, 4);
+      if (state !== 0 && same) {
+        this.#state[slot] = 2;
+        this.#names[slot] = text;
+      } else {
+        this.#keys[slot] = w0;
+        this.#state[slot] = 1;
+        this.#names[slot] = "";
       }
       return text;
     }
@@ -336,15 +354,29 @@ export class TcpConn extends FlowKey {
     this.rolesGuessed = false;
     this.dirs[0].reset();
     this.dirs[1].reset();
-    this.fsm = keepStates ? [new EndpointFsm(keepDetail), new EndpointFsm(keepDetail)] : null;
+    const fsm = this.fsm;
+    if (!keepStates) this.fsm = null;
+    else if (fsm === null) this.fsm = [new EndpointFsm(keepDetail), new EndpointFsm(keepDetail)];
+    else {
+      fsm[0].reset(keepDetail);
+      fsm[1].reset(keepDetail);
+    }
     this.base[0] = this.base[1] = 0;
     this.baseSet[0] = this.baseSet[1] = false;
     this.wscale[0] = this.wscale[1] = -1;
     this.winMul[0] = this.winMul[1] = 1;
-    this.sent = keepIntervals ? [new SentLog(), new SentLog()] : null;
+    const sent = this.sent;
+    if (!keepIntervals) this.sent = null;
+    else if (sent === null) this.sent = [new SentLog(), new SentLog()];
+    else {
+      sent[0].reset();
+      sent[1].reset();
+    }
     this.wsRtt = 0;
     this.facts.reset();
-    this.segLog = keepDetail ? new SegmentLog() : null;
+    if (!keepDetail) this.segLog = null;
+    else if (this.segLog === null) this.segLog = new SegmentLog();
+    else this.segLog.reset();
     this.phases.length = 0;
     this.ended = false;
     this.kept = false;

@@ -65,8 +65,21 @@ export class SegmentLog {
     labels: number,
     window: number,
   ): void {
-    if (this.length < LOG_HEAD) {
-      this.#head.push({ frame, time, side, flags, seq, ack, len, labels, window });
+    const n = this.length;
+    if (n < LOG_HEAD) {
+      const head = this.#head;
+      if (n < head.length) {
+        const r = head[n];
+        r.frame = frame;
+        r.time = time;
+        r.side = side;
+        r.flags = flags;
+        r.seq = seq;
+        r.ack = ack;
+        r.len = len;
+        r.labels = labels;
+        r.window = window;
+      } else head.push({ frame, time, side, flags, seq, ack, len, labels, window });
     } else {
       (this.#chunks ??= new LogChunks()).add(
         this.length - LOG_HEAD,
@@ -82,6 +95,22 @@ export class SegmentLog {
       );
     }
     this.length++;
+  }
+
+  /**
+   * Back to empty (the first records' objects are kept and overwritten: the
+   * tracker reuses records, and {@link at} hands out copies).
+   *
+   * @example
+   * ```ts
+   * const log = new SegmentLog();
+   * log.add(1, 0.5, 0, 2, 0, 0, 0, 1, 64240);
+   * log.reset(); // log.length === 0
+   * ```
+   */
+  reset(): void {
+    this.length = 0;
+    this.#chunks = null;
   }
 
   /** Record `i` (0 ≤ i < length), as a new object. */

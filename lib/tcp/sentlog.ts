@@ -54,6 +54,20 @@ export class SentLog {
     return -1;
   }
 
+  /**
+   * Forgets everything (the array is kept for the next connection).
+   *
+   * @example
+   * ```ts
+   * const log = new SentLog();
+   * log.sent(1, 101, 0.0);
+   * log.reset(); // log.sent(1, 101, 0.2) is -1 again
+   * ```
+   */
+  reset(): void {
+    this.#head = this.#tail = 0;
+  }
+
   /** Forgets every segment that `ack` covers. */
   acked(ack: number): void {
     const log = this.#log;

@@ -41,6 +41,25 @@ export class EndpointFsm {
   }
 
   /**
+   * Back to `new EndpointFsm(keepHistory)`, keeping the history array (the
+   * tracker reuses records: no allocation per connection).
+   *
+   * @example
+   * ```ts
+   * const e = new EndpointFsm(true);
+   * e.setState("SYN-SENT", 1, "sent SYN");
+   * e.reset(true); // e.state === "CLOSED", e.history is []
+   * ```
+   */
+  reset(keepHistory: boolean): void {
+    this.state = "CLOSED";
+    this.#previous = "CLOSED";
+    if (!keepHistory) this.history = null;
+    else if (this.history === null) this.history = [];
+    else this.history.length = 0;
+  }
+
+  /**
    * The one way to change state: records frame and reason.
    *
    * @example
@@ -53,7 +72,13 @@ export class EndpointFsm {
     if (state === this.state) return;
     this.#previous = this.state;
     this.state = state;
-    this.history?.push({ frame, state, reason });
+    const h = this.history;
+    if (h === null) return;
+    // The first change as a one-element literal: push on an empty array
+    // reserves 17 slots, and a SYN flood's half-open records all live long
+    // enough to be promoted (docs/reliability.md).
+    if (h.length === 0) this.history = [{ frame, state, reason }];
+    else h.push({ frame, state, reason });
   }
 
   #previous: TcpState = "CLOSED";
