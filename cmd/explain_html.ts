@@ -10,8 +10,13 @@ import { join } from "node:path";
 import { TcpechoError } from "../lib/errors.ts";
 import { HtmlStreamWriter, type Spill } from "../lib/report/html/stream.ts";
 import type { Explained } from "../lib/explain/pipeline.ts";
-import { recordStats } from "../lib/report/html/stats.ts";
-import { type CaptureJson, connectionReport, type FrameOriginLookup } from "../lib/report/json.ts";
+import { recordStats, reportRowStats } from "../lib/report/html/stats.ts";
+import {
+  type CaptureJson,
+  type ConnectionReport,
+  connectionReport,
+  type FrameOriginLookup,
+} from "../lib/report/json.ts";
 import type { CommandContext } from "./cli.ts";
 
 const WHY: Record<string, string> = {
@@ -88,6 +93,20 @@ class TempSpill implements Spill {
 }
 
 /**
+ * A connection's part of the page made when it ended, so that its record can
+ * be reused while it waits for its turn in the table: its report with the
+ * segments, and what a row without them needs (whether the segments are
+ * embedded is decided in table order, by {@link HtmlOutput.addReady}).
+ */
+export interface HtmlReady {
+  report: ConnectionReport;
+  /** Seconds from the first to the last segment record (unrounded). */
+  duration: number;
+  /** The last segment record's time (0 without segments). */
+  lastTime: number;
+}
+
+/**
  * The HTML report being written: connections are added as they end (rows,
  * embedded details and strings spill to temporary files, so memory stays flat), and the page is written
  * at the end to `-o FILE` or standard output.
@@ -134,6 +153,39 @@ export class HtmlOutput {
     const r = connectionReport(e, origins, false);
     this.#writer.addRow(r, recordStats(segs, r.retransmissions.count), segs.length);
     if (segs.length > 0) this.#writer.seeTime(segs.at(segs.length - 1)!.time);
+  }
+
+  /**
+   * Makes a connection's part now (see {@link HtmlReady}); {@link addReady}
+   * adds it later with the same result as {@link add} now.
+   */
+  prepare(e: Explained, origins?: FrameOriginLookup): HtmlReady {
+    const segs = e.conn.segLog;
+    const n = segs?.length ?? 0;
+    const first = n > 0 ? segs!.at(0).time : 0;
+    const last = n > 0 ? segs!.at(n - 1).time : 0;
+    return {
+      report: connectionReport(e, origins),
+      duration: n > 1 ? last - first : 0,
+      lastTime: last,
+    };
+  }
+
+  /** One connection made by {@link prepare}, in table order. */
+  addReady(r: HtmlReady): void {
+    this.#count++;
+    const c = r.report;
+    const n = c.segments.length;
+    if (this.#writer.fits(c.scenario, n)) {
+      this.#writer.add(c);
+      return;
+    }
+    this.#writer.addRow(
+      { ...c, segments: [] },
+      reportRowStats(c.segments, r.duration, c.retransmissions.count),
+      n,
+    );
+    if (n > 0) this.#writer.seeTime(r.lastTime);
   }
 
   /** Writes the page. */

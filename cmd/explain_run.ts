@@ -29,7 +29,7 @@ import { OutputQueue } from "../lib/report/output_queue.ts";
 import { AsciiBuffer, summaryHeader, writeSummaryRow } from "../lib/report/summary.ts";
 import { textChunks } from "../lib/report/text.ts";
 import type { CommandContext } from "./cli.ts";
-import type { HtmlOutput } from "./explain_html.ts";
+import type { HtmlOutput, HtmlReady } from "./explain_html.ts";
 import type { TrackerLimits } from "../lib/tcp/tracker_options.ts";
 import {
   expandFiles,
@@ -80,6 +80,15 @@ const READ_CAP = 128 * 1024;
 const TABLE_READ_CAP = 1 << 20;
 /** The table is written in pieces of at least this many bytes (and at the end). */
 const TABLE_FLUSH = 1 << 16;
+/**
+ * HTML: a connection of at most this many segments is made into its report
+ * object when it ends and waits for its turn in the table as that, so its
+ * record is reused (a 1 M SYN flood: every record died old before, 2 GB of
+ * promoted garbage). Longer ones keep their record, which holds segments
+ * compactly (34 bytes each against ~200 as report objects), so the reorder
+ * window (1,024 connections) holds at most ~13 MB of report objects.
+ */
+const HTML_AT_ONCE_SEGMENTS = 64;
 
 /**
  * Runs explain; returns the exit code: 0 when the capture was read whole, 1
@@ -135,6 +144,11 @@ export async function runExplain(ctx: CommandContext, req: ExplainRequest): Prom
       out.push(req.format === "text" ? ready : json!.connectionText(ready));
       return;
     }
+    const htmlReady = (e as unknown as { html?: HtmlReady }).html;
+    if (htmlReady !== undefined) {
+      html!.addReady(htmlReady);
+      return;
+    }
     if (req.format === "text") out.push(textChunks(e, ctx.color));
     else if (html) html.add(e, origins);
     else out.push(json!.connection(e, origins));
@@ -158,6 +172,16 @@ export async function runExplain(ctx: CommandContext, req: ExplainRequest): Prom
     // Text and JSON: a connection of up to LINE_AT_ONCE_SEGMENTS segments is
     // made now (it waits for its turn as a string, its record reused); a
     // longer one waits as itself and is made in pieces when written.
+    // HTML: a connection of up to HTML_AT_ONCE_SEGMENTS segments is made
+    // into its report now (it waits as that, its record reused).
+    if (html && (e.conn.segLog?.length ?? 0) <= HTML_AT_ONCE_SEGMENTS) {
+      order.push(
+        { id: e.conn.id, html: html.prepare(e, origins) } as unknown as Explained & {
+          id: number;
+        },
+      );
+      return false;
+    }
     if (!html && (e.conn.segLog?.length ?? 0) <= LINE_AT_ONCE_SEGMENTS) {
       const ready = joinPieces(
         req.format === "text" ? textChunks(e, ctx.color) : connectionJsonPieces(e, origins, true),
@@ -169,11 +193,13 @@ export async function runExplain(ctx: CommandContext, req: ExplainRequest): Prom
     return true;
   };
   if (tableMode) table.text(summaryHeader(ctx.color));
-  // Records are reset and reused where each connection's output is made at
-  // once (the table, ndjson); output made later keeps its connection. A 1 M
-  // SYN flood in ndjson, through a pipe: peak RSS Deno 295 -> 261 MiB, Bun
-  // 316 -> 287, CPU 0.75 / 0.73 (its records no longer die old).
-  const reuse = tableMode || req.format !== "html";
+  // Records are reset and reused in every format: each connection's output
+  // is made when it ends (a line, a string, an HTML report object), and a
+  // consumer that keeps a record (a long connection) says so by returning
+  // true from onConnection. A 1 M SYN flood in ndjson, through a pipe: peak
+  // RSS Deno 295 -> 261 MiB, Bun 316 -> 287, CPU 0.75 / 0.73 (its records no
+  // longer die old); in html see HTML_AT_ONCE_SEGMENTS.
+  const reuse = true;
   // The table keeps little and is the speed benchmark: it runs without the pacer.
   const pacer = tableMode ? undefined : await heapPacer();
   const flush = async (final = false) => {

@@ -86,6 +86,33 @@ export type SegmentRecords = Iterable<SegmentRecord> & {
 };
 
 /**
+ * The figures of {@link recordStats} from a report's segments (the same
+ * seq and len) and the duration taken from the records (the report's times
+ * are rounded): for a connection whose report was made when it ended and
+ * whose row turns out to be shown without its segments.
+ *
+ * @example
+ * ```ts
+ * import type { ReportConnection } from "./types.ts";
+ * declare const conn: ReportConnection; // one connection of the JSON report
+ * reportRowStats(conn.segments, 0.25, 0).duration; // 0.25
+ * ```
+ */
+export function reportRowStats(
+  segments: ReportSegment[],
+  duration: number,
+  retransmissions: number,
+): ConnectionStats {
+  return {
+    duration: Math.max(0, duration),
+    bytesClient: spanBytes(segments, "client"),
+    bytesServer: spanBytes(segments, "server"),
+    retransmissions,
+    rtt: null,
+  };
+}
+
+/**
  * {@link connectionStats} from the analysis's own segment records (no report
  * objects made): for connections too long to embed, whose table row is still
  * shown. `rtt` is left null (the row takes the analysis's handshake RTT).

@@ -6,7 +6,7 @@
  */
 
 /** sha256 of the inputs (see scripts/build_html_assets.mjs); a test checks it is current. */
-export const ASSETS_INPUT_HASH = "0fa423c20dd142373c8f94749304b46cc6e5050b3609f7dbb95f3718c8dab771";
+export const ASSETS_INPUT_HASH = "bac65d70502dd833ebf8c57f7d4f59baf8c8bf273b432e4ed5a01305ab7fa6dd";
 /** The uPlot version embedded. */
 export const UPLOT_VERSION = "1.6.32";
 /** uPlot's licence text (MIT), repeated in the report next to the library. */
