@@ -49,7 +49,7 @@ export const explain = defineTcpechoCommand({
       type: "string",
       valueHint: "N",
       description: "most half-open connections (no handshake yet) kept; beyond it the one idle " +
-        "longest ends as expired (default 16384; per thread with --threads; a SYN flood's memory)",
+        "longest ends as expired (default 8192; per thread with --threads; a SYN flood's memory)",
     },
     "max-open": {
       type: "string",

@@ -47,6 +47,13 @@ export class IdOrder<T extends { id: number }> {
 
   #insert(id: number, item: T | undefined): void {
     const h = this.#held;
+    // In order, nothing held (the common case: a SYN flood's connections end
+    // in id order): emitted at once, no entry made.
+    if (h.length === 0 && id <= this.#next) {
+      if (id === this.#next) this.#next = id + 1;
+      if (item !== undefined) this.#emit(item);
+      return;
+    }
     // Insert sorted by id (binary search; the window is small).
     let lo = 0, hi = h.length;
     while (lo < hi) {

@@ -3,8 +3,8 @@
  * near a budget, from inside the process: no runtime flag is needed, so it
  * works under `deno run`, `bun`, the compiled binaries and the tests alike.
  *
- * Why: a SYN flood keeps up to 16,384 connections open, each for as long as
- * 16,384 others take to arrive, so every connection record outlives the
+ * Why: a SYN flood keeps up to 8,192 connections open (the tracker's
+ * maxHalfOpen), each for as long as 8,192 others take to arrive, so every connection record outlives the
  * young generation and is promoted before it dies. The runtimes let the old
  * generation grow to several times what survived the last full collection
  * (V8 up to 4x, JavaScriptCore by the machine's RAM) before they collect it:

@@ -33,15 +33,34 @@ export interface StateChange {
 export class EndpointFsm {
   /** Current state; "CLOSED" before anything was seen. */
   state: TcpState = "CLOSED";
-  /** Every change, in order (null when the caller keeps no history). */
-  history: StateChange[] | null;
+  /**
+   * The history as parallel arrays, reused when the record is (their first
+   * `#count` entries are this connection's): a change is three stores, no
+   * object, so a SYN flood's long-lived half-open records promote none
+   * (200 MB of history objects per 1 M flows before; docs/reliability.md).
+   */
+  #frames: number[] = [];
+  #states: TcpState[] = [];
+  #reasons: string[] = [];
+  #count = 0;
+  #keep: boolean;
 
   constructor(keepHistory: boolean) {
-    this.history = keepHistory ? [] : null;
+    this.#keep = keepHistory;
+  }
+
+  /** Every change, in order, as new objects (null when the caller keeps no history). */
+  get history(): StateChange[] | null {
+    if (!this.#keep) return null;
+    const out: StateChange[] = new Array(this.#count);
+    for (let i = 0; i < this.#count; i++) {
+      out[i] = { frame: this.#frames[i], state: this.#states[i], reason: this.#reasons[i] };
+    }
+    return out;
   }
 
   /**
-   * Back to `new EndpointFsm(keepHistory)`, keeping the history array (the
+   * Back to `new EndpointFsm(keepHistory)`, keeping the history's arrays (the
    * tracker reuses records: no allocation per connection).
    *
    * @example
@@ -54,9 +73,8 @@ export class EndpointFsm {
   reset(keepHistory: boolean): void {
     this.state = "CLOSED";
     this.#previous = "CLOSED";
-    if (!keepHistory) this.history = null;
-    else if (this.history === null) this.history = [];
-    else this.history.length = 0;
+    this.#keep = keepHistory;
+    this.#count = 0;
   }
 
   /**
@@ -72,13 +90,22 @@ export class EndpointFsm {
     if (state === this.state) return;
     this.#previous = this.state;
     this.state = state;
-    const h = this.history;
-    if (h === null) return;
-    // The first change as a one-element literal: push on an empty array
-    // reserves 17 slots, and a SYN flood's half-open records all live long
-    // enough to be promoted (docs/reliability.md).
-    if (h.length === 0) this.history = [{ frame, state, reason }];
-    else h.push({ frame, state, reason });
+    if (!this.#keep) return;
+    const i = this.#count++;
+    if (i < this.#frames.length) {
+      this.#frames[i] = frame;
+      this.#states[i] = state;
+      this.#reasons[i] = reason;
+    } else if (i === 0) {
+      // One-element literals: push on an empty array reserves 17 slots.
+      this.#frames = [frame];
+      this.#states = [state];
+      this.#reasons = [reason];
+    } else {
+      this.#frames.push(frame);
+      this.#states.push(state);
+      this.#reasons.push(reason);
+    }
   }
 
   #previous: TcpState = "CLOSED";
@@ -97,7 +124,7 @@ export class EndpointFsm {
    */
   retract(): void {
     this.state = this.#previous;
-    this.history?.pop();
+    if (this.#keep && this.#count > 0) this.#count--;
   }
 }
 

@@ -23,8 +23,18 @@ export const HALF_OPEN_TIMEOUT_S = 75;
 export const IDLE_TIMEOUT_S = 7200 + 9 * 75;
 /** Default most open connections (the oldest idle is expired beyond it). */
 export const MAX_OPEN = 1_000_000;
-/** Default most half-open connections (the oldest idle half-open is expired beyond it). */
-export const MAX_HALF_OPEN = 16_384;
+/**
+ * Default most half-open connections (the oldest idle half-open is expired
+ * beyond it). Half-open connections are the memory of a SYN flood: each is a
+ * full record (about 3 KB with full detail) that lives until the cap pushes
+ * it out. 8,192 is twice Linux's usual per-listener SYN backlog
+ * (`tcp_max_syn_backlog`, 128 to a few thousand by memory), and at 10 ms
+ * per handshake it is 800,000 new connections a second seen at one capture
+ * point; a half-open connection pushed out is reported as expired, never
+ * dropped. It was 16,384 until the 1 M-SYN flood measured 290-377 MiB of
+ * peak RSS in some formats (docs/reliability.md); `--max-half-open` sets it.
+ */
+export const MAX_HALF_OPEN = 8192;
 
 /**
  * The tracker's limits a caller may set (explain's --max-open, --max-half-open,

@@ -41,7 +41,7 @@ test("explain --max-half-open: the flood beyond the cap ends as expired by the c
       s.stdout + s.stderr,
       /1900 connection\(s\) expired \(reported, not dropped\): cap 1900/,
     );
-    // The default cap (16,384) holds the whole flood until the capture ends
+    // The default cap (8,192) holds the whole flood until the capture ends
     // (JSON has no "expired" then: the field is there only when one expired).
     const d = await cli(["explain", f.file, "--format", "json"]);
     assert.equal(JSON.parse(d.stdout).capture.expired, undefined);

@@ -9,6 +9,7 @@ import { spawnSync } from "node:child_process";
 import { EXEC, ROOT, RUNTIME } from "../support/helpers.ts";
 import { join } from "../support/path.ts";
 import type { FloodResult } from "../support/tcp_flood.ts";
+import { MAX_HALF_OPEN } from "../../lib/tcp/tracker_options.ts";
 
 test(
   "tcp flood: 1,000,000 SYNs from random sources -> bounded memory (< 300 MB peak RSS over the baseline), every one reported",
@@ -27,7 +28,7 @@ test(
     console.log(`tcp flood (${RUNTIME}): ${JSON.stringify(res)}`);
     assert.equal(res.reported, 1_000_000, "every SYN's connection is reported");
     assert.equal(res.unassigned, 0);
-    assert.equal(res.peakOpen, 16_384, "half-open connections capped");
+    assert.equal(res.peakOpen, MAX_HALF_OPEN, "half-open connections capped");
     assert.ok(res.expired.cap > 900_000, "the oldest half-open ones were expired by the cap");
     assert.ok(res.peakRssMB - res.baseRssMB < 300, `peak RSS ${res.peakRssMB} MB`);
   },

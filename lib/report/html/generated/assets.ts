@@ -6,7 +6,7 @@
  */
 
 /** sha256 of the inputs (see scripts/build_html_assets.mjs); a test checks it is current. */
-export const ASSETS_INPUT_HASH = "bac65d70502dd833ebf8c57f7d4f59baf8c8bf273b432e4ed5a01305ab7fa6dd";
+export const ASSETS_INPUT_HASH = "ad02b27fe4452e5c37858748eee33016487fb47d5d16eb12f7bebdf0811723ec";
 /** The uPlot version embedded. */
 export const UPLOT_VERSION = "1.6.32";
 /** uPlot's licence text (MIT), repeated in the report next to the library. */
