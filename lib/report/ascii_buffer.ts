@@ -111,6 +111,66 @@ export class AsciiBuffer {
   }
 
   /**
+   * Appends `x.toFixed(3)` (the same text) without making a string where it
+   * can: a non-negative number below 2^31 / 1000 whose thousandths are not
+   * within 1e-6 of a tie is rounded as integers (toFixed rounds the exact
+   * decimal value, and the product's error is far below that margin);
+   * anything else goes through toFixed.
+   *
+   * @example
+   * ```ts
+   * const b = new AsciiBuffer();
+   * b.fixed3(0.0305); // "0.031" (as (0.0305).toFixed(3))
+   * ```
+   */
+  fixed3(x: number): void {
+    const y = x * 1000;
+    const n = Math.round(y);
+    if (!(x >= 0) || y >= 2147483647 || Math.abs(Math.abs(y - n) - 0.5) < 1e-6) {
+      this.text(x.toFixed(3));
+      return;
+    }
+    const whole = (n / 1000) | 0;
+    const frac = n - whole * 1000;
+    this.uint(whole);
+    this.#reserve(4);
+    const bytes = this.#bytes;
+    const at = this.length;
+    bytes[at] = 0x2e;
+    bytes[at + 1] = 0x30 + ((frac / 100) | 0);
+    bytes[at + 2] = 0x30 + (((frac / 10) | 0) % 10);
+    bytes[at + 3] = 0x30 + (frac % 10);
+    this.length = at + 4;
+  }
+
+  /**
+   * Appends an IPv4 address in dotted decimal from its 32-bit word (as
+   * lib/decode addrString writes it), without making a string: the
+   * --summary table's endpoints (one per connection, mostly distinct).
+   *
+   * @example
+   * ```ts
+   * const b = new AsciiBuffer();
+   * b.ipv4(0xc6120001); // "198.18.0.1"
+   * ```
+   */
+  ipv4(word: number): void {
+    this.#reserve(15);
+    const bytes = this.#bytes;
+    let at = this.length;
+    for (let shift = 24; shift >= 0; shift -= 8) {
+      const o = (word >>> shift) & 255;
+      if (o >= 100) {
+        bytes[at++] = 0x30 + ((o / 100) | 0);
+        bytes[at++] = 0x30 + (((o / 10) | 0) % 10);
+      } else if (o >= 10) bytes[at++] = 0x30 + ((o / 10) | 0);
+      bytes[at++] = 0x30 + (o % 10);
+      if (shift > 0) bytes[at++] = 0x2e;
+    }
+    this.length = at;
+  }
+
+  /**
    * The bytes written so far (a copy: the buffer is reused) and empties the buffer.
    *
    * @example

@@ -6,7 +6,7 @@
  * garbage of the whole --summary run.
  * @module
  */
-import { BYTES, RETRANS, SEGS } from "../tcp/conn.ts";
+import { BYTES, RETRANS, SEGS, type TcpConn } from "../tcp/conn.ts";
 import { createColors } from "./colors.ts";
 import type { Explained } from "../explain/engine.ts";
 import { AsciiBuffer } from "./ascii_buffer.ts";
@@ -48,14 +48,23 @@ function endCell(out: AsciiBuffer, start: number, w: number): void {
   out.spaces(gap(out.length - start, w));
 }
 
-/** `addr:port`, IPv6 addresses in brackets, as one padded cell. */
-function endpointCell(out: AsciiBuffer, addr: string, port: number, w: number): void {
+/**
+ * `addr:port` of endpoint A (`a`) or B, IPv6 addresses in brackets, as one
+ * padded cell; IPv4 written from the address word (no string made).
+ */
+function endpointCell(out: AsciiBuffer, conn: TcpConn, a: boolean, w: number): void {
   const start = out.length;
-  const v6 = addr.includes(":");
-  if (v6) out.text("[");
-  out.text(addr);
-  out.text(v6 ? "]:" : ":");
-  out.uint(port);
+  if (conn.v === 4) {
+    out.ipv4(a ? conn.a0 : conn.b0);
+    out.text(":");
+  } else {
+    const addr = a ? conn.aAddr : conn.bAddr;
+    const v6 = addr.includes(":");
+    if (v6) out.text("[");
+    out.text(addr);
+    out.text(v6 ? "]:" : ":");
+  }
+  out.uint(a ? conn.aPort : conn.bPort);
   endCell(out, start, w);
 }
 
@@ -113,23 +122,23 @@ export function writeSummaryRow(out: AsciiBuffer, e: Explained, color: boolean):
   const yellow = color && e.verdict.trouble;
   if (yellow) out.text(YELLOW_OPEN);
   uintCell(out, conn.id, 6);
-  endpointCell(out, a ? conn.aAddr : conn.bAddr, a ? conn.aPort : conn.bPort, 22);
-  endpointCell(out, a ? conn.bAddr : conn.aAddr, a ? conn.bPort : conn.aPort, 22);
+  endpointCell(out, conn, a, 22);
+  endpointCell(out, conn, !a, 22);
   out.text(verdictCells(e.verdict.scenario, e.verdict.section, conn.rolesGuessed));
   uintCell(out, f.p[SEGS] + f.p[SEGS + 1] + f.icmpCount, 7);
   uintCell(out, f.p[BYTES], 10);
   uintCell(out, f.p[BYTES + 1], 10);
-  const secs = Math.max(0, f.lastTime - f.firstTime).toFixed(3);
-  out.text(secs);
-  out.spaces(gap(secs.length, 9));
+  const secs = out.length;
+  out.fixed3(Math.max(0, f.lastTime - f.firstTime));
+  endCell(out, secs, 9);
   const rexmit = out.length;
   out.uint(f.p[RETRANS] + f.p[RETRANS + 1]);
   const big = e.timing?.largest ?? null;
   if (big !== null) {
     endCell(out, rexmit, 7);
-    const s = big.seconds.toFixed(3);
-    out.text(s);
-    out.spaces(gap(s.length, 8));
+    const stall = out.length;
+    out.fixed3(big.seconds);
+    endCell(out, stall, 8);
     out.text(big.kind === "answer" || big.kind === "idle" ? CAUSES[big.cause] : big.kind);
   }
   if (yellow) out.text(YELLOW_CLOSE);

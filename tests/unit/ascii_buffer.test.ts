@@ -1,6 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { AsciiBuffer } from "../../lib/report/ascii_buffer.ts";
+import { addrString } from "../../lib/decode/mod.ts";
 
 test("ascii buffer: integers are written as String() writes them", () => {
   const b = new AsciiBuffer(4);
@@ -84,4 +85,31 @@ test("ascii buffer: text appended while drainTo's write is awaited is kept, in o
   const want: string[] = [];
   for (let r = 0; r < 50; r++) want.push(`a${r},`, `b${r},`, `c${r},`);
   assert.equal(out.join(""), want.join(""));
+});
+
+test("ascii buffer: ipv4 writes what addrString writes", () => {
+  const b = new AsciiBuffer();
+  const dec = new TextDecoder();
+  const words = [0, 0xffffffff, 0x7f000001, 0xc6120001, 0x0a00000a, 0x64646464];
+  for (let i = 0; i < 2000; i++) words.push(Math.floor(Math.random() * 2 ** 32));
+  for (const w of words) {
+    b.ipv4(w);
+    const bytes = new Uint8Array([w >>> 24, (w >>> 16) & 255, (w >>> 8) & 255, w & 255]);
+    assert.equal(dec.decode(b.take()), addrString(bytes, 0, 4), `0x${w.toString(16)}`);
+  }
+});
+
+test("ascii buffer: fixed3 writes what toFixed(3) writes, ties and large numbers included", () => {
+  const b = new AsciiBuffer();
+  const dec = new TextDecoder();
+  const xs = [0, 0.0005, 0.0015, 0.0305, 1.0005, 2.675, 0.9995, 9.9995, 123.4565, 1e-12, 1e6];
+  xs.push(2147483.6475, 2147484, 1e12, -1, -0.0005, NaN, Infinity);
+  for (let i = 0; i < 20000; i++) {
+    xs.push(Math.random() * 10 ** (Math.floor(Math.random() * 8) - 3));
+  }
+  for (let i = 0; i < 20000; i++) xs.push(Math.round(Math.random() * 1e7) / 1e4 + 0.00005);
+  for (const x of xs) {
+    b.fixed3(x);
+    assert.equal(dec.decode(b.take()), x.toFixed(3), String(x));
+  }
 });
