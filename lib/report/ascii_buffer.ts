@@ -120,7 +120,8 @@ export class AsciiBuffer {
    * @example
    * ```ts
    * const b = new AsciiBuffer();
-   * b.fixed3(0.0305); // "0.031" (as (0.0305).toFixed(3))
+   * b.fixed3(0.0305); // writes "0.031", as (0.0305).toFixed(3)
+   * b.length; // 5
    * ```
    */
   fixed3(x: number): void {
@@ -151,7 +152,8 @@ export class AsciiBuffer {
    * @example
    * ```ts
    * const b = new AsciiBuffer();
-   * b.ipv4(0xc6120001); // "198.18.0.1"
+   * b.ipv4(0xc6120001); // writes "198.18.0.1"
+   * b.length; // 10
    * ```
    */
   ipv4(word: number): void {
