@@ -32,7 +32,8 @@
  */
 import type { Packet } from "../decode/types.ts";
 import { TCP_ACK, TCP_FIN, TCP_SYN } from "../decode/types.ts";
-import { AddrNames, type ExpiredBy, type Side, TcpConn } from "./conn.ts";
+import { AddrNames } from "./addr_names.ts";
+import { type ExpiredBy, type Side, TcpConn } from "./conn.ts";
 import { FlowTable, setKey, TupleView } from "./flow.ts";
 import { L_ICMP_UNREACH, L_PORT_REUSED } from "./labels.ts";
 import { applySegment, kindLabels, revShift } from "./segment.ts";

@@ -1,7 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { addrString } from "../../lib/decode/mod.ts";
-import { AddrNames } from "../../lib/tcp/conn.ts";
+import { AddrNames } from "../../lib/tcp/addr_names.ts";
 
 /** Dotted quad of a 32-bit word, made without the cache. */
 function dotted(w: number): string {
