@@ -138,6 +138,14 @@ export async function runExplain(ctx: CommandContext, req: ExplainRequest): Prom
       else out.push((jsonCount++ === 0 ? "\n    " : ",\n    ") + text);
       return;
     }
+    // Made as the connection ended and written at once, piece by piece
+    // (it was next in id order: no joined string is made).
+    const pieces = (e as unknown as { pieces?: Iterable<string> }).pieces;
+    if (pieces !== undefined) {
+      if (req.format !== "text") out.push(json!.separator());
+      for (const piece of pieces) out.push(piece);
+      return;
+    }
     // Made when the connection ended (its record was reused since).
     const ready = (e as unknown as { ready?: string }).ready;
     if (ready !== undefined) {
@@ -183,10 +191,15 @@ export async function runExplain(ctx: CommandContext, req: ExplainRequest): Prom
       return false;
     }
     if (!html && (e.conn.segLog?.length ?? 0) <= LINE_AT_ONCE_SEGMENTS) {
-      const ready = joinPieces(
-        req.format === "text" ? textChunks(e, ctx.color) : connectionJsonPieces(e, origins, true),
-      );
-      order.push({ id: e.conn.id, ready } as unknown as Explained & { id: number });
+      const pieces = req.format === "text"
+        ? textChunks(e, ctx.color)
+        : connectionJsonPieces(e, origins, true);
+      // Next in id order (the common case): written now, the pieces read
+      // while the record is still this connection's; else it waits joined.
+      const item = order.isNext(e.conn.id)
+        ? { id: e.conn.id, pieces }
+        : { id: e.conn.id, ready: joinPieces(pieces) };
+      order.push(item as unknown as Explained & { id: number });
       return false;
     }
     order.push({ ...e, id: e.conn.id });

@@ -137,6 +137,11 @@ export class JsonStreamWriter {
     })();
   }
 
+  /** The separator {@link connection} would put before the next connection (counts it). */
+  separator(): string {
+    return this.#count++ === 0 ? "\n    " : ",\n    ";
+  }
+
   /**
    * One connection whose text is already made (`connectionJsonPieces(e,
    * origins, true)` joined), with the separator {@link connection} would give it.

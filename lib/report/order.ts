@@ -40,6 +40,21 @@ export class IdOrder<T extends { id: number }> {
     this.#insert(item.id, item);
   }
 
+  /**
+   * Whether pushing `id` now would emit it at once (nothing is held and no
+   * smaller id is awaited): the caller may then hand over output that is
+   * only valid until it returns.
+   *
+   * @example
+   * ```ts
+   * const o = new IdOrder<{ id: number }>(() => {});
+   * o.isNext(1); // true
+   * ```
+   */
+  isNext(id: number): boolean {
+    return this.#held.length === 0 && id <= this.#next;
+  }
+
   /** An id that will never be pushed (filtered out): later ids need not wait for it. */
   skip(id: number): void {
     this.#insert(id, undefined);
