@@ -130,7 +130,7 @@ export class JsonStreamWriter {
    * line does not depend on when the output was flushed.
    */
   connection(e: Explained, origins?: FrameOriginLookup): Iterable<string> {
-    const sep = this.#count++ === 0 ? "\n    " : ",\n    ";
+    const sep = this.separator();
     return (function* () {
       yield sep;
       yield* connectionJsonPieces(e, origins, true);
@@ -147,7 +147,7 @@ export class JsonStreamWriter {
    * origins, true)` joined), with the separator {@link connection} would give it.
    */
   connectionText(text: string): string {
-    return (this.#count++ === 0 ? "\n    " : ",\n    ") + text;
+    return this.separator() + text;
   }
 
   /** Closes the array and writes the capture object. */

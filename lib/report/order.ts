@@ -64,7 +64,7 @@ export class IdOrder<T extends { id: number }> {
     const h = this.#held;
     // In order, nothing held (the common case: a SYN flood's connections end
     // in id order): emitted at once, no entry made.
-    if (h.length === 0 && id <= this.#next) {
+    if (this.isNext(id)) {
       if (id === this.#next) this.#next = id + 1;
       if (item !== undefined) this.#emit(item);
       return;
