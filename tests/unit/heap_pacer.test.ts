@@ -108,8 +108,11 @@ test("heap pacer (JavaScriptCore): looks at the heap only as often as its growth
   assert.ok(p.requests === fulls);
 });
 
-test("heap pacer: the runtime's own pacer ticks without asking for anything on a small heap", async () => {
+test("heap pacer: the runtime's own pacer asks at most once in 100 ticks of a heap that does not grow", async () => {
+  // None on a small heap; but `bun test` runs many files in one process, whose
+  // heap may already be past the budget (seen once in CI): then one
+  // collection, after which the limit follows what is live and no more come.
   const p = await heapPacer();
   for (let i = 0; i < 100; i++) p.tick();
-  assert.equal(p.requests, 0);
+  assert.ok(p.requests <= 1, `${p.requests} requests`);
 });
