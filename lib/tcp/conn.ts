@@ -307,7 +307,8 @@ export class TcpConn extends FlowKey {
     if (!keepDetail) this.segLog = null;
     else if (this.segLog === null) this.segLog = new SegmentLog();
     else this.segLog.reset();
-    this.phases.length = 0;
+    // Setting length on an empty array takes a slow path (JSC: 0.2 µs a record).
+    if (this.phases.length !== 0) this.phases.length = 0;
     this.ended = false;
     this.kept = false;
     this.epoch = 1;

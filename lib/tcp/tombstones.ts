@@ -15,7 +15,9 @@
  * and an eviction touches only the index.
  * @module
  */
-import type { DirSeq } from "./analysis.ts";
+import { analyzeSegment, type DirSeq } from "./analysis.ts";
+import { revShift } from "./segment.ts";
+import type { SegmentView } from "./segment_view.ts";
 import type { Side, TcpConn } from "./conn.ts";
 import type { TupleView } from "./flow.ts";
 import { TOMBSTONE_CAP } from "./tracker_options.ts";
@@ -217,6 +219,25 @@ export class Tombstones {
     to.window = rows[o + 7];
     to.dupacks = rows[o + 8];
     to.lastLabels = rows[o + 9];
+  }
+
+  /**
+   * The labels a late packet of ended connection `r` gets from that
+   * connection's sequence state (a late dup ACK, a retransmitted FIN), as the
+   * analysis gives them; the state it leaves goes back into the row. `v` is
+   * the segment (its window shift and first RTT are set here from the row);
+   * `mine` and `theirs` are scratch records for the sender's and the other
+   * direction.
+   */
+  analyzeLate(r: number, fromA: boolean, v: SegmentView, mine: DirSeq, theirs: DirSeq): number {
+    v.revShift = revShift(this.wscale(r, fromA), this.wscale(r, !fromA));
+    v.firstRtt = this.rtt(r);
+    this.loadDir(r, fromA, mine);
+    this.loadDir(r, !fromA, theirs);
+    const m = analyzeSegment(mine, theirs, v);
+    this.storeDir(r, fromA, mine);
+    this.storeDir(r, !fromA, theirs);
+    return m;
   }
 
   /** Copies a direction state into the row as endpoint A's (`a`) or B's. */

@@ -36,20 +36,17 @@ import { AddrNames } from "./addr_names.ts";
 import { type ExpiredBy, type Side, TcpConn } from "./conn.ts";
 import { FlowTable, setKey, TupleView } from "./flow.ts";
 import { L_ICMP_UNREACH, L_PORT_REUSED } from "./labels.ts";
-import { applySegment, kindLabels, revShift } from "./segment.ts";
+import { applySegment, kindLabels } from "./segment.ts";
 import { SegmentView } from "./segment_view.ts";
-import { analyzeSegment, DirSeq } from "./analysis.ts";
+import { DirSeq } from "./analysis.ts";
 import { seqAdd, seqLe, seqRel } from "./seq.ts";
 import {
-  HALF_OPEN_TIMEOUT_S,
-  IDLE_TIMEOUT_S,
-  MAX_HALF_OPEN,
-  MAX_OPEN,
   TOMBSTONE_LINGER_S,
   type TrackerOptions,
   type UnassignedReason,
 } from "./tracker_options.ts";
-import { IdleList, isNewEpoch, requeue } from "./tracker_parts.ts";
+import { isNewEpoch } from "./tracker_parts.ts";
+import { IdleExpiry } from "./idle_expiry.ts";
 import { Tombstones } from "./tombstones.ts";
 
 export * from "./tracker_options.ts";
@@ -76,12 +73,8 @@ export class TcpTracker {
   #t0Nsec = 0;
   #started = false;
   #nextId = 0;
-  #halfOpen = new IdleList(1);
-  #open = new IdleList(2);
-  #halfOpenTimeout: number;
-  #idleTimeout: number;
-  #maxOpen: number;
-  #maxHalfOpen: number;
+  /** The idle lists and the caps on open connections (lib/tcp/idle_expiry.ts). */
+  #idle: IdleExpiry;
   /** TCP frames that belong to no connection, by reason (see {@link UNASSIGNED_REASONS}). */
   readonly unassigned: Record<UnassignedReason, number> = { "after-end": 0 };
   /** Connections that ended "expired", by the limit that expired them. */
@@ -92,10 +85,7 @@ export class TcpTracker {
   constructor(opts: TrackerOptions) {
     this.#opts = opts;
     this.#names = new AddrNames(opts.addrString);
-    this.#halfOpenTimeout = opts.halfOpenTimeout ?? HALF_OPEN_TIMEOUT_S;
-    this.#idleTimeout = opts.idleTimeout ?? IDLE_TIMEOUT_S;
-    this.#maxOpen = Math.max(1, opts.maxOpen ?? MAX_OPEN);
-    this.#maxHalfOpen = Math.max(1, opts.maxHalfOpen ?? MAX_HALF_OPEN);
+    this.#idle = new IdleExpiry(opts, (c, by) => this.#expire(c, by));
   }
 
   /** The id given to the last connection created (ids count from 1; 0 before the first). */
@@ -110,7 +100,7 @@ export class TcpTracker {
 
   /** Open connections whose handshake has not completed. */
   get halfOpenConnections(): number {
-    return this.#halfOpen.size;
+    return this.#idle.halfOpen.size;
   }
 
   /** TCP frames that belong to no connection (the sum of {@link unassigned}). */
@@ -166,7 +156,7 @@ export class TcpTracker {
       this.#t0Sec = tsSec;
       this.#t0Nsec = tsNsec;
     }
-    if (expire) this.#expireIdle((tsSec - this.#t0Sec) + (tsNsec - this.#t0Nsec) * 1e-9);
+    if (expire) this.#idle.expireIdle((tsSec - this.#t0Sec) + (tsNsec - this.#t0Nsec) * 1e-9);
   }
 
   /** Ends every open connection (in order of first packet) at the end of the capture. */
@@ -195,7 +185,7 @@ export class TcpTracker {
     const tv = this.#tv;
     tv.read(p.buf, p.ipVersion as 4 | 6, p.srcOff, p.dstOff, p.srcPort, p.dstPort);
     const t = this.#time(p);
-    this.#expireIdle(t);
+    this.#idle.expireIdle(t);
     const synOnly = (p.flags & (TCP_SYN | TCP_ACK)) === TCP_SYN;
     let extra = 0;
     let c = this.#live.find(tv);
@@ -278,64 +268,11 @@ export class TcpTracker {
     const labels = applySegment(c, side, r);
     this.#opts.onSegment?.(c, side, labels, p.frame);
     if (c.ended) this.#end(c, t);
-    else if (!wasOpen && c.facts.established) {
-      this.#halfOpen.unlink(c);
-      c.idleStamp = t;
-      this.#open.append(c);
-    }
+    else if (!wasOpen && c.facts.established) this.#idle.established(c, t);
   }
 
-  /**
-   * Expires connections idle past their limit at capture time `t`. The idle
-   * lists are kept lazily (a packet does not move its connection): a list is
-   * ordered by each connection's stamp, the time it was last queued; a head
-   * whose stamp is stale but that saw packets since is queued again with its
-   * last packet's time (a second chance), so each connection moves at most
-   * once per limit, and one idle past its limit is expired at the latest when
-   * it has been idle twice the limit.
-   */
-  #expireIdle(t: number): void {
-    const h = this.#halfOpen.head, o = this.#open.head;
-    if (h !== null && t - h.idleStamp > this.#halfOpenTimeout) {
-      this.#sweep(this.#halfOpen, t, this.#halfOpenTimeout, "half-open");
-    }
-    if (o !== null && t - o.idleStamp > this.#idleTimeout) {
-      this.#sweep(this.#open, t, this.#idleTimeout, "idle");
-    }
-  }
-
-  #sweep(list: IdleList, t: number, limit: number, by: "half-open" | "idle"): void {
-    let c = list.head;
-    while (c !== null && t - c.idleStamp > limit) {
-      if (t - c.facts.lastTime > limit) this.#expire(c, by);
-      else requeue(list, c);
-      c = list.head;
-    }
-  }
-
-  /** The connection idle longest in a list (re-queueing the ones that saw packets). */
-  #oldest(list: IdleList): TcpConn | null {
-    let c = list.head;
-    while (c !== null && c.facts.lastTime > c.idleStamp) {
-      requeue(list, c);
-      c = list.head;
-    }
-    return c;
-  }
-
-  /** Keeps the open and half-open counts within their caps (before adding one). */
-  #makeRoom(): void {
-    if (this.#halfOpen.size >= this.#maxHalfOpen) {
-      const c = this.#oldest(this.#halfOpen);
-      if (c !== null) this.#expire(c, "cap");
-    }
-    while (this.#live.size >= this.#maxOpen) {
-      const h = this.#oldest(this.#halfOpen), o = this.#oldest(this.#open);
-      const oldest = h === null ? o : o === null ? h : h.facts.lastTime <= o.facts.lastTime ? h : o;
-      if (oldest === null) break;
-      this.#expire(oldest, "cap");
-    }
-  }
+  /** How many connections are open (for the cap). */
+  readonly #liveSize = (): number => this.#live.size;
 
   #expire(c: TcpConn, by: Exclude<ExpiredBy, "">): void {
     c.expired = true;
@@ -345,7 +282,7 @@ export class TcpTracker {
   }
 
   #create(p: Packet, t: number): TcpConn {
-    this.#makeRoom();
+    this.#idle.makeRoom(this.#liveSize);
     const c = this.#newConn();
     setKey(c, this.#tv);
     c.id = ++this.#nextId;
@@ -363,8 +300,7 @@ export class TcpTracker {
     c.facts.lastTime = t;
     c.idleStamp = t;
     this.#live.add(c);
-    if (c.facts.established) this.#open.append(c);
-    else this.#halfOpen.append(c);
+    this.#idle.add(c);
     return c;
   }
 
@@ -378,7 +314,7 @@ export class TcpTracker {
       p.quotedSrcPort,
       p.quotedDstPort,
     );
-    this.#expireIdle(this.#time(p));
+    this.#idle.expireIdle(this.#time(p));
     const c = this.#live.find(tv);
     if (!c) {
       this.strayIcmp++;
@@ -425,26 +361,15 @@ export class TcpTracker {
     v.len = p.payloadLen;
     v.flags = p.flags;
     v.window = p.window;
-    const dead = this.#dead;
-    v.revShift = revShift(dead.wscale(tomb, fromA), dead.wscale(tomb, !fromA));
     v.t = t;
-    v.firstRtt = dead.rtt(tomb);
-    // The sender's direction first, as the analysis takes them; the state it
-    // leaves goes back into the row.
-    const mine = this.#lateA, theirs = this.#lateB;
-    dead.loadDir(tomb, fromA, mine);
-    dead.loadDir(tomb, !fromA, theirs);
-    const m = analyzeSegment(mine, theirs, v);
-    dead.storeDir(tomb, fromA, mine);
-    dead.storeDir(tomb, !fromA, theirs);
+    const m = this.#dead.analyzeLate(tomb, fromA, v, this.#lateA, this.#lateB);
     this.#opts.onLate?.(p.frame, kindLabels(p.flags, p.payloadLen) | m);
   }
 
   /** Takes a connection out of the tables and gives it to `onEnd`. */
   #handOver(c: TcpConn, reason: TcpConn["endReason"]): void {
     this.#live.remove(c);
-    if (c.idleList === 1) this.#halfOpen.unlink(c);
-    else if (c.idleList === 2) this.#open.unlink(c);
+    this.#idle.remove(c);
     c.endReason = reason;
     this.#opts.onEnd(c);
     this.#release(c);
