@@ -28,6 +28,7 @@ import { IdOrder } from "../lib/report/order.ts";
 import { OutputQueue } from "../lib/report/output_queue.ts";
 import { AsciiBuffer, summaryHeader, writeSummaryRow } from "../lib/report/summary.ts";
 import { textChunks } from "../lib/report/text.ts";
+import { textBytes } from "../lib/report/text_bytes.ts";
 import type { CommandContext } from "./cli.ts";
 import type { HtmlOutput, HtmlReady } from "./explain_html.ts";
 import type { TrackerLimits } from "../lib/tcp/tracker_options.ts";
@@ -40,7 +41,7 @@ import {
   progressReporter,
   pumpingSource,
 } from "./explain_input.ts";
-import { joinPieces } from "./explain_shard.ts";
+import { joinParts } from "./explain_shard.ts";
 
 /** What the explain command was asked to do. */
 export interface ExplainRequest {
@@ -128,6 +129,9 @@ export async function runExplain(ctx: CommandContext, req: ExplainRequest): Prom
     : undefined;
   let written = 0;
   let jsonCount = 0;
+  /** A connection's text: bytes without colour (no string per line), else strings. */
+  const text = (e: Explained): Iterable<string | Uint8Array> =>
+    ctx.color ? textChunks(e, true) : textBytes(e);
   const write = (e: Explained) => {
     written++;
     // From the worker threads: the connection's output, made there.
@@ -140,16 +144,18 @@ export async function runExplain(ctx: CommandContext, req: ExplainRequest): Prom
     }
     // Made as the connection ended and written at once, piece by piece
     // (it was next in id order: no joined string is made).
-    const pieces = (e as unknown as { pieces?: Iterable<string> }).pieces;
+    const pieces = (e as unknown as { pieces?: Iterable<string | Uint8Array> }).pieces;
     if (pieces !== undefined) {
       if (req.format !== "text") out.push(json!.separator());
       for (const piece of pieces) out.push(piece);
       return;
     }
     // Made when the connection ended (its record was reused since).
-    const ready = (e as unknown as { ready?: string }).ready;
+    const ready = (e as unknown as { ready?: string | Uint8Array }).ready;
     if (ready !== undefined) {
-      out.push(req.format === "text" ? ready : json!.connectionText(ready));
+      out.push(
+        typeof ready !== "string" || req.format === "text" ? ready : json!.connectionText(ready),
+      );
       return;
     }
     const htmlReady = (e as unknown as { html?: HtmlReady }).html;
@@ -157,7 +163,7 @@ export async function runExplain(ctx: CommandContext, req: ExplainRequest): Prom
       html!.addReady(htmlReady);
       return;
     }
-    if (req.format === "text") out.push(textChunks(e, ctx.color));
+    if (req.format === "text") out.push(text(e));
     else if (html) html.add(e, origins);
     else out.push(json!.connection(e, origins));
   };
@@ -191,14 +197,12 @@ export async function runExplain(ctx: CommandContext, req: ExplainRequest): Prom
       return false;
     }
     if (!html && (e.conn.segLog?.length ?? 0) <= LINE_AT_ONCE_SEGMENTS) {
-      const pieces = req.format === "text"
-        ? textChunks(e, ctx.color)
-        : connectionJsonPieces(e, origins, true);
+      const pieces = req.format === "text" ? text(e) : connectionJsonPieces(e, origins, true);
       // Next in id order (the common case): written now, the pieces read
       // while the record is still this connection's; else it waits joined.
       const item = order.isNext(e.conn.id)
         ? { id: e.conn.id, pieces }
-        : { id: e.conn.id, ready: joinPieces(pieces) };
+        : { id: e.conn.id, ready: joinParts(pieces) };
       order.push(item as unknown as Explained & { id: number });
       return false;
     }

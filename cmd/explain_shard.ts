@@ -35,6 +35,25 @@ export function joinPieces(parts: Iterable<string>): string {
   return s;
 }
 
+/**
+ * The pieces of one connection's output in one piece: a string when they are
+ * all strings, else the UTF-8 bytes of them all (the text without colour is
+ * made as bytes: lib/report/text_bytes.ts).
+ */
+export function joinParts(parts: Iterable<string | Uint8Array>): string | Uint8Array {
+  const list = [...parts];
+  if (list.every((p) => typeof p === "string")) return list.join("");
+  const bytes = list.map((p) => typeof p === "string" ? utf8.encode(p) : p);
+  const out = new Uint8Array(bytes.reduce((n, b) => n + b.length, 0));
+  let at = 0;
+  for (const b of bytes) {
+    out.set(b, at);
+    at += b.length;
+  }
+  return out;
+}
+
+const utf8 = new TextEncoder();
 const ascii = new TextDecoder();
 
 /** The formatter of each output format (the same calls as cmd/explain_run.ts). */

@@ -111,6 +111,48 @@ export class AsciiBuffer {
   }
 
   /**
+   * Appends bytes as they are (UTF-8 made once, such as a run of box-drawing dashes).
+   *
+   * @example
+   * ```ts
+   * const b = new AsciiBuffer();
+   * b.bytes(new Uint8Array([0xe2, 0x94, 0x80]));
+   * b.takeString(); // "─"
+   * ```
+   */
+  bytes(from: Uint8Array): void {
+    this.#reserve(from.length);
+    const bytes = this.#bytes;
+    const at = this.length;
+    if (from.length <= 16) { for (let i = 0; i < from.length; i++) bytes[at + i] = from[i]; }
+    else bytes.set(from, at);
+    this.length = at + from.length;
+  }
+
+  /**
+   * Appends a non-negative integer below 2^31 in exactly `width` decimal
+   * digits, zero-padded on the left (`String(n).padStart(width, "0")` for n
+   * with at most `width` digits).
+   *
+   * @example
+   * ```ts
+   * const b = new AsciiBuffer();
+   * b.zeroPadded(42, 6);
+   * b.takeString(); // "000042"
+   * ```
+   */
+  zeroPadded(n: number, width: number): void {
+    this.#reserve(width);
+    const bytes = this.#bytes;
+    let v = n | 0;
+    for (let at = this.length + width - 1; at >= this.length; at--) {
+      bytes[at] = 0x30 + v % 10;
+      v = (v / 10) | 0;
+    }
+    this.length += width;
+  }
+
+  /**
    * Appends `x.toFixed(3)` (the same text) without making a string where it
    * can: a non-negative number below 2^31 / 1000 whose thousandths are not
    * within 1e-6 of a tie is rounded as integers (toFixed rounds the exact

@@ -29,8 +29,8 @@ const PIECE = 64 * 1024;
 export class OutputQueue {
   #buf: AsciiBuffer;
   #budget: number;
-  /** Parts pushed after the budget was reached, in order (strings or started iterators). */
-  #later: (string | Iterator<string>)[] = [];
+  /** Parts pushed after the budget was reached, in order (text, bytes or started iterators). */
+  #later: (string | Uint8Array | Iterator<string | Uint8Array>)[] = [];
 
   /**
    * @example
@@ -53,14 +53,24 @@ export class OutputQueue {
     return this.#buf.length;
   }
 
-  /** Appends output: encoded now, or (past the budget) kept to be encoded when written. */
-  push(part: string | Iterable<string>): void {
+  /**
+   * Appends output (text, or UTF-8 bytes the queue may keep: the caller does
+   * not change them afterwards): encoded now, or (past the budget) kept to be
+   * encoded when written.
+   */
+  push(part: string | Uint8Array | Iterable<string | Uint8Array>): void {
     if (this.#later.length > 0 || this.#buf.length >= this.#budget) {
-      this.#later.push(typeof part === "string" ? part : part[Symbol.iterator]());
+      this.#later.push(
+        typeof part === "string" || part instanceof Uint8Array ? part : part[Symbol.iterator](),
+      );
       return;
     }
     if (typeof part === "string") {
       this.#buf.utf8(part);
+      return;
+    }
+    if (part instanceof Uint8Array) {
+      this.#buf.bytes(part);
       return;
     }
     const it = part[Symbol.iterator]();
@@ -72,7 +82,8 @@ export class OutputQueue {
       }
       const r = it.next();
       if (r.done) return;
-      this.#buf.utf8(r.value);
+      if (typeof r.value === "string") this.#buf.utf8(r.value);
+      else this.#buf.bytes(r.value);
     }
   }
 
@@ -91,8 +102,18 @@ export class OutputQueue {
     let text = "";
     for (const part of later) {
       if (typeof part === "string") text += part;
-      else {
+      else if (part instanceof Uint8Array) {
+        if (text) await write(text);
+        text = "";
+        await write(part);
+      } else {
         for (let r = part.next(); !r.done; r = part.next()) {
+          if (typeof r.value !== "string") {
+            if (text) await write(text);
+            text = "";
+            await write(r.value);
+            continue;
+          }
           text += r.value;
           if (text.length >= PIECE) {
             await write(text);

@@ -21,19 +21,20 @@ import {
   L_SYN_ACK,
   labelNames,
 } from "../tcp/labels.ts";
-import type { StateChange } from "../tcp/state.ts";
+import type { EndpointFsm } from "../tcp/state.ts";
 import { flagNames } from "./json.ts";
 import { formatHostPort } from "../hostport.ts";
 import { slowVerdict } from "../explain/slow.ts";
 import { CAUSES, type Timing } from "../explain/timing.ts";
 
 /** Width of each state column. */
-const STATE_W = 22;
+export const STATE_W = 22;
 /** Width of the arrow between the columns. */
-const ARROW_W = 44;
+export const ARROW_W = 44;
 const KIND_BITS = L_SYN | L_SYN_ACK | L_ACK | L_DATA | L_FIN | L_RST | L_ICMP_UNREACH;
 
-type Colors = ReturnType<typeof createColors>;
+/** The colour functions (identity functions without colour). */
+export type Colors = ReturnType<typeof createColors>;
 
 /*
  * The ladder writes one line per segment (millions for a long capture): its
@@ -45,6 +46,8 @@ const SPACES = Array.from({ length: ARROW_W + 1 }, (_, n) => " ".repeat(n));
 const DASHES = Array.from({ length: ARROW_W + 1 }, (_, n) => "─".repeat(n));
 /** An empty state cell. */
 const NO_STATE = SPACES[STATE_W];
+/** The ladder heading up to the endpoints. */
+const HEAD_START = `${"client".padEnd(STATE_W)} ${"frame".padStart(6)} ${"time".padStart(10)}  `;
 /** Flag names joined with commas, by flags value (made on first use). */
 const FLAG_TEXT: (string | undefined)[] = [];
 
@@ -59,7 +62,7 @@ function padRight(text: string, w: number): string {
 }
 
 /** Scaled times below this are integers the double holds to 1/512: rounding them is exact enough. */
-const FIXED6_MAX = 2 ** 43;
+export const FIXED6_MAX = 2 ** 43;
 
 /**
  * `t.toFixed(6)` (2.4 M calls on the benchmark capture's ladder; measured:
@@ -81,7 +84,8 @@ export function fixed6(t: number): string {
   return String((n - us) / 1e6) + "." + "000000".slice(digits.length) + digits;
 }
 
-function flagText(flags: number): string {
+/** Flag names joined with commas ("PSH,ACK"). */
+export function flagText(flags: number): string {
   if (flags < 0 || flags >= 4096) return flagNames(flags).join(",");
   return FLAG_TEXT[flags] ??= flagNames(flags).join(",");
 }
@@ -183,7 +187,8 @@ function arrowText(s: SegmentRecord): string {
   return `${flagText(s.flags)} seq=${s.seq} ack=${s.ack} len=${s.len}`;
 }
 
-function arrow(s: SegmentRecord, c: Colors): string {
+/** The arrow between the columns: `─ text ───▶` (client to server) or `◀─── text ─`. */
+export function arrow(s: SegmentRecord, c: Colors): string {
   const text = ` ${arrowText(s)} `;
   const fill = Math.max(2, ARROW_W - text.length - 2);
   const body = s.side === 0 ? `─${text}${dashes(fill)}▶` : `◀${dashes(fill)}${text}─`;
@@ -192,25 +197,37 @@ function arrow(s: SegmentRecord, c: Colors): string {
   return body;
 }
 
-function stateCell(changes: Map<number, StateChange[]>, frame: number): string {
-  const list = changes.get(frame);
-  return list ? list.map((x) => x.state).join("→") : "";
-}
+/**
+ * One side's state changes, read along the ladder: {@link at} is asked for
+ * each segment's frame in increasing order and returns the changes at that
+ * frame ("FIN-WAIT-2→TIME-WAIT"), "" for none (a history never goes back in
+ * frames, so one pass over it serves the whole ladder).
+ */
+export class StateCursor {
+  #i = 0;
+  constructor(readonly fsm: EndpointFsm | null) {}
 
-function byFrame(h: StateChange[] | null): Map<number, StateChange[]> {
-  const m = new Map<number, StateChange[]>();
-  for (const x of h ?? []) {
-    const list = m.get(x.frame);
-    if (list) list.push(x);
-    else m.set(x.frame, [x]);
+  /** The changes at `frame` joined with "→", "" for none. */
+  at(frame: number): string {
+    const f = this.fsm;
+    if (f === null) return "";
+    const n = f.changes;
+    let i = this.#i;
+    while (i < n && f.changeFrame(i) < frame) i++;
+    let out = "";
+    for (; i < n && f.changeFrame(i) === frame; i++) {
+      out = out === "" ? f.changeState(i) : out + "→" + f.changeState(i);
+    }
+    this.#i = i;
+    return out;
   }
-  return m;
 }
 
 /** Label texts by label bits (without the kind bits), made on first use. */
 const LABEL_TEXT = new Map<number, string>();
 
-function labelText(mask: number, c: Colors): string {
+/** The analysis labels after the arrow ("  [retransmission]"), "" for none. */
+export function labelText(mask: number, c: Colors): string {
   const bits = mask & ~KIND_BITS;
   if (bits === 0) return "";
   let t = LABEL_TEXT.get(bits);
@@ -250,12 +267,10 @@ export function ladder(conn: TcpConn, color: boolean): string {
  */
 export function* ladderLines(conn: TcpConn, color: boolean): Generator<string> {
   const c = createColors(color);
-  const cl = byFrame(conn.fsm?.[0].history ?? null);
-  const sv = byFrame(conn.fsm?.[1].history ?? null);
+  const cl = new StateCursor(conn.fsm?.[0] ?? null);
+  const sv = new StateCursor(conn.fsm?.[1] ?? null);
   const phaseAt = new Map(conn.phases.map((p) => [p.firstFrame, p]));
-  const head = `${"client".padEnd(STATE_W)} ${"frame".padStart(6)} ${"time".padStart(10)}  ` +
-    `${endpoint(conn.client)} ⇄ ${endpoint(conn.server)}`.padEnd(ARROW_W + 2) + "  server";
-  yield c.dim(head);
+  yield ladderHead(conn, c);
   const log = conn.segLog;
   const count = log === null ? 0 : log.length;
   for (let i = 0; i < count; i++) {
@@ -263,18 +278,37 @@ export function* ladderLines(conn: TcpConn, color: boolean): Generator<string> {
     const p = phaseAt.get(s.frame);
     if (p) {
       phaseAt.delete(s.frame);
-      yield c.bold(
-        `${"".padEnd(STATE_W)} ── ${p.name} (${frameSpan(p.firstFrame, p.lastFrame)}) ──`,
-      );
+      yield phaseLine(p, c);
     }
-    const cell = stateCell(cl, s.frame);
+    const cell = cl.at(s.frame);
     const left = cell === "" ? NO_STATE : padRight(cell, STATE_W);
-    const right = stateCell(sv, s.frame);
+    const right = sv.at(s.frame);
+    // lib/report/text_bytes.ts writes this line as bytes (without colour): keep the two alike.
     yield `${c.green(left)} ${padLeft(String(s.frame), 6)} ${
       c.dim(padLeft(fixed6(s.time), 10))
     }  ` +
       `${arrow(s, c)}  ${c.green(right)}${labelText(s.labels, c)}`;
   }
+  yield ladderFoot(conn, c);
+}
+
+/** The ladder's column heading line. */
+export function ladderHead(conn: TcpConn, c: Colors): string {
+  const ends = `${endpoint(conn.client)} ⇄ ${endpoint(conn.server)}`;
+  const head = HEAD_START + ends.padEnd(ARROW_W + 2) + "  server";
+  return c.dim(head);
+}
+
+/** A phase heading line ("── data (frames 4–9) ──"). */
+export function phaseLine(
+  p: { name: string; firstFrame: number; lastFrame: number },
+  c: Colors,
+): string {
+  return c.bold(`${NO_STATE} ── ${p.name} (${frameSpan(p.firstFrame, p.lastFrame)}) ──`);
+}
+
+/** The line under the ladder: handshake RTT and retransmissions. */
+export function ladderFoot(conn: TcpConn, c: Colors): string {
   const f = conn.facts;
   const rt = f.p[RETRANS] + f.p[RETRANS + 1];
   const rtt = f.rtt >= 0 ? `handshake RTT ${(f.rtt * 1e3).toFixed(3)} ms` : "handshake not seen";
@@ -282,7 +316,7 @@ export function* ladderLines(conn: TcpConn, color: boolean): Generator<string> {
   // holds that copy; when none is known the list is left out, not printed empty.
   const gaps = (f.intervals ?? []).map((x) => x.toFixed(3)).join(" ");
   const rtx = rt > 0 ? `; ${rt} retransmission(s)${gaps ? `, intervals ${gaps} s` : ""}` : "";
-  yield c.dim(`${"".padEnd(STATE_W)} ${rtt}${rtx}`);
+  return c.dim(`${NO_STATE} ${rtt}${rtx}`);
 }
 
 /**

@@ -49,6 +49,21 @@ export class EndpointFsm {
     this.#keep = keepHistory;
   }
 
+  /** Changes kept (0 when the caller keeps no history). */
+  get changes(): number {
+    return this.#keep ? this.#count : 0;
+  }
+
+  /** The frame of change `i` (0 ≤ i < {@link changes}; frames never decrease). */
+  changeFrame(i: number): number {
+    return this.#frames[i];
+  }
+
+  /** The state change `i` entered. */
+  changeState(i: number): TcpState {
+    return this.#states[i];
+  }
+
   /** Every change, in order, as new objects (null when the caller keeps no history). */
   get history(): StateChange[] | null {
     if (!this.#keep) return null;

@@ -92,3 +92,20 @@ test("output queue: one part of more than 256 KiB is left lazy after that, even 
   assert.equal(out.text, "x".repeat(1_000_000) + "end\n");
   assert.equal(made, 100);
 });
+
+test("output queue: bytes and text mix in order, at once and past the budget", async () => {
+  const enc = new TextEncoder();
+  const q = new OutputQueue(16);
+  q.push(enc.encode("bytes ─▶\n"));
+  q.push((function* () {
+    yield "text\n";
+    yield enc.encode("more bytes\n");
+  })());
+  // Past the budget now: these wait as they are.
+  q.push(enc.encode("late bytes\n"));
+  q.push(["late ", "text\n", enc.encode("and bytes\n")]);
+  assert.equal(
+    (await drain(q)).text,
+    "bytes ─▶\ntext\nmore bytes\nlate bytes\nlate text\nand bytes\n",
+  );
+});

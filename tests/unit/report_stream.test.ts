@@ -12,6 +12,7 @@ import { captureJson, connectionReport, ndjsonLine, renderJson } from "../../lib
 import { connectionJsonPieces, JsonStreamWriter } from "../../lib/report/json_stream.ts";
 import { IdOrder } from "../../lib/report/order.ts";
 import { renderText, textChunks } from "../../lib/report/text.ts";
+import { textBytes } from "../../lib/report/text_bytes.ts";
 import { ROOT } from "../support/helpers.ts";
 
 const DIR = join(ROOT, "tests", "fixtures", "explain");
@@ -105,6 +106,18 @@ test("report stream: the empty JSON document is valid", () => {
   const text = w.head() +
     w.end({ format: "pcap", linkTypes: [1], frames: 0, truncated: false, warnings: [] });
   assert.deepEqual(JSON.parse(text).connections, []);
+});
+
+test("report stream: the text as bytes (no colour) equals the text as strings on every fixture", async () => {
+  const dec = new TextDecoder();
+  for (const file of files) {
+    const { list } = await explained(file);
+    for (const e of list) {
+      const pieces = [...textBytes(e, 200)];
+      assert.equal(pieces.map((p) => dec.decode(p)).join(""), renderText(e, false), file);
+      if ((e.conn.segLog?.length ?? 0) > 20) assert.ok(pieces.length > 1, file);
+    }
+  }
 });
 
 test("report stream: text in pieces equals renderText on every fixture", async () => {

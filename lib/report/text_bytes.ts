@@ -1,0 +1,177 @@
+/**
+ * The text report without colour (output to a file or a pipe), written as
+ * UTF-8 bytes straight into a buffer: the ladder's line per segment (millions
+ * on a big capture) makes no string. As strings, the 2.4M-packet benchmark
+ * capture's text spent about a third of its time making, joining and then
+ * encoding each line (lib/report/text.ts makes the same lines as strings, with
+ * colour; tests/unit/report_stream.test.ts checks the two are equal on every
+ * fixture).
+ * @module
+ */
+import type { Explained } from "../explain/engine.ts";
+import type { SegmentRecord } from "../tcp/conn.ts";
+import { L_ICMP_UNREACH } from "../tcp/labels.ts";
+import { AsciiBuffer } from "./ascii_buffer.ts";
+import { createColors } from "./colors.ts";
+import {
+  arrow,
+  ARROW_W,
+  fixed6,
+  FIXED6_MAX,
+  flagText,
+  labelText,
+  ladderFoot,
+  ladderHead,
+  phaseLine,
+  STATE_W,
+  StateCursor,
+  verdictLines,
+} from "./text.ts";
+
+const PLAIN = createColors(false);
+const SCRATCH = new AsciiBuffer((1 << 16) + 4096);
+const encoder = new TextEncoder();
+const DASH = encoder.encode("─");
+/** DASHES[n]: n box-drawing dashes as UTF-8 (n ≤ ARROW_W). */
+const DASHES = Array.from({ length: ARROW_W + 1 }, (_, n) => encoder.encode("─".repeat(n)));
+const RIGHT = encoder.encode("▶");
+const LEFT = encoder.encode("◀");
+/** Flag names as bytes, by flags value (made on first use). */
+const FLAG_BYTES: (Uint8Array | undefined)[] = [];
+
+/** Digits of a non-negative integer in decimal (String(n).length). */
+function decimalLength(n: number): number {
+  let d = 1;
+  for (let m = 10; m <= n && d < 17; m *= 10) d++;
+  return d;
+}
+
+/** Appends `text` as UTF-8 (ASCII state names; "→" between them). */
+function put(out: AsciiBuffer, text: string): void {
+  if (text !== "") out.text(text);
+}
+
+/** `padLeft(fixed6(t), width)` as text.ts writes it. */
+function time(out: AsciiBuffer, t: number, width: number): void {
+  const r = t * 1e6;
+  const fl = Math.floor(r);
+  const frac = r - fl;
+  if (!(r >= 0 && r < FIXED6_MAX) || (frac > 0.49 && frac < 0.51)) {
+    const s = fixed6(t);
+    out.spaces(width - s.length);
+    out.text(s);
+    return;
+  }
+  const n = frac < 0.5 ? fl : fl + 1;
+  let whole = Math.floor(n / 1e6);
+  let us = n - whole * 1e6;
+  if (us < 0) {
+    whole--;
+    us += 1e6;
+  } else if (us >= 1e6) {
+    whole++;
+    us -= 1e6;
+  }
+  out.spaces(width - decimalLength(whole) - 7);
+  out.uint(whole);
+  out.text(".");
+  out.zeroPadded(us, 6);
+}
+
+/** The arrow of an ordinary segment (ICMP errors go through text.ts's `arrow`). */
+function arrowBytes(out: AsciiBuffer, s: SegmentRecord): void {
+  if (s.labels & L_ICMP_UNREACH) {
+    out.utf8(arrow(s, PLAIN));
+    return;
+  }
+  const flags = FLAG_BYTES[s.flags] ??= encoder.encode(flagText(s.flags));
+  // ` ${flags} seq=${seq} ack=${ack} len=${len} `
+  const textLen = 1 + flags.length + 5 + decimalLength(s.seq) + 5 + decimalLength(s.ack) + 5 +
+    decimalLength(s.len) + 1;
+  const fill = Math.max(2, ARROW_W - textLen - 2);
+  if (s.side === 0) out.bytes(DASH);
+  else {
+    out.bytes(LEFT);
+    dashes(out, fill);
+  }
+  out.text(" ");
+  out.bytes(flags);
+  out.text(" seq=");
+  out.uint(s.seq);
+  out.text(" ack=");
+  out.uint(s.ack);
+  out.text(" len=");
+  out.uint(s.len);
+  out.text(" ");
+  if (s.side === 0) {
+    dashes(out, fill);
+    out.bytes(RIGHT);
+  } else out.bytes(DASH);
+}
+
+function dashes(out: AsciiBuffer, n: number): void {
+  if (n <= ARROW_W) out.bytes(DASHES[n]);
+  else for (let i = 0; i < n; i++) out.bytes(DASH);
+}
+
+/** One ladder line (text.ts's ladderLines, without colour), with its newline. */
+function segmentLine(
+  out: AsciiBuffer,
+  s: SegmentRecord,
+  cl: StateCursor,
+  sv: StateCursor,
+): void {
+  const cell = cl.at(s.frame);
+  put(out, cell);
+  out.spaces(STATE_W - cell.length);
+  out.text(" ");
+  out.spaces(6 - decimalLength(s.frame));
+  out.uint(s.frame);
+  out.text(" ");
+  time(out, s.time, 10);
+  out.text("  ");
+  arrowBytes(out, s);
+  out.text("  ");
+  put(out, sv.at(s.frame));
+  put(out, labelText(s.labels, PLAIN));
+  out.text("\n");
+}
+
+/**
+ * A connection's text report without colour (the same bytes as
+ * `textChunks(e, false)` encoded), in pieces of about `size` bytes, each a
+ * new array.
+ *
+ * @example
+ * ```ts
+ * import type { Explained } from "../explain/engine.ts";
+ * declare const explained: Explained, write: (b: Uint8Array) => Promise<void>;
+ * for (const piece of textBytes(explained)) await write(piece);
+ * ```
+ */
+export function* textBytes(e: Explained, size = 1 << 16): Generator<Uint8Array> {
+  // One buffer for every connection: it is empty at each yield (take empties
+  // it), and a generator writes only between being resumed and its next
+  // yield, so two connections' pieces never mix.
+  const out = SCRATCH;
+  const conn = e.conn;
+  out.utf8(verdictLines(e, false) + "\n");
+  out.utf8(ladderHead(conn, PLAIN) + "\n");
+  const cl = new StateCursor(conn.fsm?.[0] ?? null);
+  const sv = new StateCursor(conn.fsm?.[1] ?? null);
+  const phaseAt = new Map(conn.phases.map((p) => [p.firstFrame, p]));
+  const log = conn.segLog;
+  const count = log === null ? 0 : log.length;
+  for (let i = 0; i < count; i++) {
+    const s = log!.at(i);
+    const p = phaseAt.get(s.frame);
+    if (p) {
+      phaseAt.delete(s.frame);
+      out.utf8(phaseLine(p, PLAIN) + "\n");
+    }
+    segmentLine(out, s, cl, sv);
+    if (out.length >= size) yield out.take();
+  }
+  out.utf8(ladderFoot(conn, PLAIN) + "\n\n");
+  yield out.take();
+}
