@@ -41,7 +41,9 @@ export function joinPieces(parts: Iterable<string>): string {
  * made as bytes: lib/report/text_bytes.ts).
  */
 export function joinParts(parts: Iterable<string | Uint8Array>): string | Uint8Array {
-  const list = [...parts];
+  // Bytes are copied as they come (a piece may be a view its maker reuses).
+  const list: (string | Uint8Array)[] = [];
+  for (const p of parts) list.push(typeof p === "string" ? p : p.slice());
   if (list.every((p) => typeof p === "string")) return list.join("");
   const bytes = list.map((p) => typeof p === "string" ? utf8.encode(p) : p);
   const out = new Uint8Array(bytes.reduce((n, b) => n + b.length, 0));

@@ -124,8 +124,10 @@ export class AsciiBuffer {
     this.#reserve(from.length);
     const bytes = this.#bytes;
     const at = this.length;
-    if (from.length <= 16) { for (let i = 0; i < from.length; i++) bytes[at + i] = from[i]; }
-    else bytes.set(from, at);
+    // A loop for short runs (dashes, flag names): set()'s call costs more.
+    if (from.length <= 64) {
+      for (let i = 0; i < from.length; i++) bytes[at + i] = from[i];
+    } else bytes.set(from, at);
     this.length = at + from.length;
   }
 
@@ -228,6 +230,21 @@ export class AsciiBuffer {
     const out = this.#bytes.slice(0, this.length);
     this.length = 0;
     return out;
+  }
+
+  /**
+   * The bytes appended so far, as a view of the buffer (no copy): valid until
+   * the buffer is next written to or cleared.
+   *
+   * @example
+   * ```ts
+   * const b = new AsciiBuffer();
+   * b.text("ab");
+   * b.view().length; // 2
+   * ```
+   */
+  view(): Uint8Array {
+    return this.#bytes.subarray(0, this.length);
   }
 
   /**

@@ -54,14 +54,18 @@ export class OutputQueue {
   }
 
   /**
-   * Appends output (text, or UTF-8 bytes the queue may keep: the caller does
-   * not change them afterwards): encoded now, or (past the budget) kept to be
-   * encoded when written.
+   * Appends output (text, or UTF-8 bytes, copied: the caller may reuse them;
+   * bytes an iterator gives are read before it is asked for the next):
+   * encoded now, or (past the budget) kept to be encoded when written.
    */
   push(part: string | Uint8Array | Iterable<string | Uint8Array>): void {
     if (this.#later.length > 0 || this.#buf.length >= this.#budget) {
       this.#later.push(
-        typeof part === "string" || part instanceof Uint8Array ? part : part[Symbol.iterator](),
+        typeof part === "string"
+          ? part
+          : part instanceof Uint8Array
+          ? part.slice()
+          : part[Symbol.iterator](),
       );
       return;
     }

@@ -22,7 +22,6 @@ import {
   labelText,
   ladderFoot,
   ladderHead,
-  phaseLine,
   STATE_W,
   StateCursor,
   verdictLines,
@@ -114,6 +113,30 @@ function dashes(out: AsciiBuffer, n: number): void {
   else for (let i = 0; i < n; i++) out.bytes(DASH);
 }
 
+const PHASE_OPEN = encoder.encode(" ── ");
+const PHASE_CLOSE = encoder.encode(") ──\n");
+const EN_DASH = encoder.encode("–");
+
+/** text.ts's phaseLine without colour, with its newline. */
+function phaseBytes(
+  out: AsciiBuffer,
+  p: { name: string; firstFrame: number; lastFrame: number },
+): void {
+  out.spaces(STATE_W);
+  out.bytes(PHASE_OPEN);
+  out.text(p.name);
+  if (p.firstFrame === p.lastFrame) {
+    out.text(" (frame ");
+    out.uint(p.firstFrame);
+  } else {
+    out.text(" (frames ");
+    out.uint(p.firstFrame);
+    out.bytes(EN_DASH);
+    out.uint(p.lastFrame);
+  }
+  out.bytes(PHASE_CLOSE);
+}
+
 /** One ladder line (text.ts's ladderLines, without colour), with its newline. */
 function segmentLine(
   out: AsciiBuffer,
@@ -139,8 +162,9 @@ function segmentLine(
 
 /**
  * A connection's text report without colour (the same bytes as
- * `textChunks(e, false)` encoded), in pieces of about `size` bytes, each a
- * new array.
+ * `textChunks(e, false)` encoded), in pieces of about `size` bytes. Each
+ * piece is a view of a buffer this module reuses: read (or copy) it before
+ * asking for the next piece of any connection.
  *
  * @example
  * ```ts
@@ -167,11 +191,15 @@ export function* textBytes(e: Explained, size = 1 << 16): Generator<Uint8Array> 
     const p = phaseAt.get(s.frame);
     if (p) {
       phaseAt.delete(s.frame);
-      out.utf8(phaseLine(p, PLAIN) + "\n");
+      phaseBytes(out, p);
     }
     segmentLine(out, s, cl, sv);
-    if (out.length >= size) yield out.take();
+    if (out.length >= size) {
+      yield out.view();
+      out.length = 0;
+    }
   }
-  out.utf8(ladderFoot(conn, PLAIN) + "\n\n");
-  yield out.take();
+  out.text(ladderFoot(conn, PLAIN) + "\n\n");
+  yield out.view();
+  out.length = 0;
 }
