@@ -233,6 +233,25 @@ export class AsciiBuffer {
   }
 
   /**
+   * Room for `n` more bytes: returns the buffer itself, to be written from
+   * {@link length} on by a caller that then moves `length` past what it
+   * wrote (a writer of many small fields reserves once: the text ladder).
+   * The array is valid until the next call that appends.
+   *
+   * @example
+   * ```ts
+   * const b = new AsciiBuffer();
+   * const bytes = b.room(1);
+   * bytes[b.length++] = 0x41;
+   * b.takeString(); // "A"
+   * ```
+   */
+  room(n: number): Uint8Array {
+    this.#reserve(n);
+    return this.#bytes;
+  }
+
+  /**
    * The bytes appended so far, as a view of the buffer (no copy): valid until
    * the buffer is next written to or cleared.
    *

@@ -137,6 +137,100 @@ function phaseBytes(
   out.bytes(PHASE_CLOSE);
 }
 
+const SEQ = encoder.encode(" seq=");
+const ACK = encoder.encode(" ack=");
+const LEN = encoder.encode(" len=");
+/** Below this every number of a line is a small integer (written by integer arithmetic). */
+const INT_MAX = 2 ** 31;
+
+/** Copies `from` into `b` at `at`; returns the end. */
+function copy(b: Uint8Array, at: number, from: Uint8Array): number {
+  for (let i = 0; i < from.length; i++) b[at + i] = from[i];
+  return at + from.length;
+}
+
+/** Writes `n` spaces; returns the end. */
+function blank(b: Uint8Array, at: number, n: number): number {
+  for (let i = 0; i < n; i++) b[at + i] = 0x20;
+  return n > 0 ? at + n : at;
+}
+
+/** Writes integer 0 ≤ n < 2^31 in `digits` decimal digits (its length); returns the end. */
+function digits(b: Uint8Array, at: number, n: number, count: number): number {
+  let v = n | 0;
+  for (let i = at + count - 1; i >= at; i--) {
+    b[i] = 0x30 + v % 10;
+    v = (v / 10) | 0;
+  }
+  return at + count;
+}
+
+/**
+ * The common ladder line, written straight into the buffer: no state change
+ * on either side, no label, no ICMP error, small numbers, an ordinary time
+ * (else false, and {@link segmentLine} writes it field by field).
+ */
+function plainLine(out: AsciiBuffer, s: SegmentRecord): boolean {
+  const { frame, seq, ack, len } = s;
+  if ((s.labels & L_ICMP_UNREACH) !== 0 || labelText(s.labels, PLAIN) !== "") return false;
+  if (!(frame < INT_MAX && seq < INT_MAX && ack < INT_MAX && len < INT_MAX && len >= 0)) {
+    return false;
+  }
+  const r = s.time * 1e6;
+  const fl = Math.floor(r);
+  const frac = r - fl;
+  if (!(r >= 0 && r < FIXED6_MAX) || (frac > 0.49 && frac < 0.51)) return false;
+  const n = frac < 0.5 ? fl : fl + 1;
+  let whole = Math.floor(n / 1e6);
+  let us = n - whole * 1e6;
+  if (us < 0) {
+    whole--;
+    us += 1e6;
+  } else if (us >= 1e6) {
+    whole++;
+    us -= 1e6;
+  }
+  if (whole >= INT_MAX) return false;
+  const flags = FLAG_BYTES[s.flags] ??= encoder.encode(flagText(s.flags));
+  const fd = decimalLength(frame), sd = decimalLength(seq), ad = decimalLength(ack);
+  const ld = decimalLength(len), wd = decimalLength(whole);
+  const textLen = 1 + flags.length + 5 + sd + 5 + ad + 5 + ld + 1;
+  const fill = Math.max(2, ARROW_W - textLen - 2);
+  const b = out.room(STATE_W + 20 + 10 + 4 + textLen + 3 * (fill + 2) + 8);
+  let at = blank(b, out.length, STATE_W + 1 + Math.max(0, 6 - fd));
+  at = digits(b, at, frame, fd);
+  at = blank(b, at, 1 + Math.max(0, 10 - wd - 7));
+  at = digits(b, at, whole, wd);
+  b[at++] = 0x2e;
+  at = digits(b, at, us, 6);
+  at = blank(b, at, 2);
+  const dashRun = fill <= ARROW_W ? DASHES[fill] : undefined;
+  if (s.side === 0) at = copy(b, at, DASH);
+  else {
+    at = copy(b, at, LEFT);
+    if (dashRun !== undefined) at = copy(b, at, dashRun);
+    else for (let i = 0; i < fill; i++) at = copy(b, at, DASH);
+  }
+  b[at++] = 0x20;
+  at = copy(b, at, flags);
+  at = copy(b, at, SEQ);
+  at = digits(b, at, seq, sd);
+  at = copy(b, at, ACK);
+  at = digits(b, at, ack, ad);
+  at = copy(b, at, LEN);
+  at = digits(b, at, len, ld);
+  b[at++] = 0x20;
+  if (s.side === 0) {
+    if (dashRun !== undefined) at = copy(b, at, dashRun);
+    else for (let i = 0; i < fill; i++) at = copy(b, at, DASH);
+    at = copy(b, at, RIGHT);
+  } else at = copy(b, at, DASH);
+  at = blank(b, at, 2);
+  b[at++] = 0x0a;
+  out.length = at;
+  return true;
+}
+
 /** One ladder line (text.ts's ladderLines, without colour), with its newline. */
 function segmentLine(
   out: AsciiBuffer,
@@ -145,6 +239,8 @@ function segmentLine(
   sv: StateCursor,
 ): void {
   const cell = cl.at(s.frame);
+  const right = sv.at(s.frame);
+  if (cell === "" && right === "" && plainLine(out, s)) return;
   put(out, cell);
   out.spaces(STATE_W - cell.length);
   out.text(" ");
@@ -155,7 +251,7 @@ function segmentLine(
   out.text("  ");
   arrowBytes(out, s);
   out.text("  ");
-  put(out, sv.at(s.frame));
+  put(out, right);
   put(out, labelText(s.labels, PLAIN));
   out.text("\n");
 }
