@@ -19,10 +19,9 @@ import { hardwareThreads, type WorkerHandle } from "../lib/runtime/worker.ts";
 import { explainThreaded } from "./explain_threads.ts";
 import { captureJson } from "../lib/report/json.ts";
 import {
-  connectionJsonPieces,
+  connectionJsonParts,
   JsonStreamWriter,
   LINE_AT_ONCE_SEGMENTS,
-  ndjsonNow,
 } from "../lib/report/json_stream.ts";
 import { IdOrder } from "../lib/report/order.ts";
 import { OutputQueue } from "../lib/report/output_queue.ts";
@@ -153,9 +152,8 @@ export async function runExplain(ctx: CommandContext, req: ExplainRequest): Prom
     // Made when the connection ended (its record was reused since).
     const ready = (e as unknown as { ready?: string | Uint8Array }).ready;
     if (ready !== undefined) {
-      out.push(
-        typeof ready !== "string" || req.format === "text" ? ready : json!.connectionText(ready),
-      );
+      if (req.format !== "text") out.push(json!.separator());
+      out.push(ready);
       return;
     }
     const htmlReady = (e as unknown as { html?: HtmlReady }).html;
@@ -174,10 +172,13 @@ export async function runExplain(ctx: CommandContext, req: ExplainRequest): Prom
       // A line is made now and the record reused; a connection of more
       // segments than a line should hold at once is written in pieces later
       // and keeps its record.
-      const line = ndjsonNow(e, origins);
-      if (line !== undefined) out.push(line);
-      else out.push(connectionJsonPieces(e, origins));
-      return line === undefined;
+      const parts = connectionJsonParts(e, origins);
+      if ((e.conn.segLog?.length ?? 0) <= LINE_AT_ONCE_SEGMENTS) {
+        out.pushNow(parts);
+        return false;
+      }
+      out.push(parts);
+      return true;
     }
     if (tableMode) {
       writeSummaryRow(table, e, ctx.color);
@@ -197,7 +198,7 @@ export async function runExplain(ctx: CommandContext, req: ExplainRequest): Prom
       return false;
     }
     if (!html && (e.conn.segLog?.length ?? 0) <= LINE_AT_ONCE_SEGMENTS) {
-      const pieces = req.format === "text" ? text(e) : connectionJsonPieces(e, origins, true);
+      const pieces = req.format === "text" ? text(e) : connectionJsonParts(e, origins, true);
       // Next in id order (the common case): written now, the pieces read
       // while the record is still this connection's; else it waits joined.
       const item = order.isNext(e.conn.id)

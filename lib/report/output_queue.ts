@@ -92,6 +92,28 @@ export class OutputQueue {
   }
 
   /**
+   * Appends output made now, whatever the budget: the caller's part is
+   * bounded (a connection of at most a few thousand segments) and what it
+   * was made from may be reused once this returns. Behind lazy parts it
+   * waits as one copy, in order.
+   *
+   * @example
+   * ```ts
+   * const q = new OutputQueue();
+   * q.pushNow(["{", new TextEncoder().encode('"x":1'), "}\n"]);
+   * q.length; // 8
+   * ```
+   */
+  pushNow(part: Iterable<string | Uint8Array>): void {
+    const into = this.#later.length === 0 ? this.#buf : new AsciiBuffer(4096);
+    for (const p of part) {
+      if (typeof p === "string") into.utf8(p);
+      else into.bytes(p);
+    }
+    if (into !== this.#buf) this.#later.push(into.take());
+  }
+
+  /**
    * Writes everything pushed, in order, and empties the queue: the encoded
    * bytes first (a view of the reused buffer: `write` must be done with it
    * when its promise settles), then the lazy parts as strings of about 64 KiB
@@ -115,7 +137,9 @@ export class OutputQueue {
           if (typeof r.value !== "string") {
             if (text) await write(text);
             text = "";
-            await write(r.value);
+            // A copy: the piece may be a view its maker reuses, and work
+            // done while the write is awaited (a capture set) may reuse it.
+            await write(r.value.slice());
             continue;
           }
           text += r.value;

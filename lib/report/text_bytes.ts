@@ -270,10 +270,14 @@ function segmentLine(
  * ```
  */
 export function* textBytes(e: Explained, size = 1 << 16): Generator<Uint8Array> {
-  // One buffer for every connection: it is empty at each yield (take empties
-  // it), and a generator writes only between being resumed and its next
-  // yield, so two connections' pieces never mix.
+  // One buffer for every connection. A generator writes only between being
+  // (re)started and its next yield, and what the buffer holds then was
+  // yielded already (a piece is read before the next is asked for), so each
+  // generator empties it whenever it starts writing: a connection whose
+  // output was left half made (the output queue keeps long ones lazily)
+  // never mixes with another's.
   const out = SCRATCH;
+  out.length = 0;
   const conn = e.conn;
   out.utf8(verdictLines(e, false) + "\n");
   out.utf8(ladderHead(conn, PLAIN) + "\n");

@@ -109,3 +109,19 @@ test("output queue: bytes and text mix in order, at once and past the budget", a
     "bytes ─▶\ntext\nmore bytes\nlate bytes\nlate text\nand bytes\n",
   );
 });
+
+test("output queue: pushNow makes its part at once, even past the budget, and keeps the order", async () => {
+  const enc = new TextEncoder();
+  const q = new OutputQueue(4);
+  q.push("first\n");
+  q.push((function* () {
+    yield "lazy\n";
+  })());
+  const scratch = enc.encode("now\n");
+  q.pushNow(["made ", scratch]);
+  scratch.fill(0x21); // the maker reuses its buffer: the queue kept a copy
+  q.pushNow(["x\n"]);
+  assert.equal((await drain(q)).text, "first\nlazy\nmade now\nx\n");
+  q.pushNow(["under budget\n"]);
+  assert.equal(q.length, 13);
+});

@@ -9,10 +9,15 @@ import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { explainCapture, type Explained } from "../../lib/explain/pipeline.ts";
 import { captureJson, connectionReport, ndjsonLine, renderJson } from "../../lib/report/json.ts";
-import { connectionJsonPieces, JsonStreamWriter } from "../../lib/report/json_stream.ts";
+import {
+  connectionJsonParts,
+  connectionJsonPieces,
+  JsonStreamWriter,
+} from "../../lib/report/json_stream.ts";
 import { IdOrder } from "../../lib/report/order.ts";
 import { renderText, textChunks } from "../../lib/report/text.ts";
 import { textBytes } from "../../lib/report/text_bytes.ts";
+import { segmentsJsonBytes } from "../../lib/report/json_bytes.ts";
 import { ROOT } from "../support/helpers.ts";
 
 const DIR = join(ROOT, "tests", "fixtures", "explain");
@@ -132,3 +137,69 @@ test("report stream: text in pieces equals renderText on every fixture", async (
     }
   }
 });
+
+/** The text of pieces that may be byte views of a reused buffer (each decoded as it comes). */
+function partsText(parts: Iterable<string | Uint8Array>): string {
+  const dec = new TextDecoder();
+  let out = "";
+  for (const p of parts) out += typeof p === "string" ? p : dec.decode(p);
+  return out;
+}
+
+test("report stream: JSON with its segments written as bytes equals the string pieces on every fixture", async () => {
+  // A lookup as a capture set gives it: every frame in file 1.
+  const origins = { lookup: (frame: number) => ({ file: 1, frame: frame * 2 }) };
+  for (const file of files) {
+    const { list } = await explained(file);
+    for (const e of list) {
+      for (const pretty of [false, true]) {
+        for (const o of [undefined, origins]) {
+          assert.equal(
+            partsText(connectionJsonParts(e, o, pretty)),
+            [...connectionJsonPieces(e, o, pretty)].join(""),
+            `${file} #${e.conn.id} pretty=${pretty} origins=${o !== undefined}`,
+          );
+        }
+      }
+    }
+  }
+});
+
+test("report stream: byte pieces of two connections made in turns do not mix", async () => {
+  // The output queue leaves a long connection's pieces half made and goes on
+  // with others: each generator must start from an empty shared buffer.
+  const long: Explained[] = [];
+  for (const file of files) {
+    for (const e of (await explained(file)).list) {
+      if ((e.conn.segLog?.length ?? 0) > 20) long.push(e);
+    }
+    if (long.length >= 2) break;
+  }
+  assert.ok(long.length >= 2);
+  const [a, b] = long;
+  const dec = new TextDecoder();
+  for (const make of [(e: Explained) => textBytes(e, 100), (e: Explained) => segmentsOf(e)]) {
+    const ga = make(a), gb = make(b);
+    let ta = "", tb = "";
+    // Each piece is read before the next piece of either is asked for.
+    for (let doneA = false, doneB = false; !doneA || !doneB;) {
+      if (!doneA) {
+        const r = ga.next();
+        if (r.done) doneA = true;
+        else ta += dec.decode(r.value);
+      }
+      if (!doneB) {
+        const r = gb.next();
+        if (r.done) doneB = true;
+        else tb += dec.decode(r.value);
+      }
+    }
+    assert.equal(ta, partsText(make(a)));
+    assert.equal(tb, partsText(make(b)));
+  }
+});
+
+/** The segments array of a connection as bytes, in small pieces. */
+function segmentsOf(e: Explained): Generator<Uint8Array> {
+  return segmentsJsonBytes(e.conn.segLog, undefined, true, 100);
+}

@@ -1,0 +1,181 @@
+/**
+ * The `segments` array of a connection's JSON written as UTF-8 bytes straight
+ * into a buffer: compact (an NDJSON line) or indented as `--format json`
+ * places it (4 levels deep). The same text as JSON.stringify (or
+ * lib/report/pretty_json.ts) makes of `segmentJson` objects, without making
+ * those objects, the strings, and then the bytes (on the 2.4M-packet
+ * benchmark capture that was about a third of NDJSON's time).
+ * tests/unit/report_stream.test.ts checks the equality on every fixture.
+ * @module
+ */
+import type { SegmentLog, SegmentRecord } from "../tcp/conn.ts";
+import { labelNames } from "../tcp/labels.ts";
+import { AsciiBuffer } from "./ascii_buffer.ts";
+import { flagNames, type FrameOriginLookup } from "./json.ts";
+
+const encoder = new TextEncoder();
+const bytesOf = (s: string) => encoder.encode(s);
+
+/** Key prefixes and the array's pieces, compact [0] and indented [1]. */
+const KEYS = [false, true].map((pretty) => {
+  const key = (name: string, first = false) =>
+    bytesOf(
+      pretty ? `${first ? "{\n" : ",\n"}          "${name}": ` : `${first ? "{" : ","}"${name}":`,
+    );
+  return {
+    frame: key("frame", true),
+    time: key("time"),
+    client: bytesOf(pretty ? `,\n          "from": "client"` : `,"from":"client"`),
+    server: bytesOf(pretty ? `,\n          "from": "server"` : `,"from":"server"`),
+    flags: key("flags"),
+    seq: key("seq"),
+    ack: key("ack"),
+    len: key("len"),
+    window: key("window"),
+    labels: key("labels"),
+    file: key("file"),
+    fileFrame: key("fileFrame"),
+    close: bytesOf(pretty ? "\n        }" : "}"),
+    open: bytesOf(pretty ? "[\n        " : "["),
+    between: bytesOf(pretty ? ",\n        " : ","),
+    end: bytesOf(pretty ? "\n      ]" : "]"),
+  };
+});
+
+/** A list of names as a JSON array, compact or indented (items 12 spaces deep). */
+function namesJson(names: string[], pretty: boolean): Uint8Array {
+  if (names.length === 0 || !pretty) return bytesOf(JSON.stringify(names));
+  const items = names.map((n) => `            ${JSON.stringify(n)}`).join(",\n");
+  return bytesOf(`[\n${items}\n          ]`);
+}
+
+/** Flag and label arrays by value, compact [0] and indented [1] (made on first use). */
+const FLAGS: Map<number, Uint8Array>[] = [new Map(), new Map()];
+const LABELS: Map<number, Uint8Array>[] = [new Map(), new Map()];
+
+function cached(m: Map<number, Uint8Array>, v: number, make: () => Uint8Array): Uint8Array {
+  let b = m.get(v);
+  if (b === undefined) {
+    b = make();
+    if (m.size < 4096) m.set(v, b);
+  }
+  return b;
+}
+
+/** A number as JSON.stringify writes it (integers below 2^31 without a string). */
+function num(out: AsciiBuffer, n: number): void {
+  if (n >= 0 && n < 2147483648 && n === Math.floor(n)) out.uint(n);
+  else out.text(JSON.stringify(n));
+}
+
+/** `roundTime(t)` (seconds rounded to microseconds) as JSON.stringify writes it. */
+function time(out: AsciiBuffer, t: number): void {
+  const k = Math.round(t * 1e6);
+  if (!(k >= 0 && k < 2 ** 52)) {
+    out.text(JSON.stringify(k / 1e6));
+    return;
+  }
+  let whole = Math.floor(k / 1e6);
+  let us = k - whole * 1e6;
+  if (us < 0) {
+    whole--;
+    us += 1e6;
+  } else if (us >= 1e6) {
+    whole++;
+    us -= 1e6;
+  }
+  if (whole >= 2147483648) {
+    out.text(JSON.stringify(k / 1e6));
+    return;
+  }
+  out.uint(whole);
+  if (us === 0) return;
+  // The shortest decimal that reads back as k / 1e6 is k's own with six
+  // places, trailing zeros dropped (a double holds far finer steps here).
+  let width = 6;
+  while (us % 10 === 0) {
+    us /= 10;
+    width--;
+  }
+  out.text(".");
+  out.zeroPadded(us, width);
+}
+
+/** One segment object. */
+function segment(
+  out: AsciiBuffer,
+  s: SegmentRecord,
+  origins: FrameOriginLookup | undefined,
+  pretty: boolean,
+): void {
+  const p = pretty ? 1 : 0, k = KEYS[p];
+  out.bytes(k.frame);
+  num(out, s.frame);
+  out.bytes(k.time);
+  time(out, s.time);
+  out.bytes(s.side === 0 ? k.client : k.server);
+  out.bytes(k.flags);
+  out.bytes(cached(FLAGS[p], s.flags, () => namesJson(flagNames(s.flags), pretty)));
+  out.bytes(k.seq);
+  num(out, s.seq);
+  out.bytes(k.ack);
+  num(out, s.ack);
+  out.bytes(k.len);
+  num(out, s.len);
+  out.bytes(k.window);
+  num(out, s.window);
+  out.bytes(k.labels);
+  out.bytes(cached(LABELS[p], s.labels, () => namesJson(labelNames(s.labels), pretty)));
+  if (origins !== undefined) {
+    const o = origins.lookup(s.frame);
+    out.bytes(k.file);
+    num(out, o.file);
+    out.bytes(k.fileFrame);
+    num(out, o.frame);
+  }
+  out.bytes(k.close);
+}
+
+/** One buffer for every connection: empty at each yield (see {@link segmentsJsonBytes}). */
+const SCRATCH = new AsciiBuffer((1 << 16) + 4096);
+
+/**
+ * The segments array of a connection (`[]` when it has none) in pieces of
+ * about `size` bytes. Each piece is a view of a buffer this module reuses:
+ * read (or copy) it before asking for the next piece of any connection.
+ *
+ * @example
+ * ```ts
+ * import type { TcpConn } from "../tcp/conn.ts";
+ * declare const conn: TcpConn, write: (b: Uint8Array) => void; // explained.conn
+ * for (const piece of segmentsJsonBytes(conn.segLog, undefined, false)) write(piece);
+ * ```
+ */
+export function* segmentsJsonBytes(
+  log: SegmentLog | null,
+  origins: FrameOriginLookup | undefined,
+  pretty: boolean,
+  size = 1 << 16,
+): Generator<Uint8Array> {
+  // Emptied whenever this generator starts writing: what it holds then was
+  // yielded already (lib/report/text_bytes.ts explains the rule).
+  const out = SCRATCH;
+  out.length = 0;
+  const k = KEYS[pretty ? 1 : 0];
+  const n = log === null ? 0 : log.length;
+  if (n === 0) out.text("[]");
+  else {
+    out.bytes(k.open);
+    for (let i = 0; i < n; i++) {
+      if (i > 0) out.bytes(k.between);
+      segment(out, log!.at(i), origins, pretty);
+      if (out.length >= size) {
+        yield out.view();
+        out.length = 0;
+      }
+    }
+    out.bytes(k.end);
+  }
+  yield out.view();
+  out.length = 0;
+}
