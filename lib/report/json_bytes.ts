@@ -101,6 +101,82 @@ function time(out: AsciiBuffer, t: number): void {
   out.zeroPadded(us, width);
 }
 
+/**
+ * One compact segment object written straight into the buffer after one
+ * reservation, when every number is a small integer and there is no file
+ * (else false, and {@link segment} writes it field by field).
+ */
+function compactSegment(out: AsciiBuffer, s: SegmentRecord): boolean {
+  const { frame, seq, ack, len, window } = s;
+  const k = Math.round(s.time * 1e6);
+  if (
+    !(frame >= 0 && frame < INT_MAX && seq >= 0 && seq < INT_MAX && ack >= 0 && ack < INT_MAX &&
+      len >= 0 && len < INT_MAX && window >= 0 && window < INT_MAX && k >= 0 && k < INT_MAX)
+  ) return false;
+  if (
+    frame !== Math.floor(frame) || seq !== Math.floor(seq) || ack !== Math.floor(ack) ||
+    len !== Math.floor(len) || window !== Math.floor(window)
+  ) return false;
+  const c = KEYS[0];
+  const flags = cached(FLAGS[0], s.flags, () => namesJson(flagNames(s.flags), false));
+  const labels = cached(LABELS[0], s.labels, () => namesJson(labelNames(s.labels), false));
+  const b = out.room(160 + flags.length + labels.length);
+  let at = put(b, out.length, c.frame);
+  at = digits(b, at, frame);
+  at = put(b, at, c.time);
+  const whole = (k / 1e6) | 0;
+  let us = k - whole * 1e6;
+  at = digits(b, at, whole);
+  if (us !== 0) {
+    let width = 6;
+    while (us % 10 === 0) {
+      us = (us / 10) | 0;
+      width--;
+    }
+    b[at++] = 0x2e;
+    for (let i = at + width - 1; i >= at; i--) {
+      b[i] = 0x30 + us % 10;
+      us = (us / 10) | 0;
+    }
+    at += width;
+  }
+  at = put(b, at, s.side === 0 ? c.client : c.server);
+  at = put(b, at, c.flags);
+  at = put(b, at, flags);
+  at = put(b, at, c.seq);
+  at = digits(b, at, seq);
+  at = put(b, at, c.ack);
+  at = digits(b, at, ack);
+  at = put(b, at, c.len);
+  at = digits(b, at, len);
+  at = put(b, at, c.window);
+  at = digits(b, at, window);
+  at = put(b, at, c.labels);
+  at = put(b, at, labels);
+  out.length = put(b, at, c.close);
+  return true;
+}
+
+const INT_MAX = 2147483648;
+
+/** Copies `from` into `b` at `at`; returns the end. */
+function put(b: Uint8Array, at: number, from: Uint8Array): number {
+  for (let i = 0; i < from.length; i++) b[at + i] = from[i];
+  return at + from.length;
+}
+
+/** Writes integer 0 ≤ n < 2^31 in decimal; returns the end. */
+function digits(b: Uint8Array, at: number, n: number): number {
+  let v = n | 0;
+  let d = 1;
+  for (let m = 10; m <= v && d < 10; m *= 10) d++;
+  for (let i = at + d - 1; i >= at; i--) {
+    b[i] = 0x30 + v % 10;
+    v = (v / 10) | 0;
+  }
+  return at + d;
+}
+
 /** One segment object. */
 function segment(
   out: AsciiBuffer,
@@ -168,7 +244,10 @@ export function* segmentsJsonBytes(
     out.bytes(k.open);
     for (let i = 0; i < n; i++) {
       if (i > 0) out.bytes(k.between);
-      segment(out, log!.at(i), origins, pretty);
+      const rec = log!.at(i);
+      if (pretty || origins !== undefined || !compactSegment(out, rec)) {
+        segment(out, rec, origins, pretty);
+      }
       if (out.length >= size) {
         yield out.view();
         out.length = 0;
