@@ -244,7 +244,7 @@ export function* segmentsJsonBytes(
     out.bytes(k.open);
     for (let i = 0; i < n; i++) {
       if (i > 0) out.bytes(k.between);
-      const rec = log!.at(i);
+      const rec = log!.peek(i);
       if (pretty || origins !== undefined || !compactSegment(out, rec)) {
         segment(out, rec, origins, pretty);
       }

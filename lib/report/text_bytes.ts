@@ -287,7 +287,7 @@ export function* textBytes(e: Explained, size = 1 << 16): Generator<Uint8Array> 
   const log = conn.segLog;
   const count = log === null ? 0 : log.length;
   for (let i = 0; i < count; i++) {
-    const s = log!.at(i);
+    const s = log!.peek(i);
     const p = phaseAt.get(s.frame);
     if (p) {
       phaseAt.delete(s.frame);
