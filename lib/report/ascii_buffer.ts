@@ -8,6 +8,21 @@
  */
 
 const encoder = new TextEncoder();
+
+/**
+ * ⌊n / 10^6⌋ for an integer n ≥ 0, exact where the division's rounding
+ * would cross an integer (times in microseconds split into seconds).
+ *
+ * @example
+ * ```ts
+ * wholeMillions(2_999_999); // 2
+ * ```
+ */
+export function wholeMillions(n: number): number {
+  const w = Math.floor(n / 1e6);
+  const rest = n - w * 1e6;
+  return rest < 0 ? w - 1 : rest >= 1e6 ? w + 1 : w;
+}
 /** Spaces for padding (ASCII 0x20). */
 const SPACE = 0x20;
 

@@ -10,7 +10,7 @@
  */
 import type { SegmentLog, SegmentRecord } from "../tcp/conn.ts";
 import { labelNames } from "../tcp/labels.ts";
-import { AsciiBuffer } from "./ascii_buffer.ts";
+import { AsciiBuffer, wholeMillions } from "./ascii_buffer.ts";
 import { flagNames, type FrameOriginLookup } from "./json.ts";
 
 const encoder = new TextEncoder();
@@ -64,7 +64,7 @@ function cached(m: Map<number, Uint8Array>, v: number, make: () => Uint8Array): 
 
 /** A number as JSON.stringify writes it (integers below 2^31 without a string). */
 function num(out: AsciiBuffer, n: number): void {
-  if (n >= 0 && n < 2147483648 && n === Math.floor(n)) out.uint(n);
+  if (small(n)) out.uint(n);
   else out.text(JSON.stringify(n));
 }
 
@@ -75,16 +75,9 @@ function time(out: AsciiBuffer, t: number): void {
     out.text(JSON.stringify(k / 1e6));
     return;
   }
-  let whole = Math.floor(k / 1e6);
+  const whole = wholeMillions(k);
   let us = k - whole * 1e6;
-  if (us < 0) {
-    whole--;
-    us += 1e6;
-  } else if (us >= 1e6) {
-    whole++;
-    us -= 1e6;
-  }
-  if (whole >= 2147483648) {
+  if (whole >= INT_MAX) {
     out.text(JSON.stringify(k / 1e6));
     return;
   }
@@ -110,12 +103,8 @@ function compactSegment(out: AsciiBuffer, s: SegmentRecord): boolean {
   const { frame, seq, ack, len, window } = s;
   const k = Math.round(s.time * 1e6);
   if (
-    !(frame >= 0 && frame < INT_MAX && seq >= 0 && seq < INT_MAX && ack >= 0 && ack < INT_MAX &&
-      len >= 0 && len < INT_MAX && window >= 0 && window < INT_MAX && k >= 0 && k < INT_MAX)
-  ) return false;
-  if (
-    frame !== Math.floor(frame) || seq !== Math.floor(seq) || ack !== Math.floor(ack) ||
-    len !== Math.floor(len) || window !== Math.floor(window)
+    !(small(frame) && small(seq) && small(ack) && small(len) && small(window) && k >= 0 &&
+      k < INT_MAX)
   ) return false;
   const c = KEYS[0];
   const flags = cached(FLAGS[0], s.flags, () => namesJson(flagNames(s.flags), false));
@@ -158,6 +147,11 @@ function compactSegment(out: AsciiBuffer, s: SegmentRecord): boolean {
 }
 
 const INT_MAX = 2147483648;
+
+/** An integer 0 ≤ n < 2^31 (written by integer arithmetic). */
+function small(n: number): boolean {
+  return n >= 0 && n < INT_MAX && n === Math.floor(n);
+}
 
 /** Copies `from` into `b` at `at`; returns the end. */
 function put(b: Uint8Array, at: number, from: Uint8Array): number {

@@ -11,7 +11,7 @@
 import type { Explained } from "../explain/engine.ts";
 import type { SegmentRecord } from "../tcp/conn.ts";
 import { L_ICMP_UNREACH } from "../tcp/labels.ts";
-import { AsciiBuffer } from "./ascii_buffer.ts";
+import { AsciiBuffer, wholeMillions } from "./ascii_buffer.ts";
 import { createColors } from "./colors.ts";
 import {
   arrow,
@@ -62,15 +62,7 @@ function time(out: AsciiBuffer, t: number, width: number): void {
     return;
   }
   const n = frac < 0.5 ? fl : fl + 1;
-  let whole = Math.floor(n / 1e6);
-  let us = n - whole * 1e6;
-  if (us < 0) {
-    whole--;
-    us += 1e6;
-  } else if (us >= 1e6) {
-    whole++;
-    us -= 1e6;
-  }
+  const whole = wholeMillions(n), us = n - whole * 1e6;
   out.spaces(width - decimalLength(whole) - 7);
   out.uint(whole);
   out.text(".");
@@ -181,15 +173,7 @@ function plainLine(out: AsciiBuffer, s: SegmentRecord): boolean {
   const frac = r - fl;
   if (!(r >= 0 && r < FIXED6_MAX) || (frac > 0.49 && frac < 0.51)) return false;
   const n = frac < 0.5 ? fl : fl + 1;
-  let whole = Math.floor(n / 1e6);
-  let us = n - whole * 1e6;
-  if (us < 0) {
-    whole--;
-    us += 1e6;
-  } else if (us >= 1e6) {
-    whole++;
-    us -= 1e6;
-  }
+  const whole = wholeMillions(n), us = n - whole * 1e6;
   if (whole >= INT_MAX) return false;
   const flags = FLAG_BYTES[s.flags] ??= encoder.encode(flagText(s.flags));
   const fd = decimalLength(frame), sd = decimalLength(seq), ad = decimalLength(ack);
