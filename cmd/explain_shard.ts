@@ -41,21 +41,20 @@ export function joinPieces(parts: Iterable<string>): string {
  * made as bytes: lib/report/text_bytes.ts).
  */
 export function joinParts(parts: Iterable<string | Uint8Array>): string | Uint8Array {
+  let text = "";
   // Bytes are copied as they come (a piece may be a view its maker reuses).
-  const list: (string | Uint8Array)[] = [];
-  for (const p of parts) list.push(typeof p === "string" ? p : p.slice());
-  if (list.every((p) => typeof p === "string")) return list.join("");
-  const bytes = list.map((p) => typeof p === "string" ? utf8.encode(p) : p);
-  const out = new Uint8Array(bytes.reduce((n, b) => n + b.length, 0));
-  let at = 0;
-  for (const b of bytes) {
-    out.set(b, at);
-    at += b.length;
+  let bytes: AsciiBuffer | null = null;
+  for (const p of parts) {
+    if (bytes === null && typeof p === "string") text += p;
+    else {
+      bytes ??= new AsciiBuffer(4096);
+      if (text !== "") bytes.utf8(text);
+      text = "";
+      bytes.append(p);
+    }
   }
-  return out;
+  return bytes === null ? text : bytes.take();
 }
-
-const utf8 = new TextEncoder();
 const ascii = new TextDecoder();
 
 /** The formatter of each output format (the same calls as cmd/explain_run.ts). */

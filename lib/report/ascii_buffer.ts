@@ -79,6 +79,22 @@ export class AsciiBuffer {
   }
 
   /**
+   * Appends a piece of output: text as UTF-8, bytes as they are.
+   *
+   * @example
+   * ```ts
+   * const b = new AsciiBuffer();
+   * b.append("a");
+   * b.append(new Uint8Array([0x62]));
+   * b.takeString(); // "ab"
+   * ```
+   */
+  append(piece: string | Uint8Array): void {
+    if (typeof piece === "string") this.#utf8(piece);
+    else this.bytes(piece);
+  }
+
+  /**
    * Appends `n` spaces.
    *
    * @example

@@ -86,8 +86,7 @@ export class OutputQueue {
       }
       const r = it.next();
       if (r.done) return;
-      if (typeof r.value === "string") this.#buf.utf8(r.value);
-      else this.#buf.bytes(r.value);
+      this.#buf.append(r.value);
     }
   }
 
@@ -106,10 +105,7 @@ export class OutputQueue {
    */
   pushNow(part: Iterable<string | Uint8Array>): void {
     const into = this.#later.length === 0 ? this.#buf : new AsciiBuffer(4096);
-    for (const p of part) {
-      if (typeof p === "string") into.utf8(p);
-      else into.bytes(p);
-    }
+    for (const p of part) into.append(p);
     if (into !== this.#buf) this.#later.push(into.take());
   }
 
