@@ -121,7 +121,8 @@ class FirstSyn implements RawView {
   ack = 0;
   /** The connection's time at the SYN (TcpConn facts.lastTime). */
   t = 0;
-  /** The SYN's window in bytes. */
+  /** The SYN's window field, and in bytes. */
+  window = 0;
   win = 0;
 
   /** Fills the record (a new or a pooled one) from a pure SYN. */
@@ -133,6 +134,7 @@ class FirstSyn implements RawView {
     this.flags = p.flags;
     this.seq = p.seq;
     this.ack = p.ack;
+    this.window = p.window;
     this.t = t;
     this.win = win;
     return this;
@@ -166,7 +168,9 @@ export class Explainer {
   #pkt: Packet | null = null;
   #t0Sec = -1;
   #t0Nsec = 0;
-  #lastT = 0;
+  /** The last frame's timestamp (its capture time is worked out only at the end). */
+  #lastSec = 0;
+  #lastNsec = 0;
   /** Keep the timeline and RTT samples (not needed by the summary table). */
   readonly #full: boolean;
 
@@ -273,7 +277,8 @@ export class Explainer {
       this.#t0Sec = p.tsSec;
       this.#t0Nsec = p.tsNsec;
     }
-    this.#lastT = (p.tsSec - this.#t0Sec) + (p.tsNsec - this.#t0Nsec) * 1e-9;
+    this.#lastSec = p.tsSec;
+    this.#lastNsec = p.tsNsec;
     this.#pkt = p;
     this.tracker.push(p);
     this.#pkt = null;
@@ -289,7 +294,8 @@ export class Explainer {
       this.#t0Sec = tsSec;
       this.#t0Nsec = tsNsec;
     }
-    this.#lastT = (tsSec - this.#t0Sec) + (tsNsec - this.#t0Nsec) * 1e-9;
+    this.#lastSec = tsSec;
+    this.#lastNsec = tsNsec;
     this.tracker.advance(tsSec, tsNsec, expire);
   }
 
@@ -310,8 +316,9 @@ export class Explainer {
 
   /** Reports every connection still open (they saw the capture's end: sentences may say so). */
   finish(): void {
+    const lastT = (this.#lastSec - this.#t0Sec) + (this.#lastNsec - this.#t0Nsec) * 1e-9;
     for (const c of this.tracker.openValues()) {
-      setCaptureEnd(c, this.#lastT);
+      setCaptureEnd(c, lastT);
     }
     this.tracker.finish();
   }

@@ -145,6 +145,9 @@ export const SCENARIOS: readonly Scenario[] = [
   },
 ];
 
+/** Each scenario's catalogue entry, in list order (looked up once). */
+const INFO = SCENARIOS.map((s) => scenarioInfo(s.id));
+
 /** The verdict for a connection; the sentence is built only when read (--summary never does). */
 export class Verdict {
   readonly scenario: string;
@@ -155,8 +158,7 @@ export class Verdict {
   #says: (c: TcpConn, w: WireFacts) => string;
   #summary: string | undefined;
 
-  constructor(s: Scenario, conn: TcpConn, wire: WireFacts) {
-    const info = scenarioInfo(s.id);
+  constructor(s: Scenario, conn: TcpConn, wire: WireFacts, info = scenarioInfo(s.id)) {
     this.scenario = s.id;
     this.section = info.section;
     this.trouble = info.trouble;
@@ -185,7 +187,10 @@ export class Verdict {
  * ```
  */
 export function verdict(c: TcpConn, w: WireFacts = new WireFacts()): Verdict {
-  for (const s of SCENARIOS) if (s.when(c, w)) return new Verdict(s, c, w);
+  for (let i = 0; i < SCENARIOS.length; i++) {
+    const s = SCENARIOS[i];
+    if (s.when(c, w)) return new Verdict(s, c, w, INFO[i]);
+  }
   throw new Error("unreachable: the fallback scenario always matches");
 }
 

@@ -121,10 +121,12 @@ export function timingSegment(t: Timing, c: TcpConn, side: Side, labels: number,
     }
     t.pendFallback = -1;
   }
-  t.gap = gap;
-  t.gapStart = t.lastTime;
   // The summary table needs only the stalls, which are made of long gaps.
-  if (t.full || gap >= MIN_STALL_S) classify(t, c, side, other, labels, p, isTcp, prevFrame, frame);
+  if (t.full || gap >= MIN_STALL_S) {
+    t.gap = gap;
+    t.gapStart = t.lastTime;
+    classify(t, c, side, other, labels, p, isTcp, prevFrame, frame);
+  }
   t.lastTime = now;
   t.lastFrame = frame;
   if (isTcp) updateState(t, c, side, labels, p);
@@ -146,7 +148,7 @@ export function timingFirstSyn(
   c: TcpConn,
   side: Side,
   labels: number,
-  p: Pick<Packet, "kind" | "frame" | "flags" | "seq" | "ack" | "payloadLen">,
+  p: Pick<Packet, "kind" | "frame" | "flags" | "seq" | "ack" | "payloadLen" | "window">,
   now: number,
   win: number,
 ): void {

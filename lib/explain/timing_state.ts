@@ -41,7 +41,9 @@ export function updateState(
   const flags = p.flags;
   // The analysis keeps the raw window field (Wireshark compares raw values);
   // the time attribution needs bytes: scale it as segment.ts scales JSON's.
-  t.win[side] = windowBytes(c, side);
+  // (The tracker set the side's window to this segment's: windowBytes(c, side) without the loads.)
+  const raw = p.window;
+  t.win[side] = raw > 0 && c.wscale[0] >= 0 && c.wscale[1] >= 0 ? raw * c.winMul[side] : raw;
   if (flags & TCP_ACK) ackFrom(t, other, p);
   const retrans = (labels & L_ANY_RETRANS) !== 0;
   if (len > 0) {

@@ -11,8 +11,9 @@
  * double per large number field, about 20 heap objects and 800 bytes each)
  * the 8,192 tombstones of a busy capture cost Deno 12% of the time of
  * `explain --summary` on the benchmark capture, in cache misses when a
- * connection ended or began; as rows they take 328 bytes each, in order,
- * and an eviction touches only the index.
+ * connection ended or began; as rows they take 320 bytes each (five cache
+ * lines), in order, and an eviction touches only the index and the linger
+ * ends, which are kept apart from the rows.
  * @module
  */
 import { analyzeSegment, type DirSeq } from "./analysis.ts";
@@ -23,10 +24,10 @@ import type { TupleView } from "./flow.ts";
 import { TOMBSTONE_CAP } from "./tracker_options.ts";
 
 // Row layout: the key first (what a lookup reads), then the state.
-const V = 0, A0 = 1, B0 = 5, A_PORT = 9, B_PORT = 10, UNTIL = 11;
-const ISN = 12, NEXT = 14, WS = 16, RTT = 18, ID = 19, EPOCH = 20;
+const V = 0, A0 = 1, B0 = 5, A_PORT = 9, B_PORT = 10;
+const ISN = 11, NEXT = 13, WS = 15, RTT = 17, ID = 18, EPOCH = 19;
 /** Start of endpoint A's direction state; B's follows it. */
-const DIR = 21;
+const DIR = 20;
 const DIR_FIELDS = 10;
 const STRIDE = DIR + 2 * DIR_FIELDS;
 
@@ -42,6 +43,11 @@ export class Tombstones {
   readonly #hashes: Int32Array;
   /** 1 while the row is in the index (a row stays in the ring after it leaves it). */
   readonly #indexed: Uint8Array;
+  /**
+   * Each row's linger end, apart from the rows: adding a tombstone reads the
+   * oldest row's, and that row has long left the CPU's caches.
+   */
+  readonly #until: Float64Array;
   readonly #shift: number;
   /** Oldest row of the ring, and rows in the ring. */
   #head = 0;
@@ -59,6 +65,7 @@ export class Tombstones {
     this.#next = new Int32Array(this.#cap);
     this.#hashes = new Int32Array(this.#cap);
     this.#indexed = new Uint8Array(this.#cap);
+    this.#until = new Float64Array(this.#cap);
     this.#shift = 30 - Math.log2(buckets);
   }
 
@@ -129,7 +136,8 @@ export class Tombstones {
    */
   add(c: TcpConn, t: number, until: number): void {
     const cap = this.#cap, rows = this.#rows;
-    while (this.#count > 0 && (this.#count >= cap || rows[this.#head * STRIDE + UNTIL] < t)) {
+    const untils = this.#until;
+    while (this.#count > 0 && (this.#count >= cap || untils[this.#head] < t)) {
       this.remove(this.#head);
       this.#head = this.#head + 1 === cap ? 0 : this.#head + 1;
       this.#count--;
@@ -150,7 +158,7 @@ export class Tombstones {
     rows[o + A_PORT] = c.aPort;
     rows[o + B_PORT] = c.bPort;
     this.#hashes[r] = c.hash;
-    rows[o + UNTIL] = until;
+    untils[r] = until;
     const a: Side = c.clientIsA ? 0 : 1;
     const b = (1 - a) as Side;
     rows[o + ISN] = c.baseSet[a] ? c.base[a] : -1;
@@ -173,7 +181,7 @@ export class Tombstones {
 
   /** Capture time until which the tombstone absorbs late packets. */
   until(r: number): number {
-    return this.#rows[r * STRIDE + UNTIL];
+    return this.#until[r];
   }
 
   /** ISN of endpoint A (`a`) or B, -1 unknown. */
