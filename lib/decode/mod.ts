@@ -26,7 +26,7 @@ import { ipv4 } from "./ipv4.ts";
 import { ipv6, ipv6WireEnd } from "./ipv6.ts";
 import { ethernet } from "./ethertype.ts";
 import { linkLayer, LINKTYPE } from "./link.ts";
-import { resetPacket } from "./packet.ts";
+import { resetPacket, resetTcpHeader } from "./packet.ts";
 import { tcp } from "./tcp.ts";
 import { NOT_TUNNEL, tunnel } from "./tunnel.ts";
 import { LENGTH_NOTE, type Packet } from "./types.ts";
@@ -90,12 +90,12 @@ export function decodeFrame(frame: Frame, out: Packet): Packet {
     let more: boolean;
     if (out.ipVersion === 4) {
       p = ipv4(buf, ip, end, out);
-      if (p < 0) return out;
+      if (p < 0) return resetTcpHeader(out);
       ipEnd = out.ipEnd;
       more = out.ipMore;
     } else {
       p = ipv6(buf, ip, end, out);
-      if (p < 0) return out;
+      if (p < 0) return resetTcpHeader(out);
       ipEnd = ipv6WireEnd(buf, ip, end);
       more = out.ipMore;
     }
@@ -105,16 +105,18 @@ export function decodeFrame(frame: Frame, out: Packet): Packet {
     }
     const capEnd = ipEnd < end ? ipEnd : end;
     if (out.ipProto === PROTO_TCP) {
+      // tcp() sets every TCP header field, or none when it fails.
       tcp(buf, p, ipEnd - p, capEnd, out);
-      return out;
+      return out.kind === "tcp" ? out : resetTcpHeader(out);
     }
     ip = tunnel(buf, p, ipEnd, capEnd, more, out);
     if (ip === NOT_TUNNEL) {
+      resetTcpHeader(out);
       transport(buf, p, capEnd, out);
       return out;
     }
     if (ip < 0 && out.kind === "non-ip") out.kind = "other-ip"; // e.g. ARP inside VXLAN
     end = capEnd;
   }
-  return out;
+  return resetTcpHeader(out);
 }

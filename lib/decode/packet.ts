@@ -74,14 +74,17 @@ export function newPacket(): Packet {
 }
 
 /**
- * Copies the frame's identity into `out` and resets every other field.
+ * Copies the frame's identity into `out` and resets every other field but
+ * the TCP header's ({@link resetTcpHeader}: a TCP decode sets them all, so
+ * decodeFrame resets them only when the packet turns out not to be TCP).
  *
  * @example
  * ```ts
  * import type { Frame } from "../capture/types.ts";
  * declare const frame: Frame;
  * const pkt = newPacket();
- * resetPacket(frame, pkt); // pkt.kind === "non-ip", pkt.srcPort === -1
+ * resetPacket(frame, pkt); // pkt.kind === "non-ip"
+ * resetTcpHeader(pkt); // pkt.srcPort === -1
  * ```
  */
 export function resetPacket(frame: Frame, out: Packet): void {
@@ -99,15 +102,6 @@ export function resetPacket(frame: Frame, out: Packet): void {
   out.ttl = -1;
   out.linkType = frame.linkType;
   out.ipProto = -1;
-  out.srcPort = -1;
-  out.dstPort = -1;
-  out.seq = -1;
-  out.ack = -1;
-  out.flags = 0;
-  out.window = -1;
-  out.payloadOff = -1;
-  out.payloadLen = 0;
-  out.payloadCaptured = 0;
   out.mss = -1;
   out.wscale = -1;
   out.sackPermitted = false;
@@ -123,6 +117,28 @@ export function resetPacket(frame: Frame, out: Packet): void {
   out.quotedSrcPort = -1;
   out.quotedDstPort = -1;
   out.quotedSeq = -1;
+}
+
+/**
+ * Resets the fields a TCP decode sets (ports, numbers, flags, window,
+ * payload); returns `out`.
+ *
+ * @example
+ * ```ts
+ * resetTcpHeader(newPacket()).seq; // -1
+ * ```
+ */
+export function resetTcpHeader(out: Packet): Packet {
+  out.srcPort = -1;
+  out.dstPort = -1;
+  out.seq = -1;
+  out.ack = -1;
+  out.flags = 0;
+  out.window = -1;
+  out.payloadOff = -1;
+  out.payloadLen = 0;
+  out.payloadCaptured = 0;
+  return out;
 }
 
 /** At most this many nested encapsulations (tunnels, inner Ethernet frames) per frame. */

@@ -164,8 +164,6 @@ export class Explainer {
   #synPool: FirstSyn[] = [];
   /** Where a first SYN is observed for the phases (its facts wait as a FirstSyn). */
   #scratch = new WireFacts();
-  /** The packet being applied (the tracker's hook reads its raw fields). */
-  #pkt: Packet | null = null;
   #t0Sec = -1;
   #t0Nsec = 0;
   /** The last frame's timestamp (its capture time is worked out only at the end). */
@@ -185,8 +183,7 @@ export class Explainer {
       keepStates: opts.detail !== "table",
       reuseConnections: transient,
       addrString,
-      onSegment: (conn, side, labels, frame) => {
-        const p = this.#pkt!;
+      onSegment: (conn, side, labels, frame, p) => {
         const e = conn.ext as ConnState | FirstSyn | null;
         if (e === null && pureSyn(p, labels)) {
           // The first segment, a pure SYN: observed on scratch for the phases (the
@@ -279,9 +276,7 @@ export class Explainer {
     }
     this.#lastSec = p.tsSec;
     this.#lastNsec = p.tsNsec;
-    this.#pkt = p;
     this.tracker.push(p);
-    this.#pkt = null;
   }
 
   /**

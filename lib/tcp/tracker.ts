@@ -266,7 +266,7 @@ export class TcpTracker {
     r.extra = extra;
     const wasOpen = c.facts.established;
     const labels = applySegment(c, side, r);
-    this.#opts.onSegment?.(c, side, labels, p.frame);
+    this.#opts.onSegment?.(c, side, labels, p.frame, p);
     if (c.ended) this.#end(c, t);
     else if (!wasOpen && c.facts.established) this.#idle.established(c, t);
   }
@@ -343,7 +343,7 @@ export class TcpTracker {
       L_ICMP_UNREACH,
       0,
     );
-    this.#opts.onSegment?.(c, side, L_ICMP_UNREACH, p.frame);
+    this.#opts.onSegment?.(c, side, L_ICMP_UNREACH, p.frame, p);
   }
 
   /** An ended connection (RST, or both FINs acknowledged): leaves a tombstone. */

@@ -3,6 +3,7 @@
  * (re-exported by lib/tcp/tracker.ts).
  * @module
  */
+import type { Packet } from "../decode/types.ts";
 import type { Side, TcpConn } from "./conn.ts";
 
 /** How long (capture seconds) an ended connection's tombstone absorbs late packets. */
@@ -71,8 +72,11 @@ export interface TrackerOptions {
    * retransmitted FIN), which is all that is left of the connection.
    */
   onLate?(frame: number, labels: number): void;
-  /** Called after each segment or ICMP error is applied (phases use it). */
-  onSegment?(conn: TcpConn, side: Side, labels: number, frame: number): void;
+  /**
+   * Called after each segment or ICMP error is applied (phases use it);
+   * `packet` is the decoded packet (reused: valid only during the call).
+   */
+  onSegment?(conn: TcpConn, side: Side, labels: number, frame: number, packet: Packet): void;
   /** Formats an address (lib/decode addrString). */
   addrString(buf: Uint8Array, off: number, version: 4 | 6): string;
   /**
