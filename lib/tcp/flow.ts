@@ -149,19 +149,6 @@ export function seedFlowHash(seed?: number): void {
 }
 seedFlowHash();
 
-/** XOR of the table entries for the 4 bytes of `w` at positions p..p+3. */
-function bytes4(w: number, p: number): number {
-  const t = TABLES, o = p << 8;
-  return t[o + (w >>> 24)] ^ t[o + 256 + ((w >>> 16) & 255)] ^ t[o + 512 + ((w >>> 8) & 255)] ^
-    t[o + 768 + (w & 255)];
-}
-
-/** XOR of the table entries for the 2 bytes of a port at positions p, p+1. */
-function bytes2(port: number, p: number): number {
-  const o = p << 8;
-  return TABLES[o + (port >>> 8)] ^ TABLES[o + 256 + (port & 255)];
-}
-
 /**
  * IPv4 tuple hash (positions 0-3 and 16-17 for the first endpoint, 18-21
  * and 34-35 for the second), written out with the table in a local: as
@@ -185,21 +172,28 @@ function hash4(sa: number, sp: number, da: number, dp: number): number {
 /** Offsets of byte positions 16, 18 and 34 in the tables. */
 const P16 = 16 << 8, P18 = 18 << 8, P34 = 34 << 8;
 
-/** IPv6 tuple hash (the same scheme over all 16 address bytes). */
+/** IPv6 tuple hash (the same scheme over all 16 address bytes), the table in a local as in hash4. */
 function hash6(t: TupleView): number {
   let srcFirst = t.sPort <= t.dPort;
   if (t.s0 !== t.d0) srcFirst = t.s0 < t.d0;
   else if (t.s1 !== t.d1) srcFirst = t.s1 < t.d1;
   else if (t.s2 !== t.d2) srcFirst = t.s2 < t.d2;
   else if (t.s3 !== t.d3) srcFirst = t.s3 < t.d3;
-  if (srcFirst) {
-    return bytes4(t.s0, 0) ^ bytes4(t.s1, 4) ^ bytes4(t.s2, 8) ^ bytes4(t.s3, 12) ^
-      bytes2(t.sPort, 16) ^ bytes4(t.d0, 18) ^ bytes4(t.d1, 22) ^ bytes4(t.d2, 26) ^
-      bytes4(t.d3, 30) ^ bytes2(t.dPort, 34);
-  }
-  return bytes4(t.d0, 0) ^ bytes4(t.d1, 4) ^ bytes4(t.d2, 8) ^ bytes4(t.d3, 12) ^
-    bytes2(t.dPort, 16) ^ bytes4(t.s0, 18) ^ bytes4(t.s1, 22) ^ bytes4(t.s2, 26) ^
-    bytes4(t.s3, 30) ^ bytes2(t.sPort, 34);
+  return srcFirst
+    ? end6(t.s0, t.s1, t.s2, t.s3, t.sPort, 0) ^ end6(t.d0, t.d1, t.d2, t.d3, t.dPort, P18)
+    : end6(t.d0, t.d1, t.d2, t.d3, t.dPort, 0) ^ end6(t.s0, t.s1, t.s2, t.s3, t.sPort, P18);
+}
+
+/** One IPv6 endpoint's 18 bytes (address words w0-w3, port) from table offset `o` (0 or P18). */
+function end6(w0: number, w1: number, w2: number, w3: number, port: number, o: number): number {
+  const t = TABLES;
+  return t[o + (w0 >>> 24)] ^ t[o + 256 + ((w0 >>> 16) & 255)] ^ t[o + 512 + ((w0 >>> 8) & 255)] ^
+    t[o + 768 + (w0 & 255)] ^ t[o + 1024 + (w1 >>> 24)] ^ t[o + 1280 + ((w1 >>> 16) & 255)] ^
+    t[o + 1536 + ((w1 >>> 8) & 255)] ^ t[o + 1792 + (w1 & 255)] ^ t[o + 2048 + (w2 >>> 24)] ^
+    t[o + 2304 + ((w2 >>> 16) & 255)] ^ t[o + 2560 + ((w2 >>> 8) & 255)] ^
+    t[o + 2816 + (w2 & 255)] ^ t[o + 3072 + (w3 >>> 24)] ^ t[o + 3328 + ((w3 >>> 16) & 255)] ^
+    t[o + 3584 + ((w3 >>> 8) & 255)] ^ t[o + 3840 + (w3 & 255)] ^ t[o + P16 + (port >>> 8)] ^
+    t[o + P16 + 256 + (port & 255)];
 }
 
 /** Which way a tuple matched an entry: 1 = A→B, 2 = B→A, 0 = no match. */

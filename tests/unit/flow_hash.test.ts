@@ -33,3 +33,22 @@ test("flow hash (IPv4): 4,096 tuples that differ in one byte spread over 1,024 b
   assert.ok(Math.max(...buckets) <= 20, `largest bucket ${Math.max(...buckets)}`);
   seedFlowHash();
 });
+
+test("flow hash (IPv6): both directions hash alike, also when the addresses share a prefix", () => {
+  seedFlowHash(5);
+  const bytes = new Uint8Array(32);
+  for (let i = 0; i < 256; i++) {
+    // 2001:db8::/32 on both sides; they differ from the word i picks on (or only in the ports).
+    bytes.fill(0);
+    bytes.set([0x20, 0x01, 0x0d, 0xb8], 0);
+    bytes.set([0x20, 0x01, 0x0d, 0xb8], 16);
+    bytes[4 + (i & 7)] = i;
+    bytes[16 + 4 + ((i >> 3) & 7)] = 255 - i;
+    const a = new TupleView(), b = new TupleView();
+    a.read(bytes, 6, 0, 16, 40000 + i, i % 3 === 0 ? 40000 + i : 9877);
+    b.read(bytes, 6, 16, 0, i % 3 === 0 ? 40000 + i : 9877, 40000 + i);
+    assert.equal(a.hash, b.hash, `tuple ${i}`);
+    assert.ok(a.hash >= 0 && a.hash < 2 ** 30);
+  }
+  seedFlowHash();
+});
