@@ -18,7 +18,11 @@ import { FLIGHT_CAP, MAX_RTT_SAMPLES, type Timing } from "./timing_record.ts";
  * bytes: scaled as segment.ts scales JSON's, once both SYNs set a scale.
  */
 export function windowBytes(c: TcpConn, side: Side): number {
-  const raw = c.dirs[side].window;
+  return scaledWindow(c, side, c.dirs[side].window);
+}
+
+/** A window field `raw` that `side` sent, in bytes (as {@link windowBytes}). */
+function scaledWindow(c: TcpConn, side: Side, raw: number): number {
   return raw > 0 && c.wscale[0] >= 0 && c.wscale[1] >= 0 ? raw * c.winMul[side] : raw;
 }
 
@@ -39,11 +43,8 @@ export function updateState(
   const other = (1 - side) as Side;
   const len = p.payloadLen;
   const flags = p.flags;
-  // The analysis keeps the raw window field (Wireshark compares raw values);
-  // the time attribution needs bytes: scale it as segment.ts scales JSON's.
-  // (The tracker set the side's window to this segment's: windowBytes(c, side) without the loads.)
-  const raw = p.window;
-  t.win[side] = raw > 0 && c.wscale[0] >= 0 && c.wscale[1] >= 0 ? raw * c.winMul[side] : raw;
+  // The window in bytes (windowBytes: the tracker just set the side's window to this segment's).
+  t.win[side] = scaledWindow(c, side, p.window);
   if (flags & TCP_ACK) ackFrom(t, other, p);
   const retrans = (labels & L_ANY_RETRANS) !== 0;
   if (len > 0) {
