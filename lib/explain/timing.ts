@@ -157,7 +157,7 @@ export function timingFirstSyn(
   t.lastTime = now;
   t.lastFrame = p.frame;
   updateState(t, c, side, labels, p as Packet);
-  t.win[side] = win;
+  t.side[side].win = win;
 }
 
 /**
@@ -196,7 +196,7 @@ export function timingEnd(t: Timing, _c: TcpConn): void {
   if (cands === null || cands.length < 2) return;
   const isHole = (r: Stall) => {
     // Small ones passed (something was acknowledged) but never a segment this large.
-    const passed = t.maxAckedLen[r.side];
+    const passed = t.side[r.side].maxAckedLen;
     return r.cause === C_LOSS && r.pmtuLen > passed && r.pmtuLen > MIN_BLACK_HOLE_LEN;
   };
   let moved = false;

@@ -45,6 +45,7 @@ export function classify(
   const gap = t.gap;
   const start = t.gapStart;
   const f = c.facts;
+  const me = t.side[side], peer = t.side[other];
   // 1. handshake
   if (f.establishedFrame === 0 && !c.rolesGuessed || f.establishedFrame === last) {
     const synRetrans = isTcp && (p.flags & TCP_SYN) !== 0 && (labels & L_ANY_RETRANS) !== 0;
@@ -92,37 +93,37 @@ export function classify(
       add(t, C_LOSS, "recovery", side, first, last, 0, 0);
       return;
     }
-    const atUna = !t.unaSet[side] || p.seq === t.una[side];
+    const atUna = !me.unaSet || p.seq === me.una;
     const end = seqAdd(p.seq, len + ((p.flags & TCP_FIN) !== 0 ? 1 : 0));
-    const tail = t.nxtSet[side] && end === t.nxt[side];
+    const tail = me.nxtSet && end === me.nxt;
     if (!atUna && tail) {
       add(t, C_LOSS, "tlp", side, first, last, 0, 0);
       return;
     }
-    const backoff = ++t.rtoRun[side];
-    const candidate = len > 0 && len > t.maxAckedLen[side] ? len : 0;
+    const backoff = ++me.rtoRun;
+    const candidate = len > 0 && len > me.maxAckedLen ? len : 0;
     add(t, C_LOSS, "rto", side, first, last, backoff, candidate);
     return;
   }
   // 4. receive window
-  if ((labels & L_WINDOW_PROBE) !== 0 || t.win[0] === 0 || t.win[1] === 0) {
-    const blocked: Side = (labels & L_WINDOW_PROBE) !== 0 ? side : (t.win[1] === 0 ? 0 : 1);
+  if ((labels & L_WINDOW_PROBE) !== 0 || t.side[0].win === 0 || t.side[1].win === 0) {
+    const blocked: Side = (labels & L_WINDOW_PROBE) !== 0 ? side : (t.side[1].win === 0 ? 0 : 1);
     add(t, C_RWIN, "zero-window", blocked, first, last, 0, 0);
     return;
   }
   const acks = (p.flags & TCP_ACK) !== 0;
-  const acksNew = acks && t.nxtSet[other] &&
-    (!t.unaSet[other] || seqGt(p.ack, t.una[other]));
+  const acksNew = acks && peer.nxtSet &&
+    (!peer.unaSet || seqGt(p.ack, peer.una));
   const inflightOther = inFlight(t, other);
   if (
-    acks && inflightOther > 0 && t.win[side] > 0 && inflightOther > t.win[side] - t.maxLen[other]
+    acks && inflightOther > 0 && me.win > 0 && inflightOther > me.win - peer.maxLen
   ) {
     add(t, C_RWIN, "full-window", other, first, last, 0, 0);
     return;
   }
   // 5. recovery
-  if (t.inRec[0] || t.inRec[1]) {
-    add(t, C_LOSS, "recovery", t.inRec[0] ? 0 : 1, first, last, 0, 0);
+  if (t.side[0].inRec || t.side[1].inRec) {
+    add(t, C_LOSS, "recovery", t.side[0].inRec ? 0 : 1, first, last, 0, 0);
     return;
   }
   const rtt = rttGuess(t, c);
@@ -132,8 +133,8 @@ export function classify(
     (labels & L_KEEPALIVE) === 0;
   // 6. nagle: decided with the next segment.
   if (
-    late && pure && gap <= 0.6 && t.lastNewLen[other] > 0 &&
-    t.lastNewLen[other] < Math.max(536, t.maxLen[other]) && t.lastDataSide === other
+    late && pure && gap <= 0.6 && peer.lastNewLen > 0 &&
+    peer.lastNewLen < Math.max(536, peer.maxLen) && t.lastDataSide === other
   ) {
     t.pendSeconds = gap;
     t.pendStart = start;

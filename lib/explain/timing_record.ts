@@ -77,6 +77,53 @@ export interface RttStats {
 
 const KIND_NONE = "";
 
+/**
+ * What the time attribution knows of one side's sending, updated after each
+ * segment (timing_state.ts). One object per side, so that a segment's update
+ * touches a few cache lines, not one small array per field.
+ */
+export class TimingSide {
+  /** Highest sequence end sent, and whether set. */
+  nxt = 0;
+  nxtSet = false;
+  /** Highest ack received for this side's data (from the other side). */
+  una = 0;
+  unaSet = false;
+  /** Last advertised window (scaled), -1 before any. */
+  win = -1;
+  /** Largest payload this side sent, and largest that was acknowledged. */
+  maxLen = 0;
+  maxAckedLen = 0;
+  /** Length of this side's last new data segment. */
+  lastNewLen = 0;
+  /** Recovery: until una reaches recPoint. */
+  inRec = false;
+  recPoint = 0;
+  /** Timeouts in a row without progress. */
+  rtoRun = 0;
+  /** Flight log: flat (end, len, time, retransmitted) quads in [fHead, fTail). */
+  flight: number[] = [];
+  fHead = 0;
+  fTail = 0;
+
+  /** Back to a new connection's state (the flight log's array is kept). */
+  reset(): void {
+    this.nxt = 0;
+    this.nxtSet = false;
+    this.una = 0;
+    this.unaSet = false;
+    this.win = -1;
+    this.maxLen = 0;
+    this.maxAckedLen = 0;
+    this.lastNewLen = 0;
+    this.inRec = false;
+    this.recPoint = 0;
+    this.rtoRun = 0;
+    this.fHead = 0;
+    this.fTail = 0;
+  }
+}
+
 /** Per-connection time attribution, filled segment by segment. */
 export class Timing {
   /** Seconds per cause (index into {@link CAUSES}); they add up to the duration. */
@@ -107,29 +154,8 @@ export class Timing {
   rttMax = 0;
   rttCount = 0;
 
-  // --- state (per side: index 0 client, 1 server) ---
-  /** Highest sequence end sent, and whether set. */
-  nxt: [number, number] = [0, 0];
-  nxtSet: [boolean, boolean] = [false, false];
-  /** Highest ack received for a side's data (from the other side). */
-  una: [number, number] = [0, 0];
-  unaSet: [boolean, boolean] = [false, false];
-  /** Last advertised window (scaled), -1 before any. */
-  win: [number, number] = [-1, -1];
-  /** Largest payload a side sent, and largest that was acknowledged. */
-  maxLen: [number, number] = [0, 0];
-  maxAckedLen: [number, number] = [0, 0];
-  /** Length of a side's last new data segment. */
-  lastNewLen: [number, number] = [0, 0];
-  /** Recovery: until una reaches recPoint. */
-  inRec: [boolean, boolean] = [false, false];
-  recPoint: [number, number] = [0, 0];
-  /** Timeouts in a row without progress. */
-  rtoRun: [number, number] = [0, 0];
-  /** Flight logs: flat (end, len, time, retransmitted) quads in [head, tail). */
-  flight: [number[], number[]] = [[], []];
-  fHead: [number, number] = [0, 0];
-  fTail: [number, number] = [0, 0];
+  /** The sequence state per side (index 0 client, 1 server). */
+  readonly side: [TimingSide, TimingSide] = [new TimingSide(), new TimingSide()];
   /** Side whose data came last (-1 none). */
   lastDataSide = -1;
   /** An ICMP fragmentation-needed was seen (the side it quotes, -1 none). */
@@ -211,19 +237,8 @@ export class Timing {
     this.rttMin = Infinity;
     this.rttMax = 0;
     this.rttCount = 0;
-    this.nxt[0] = this.nxt[1] = 0;
-    this.nxtSet[0] = this.nxtSet[1] = false;
-    this.una[0] = this.una[1] = 0;
-    this.unaSet[0] = this.unaSet[1] = false;
-    this.win[0] = this.win[1] = -1;
-    this.maxLen[0] = this.maxLen[1] = 0;
-    this.maxAckedLen[0] = this.maxAckedLen[1] = 0;
-    this.lastNewLen[0] = this.lastNewLen[1] = 0;
-    this.inRec[0] = this.inRec[1] = false;
-    this.recPoint[0] = this.recPoint[1] = 0;
-    this.rtoRun[0] = this.rtoRun[1] = 0;
-    this.fHead[0] = this.fHead[1] = 0;
-    this.fTail[0] = this.fTail[1] = 0;
+    this.side[0].reset();
+    this.side[1].reset();
     this.lastDataSide = -1;
     this.fragNeededSide = -1;
     this.hasRun = false;

@@ -10,7 +10,7 @@ import type { Side, TcpConn } from "../tcp/conn.ts";
 import { L_ANY_RETRANS, L_KEEPALIVE } from "../tcp/labels.ts";
 import { seqAdd, seqDiff, seqGe, seqGt } from "../tcp/seq.ts";
 
-import { FLIGHT_CAP, MAX_RTT_SAMPLES, type Timing } from "./timing_record.ts";
+import { FLIGHT_CAP, MAX_RTT_SAMPLES, type Timing, type TimingSide } from "./timing_record.ts";
 
 /**
  * A side's last advertised window in bytes. The analysis keeps the raw
@@ -28,8 +28,9 @@ function scaledWindow(c: TcpConn, side: Side, raw: number): number {
 
 /** Bytes a side has sent that the other side has not acknowledged. */
 export function inFlight(t: Timing, s: Side): number {
-  if (!t.nxtSet[s] || !t.unaSet[s]) return t.nxtSet[s] && t.bytes[s] > 0 ? 1 : 0;
-  return seqDiff(t.nxt[s], t.una[s]);
+  const d = t.side[s];
+  if (!d.nxtSet || !d.unaSet) return d.nxtSet && t.bytes[s] > 0 ? 1 : 0;
+  return seqDiff(d.nxt, d.una);
 }
 
 /** Updates the per-side state after a TCP segment. */
@@ -40,15 +41,15 @@ export function updateState(
   labels: number,
   p: Packet,
 ): void {
-  const other = (1 - side) as Side;
+  const me = t.side[side];
   const len = p.payloadLen;
   const flags = p.flags;
   // The window in bytes (windowBytes: the tracker just set the side's window to this segment's).
-  t.win[side] = scaledWindow(c, side, p.window);
-  if (flags & TCP_ACK) ackFrom(t, other, p);
+  me.win = scaledWindow(c, side, p.window);
+  if (flags & TCP_ACK) ackFrom(t, t.side[1 - side], p);
   const retrans = (labels & L_ANY_RETRANS) !== 0;
   if (len > 0) {
-    if (len > t.maxLen[side]) t.maxLen[side] = len;
+    if (len > me.maxLen) me.maxLen = len;
     t.lastDataSide = side;
     if (t.full) {
       t.bytes[side] += len;
@@ -58,56 +59,56 @@ export function updateState(
   if (len === 0 && (flags & (TCP_SYN | TCP_FIN)) === 0) return;
   if ((labels & L_KEEPALIVE) !== 0) return;
   const end = seqAdd(p.seq, len + ((flags & (TCP_SYN | TCP_FIN)) !== 0 ? 1 : 0));
-  if (!t.nxtSet[side] || seqGt(end, t.nxt[side])) {
+  if (!me.nxtSet || seqGt(end, me.nxt)) {
     if (!t.full) { /* the summary shows no byte counts */ }
-    else if (t.nxtSet[side]) {
-      const adv = seqDiff(end, t.nxt[side]);
+    else if (me.nxtSet) {
+      const adv = seqDiff(end, me.nxt);
       t.newBytes[side] += Math.min(len, adv);
     } else t.newBytes[side] += len;
     if (!retrans) {
-      if (len > 0) t.lastNewLen[side] = len;
-      if (t.full) logFlight(t, side, end, len);
+      if (len > 0) me.lastNewLen = len;
+      if (t.full) logFlight(t, me, end, len);
     }
-    t.nxt[side] = end;
-    t.nxtSet[side] = true;
+    me.nxt = end;
+    me.nxtSet = true;
   }
   if (retrans) {
-    if (t.full) markRetransmitted(t, side, p);
-    if (!t.inRec[side]) {
-      t.inRec[side] = true;
-      t.recPoint[side] = t.nxt[side];
+    if (t.full) markRetransmitted(me, p);
+    if (!me.inRec) {
+      me.inRec = true;
+      me.recPoint = me.nxt;
     }
   }
 }
 
-/** The other side acknowledged `ack` of side `s`'s data. */
-function ackFrom(t: Timing, s: Side, p: Packet): void {
+/** The other side acknowledged `p.ack` of `s`'s data. */
+function ackFrom(t: Timing, s: TimingSide, p: Packet): void {
   const ack = p.ack;
-  if (!t.nxtSet[s]) return;
-  if (t.unaSet[s]) {
-    const adv = seqDiff(ack, t.una[s]);
+  if (!s.nxtSet) return;
+  if (s.unaSet) {
+    const adv = seqDiff(ack, s.una);
     if (adv <= 0) return;
     // What got through: an ACK advancing by n bytes is as good as a segment of n bytes
     // (at most the largest sent), so a black hole never sees one as large as it drops.
-    const got = adv < t.maxLen[s] ? adv : t.maxLen[s];
-    if (got > t.maxAckedLen[s]) t.maxAckedLen[s] = got;
+    const got = adv < s.maxLen ? adv : s.maxLen;
+    if (got > s.maxAckedLen) s.maxAckedLen = got;
   }
-  t.una[s] = ack;
-  t.unaSet[s] = true;
-  t.rtoRun[s] = 0;
-  if (t.inRec[s] && seqGe(ack, t.recPoint[s])) t.inRec[s] = false;
+  s.una = ack;
+  s.unaSet = true;
+  s.rtoRun = 0;
+  if (s.inRec && seqGe(ack, s.recPoint)) s.inRec = false;
   if (!t.full) return;
   // Pop acknowledged segments; sample the newest that was never retransmitted.
-  const log = t.flight[s];
-  let i = t.fHead[s];
-  const tail = t.fTail[s];
+  const log = s.flight;
+  let i = s.fHead;
+  const tail = s.fTail;
   let newest = -1;
   while (i < tail && seqGe(ack, log[i])) {
     newest = i;
     i += 4;
   }
-  t.fHead[s] = i;
-  if (i === tail) t.fHead[s] = t.fTail[s] = 0;
+  s.fHead = i;
+  if (i === tail) s.fHead = s.fTail = 0;
   if (newest >= 0 && log[newest + 3] === 0 && log[newest] === ack) {
     const rtt = t.now - log[newest + 2];
     if (rtt >= 0) {
@@ -120,10 +121,10 @@ function ackFrom(t: Timing, s: Side, p: Packet): void {
   }
 }
 
-function logFlight(t: Timing, s: Side, end: number, len: number): void {
+function logFlight(t: Timing, s: TimingSide, end: number, len: number): void {
   const now = t.now;
-  const log = t.flight[s];
-  let head = t.fHead[s], tail = t.fTail[s];
+  const log = s.flight;
+  let head = s.fHead, tail = s.fTail;
   if (tail - head >= FLIGHT_CAP * 4) head += 4;
   if (head > 64 && head * 2 > tail) {
     log.copyWithin(0, head, tail);
@@ -137,15 +138,15 @@ function logFlight(t: Timing, s: Side, end: number, len: number): void {
     log[tail + 2] = now;
     log[tail + 3] = 0;
   }
-  t.fHead[s] = head;
-  t.fTail[s] = tail + 4;
+  s.fHead = head;
+  s.fTail = tail + 4;
 }
 
 /** Karn's rule: no RTT sample from a segment at or after a retransmitted seq. */
-function markRetransmitted(t: Timing, s: Side, p: Packet): void {
+function markRetransmitted(s: TimingSide, p: Packet): void {
   const seq = p.seq;
-  const log = t.flight[s];
-  for (let i = t.fTail[s] - 4; i >= t.fHead[s]; i -= 4) {
+  const log = s.flight;
+  for (let i = s.fTail - 4; i >= s.fHead; i -= 4) {
     if (!seqGt(log[i], seq)) break;
     log[i + 3] = 1;
   }
