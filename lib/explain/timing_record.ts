@@ -186,6 +186,8 @@ export class Timing {
     pmtuLen: 0,
   };
   hasStall = false;
+  /** Interval records of a former connection, for reuse (see {@link reset}). */
+  readonly spare: Stall[] = [];
   /** Timeline intervals that may be re-labelled as a black hole. */
   pmtuIntervals: Stall[] = [];
   /** The gap being classified and the current time (fields: see {@link add}). */
@@ -226,7 +228,15 @@ export class Timing {
     this.firstTime = -1;
     this.lastTime = 0;
     this.lastFrame = 0;
-    if (full || this.intervals !== null) this.intervals = full ? [] : null;
+    const iv = this.intervals;
+    if (iv !== null && iv.length > 0) {
+      // A reused record (the consumer kept nothing): its intervals' objects serve again.
+      const spare = this.spare;
+      for (let i = 0; i < iv.length && spare.length < MAX_INTERVALS; i++) spare.push(iv[i]);
+      iv.length = 0;
+    }
+    if (!full) this.intervals = null;
+    else if (iv === null) this.intervals = [];
     this.timeouts = 0;
     this.nagleWaits = 0;
     this.answerSeconds[0] = this.answerSeconds[1] = 0;

@@ -104,7 +104,14 @@ function stallGap(
   run.seconds = t.gap;
 }
 
-function copyStall(r: Stall): Stall {
+/** A copy of `r` in `into` (a spare record), or in a new record. */
+function copyStall(r: Stall, into?: Stall): Stall {
+  if (into !== undefined) {
+    setRun(into, r.cause, r.kind, r.side, r.firstFrame, r.lastFrame, r.backoff, r.pmtuLen);
+    into.seconds = r.seconds;
+    into.start = r.start;
+    return into;
+  }
   return {
     cause: r.cause,
     kind: r.kind,
@@ -122,7 +129,7 @@ function copyStall(r: Stall): Stall {
 export function closeInterval(t: Timing, cur: Stall): void {
   const iv = t.intervals!;
   if (iv.length < MAX_INTERVALS) {
-    const run = copyStall(cur);
+    const run = copyStall(cur, t.spare.pop());
     iv.push(run);
     if (run.pmtuLen > 0 && t.pmtuIntervals.length < 64) t.pmtuIntervals.push(run);
   } else {
