@@ -126,12 +126,27 @@ export class TimingSide {
 
 /** Per-connection time attribution, filled segment by segment. */
 export class Timing {
-  /** Seconds per cause (index into {@link CAUSES}); they add up to the duration. */
-  seconds: number[] = [0, 0, 0, 0, 0, 0, 0, 0];
+  // The fields each segment reads come first (timingSegment, updateState):
+  // fewer cache lines per segment.
+  /** The sequence state of the client and of the server. */
+  readonly client = new TimingSide();
+  readonly server = new TimingSide();
+  /** The current frame's time (see {@link add}). */
+  now = 0.5;
   /** First and last frame time of the connection. */
   firstTime = -1;
   lastTime = 0;
   lastFrame = 0;
+  /** A gap waiting for the next segment (below): its fallback cause, -1 none. */
+  pendFallback = -1;
+  /** Side whose data came last (-1 none). */
+  lastDataSide = -1;
+  /** Whether the full detail (intervals, RTT samples) is kept. */
+  full = true;
+  /** The same two sequence states, by side (0 client, 1 server). */
+  readonly side: [TimingSide, TimingSide] = [this.client, this.server];
+  /** Seconds per cause (index into {@link CAUSES}); they add up to the duration. */
+  seconds: number[] = [0, 0, 0, 0, 0, 0, 0, 0];
   /** The timeline (null when not kept: the summary table). */
   intervals: Stall[] | null = null;
   /** The longest stalls, longest first (at most {@link TOP_STALLS}). */
@@ -154,10 +169,6 @@ export class Timing {
   rttMax = 0;
   rttCount = 0;
 
-  /** The sequence state per side (index 0 client, 1 server). */
-  readonly side: [TimingSide, TimingSide] = [new TimingSide(), new TimingSide()];
-  /** Side whose data came last (-1 none). */
-  lastDataSide = -1;
   /** An ICMP fragmentation-needed was seen (the side it quotes, -1 none). */
   fragNeededSide = -1;
   /** The run being extended (a scratch record, copied when it is kept). */
@@ -190,25 +201,21 @@ export class Timing {
   readonly spare: Stall[] = [];
   /** Timeline intervals that may be re-labelled as a black hole. */
   pmtuIntervals: Stall[] = [];
-  /** The gap being classified and the current time (fields: see {@link add}). */
+  /** The gap being classified (fields: see {@link add}). */
   gap = 0.5;
   gapStart = 0.5;
-  now = 0.5;
   /** A gap waiting for the next segment to decide nagle or its fallback. */
   pendSeconds = 0;
   pendStart = 0;
   pendFirst = 0;
   pendLast = 0;
   pendSide: Side = 0;
-  pendFallback = -1;
   pendFallbackKind = KIND_NONE;
   pendFallbackSide: Side = 0;
   /** Black-hole candidates (rto stalls), capped. */
   pmtuCandidates: Stall[] | null = null;
   /** Seconds, stalls or black-hole candidates were written since the last reset. */
   dirty = true;
-  /** Whether the full detail (intervals, RTT samples) is kept. */
-  full = true;
   done = false;
 
   constructor(full = true) {

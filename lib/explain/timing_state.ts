@@ -41,12 +41,12 @@ export function updateState(
   labels: number,
   p: Packet,
 ): void {
-  const me = t.side[side];
+  const me = side === 0 ? t.client : t.server;
   const len = p.payloadLen;
   const flags = p.flags;
   // The window in bytes (windowBytes: the tracker just set the side's window to this segment's).
   me.win = scaledWindow(c, side, p.window);
-  if (flags & TCP_ACK) ackFrom(t, t.side[1 - side], p);
+  if (flags & TCP_ACK) ackFrom(t, side === 0 ? t.server : t.client, p);
   const retrans = (labels & L_ANY_RETRANS) !== 0;
   if (len > 0) {
     if (len > me.maxLen) me.maxLen = len;

@@ -48,14 +48,14 @@ export class WireSide {
   lastHasAck = false;
   /** Its first segment (0 none). */
   firstFrame = 0;
+  /** Probes since the peer last sent anything; one of them awaits an answer. */
+  unanswered = 0;
+  awaiting = false;
   /** Real keepalive probes (after ≥ 1 s idle, before both FINs); the first one's frame. */
   probes = 0;
   probeFrame = 0;
   /** Probes answered by any segment of the peer before the next probe. */
   answered = 0;
-  /** Probes since the peer last sent anything; one of them awaits an answer. */
-  unanswered = 0;
-  awaiting = false;
   /**
    * Retransmissions of one and the same sequence number since the peer last
    * sent anything (the book's "the same data segment retransmitted"), that
@@ -89,7 +89,12 @@ export class WireSide {
 /** Per-connection wire evidence; see the module doc. */
 export class WireFacts {
   /** Per side (0 client, 1 server). */
-  readonly side: readonly [WireSide, WireSide] = [new WireSide(), new WireSide()];
+  // The fields each segment reads come first (observe): fewer cache lines per segment.
+  /** The two sides' records as fields: the per-segment path reaches them in one load. */
+  readonly client = new WireSide();
+  readonly server = new WireSide();
+  /** The same two records, by side (0 client, 1 server). */
+  readonly side: readonly [WireSide, WireSide] = [this.client, this.server];
   /** Previous segment (either side): time, frame, side, and whether it was a real probe. */
   prevT = -1;
   prevFrame = 0;
@@ -97,6 +102,8 @@ export class WireFacts {
   prevWasProbe = false;
   /** The segment just applied answered a probe (phases read it). */
   answeredJustNow = false;
+  /** The side the first unreachable was about (the quoted segment's destination). */
+  unreachSide = -1;
   /** SYNs (without ACK): first and last frame. */
   firstSynFrame = 0;
   lastSynFrame = 0;
@@ -124,8 +131,6 @@ export class WireFacts {
   unreachFrame = 0;
   unreachType = -1;
   unreachCode = -1;
-  /** The side the first unreachable was about (the quoted segment's destination). */
-  unreachSide = -1;
   /** That side sent a segment after the first unreachable. */
   heardAfterUnreach = false;
   /** Path-MTU ICMP errors (fragmentation needed / packet too big). */
@@ -133,6 +138,7 @@ export class WireFacts {
   pmtuFrame = 0;
   /** The last ICMP error applied was a path-MTU one (phases read it). */
   lastIcmpPmtu = false;
+
   /** Capture seconds of the capture's last record, when the connection was still open then (-1). */
   captureEnd = -1;
 
@@ -199,7 +205,7 @@ export function observe(
     icmp(w, side, frame, p);
     return;
   }
-  const me = w.side[side], peer = w.side[peerOf(side)];
+  const me = side === 0 ? w.client : w.server, peer = side === 0 ? w.server : w.client;
   if (me.firstFrame === 0) me.firstFrame = frame;
   if ((p.flags & (TCP_SYN | TCP_ACK)) === TCP_SYN) {
     if (w.firstSynFrame === 0) w.firstSynFrame = frame;
