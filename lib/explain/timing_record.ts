@@ -227,9 +227,9 @@ export class Timing {
     this.full = full;
     // Only what was written (pooled records: --summary resets one per connection).
     if (this.dirty) {
-      this.seconds.fill(0);
-      this.stallCount.fill(0);
-      this.stalls.length = 0;
+      const seconds = this.seconds, count = this.stallCount;
+      for (let i = 0; i < seconds.length; i++) seconds[i] = count[i] = 0;
+      if (this.stalls.length > 0) this.stalls.length = 0;
       this.dirty = false;
     }
     this.firstTime = -1;
@@ -250,7 +250,10 @@ export class Timing {
     this.bytes[0] = this.bytes[1] = 0;
     this.newBytes[0] = this.newBytes[1] = 0;
     this.retransBytes[0] = this.retransBytes[1] = 0;
-    if (full || this.rttSamples !== null) this.rttSamples = full ? [] : null;
+    const rtts = this.rttSamples;
+    if (!full) this.rttSamples = null;
+    else if (rtts === null) this.rttSamples = [];
+    else if (rtts.length > 0) rtts.length = 0;
     this.rttMin = Infinity;
     this.rttMax = 0;
     this.rttCount = 0;
