@@ -117,12 +117,22 @@ async function forgetConnection(s: LabSession): Promise<void> {
   s.undrop();
 }
 
+/**
+ * How long the simulated reboot lasts before the client writes: a real one
+ * takes seconds; explain calls an RST a reboot's only after the server was
+ * silent at least 50 ms (REBOOT_SILENCE_S), and on a fast machine killing the
+ * process and destroying its socket alone take less than that.
+ */
+const REBOOT_PAUSE_MS = 200;
+
 /** The server host crashes and reboots; the client then writes. */
 async function crashReboot(s: LabSession): Promise<void> {
   await s.startServer();
   const c = s.startClient(connectArgs(s));
   await s.echo("hello");
   await forgetConnection(s);
+  await new Promise((r) => setTimeout(r, REBOOT_PAUSE_MS));
+  s.note(`${REBOOT_PAUSE_MS} ms pass (the reboot)`);
   c.write("after the reboot\n");
   s.note('client stdin: "after the reboot"');
   await s.waitExit(c, 10_000, "let the client meet the RST");
