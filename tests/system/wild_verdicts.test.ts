@@ -5,7 +5,8 @@
  *  - consistency rules computed from the JSON segments (flags, seq/ack, times),
  *    independently of the verdict engine, hold for every connection;
  *  - the streaming --summary mode (no segments kept, records reused) gives
- *    every connection the same verdict;
+ *    every connection the same verdict, with the verdict's shortcut for plain
+ *    orderly closes and without it (the ordered walk alone);
  *  - the connections read by hand (tests/fixtures/wild/judgements.tsv) keep the
  *    verdict judged right there.
  * Skips with a printed reason when ../shared is absent.
@@ -20,6 +21,7 @@ import { explainBytes } from "../support/explain_run.ts";
 import type { ConnectionReport, SegmentJson } from "../../lib/report/json.ts";
 import { SCENARIO_IDS } from "../../lib/explain/catalogue.ts";
 import { explainCapture } from "../../lib/explain/pipeline.ts";
+import { shortcut } from "../../lib/explain/scenarios.ts";
 
 const WILD = join(ROOT, "..", "shared", "captures", "wild");
 const JUDGED = join(ROOT, "tests", "fixtures", "wild", "judgements.tsv");
@@ -62,13 +64,18 @@ function idleProbes(c: ConnectionReport): SegmentJson[] {
 }
 
 /** Verdicts as the --summary table gets them (no segments kept, records reused), by id. */
-async function summaryVerdicts(file: string): Promise<Map<number, string>> {
+async function summaryVerdicts(file: string, plainClose = true): Promise<Map<number, string>> {
   const out = new Map<number, string>();
-  await explainCapture(new Uint8Array(readFileSync(file)), {
-    detail: "table",
-    reuse: true,
-    onConnection: (e) => out.set(e.conn.id, e.verdict.scenario),
-  });
+  shortcut.plainClose = plainClose;
+  try {
+    await explainCapture(new Uint8Array(readFileSync(file)), {
+      detail: "table",
+      reuse: true,
+      onConnection: (e) => out.set(e.conn.id, e.verdict.scenario),
+    });
+  } finally {
+    shortcut.plainClose = true;
+  }
   return out;
 }
 
@@ -185,6 +192,13 @@ test("wild verdicts: every capture explained, consistency rules hold", {
       continue;
     }
     const table = await summaryVerdicts(join(WILD, f));
+    // The verdict's shortcut for plain orderly closes against the ordered walk alone.
+    const walked = await summaryVerdicts(join(WILD, f), false);
+    for (const [id, v] of walked) {
+      if (table.get(id) !== v) {
+        bad.push(`${f} #${id}: the walk says ${v}, the shortcut ${table.get(id)}`);
+      }
+    }
     for (const c of conns) {
       counts[c.scenario] = (counts[c.scenario] ?? 0) + 1;
       if (table.get(c.id) !== c.scenario) {
