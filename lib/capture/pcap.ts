@@ -10,9 +10,11 @@ import { captureError } from "./errors.ts";
 import { type FormatParser, type FrameCallback, noteLinkType } from "./parser.ts";
 import {
   MAX_ORIG_LEN,
+  PCAP_MAGIC,
   pickRecordHeader,
   RECORD_HEADERS,
   SWAP,
+  swapModeOf,
   VARIANT_NAMES,
 } from "./pcap_variant.ts";
 import type { Frame } from "./types.ts";
@@ -24,45 +26,6 @@ const MAX_SNAPLEN = 262144;
 const MAX_RECORD = 64 * 1024 * 1024;
 /** Size of the pcap file header. */
 const FILE_HEADER = 24;
-
-/** Magic numbers as read big-endian from the first four bytes. */
-export const PCAP_MAGIC = {
-  usecBE: 0xa1b2c3d4,
-  usecLE: 0xd4c3b2a1,
-  nsecBE: 0xa1b23c4d,
-  nsecLE: 0x4d3cb2a1,
-  modifiedBE: 0xa1b2cd34,
-  modifiedLE: 0x34cdb2a1,
-} as const;
-
-/**
- * Whether the first four bytes (read big-endian) are a pcap magic.
- *
- * @example
- * ```ts
- * isPcapMagic(0xd4c3b2a1); // true: little-endian, microseconds
- * ```
- */
-export function isPcapMagic(m: number): boolean {
-  return Object.values(PCAP_MAGIC).includes(m as never);
-}
-
-/**
- * How a file's record headers store caplen and len, libpcap's rule (sf-pcap.c):
- * before version 2.3 the two fields were in the other order and are always
- * swapped back; in 2.3 some writers used the old order, so they are swapped
- * when caplen > len; DG/UX's 543.0 uses the old order.
- *
- * @example
- * ```ts
- * swapModeOf(2, 2); // SWAP.always
- * ```
- */
-export function swapModeOf(major: number, minor: number): number {
-  if (major === 543) return SWAP.always;
-  if (major !== 2 || minor > 3) return SWAP.none;
-  return minor < 3 ? SWAP.always : SWAP.ifCaplenAboveLen;
-}
 
 /** Consecutive plausible records a resynchronisation candidate needs (fewer only at the end). */
 const RESYNC_RECORDS = 3;

@@ -1,6 +1,8 @@
 /**
- * Old pcap variants that share a magic number with another layout but have
- * longer record headers (extra interface/protocol fields after the usual 16
+ * What a classic pcap file's header says about its layout: the magic numbers
+ * (byte order, time unit, the "modified" format), the version's rule for the
+ * order of caplen and len, and the old variants that share a magic number
+ * with another layout but have longer record headers (extra interface/protocol fields after the usual 16
  * bytes), told apart as Wireshark does: by which layout makes the following
  * record headers plausible (see `pickRecordHeader` for the scoring).
  *
@@ -24,7 +26,7 @@ export const VARIANT_NAMES: Record<string, string> = {
   "modified/28": "pcap (SuSE 6.3 variant)",
 };
 
-/** How lengths are stored (libpcap's rule, from the file version): see `swapModeOf` in pcap.ts. */
+/** How lengths are stored (libpcap's rule, from the file version): see {@link swapModeOf}. */
 export const SWAP = { none: 0, always: 1, ifCaplenAboveLen: 2 } as const;
 
 /** On-the-wire lengths above this mark a record header as corrupt (Wireshark's 128 MiB bound). */
@@ -120,4 +122,43 @@ export function pickRecordHeader(
     }
   }
   return best;
+}
+
+/** Magic numbers as read big-endian from the first four bytes. */
+export const PCAP_MAGIC = {
+  usecBE: 0xa1b2c3d4,
+  usecLE: 0xd4c3b2a1,
+  nsecBE: 0xa1b23c4d,
+  nsecLE: 0x4d3cb2a1,
+  modifiedBE: 0xa1b2cd34,
+  modifiedLE: 0x34cdb2a1,
+} as const;
+
+/**
+ * Whether the first four bytes (read big-endian) are a pcap magic.
+ *
+ * @example
+ * ```ts
+ * isPcapMagic(0xd4c3b2a1); // true: little-endian, microseconds
+ * ```
+ */
+export function isPcapMagic(m: number): boolean {
+  return Object.values(PCAP_MAGIC).includes(m as never);
+}
+
+/**
+ * How a file's record headers store caplen and len, libpcap's rule (sf-pcap.c):
+ * before version 2.3 the two fields were in the other order and are always
+ * swapped back; in 2.3 some writers used the old order, so they are swapped
+ * when caplen > len; DG/UX's 543.0 uses the old order.
+ *
+ * @example
+ * ```ts
+ * swapModeOf(2, 2); // SWAP.always
+ * ```
+ */
+export function swapModeOf(major: number, minor: number): number {
+  if (major === 543) return SWAP.always;
+  if (major !== 2 || minor > 3) return SWAP.none;
+  return minor < 3 ? SWAP.always : SWAP.ifCaplenAboveLen;
 }

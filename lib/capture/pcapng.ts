@@ -10,46 +10,17 @@
  */
 import { captureError } from "./errors.ts";
 import { type FormatParser, type FrameCallback, noteLinkType } from "./parser.ts";
+import {
+  BLOCK,
+  blockCandidate,
+  byteOrderOf,
+  idbOptions,
+  MAX_BLOCK,
+  RESYNC_MAX_BLOCK,
+} from "./pcapng_blocks.ts";
 import { splitTimestamp } from "./timestamp.ts";
 import type { Frame } from "./types.ts";
 import { WarningLog } from "./warnings.ts";
-
-/** Block type numbers. SHB's is a palindrome, so it reads the same in both orders. */
-export const BLOCK = {
-  SHB: 0x0a0d0d0a,
-  IDB: 1,
-  PB: 2,
-  SPB: 3,
-  NRB: 4,
-  ISB: 5,
-  EPB: 6,
-  DSB: 0x0a,
-  /** Custom blocks (copyable, do-not-copy): Wireshark gives each a frame number. */
-  CB: 0x0bad,
-  DCB: 0x40000bad,
-} as const;
-
-const BYTE_ORDER_MAGIC = 0x1a2b3c4d;
-/** Largest block accepted (Wireshark and libpcap use a 16 MiB bound; we allow more). */
-const MAX_BLOCK = 64 * 1024 * 1024;
-/** Largest block a resynchronisation candidate may have, unless larger blocks were seen. */
-const RESYNC_MAX_BLOCK = 1024 * 1024;
-/** Smallest length per block type a resynchronisation candidate must have. */
-const MIN_LEN: Record<number, number> = {
-  [BLOCK.SHB]: 28,
-  [BLOCK.IDB]: 20,
-  [BLOCK.PB]: 32,
-  [BLOCK.SPB]: 16,
-  [BLOCK.NRB]: 12,
-  [BLOCK.ISB]: 12,
-  [BLOCK.EPB]: 32,
-  [BLOCK.DSB]: 12,
-  [BLOCK.CB]: 12,
-  [BLOCK.DCB]: 12,
-};
-/** IDB option codes. */
-const OPT_TSRESOL = 9;
-const OPT_TSOFFSET = 14;
 
 /**
  * The pcapng block parser.
@@ -203,29 +174,6 @@ export class PcapngParser implements FormatParser {
     this.log.add("pcapng-block", () => `${say()}; block skipped`);
   }
 
-  /** Whether a block could start at `c`: a known type, sane length and matching trailer. */
-  #candidate(view: DataView, c: number, end: number): number {
-    let le = this.le;
-    const type = view.getUint32(c, le);
-    if (type === BLOCK.SHB) {
-      const bom = view.getUint32(c + 8, true);
-      if (bom === BYTE_ORDER_MAGIC) le = true;
-      else if (bom === 0x4d3c2b1a) le = false;
-      else return 0;
-    }
-    const min = MIN_LEN[type];
-    if (min === undefined) return 0;
-    const len = view.getUint32(c + 4, le);
-    if (len < min || (len & 3) !== 0 || len > Math.max(RESYNC_MAX_BLOCK, this.#largest)) return 0;
-    if (end - c < len) return -len; // not all here yet
-    if (view.getUint32(c + len - 4, le) !== len) return 0;
-    if (type === BLOCK.EPB || type === BLOCK.PB) {
-      const id = type === BLOCK.EPB ? view.getUint32(c + 8, le) : view.getUint16(c + 8, le);
-      if (id >= this.ifLink.length || view.getUint32(c + 20, le) > len - 32) return 0;
-    } else if (type === BLOCK.SPB && this.ifLink.length === 0) return 0;
-    return len;
-  }
-
   /**
    * Scans from `pos` for the next plausible block: its offset, or -1 when none
    * starts before `end` (at the end of the input); without `eof`, `#wait` > 0
@@ -239,7 +187,7 @@ export class PcapngParser implements FormatParser {
         this.need = this.#wait = 12;
         return c;
       }
-      const r = this.#candidate(view, c, end);
+      const r = blockCandidate(view, c, end, this.le, this.#largest, this.ifLink.length);
       if (r < 0 && !eof) {
         this.need = this.#wait = -r;
         return c;
@@ -275,8 +223,8 @@ export class PcapngParser implements FormatParser {
 
   #byteOrder(view: DataView, pos: number, base: number): boolean {
     const bom = view.getUint32(pos + 8, true);
-    if (bom === BYTE_ORDER_MAGIC) this.le = true;
-    else if (bom === 0x4d3c2b1a) this.le = false;
+    const le = byteOrderOf(bom);
+    if (le !== undefined) this.le = le;
     else {
       this.#damage(
         `pcapng section header at byte ${base + pos} has byte-order magic ` +
@@ -314,36 +262,18 @@ export class PcapngParser implements FormatParser {
     if (len < 20) return this.#drop(this.#short("interface description", pos, len, 20, base));
     const le = this.le;
     const linkType = view.getUint16(pos + 8, le);
-    let units = 1e6;
-    let offset = 0;
-    let p = pos + 16;
-    const optEnd = pos + len - 4;
-    while (p + 4 <= optEnd) {
-      const code = view.getUint16(p, le);
-      const olen = view.getUint16(p + 2, le);
-      if (code === 0) break;
-      if (p + 4 + olen > optEnd) {
-        const at = base + p;
-        this.log.add(
-          "pcapng-option",
-          () => `pcapng interface option ${code} at byte ${at} overruns its block; rest ignored`,
-        );
-        break;
-      }
-      if (code === OPT_TSRESOL && olen >= 1) {
-        const r = view.getUint8(p + 4);
-        units = (r & 0x80) !== 0 ? 2 ** (r & 0x7f) : 10 ** r;
-      } else if (code === OPT_TSOFFSET && olen >= 8) {
-        const lo = view.getUint32(p + 4 + (le ? 0 : 4), le);
-        const hi = view.getInt32(p + 4 + (le ? 4 : 0), le);
-        offset = hi * 4294967296 + lo;
-      }
-      p += 4 + ((olen + 3) & ~3);
+    const o = idbOptions(view, pos + 16, pos + len - 4, le);
+    if (o.overrunAt >= 0) {
+      const at = base + o.overrunAt, code = o.overrunCode;
+      this.log.add(
+        "pcapng-option",
+        () => `pcapng interface option ${code} at byte ${at} overruns its block; rest ignored`,
+      );
     }
     this.ifLink.push(linkType);
     this.ifSnap.push(view.getUint32(pos + 12, le));
-    this.ifUnits.push(units);
-    this.ifOffset.push(offset);
+    this.ifUnits.push(o.units);
+    this.ifOffset.push(o.offset);
     noteLinkType(this.linkTypes, linkType);
   }
 

@@ -33,8 +33,10 @@ import { asciiPrefix, captureError, hexPrefix } from "./errors.ts";
 import { gunzipSource, isGzip, loadGzip } from "./gzip.ts";
 import { newFrame } from "./parser.ts";
 import type { FormatParser, FrameCallback } from "./parser.ts";
-import { isPcapMagic, PcapParser } from "./pcap.ts";
-import { BLOCK, PcapngParser } from "./pcapng.ts";
+import { PcapParser } from "./pcap.ts";
+import { isPcapMagic } from "./pcap_variant.ts";
+import { PcapngParser } from "./pcapng.ts";
+import { BLOCK } from "./pcapng_blocks.ts";
 import type { ByteSource, CaptureInfo, ReadOptions } from "./types.ts";
 
 const DEFAULT_CHUNK = 1024 * 1024;

@@ -21,7 +21,8 @@ import { ROOT } from "../support/helpers.ts";
 const PURE = [
   "mod.ts",
   "lib/capture/merge.ts",
-  "lib/capture/pcap.ts",
+  "lib/capture/pcap_variant.ts",
+  "lib/capture/pcapng_blocks.ts",
   "lib/capture/stream.ts",
   "lib/capture/timestamp.ts",
   "lib/decode/bytes.ts",
