@@ -137,7 +137,7 @@ export async function explainThreaded(
     };
 
     const unplaced: Record<string, number> = {};
-    const pkt = newPacket();
+    const pkt = newPacket({ synOptionsOnly: true });
     let frames = 0, tcpFrames = 0, roundFrames = 0;
     let lastSec = 0, lastNsec = 0;
     const send = () => {

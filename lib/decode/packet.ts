@@ -11,6 +11,8 @@ export const MAX_SACK_BLOCKS = 4;
 
 /**
  * A Packet with every field initialised; pass it to `decodeFrame` for each frame.
+ * `synOptionsOnly` makes the decoder read TCP options only on SYN segments
+ * (see {@link Packet.synOptionsOnly}).
  *
  * @example
  * ```ts
@@ -22,7 +24,7 @@ export const MAX_SACK_BLOCKS = 4;
  * await readCapture(src, (f) => decodeFrame(f, pkt));
  * ```
  */
-export function newPacket(): Packet {
+export function newPacket(opts: { synOptionsOnly?: boolean } = {}): Packet {
   return {
     frame: 0,
     tsSec: 0,
@@ -61,6 +63,7 @@ export function newPacket(): Packet {
     sackCount: 0,
     tsVal: -1,
     tsEcr: -1,
+    synOptionsOnly: opts.synOptionsOnly ?? false,
     icmpType: -1,
     icmpCode: -1,
     quotedIpVersion: 0,

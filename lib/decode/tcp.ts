@@ -6,7 +6,7 @@
  */
 import { u16, u32 } from "./bytes.ts";
 import { cut, malformed } from "./packet.ts";
-import type { Packet } from "./types.ts";
+import { type Packet, TCP_SYN } from "./types.ts";
 
 /** Field offsets in the TCP header (RFC 9293 §3.1; as smoltcp's `wire::tcp::field`). */
 const SRC_PORT = 0;
@@ -71,7 +71,7 @@ function options(buf: Uint8Array, p: number, end: number, out: Packet): void {
  *
  * @example
  * ```ts
- * import type { Packet } from "./types.ts";
+ * import { type Packet, TCP_SYN } from "./types.ts";
  * declare const buf: Uint8Array, ipOff: number, ihl: number, totalLen: number;
  * declare const frameEnd: number, pkt: Packet;
  * tcp(buf, ipOff + ihl, totalLen - ihl, frameEnd, pkt); // pkt.kind === "tcp"
@@ -98,7 +98,9 @@ export function tcp(buf: Uint8Array, off: number, wireLen: number, end: number, 
   out.ack = u32(buf, off + ACK_NUM);
   out.flags = buf[off + FLAGS] | ((buf[off + DATA_OFF] & 1) << 8);
   out.window = u16(buf, off + WIN_SIZE);
-  if (hlen > HEADER_LEN) options(buf, off + HEADER_LEN, Math.min(off + hlen, end), out);
+  if (hlen > HEADER_LEN && (!out.synOptionsOnly || (out.flags & TCP_SYN) !== 0)) {
+    options(buf, off + HEADER_LEN, Math.min(off + hlen, end), out);
+  }
   const payloadOff = off + hlen;
   const payloadLen = wireLen - hlen;
   const captured = end - payloadOff;

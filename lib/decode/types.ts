@@ -204,7 +204,10 @@ export interface Packet {
   payloadLen: number;
   /** Payload bytes actually captured (≤ payloadLen when snaplen cut it). */
   payloadCaptured: number;
-  /** TCP options; -1 when absent. */
+  /**
+   * TCP options; -1 when absent. With {@link Packet.synOptionsOnly} they are
+   * read only on segments with SYN set (the rest show them absent).
+   */
   mss: number;
   wscale: number;
   sackPermitted: boolean;
@@ -213,6 +216,13 @@ export interface Packet {
   sackCount: number;
   tsVal: number;
   tsEcr: number;
+  /**
+   * Set by the caller, kept by the decoder: read TCP options only on SYN
+   * segments. The window scale, the only option the TCP analysis uses, counts
+   * only there; the explain engine sets it to skip the timestamps on every
+   * other segment (`newPacket({ synOptionsOnly: true })`).
+   */
+  synOptionsOnly: boolean;
   // --- ICMP destination unreachable (kind "icmp-unreachable") ---
   icmpType: number;
   icmpCode: number;

@@ -136,7 +136,7 @@ export async function explainCapture(
     onFiltered: opts.onFiltered,
   });
   opts.onEngine?.(ex);
-  const pkt = newPacket();
+  const pkt = newPacket({ synOptionsOnly: true });
   let frames = 0;
   let tcpFrames = 0;
   const onFrame = opts.onFrame;

@@ -221,7 +221,7 @@ export interface ShardOptions {
 /** One shard's engine: batches in, {@link ShardReport}s out. */
 export class ShardRunner {
   readonly #ex: Explainer;
-  readonly #pkt = newPacket();
+  readonly #pkt = newPacket({ synOptionsOnly: true });
   #frame: Frame = newFrame();
   #now = 0;
   #lastId = 0;

@@ -98,6 +98,34 @@ test("decode tcp: every header field and option (MSS, WS, SACK-permitted, TS, SA
   assert.equal(String.fromCharCode(...p.buf.subarray(p.payloadOff, p.payloadOff + 3)), "abc");
 });
 
+test("decode tcp: synOptionsOnly reads options on SYN segments only", { timeout: 300_000 }, () => {
+  // NOP NOP TS, then WS: what the explain engine's Packet skips on every non-SYN segment.
+  const opts = [1, 1, 8, 10, ...be32(111), ...be32(222), 1, 3, 3, 7];
+  const pkt = newPacket({ synOptionsOnly: true });
+  assert.equal(pkt.synOptionsOnly, true);
+  const syn = decodeFrame(frameOf([...ETH(0x0800), ...ipv4(6, tcp(opts, [], TCP_SYN))], 1), pkt);
+  assert.equal(syn.kind, "tcp", syn.error);
+  assert.equal(syn.wscale, 7);
+  assert.equal(syn.tsVal, 111);
+  const ack = decodeFrame(
+    frameOf([...ETH(0x0800), ...ipv4(6, tcp(opts, [0x61], TCP_ACK))], 1),
+    pkt,
+  );
+  assert.equal(ack.kind, "tcp", ack.error);
+  assert.equal(ack.payloadLen, 1);
+  assert.equal(ack.wscale, -1);
+  assert.equal(ack.tsVal, -1);
+  assert.equal(ack.tsEcr, -1);
+  assert.equal(ack.synOptionsOnly, true, "the decoder keeps the caller's setting");
+  // The default reads them everywhere.
+  const all = decodeFrame(
+    frameOf([...ETH(0x0800), ...ipv4(6, tcp(opts, [0x61], TCP_ACK))], 1),
+    newPacket(),
+  );
+  assert.equal(all.tsVal, 111);
+  assert.equal(all.wscale, 7);
+});
+
 test(
   "decode tcp: four SACK blocks and a truncated option list stop cleanly",
   { timeout: 300_000 },
