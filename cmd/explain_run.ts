@@ -20,7 +20,6 @@ import { explainThreaded } from "./explain_threads.ts";
 import { captureJson } from "../lib/report/json.ts";
 import {
   connectionJsonParts,
-  connectionJsonPieces,
   JsonStreamWriter,
   LINE_AT_ONCE_SEGMENTS,
   ndjsonNow,
@@ -208,10 +207,11 @@ export async function runExplain(ctx: CommandContext, req: ExplainRequest): Prom
     if (!html && (e.conn.segLog?.length ?? 0) <= LINE_AT_ONCE_SEGMENTS) {
       // Next in id order (the common case): written now, the pieces read
       // while the record is still this connection's; else it waits joined.
-      // Text as bytes (lib/report/text_bytes.ts); JSON as strings: with its
-      // segments as bytes (as NDJSON's are) the 4x capture's JSON raised
-      // Bun's peak RSS from 189 to 250 MiB (measured; the cause is not known).
-      const pieces = req.format === "text" ? text(e) : connectionJsonPieces(e, origins, true);
+      // Text as bytes (lib/report/text_bytes.ts); JSON with its segments and
+      // intervals as bytes, the rest indented by the runtime's stringify
+      // (4x capture, Bun: 21-22 s and 230 MiB peak when all of it was
+      // stringified; 15 s and 124 MiB so).
+      const pieces = req.format === "text" ? text(e) : connectionJsonParts(e, origins, true);
       const item = order.isNext(e.conn.id)
         ? { id: e.conn.id, pieces }
         : { id: e.conn.id, ready: joinParts(pieces) };

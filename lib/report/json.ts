@@ -205,7 +205,9 @@ function statesJson(h: StateChange[] | null): { frame: number; state: string }[]
 }
 
 /**
- * The docs/design.md object for one explained connection.
+ * The docs/design.md object for one explained connection. Without
+ * `withSegments` its `segments`, without `withIntervals` its
+ * `timing.intervals`, are empty arrays (json_stream.ts writes them apart).
  *
  * @example
  * ```ts
@@ -218,6 +220,7 @@ export function connectionReport(
   e: Explained,
   origins?: FrameOriginLookup,
   withSegments = true,
+  withIntervals = true,
 ): ConnectionReport {
   const c = e.conn;
   const f = c.facts;
@@ -246,7 +249,7 @@ export function connectionReport(
       intervals: f.intervals?.slice() ?? [],
     },
     handshakeRtt: f.rtt >= 0 ? roundTime(f.rtt) : null,
-    ...(e.timing ? timingFields(e) : {}),
+    ...(e.timing ? timingFields(e, withIntervals) : {}),
   };
 }
 
@@ -285,14 +288,14 @@ function directionJson(t: Timing, side: 0 | 1): DirectionJson {
  * // timingJson(explained.timing).seconds.loss
  * ```
  */
-export function timingJson(t: Timing): TimingJson {
+export function timingJson(t: Timing, withIntervals = true): TimingJson {
   const seconds: Record<string, number> = {};
   CAUSES.forEach((c, i) => seconds[c] = roundTime(t.seconds[i]));
   const rtt = t.rtt();
   return {
     duration: roundTime(t.duration),
     seconds,
-    intervals: (t.intervals ?? []).map(stallJson),
+    intervals: withIntervals ? (t.intervals ?? []).map(stallJson) : [],
     stalls: t.stalls.map(stallJson),
     largestStall: t.largest ? stallJson(t.largest) : null,
     client: directionJson(t, 0),
@@ -306,11 +309,14 @@ export function timingJson(t: Timing): TimingJson {
   };
 }
 
-function timingFields(e: Explained): { timing: TimingJson; slow: SlowJson | null } {
+function timingFields(
+  e: Explained,
+  withIntervals: boolean,
+): { timing: TimingJson; slow: SlowJson | null } {
   const t = e.timing!;
   const v = slowVerdict(t, e.conn, e.verdict.scenario);
   return {
-    timing: timingJson(t),
+    timing: timingJson(t, withIntervals),
     slow: v === null ? null : {
       cause: v.cause,
       seconds: roundTime(v.seconds),

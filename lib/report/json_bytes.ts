@@ -9,6 +9,7 @@
  * @module
  */
 import type { SegmentLog, SegmentRecord } from "../tcp/conn.ts";
+import { CAUSES, type Stall } from "../explain/timing_record.ts";
 import { labelNames } from "../tcp/labels.ts";
 import { AsciiBuffer, wholeMillions } from "./ascii_buffer.ts";
 import { flagNames, type FrameOriginLookup } from "./json.ts";
@@ -242,6 +243,102 @@ export function* segmentsJsonBytes(
       if (pretty || origins !== undefined || !compactSegment(out, rec)) {
         segment(out, rec, origins, pretty);
       }
+      if (out.length >= size) {
+        yield out.view();
+        out.length = 0;
+      }
+    }
+    out.bytes(k.end);
+  }
+  yield out.view();
+  out.length = 0;
+}
+
+/**
+ * Key prefixes of a time-attribution interval, compact [0] and indented [1]
+ * (items 10 spaces deep in `--format json`: connection, timing, intervals).
+ */
+const IV_KEYS = [false, true].map((pretty) => {
+  const key = (name: string, first = false) =>
+    bytesOf(
+      pretty ? `${first ? "{\n" : ",\n"}            "${name}": ` : `${first ? "{" : ","}"${name}":`,
+    );
+  return {
+    cause: key("cause", true),
+    kind: key("kind"),
+    seconds: key("seconds"),
+    start: key("start"),
+    firstFrame: key("firstFrame"),
+    lastFrame: key("lastFrame"),
+    side: key("side"),
+    backoff: key("backoff"),
+    close: bytesOf(pretty ? "\n          }" : "}"),
+    open: bytesOf(pretty ? "[\n          " : "["),
+    between: bytesOf(pretty ? ",\n          " : ","),
+    end: bytesOf(pretty ? "\n        ]" : "]"),
+  };
+});
+
+/** JSON strings of causes, kinds and sides (made on first use). */
+const STRINGS = new Map<string, Uint8Array>();
+
+function jsonString(s: string): Uint8Array {
+  let b = STRINGS.get(s);
+  if (b === undefined) {
+    b = bytesOf(JSON.stringify(s));
+    if (STRINGS.size < 4096) STRINGS.set(s, b);
+  }
+  return b;
+}
+
+/**
+ * The `timing.intervals` array of a connection, compact (an NDJSON line) or
+ * indented as `--format json` places it, in pieces of about `size` bytes:
+ * the text JSON.stringify (or lib/report/pretty_json.ts) makes of
+ * json.ts's interval objects, without making them. Pieces are views of the
+ * buffer {@link segmentsJsonBytes} uses: read each before asking for the next.
+ *
+ * @example
+ * ```ts
+ * import type { Stall } from "../explain/timing_record.ts";
+ * declare const intervals: Stall[] | null, write: (b: Uint8Array) => void; // explained.timing.intervals
+ * for (const piece of intervalsJsonBytes(intervals, false)) write(piece);
+ * ```
+ */
+export function* intervalsJsonBytes(
+  list: readonly Stall[] | null,
+  pretty: boolean,
+  size = 1 << 16,
+): Generator<Uint8Array> {
+  const out = SCRATCH;
+  out.length = 0;
+  const k = IV_KEYS[pretty ? 1 : 0];
+  const n = list === null ? 0 : list.length;
+  if (n === 0) out.text("[]");
+  else {
+    out.bytes(k.open);
+    for (let i = 0; i < n; i++) {
+      if (i > 0) out.bytes(k.between);
+      const s = list![i];
+      out.bytes(k.cause);
+      out.bytes(jsonString(CAUSES[s.cause]));
+      out.bytes(k.kind);
+      out.bytes(jsonString(s.kind));
+      out.bytes(k.seconds);
+      time(out, s.seconds);
+      out.bytes(k.start);
+      time(out, s.start);
+      out.bytes(k.firstFrame);
+      num(out, s.firstFrame);
+      out.bytes(k.lastFrame);
+      num(out, s.lastFrame);
+      out.bytes(k.side);
+      out.bytes(jsonString(s.side === 0 ? "client" : "server"));
+      if (s.kind === "rto") {
+        out.bytes(k.backoff);
+        num(out, s.backoff);
+      }
+      out.bytes(k.close);
       if (out.length >= size) {
         yield out.view();
         out.length = 0;

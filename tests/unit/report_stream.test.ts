@@ -8,7 +8,13 @@ import assert from "node:assert/strict";
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { explainCapture, type Explained } from "../../lib/explain/pipeline.ts";
-import { captureJson, connectionReport, ndjsonLine, renderJson } from "../../lib/report/json.ts";
+import {
+  captureJson,
+  connectionReport,
+  ndjsonLine,
+  renderJson,
+  timingJson,
+} from "../../lib/report/json.ts";
 import {
   connectionJsonParts,
   connectionJsonPieces,
@@ -17,7 +23,8 @@ import {
 import { IdOrder } from "../../lib/report/order.ts";
 import { renderText, textChunks } from "../../lib/report/text.ts";
 import { textBytes } from "../../lib/report/text_bytes.ts";
-import { segmentsJsonBytes } from "../../lib/report/json_bytes.ts";
+import { intervalsJsonBytes, segmentsJsonBytes } from "../../lib/report/json_bytes.ts";
+import { stringifyAt } from "../../lib/report/pretty_json.ts";
 import { ROOT } from "../support/helpers.ts";
 
 const DIR = join(ROOT, "tests", "fixtures", "explain");
@@ -163,6 +170,33 @@ test("report stream: JSON with its segments written as bytes equals the string p
       }
     }
   }
+});
+
+test("report stream: intervals written as bytes equal JSON.stringify's, compact and indented, on every fixture", async () => {
+  let rto = 0;
+  for (const file of files) {
+    const { list } = await explained(file);
+    for (const e of list) {
+      const t = e.timing!;
+      const objects = timingJson(t).intervals;
+      rto += objects.filter((o) => o.kind === "rto").length;
+      // Small pieces too: a connection's intervals may span several.
+      for (const size of [1 << 16, 64]) {
+        assert.equal(
+          partsText(intervalsJsonBytes(t.intervals, false, size)),
+          JSON.stringify(objects),
+          `${file} #${e.conn.id} compact`,
+        );
+        // Indented as in --format json: 4 levels deep (connection, timing, intervals).
+        assert.equal(
+          partsText(intervalsJsonBytes(t.intervals, true, size)),
+          stringifyAt(objects, 4),
+          `${file} #${e.conn.id} indented`,
+        );
+      }
+    }
+  }
+  assert.ok(rto > 0, "some fixture has a timeout interval (its backoff field)");
 });
 
 test("report stream: byte pieces of two connections made in turns do not mix", async () => {
