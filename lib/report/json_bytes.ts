@@ -95,41 +95,33 @@ function time(out: AsciiBuffer, t: number): void {
   out.zeroPadded(us, width);
 }
 
+/** Bytes of a segment object's keys and punctuation, compact [0] and indented [1]. */
+const KEY_BYTES = KEYS.map((c) =>
+  [c.frame, c.time, c.client, c.flags, c.seq, c.ack, c.len, c.window, c.labels, c.close]
+    .reduce((n, b) => n + b.length, 0)
+);
+
 /**
- * One compact segment object written straight into the buffer after one
- * reservation, when every number is a small integer and there is no file
- * (else false, and {@link segment} writes it field by field).
+ * One segment object (compact, `p` 0, or indented, 1) written straight into
+ * the buffer after one reservation, when every number is a small integer and
+ * there is no file (else false, and {@link segment} writes it field by field).
  */
-function compactSegment(out: AsciiBuffer, s: SegmentRecord): boolean {
+function fastSegment(out: AsciiBuffer, s: SegmentRecord, p: 0 | 1): boolean {
   const { frame, seq, ack, len, window } = s;
   const k = Math.round(s.time * 1e6);
   if (
     !(small(frame) && small(seq) && small(ack) && small(len) && small(window) && k >= 0 &&
       k < INT_MAX)
   ) return false;
-  const c = KEYS[0];
-  const flags = cached(FLAGS[0], s.flags, () => namesJson(flagNames(s.flags), false));
-  const labels = cached(LABELS[0], s.labels, () => namesJson(labelNames(s.labels), false));
-  const b = out.room(160 + flags.length + labels.length);
+  const c = KEYS[p];
+  const flags = cached(FLAGS[p], s.flags, () => namesJson(flagNames(s.flags), p === 1));
+  const labels = cached(LABELS[p], s.labels, () => namesJson(labelNames(s.labels), p === 1));
+  // Five numbers of at most 10 digits, a time of at most 17 characters.
+  const b = out.room(KEY_BYTES[p] + 80 + flags.length + labels.length);
   let at = put(b, out.length, c.frame);
   at = digits(b, at, frame);
   at = put(b, at, c.time);
-  const whole = (k / 1e6) | 0;
-  let us = k - whole * 1e6;
-  at = digits(b, at, whole);
-  if (us !== 0) {
-    let width = 6;
-    while (us % 10 === 0) {
-      us = (us / 10) | 0;
-      width--;
-    }
-    b[at++] = 0x2e;
-    for (let i = at + width - 1; i >= at; i--) {
-      b[i] = 0x30 + us % 10;
-      us = (us / 10) | 0;
-    }
-    at += width;
-  }
+  at = micros(b, at, k);
   at = put(b, at, s.side === 0 ? c.client : c.server);
   at = put(b, at, c.flags);
   at = put(b, at, flags);
@@ -152,6 +144,29 @@ const INT_MAX = 2147483648;
 /** An integer 0 ≤ n < 2^31 (written by integer arithmetic). */
 function small(n: number): boolean {
   return n >= 0 && n < INT_MAX && n === Math.floor(n);
+}
+
+/**
+ * Writes `k` microseconds (0 ≤ k < 2^31) as seconds the way JSON.stringify
+ * writes `k / 1e6`: the whole seconds, then the microseconds without
+ * trailing zeros; returns the end.
+ */
+function micros(b: Uint8Array, at: number, k: number): number {
+  const whole = (k / 1e6) | 0;
+  let us = k - whole * 1e6;
+  at = digits(b, at, whole);
+  if (us === 0) return at;
+  let width = 6;
+  while (us % 10 === 0) {
+    us = (us / 10) | 0;
+    width--;
+  }
+  b[at++] = 0x2e;
+  for (let i = at + width - 1; i >= at; i--) {
+    b[i] = 0x30 + us % 10;
+    us = (us / 10) | 0;
+  }
+  return at + width;
 }
 
 /** Copies `from` into `b` at `at`; returns the end. */
@@ -240,7 +255,7 @@ export function* segmentsJsonBytes(
     for (let i = 0; i < n; i++) {
       if (i > 0) out.bytes(k.between);
       const rec = log!.peek(i);
-      if (pretty || origins !== undefined || !compactSegment(out, rec)) {
+      if (origins !== undefined || !fastSegment(out, rec, pretty ? 1 : 0)) {
         segment(out, rec, origins, pretty);
       }
       if (out.length >= size) {
@@ -320,25 +335,7 @@ export function* intervalsJsonBytes(
     for (let i = 0; i < n; i++) {
       if (i > 0) out.bytes(k.between);
       const s = list![i];
-      out.bytes(k.cause);
-      out.bytes(jsonString(CAUSES[s.cause]));
-      out.bytes(k.kind);
-      out.bytes(jsonString(s.kind));
-      out.bytes(k.seconds);
-      time(out, s.seconds);
-      out.bytes(k.start);
-      time(out, s.start);
-      out.bytes(k.firstFrame);
-      num(out, s.firstFrame);
-      out.bytes(k.lastFrame);
-      num(out, s.lastFrame);
-      out.bytes(k.side);
-      out.bytes(jsonString(s.side === 0 ? "client" : "server"));
-      if (s.kind === "rto") {
-        out.bytes(k.backoff);
-        num(out, s.backoff);
-      }
-      out.bytes(k.close);
+      if (!fastInterval(out, s, k)) interval(out, s, k);
       if (out.length >= size) {
         yield out.view();
         out.length = 0;
@@ -348,4 +345,73 @@ export function* intervalsJsonBytes(
   }
   yield out.view();
   out.length = 0;
+}
+
+/** One interval object, field by field (any numbers). */
+function interval(out: AsciiBuffer, s: Stall, k: typeof IV_KEYS[number]): void {
+  out.bytes(k.cause);
+  out.bytes(jsonString(CAUSES[s.cause]));
+  out.bytes(k.kind);
+  out.bytes(jsonString(s.kind));
+  out.bytes(k.seconds);
+  time(out, s.seconds);
+  out.bytes(k.start);
+  time(out, s.start);
+  out.bytes(k.firstFrame);
+  num(out, s.firstFrame);
+  out.bytes(k.lastFrame);
+  num(out, s.lastFrame);
+  out.bytes(k.side);
+  out.bytes(jsonString(s.side === 0 ? "client" : "server"));
+  if (s.kind === "rto") {
+    out.bytes(k.backoff);
+    num(out, s.backoff);
+  }
+  out.bytes(k.close);
+}
+
+/** Bytes of an interval object's keys and punctuation, compact [0] and indented [1]. */
+const IV_KEY_BYTES = IV_KEYS.map((c) =>
+  [c.cause, c.kind, c.seconds, c.start, c.firstFrame, c.lastFrame, c.side, c.backoff, c.close]
+    .reduce((n, b) => n + b.length, 0)
+);
+
+/**
+ * One interval object written after one reservation when its times and
+ * numbers are small (else false: {@link intervalsJsonBytes} writes it field
+ * by field).
+ */
+function fastInterval(out: AsciiBuffer, s: Stall, k: typeof IV_KEYS[number]): boolean {
+  const sec = Math.round(s.seconds * 1e6), start = Math.round(s.start * 1e6);
+  const { firstFrame, lastFrame, backoff } = s;
+  const rto = s.kind === "rto";
+  if (
+    !(sec >= 0 && sec < INT_MAX && start >= 0 && start < INT_MAX && small(firstFrame) &&
+      small(lastFrame) && (!rto || small(backoff)))
+  ) return false;
+  const cause = jsonString(CAUSES[s.cause]), kind = jsonString(s.kind);
+  const side = jsonString(s.side === 0 ? "client" : "server");
+  // Two times of at most 17 characters, three numbers of at most 10 digits.
+  const keys = IV_KEY_BYTES[k === IV_KEYS[0] ? 0 : 1];
+  const b = out.room(keys + 70 + cause.length + kind.length + side.length);
+  let at = put(b, out.length, k.cause);
+  at = put(b, at, cause);
+  at = put(b, at, k.kind);
+  at = put(b, at, kind);
+  at = put(b, at, k.seconds);
+  at = micros(b, at, sec);
+  at = put(b, at, k.start);
+  at = micros(b, at, start);
+  at = put(b, at, k.firstFrame);
+  at = digits(b, at, firstFrame);
+  at = put(b, at, k.lastFrame);
+  at = digits(b, at, lastFrame);
+  at = put(b, at, k.side);
+  at = put(b, at, side);
+  if (rto) {
+    at = put(b, at, k.backoff);
+    at = digits(b, at, backoff);
+  }
+  out.length = put(b, at, k.close);
+  return true;
 }

@@ -25,6 +25,7 @@ import { renderText, textChunks } from "../../lib/report/text.ts";
 import { textBytes } from "../../lib/report/text_bytes.ts";
 import { intervalsJsonBytes, segmentsJsonBytes } from "../../lib/report/json_bytes.ts";
 import { stringifyAt } from "../../lib/report/pretty_json.ts";
+import { CAUSES, type Stall } from "../../lib/explain/timing_record.ts";
 import { ROOT } from "../support/helpers.ts";
 
 const DIR = join(ROOT, "tests", "fixtures", "explain");
@@ -197,6 +198,46 @@ test("report stream: intervals written as bytes equal JSON.stringify's, compact 
     }
   }
   assert.ok(rto > 0, "some fixture has a timeout interval (its backoff field)");
+});
+
+test("report stream: intervals with large times and frame numbers take the field-by-field path and equal JSON.stringify's", () => {
+  // Times past 2^31 µs (35 min 47 s) and frames past 2^31 are written by the general path.
+  const stalls: Stall[] = [
+    {
+      cause: 2,
+      kind: "rto",
+      seconds: 2147.4836485,
+      start: 5000.1234567,
+      firstFrame: 3,
+      lastFrame: 2 ** 31 + 5,
+      side: 1,
+      backoff: 3,
+      pmtuLen: 0,
+    },
+    {
+      cause: 0,
+      kind: "handshake",
+      seconds: 0.25,
+      start: 0,
+      firstFrame: 1,
+      lastFrame: 2,
+      side: 0,
+      backoff: 0,
+      pmtuLen: 0,
+    },
+  ];
+  const objects = stalls.map((x) => ({
+    cause: CAUSES[x.cause],
+    kind: x.kind,
+    seconds: Math.round(x.seconds * 1e6) / 1e6,
+    start: Math.round(x.start * 1e6) / 1e6,
+    firstFrame: x.firstFrame,
+    lastFrame: x.lastFrame,
+    side: x.side === 0 ? "client" : "server",
+    ...(x.kind === "rto" ? { backoff: x.backoff } : {}),
+  }));
+  assert.equal(partsText(intervalsJsonBytes(stalls, false)), JSON.stringify(objects));
+  assert.equal(partsText(intervalsJsonBytes(stalls, true)), stringifyAt(objects, 4));
 });
 
 test("report stream: byte pieces of two connections made in turns do not mix", async () => {
