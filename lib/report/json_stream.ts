@@ -136,29 +136,28 @@ export function* connectionJsonParts(
   pretty = false,
 ): Generator<string | Uint8Array> {
   const t = e.timing;
-  // Compact, the runtime's stringify takes its fast path and the intervals
-  // gain nothing as bytes (NDJSON, farm-bench: 1.04 of the time on Bun).
-  if (t === null || t === undefined || !pretty) {
+  if (t === null || t === undefined) {
     const [head, tail] = aroundSegments(e, origins, pretty);
     yield head;
     yield* segmentsJsonBytes(e.conn.segLog, origins, pretty);
     yield tail;
     return;
   }
-  // Indented, the time attribution's intervals (a third of a benchmark
-  // connection's JSON) as bytes too: the rest is stringified with a mark for
-  // each array. --format json on the 1x benchmark capture: Bun 5.2-5.5 s,
-  // 141 MiB -> 3.8-4.7 s, 96-99 MiB; 4x: 21-22 s, 230 MiB -> 15 s, 124 MiB.
+  // The time attribution's intervals (a third of a benchmark connection's
+  // JSON) as bytes too: the rest is stringified with a mark for each array.
+  // --format json on the 1x benchmark capture: Bun 5.2-5.5 s, 141 MiB ->
+  // 3.8-4.7 s, 96-99 MiB; 4x: 21-22 s, 230 MiB -> 15 s, 124 MiB. NDJSON
+  // (compact): the same time, peak 100 -> 88 MiB (Bun), 102 -> 96 (Deno).
   const r = connectionReport(e, origins, false, false);
   const o = { ...r, segments: SEGMENTS_MARK, timing: { ...r.timing!, intervals: INTERVALS_MARK } };
-  const text = stringifyAt(o, 2);
+  const text = pretty ? stringifyAt(o, 2) : JSON.stringify(o);
   const at = text.indexOf(MARK_JSON);
   const iv = text.indexOf(INTERVALS_MARK_JSON, at);
   yield text.slice(0, at);
   yield* segmentsJsonBytes(e.conn.segLog, origins, pretty);
   yield text.slice(at + MARK_JSON.length, iv);
   yield* intervalsJsonBytes(t.intervals, pretty);
-  yield text.slice(iv + INTERVALS_MARK_JSON.length);
+  yield text.slice(iv + INTERVALS_MARK_JSON.length) + (pretty ? "" : "\n");
 }
 
 /**
