@@ -20,6 +20,7 @@ import { explainThreaded } from "./explain_threads.ts";
 import { captureJson } from "../lib/report/json.ts";
 import {
   connectionJsonParts,
+  connectionJsonPieces,
   JsonStreamWriter,
   LINE_AT_ONCE_SEGMENTS,
   ndjsonNow,
@@ -207,14 +208,18 @@ export async function runExplain(ctx: CommandContext, req: ExplainRequest): Prom
     if (!html && (e.conn.segLog?.length ?? 0) <= LINE_AT_ONCE_SEGMENTS) {
       // Next in id order (the common case): written now, the pieces read
       // while the record is still this connection's; else it waits joined.
-      // Text as bytes (lib/report/text_bytes.ts); JSON with its segments and
-      // intervals as bytes, the rest indented by the runtime's stringify
-      // (4x capture, Bun: 21-22 s and 230 MiB peak when all of it was
-      // stringified; 15 s and 124 MiB so).
-      const pieces = req.format === "text" ? text(e) : connectionJsonParts(e, origins, true);
-      const item = order.isNext(e.conn.id)
-        ? { id: e.conn.id, pieces }
-        : { id: e.conn.id, ready: joinParts(pieces) };
+      // Text as bytes (lib/report/text_bytes.ts). JSON written now has its
+      // segments and intervals as bytes, the rest indented by the runtime's
+      // stringify (4x capture, Bun: 21-22 s and 230 MiB peak when all of it
+      // was stringified; 15 s and 124 MiB so); JSON that waits is one string:
+      // as bytes, the waiting connections of the 1 M SYN flood raised Deno's
+      // peak from 237 to 289 MiB (many small buffers outside the heap).
+      const next = order.isNext(e.conn.id);
+      const item = req.format === "text"
+        ? next ? { id: e.conn.id, pieces: text(e) } : { id: e.conn.id, ready: joinParts(text(e)) }
+        : next
+        ? { id: e.conn.id, pieces: connectionJsonParts(e, origins, true) }
+        : { id: e.conn.id, ready: [...connectionJsonPieces(e, origins, true)].join("") };
       order.push(item as unknown as Explained & { id: number });
       return false;
     }
