@@ -208,12 +208,9 @@ export async function runExplain(ctx: CommandContext, req: ExplainRequest): Prom
     if (!html && (e.conn.segLog?.length ?? 0) <= LINE_AT_ONCE_SEGMENTS) {
       // Next in id order (the common case): written now, the pieces read
       // while the record is still this connection's; else it waits joined.
-      // Text as bytes (lib/report/text_bytes.ts). JSON written now has its
-      // segments and intervals as bytes, the rest indented by the runtime's
-      // stringify (4x capture, Bun: 21-22 s and 230 MiB peak when all of it
-      // was stringified; 15 s and 124 MiB so); JSON that waits is one string:
-      // as bytes, the waiting connections of the 1 M SYN flood raised Deno's
-      // peak from 237 to 289 MiB (many small buffers outside the heap).
+      // Text as bytes (lib/report/text_bytes.ts); JSON written now with its
+      // segments and intervals as bytes (docs/benchmarks.md); JSON that waits
+      // as one string (as bytes, the 1 M SYN flood's Deno peak: 237 -> 289 MiB).
       const next = order.isNext(e.conn.id);
       const item = req.format === "text"
         ? next ? { id: e.conn.id, pieces: text(e) } : { id: e.conn.id, ready: joinParts(text(e)) }

@@ -15,7 +15,8 @@ import {
 } from "./json.ts";
 import { ndjsonLine } from "./json.ts";
 import { stringifyAt, stringifyItemsAt } from "./pretty_json.ts";
-import { intervalsJsonBytes, segmentsJsonBytes } from "./json_bytes.ts";
+import { segmentsJsonBytes } from "./json_bytes.ts";
+import { intervalsJsonBytes } from "./json_bytes_intervals.ts";
 
 /**
  * Most segments of a connection whose NDJSON line {@link ndjsonNow} makes at

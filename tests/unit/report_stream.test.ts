@@ -23,7 +23,8 @@ import {
 import { IdOrder } from "../../lib/report/order.ts";
 import { renderText, textChunks } from "../../lib/report/text.ts";
 import { textBytes } from "../../lib/report/text_bytes.ts";
-import { intervalsJsonBytes, segmentsJsonBytes } from "../../lib/report/json_bytes.ts";
+import { segmentsJsonBytes } from "../../lib/report/json_bytes.ts";
+import { intervalsJsonBytes } from "../../lib/report/json_bytes_intervals.ts";
 import { stringifyAt } from "../../lib/report/pretty_json.ts";
 import { CAUSES, type Stall } from "../../lib/explain/timing_record.ts";
 import { ROOT } from "../support/helpers.ts";
