@@ -4,14 +4,14 @@
  * It wires the TCP tracker to the phase tracker and the scenario verdict.
  * @module
  */
-import { addrString } from "../decode/mod.ts";
+import { addrString, newPacket } from "../decode/mod.ts";
 import { type Packet, TCP_ACK, TCP_FIN, TCP_RST, TCP_SYN } from "../decode/types.ts";
 import type { Side, TcpConn } from "../tcp/conn.ts";
 import { L_ANY_RETRANS, L_KEEPALIVE } from "../tcp/labels.ts";
 import { TcpTracker, type TrackerLimits } from "../tcp/tracker.ts";
 import { trackPhase } from "./phases.ts";
 import { type Verdict, verdict } from "./scenarios.ts";
-import { observe, type RawView, WireFacts } from "./wire.ts";
+import { observe, WireFacts } from "./wire.ts";
 import { Timing, timingEnd, timingFirstSyn, timingSegment, windowBytes } from "./timing.ts";
 
 /** A finished connection with its verdict. */
@@ -105,12 +105,7 @@ class ConnState {
  * when a second segment comes or the connection ends. A SYN flood's
  * half-open connections stay like this until they expire.
  */
-class FirstSyn implements RawView {
-  readonly kind = "tcp";
-  readonly payloadLen = 0;
-  readonly icmpType = -1;
-  readonly icmpCode = -1;
-  readonly quotedIpVersion = 0;
+class FirstSyn {
   /** Set when the capture's end (or an idle limit) is reached first (WireFacts.captureEnd). */
   captureEnd = -1;
   side: Side = 0;
@@ -164,6 +159,12 @@ export class Explainer {
   #synPool: FirstSyn[] = [];
   /** Where a first SYN is observed for the phases (its facts wait as a FirstSyn). */
   #scratch = new WireFacts();
+  /**
+   * The packet a FirstSyn is replayed as: the wire facts and the time
+   * attribution then see one kind of object, the decoder's Packet, at every
+   * call (a second kind made their property reads polymorphic).
+   */
+  readonly #replay = newPacket();
   #t0Sec = -1;
   #t0Nsec = 0;
   /** The last frame's timestamp (its capture time is worked out only at the end). */
@@ -242,11 +243,19 @@ export class Explainer {
     }
     if (syn !== null) {
       const w = s.wire;
-      observe(w, conn, syn.side, syn.labels, syn.frame, syn);
+      const p = this.#replay;
+      p.kind = "tcp";
+      p.frame = syn.frame;
+      p.flags = syn.flags;
+      p.seq = syn.seq;
+      p.ack = syn.ack;
+      p.window = syn.window;
+      p.payloadLen = 0;
+      observe(w, conn, syn.side, syn.labels, syn.frame, p);
       // observe took the time from the connection: the SYN's own.
       w.prevT = w.side[syn.side].lastT = syn.t;
       w.captureEnd = syn.captureEnd;
-      timingFirstSyn(s.timing, conn, syn.side, syn.labels, syn, syn.t, syn.win);
+      timingFirstSyn(s.timing, conn, syn.side, syn.labels, p, syn.t, syn.win);
       if (this.#synPool.length < SYN_POOL_CAP) this.#synPool.push(syn);
     }
     conn.ext = s;

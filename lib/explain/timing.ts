@@ -136,19 +136,21 @@ export function timingSegment(t: Timing, c: TcpConn, side: Side, labels: number,
 }
 
 /**
- * Applies a connection's first segment from its saved fields instead of the
- * packet: a pure SYN (no ACK, FIN, RST or payload, not a retransmission),
- * which {@link TimingHook} keeps as five numbers until a second segment
- * comes, so a SYN flood's half-open connections hold no Timing. `win` is the
- * window {@link timingSegment} took at the time (the raw field: scaling
- * needs both SYNs). The result equals feeding the SYN when it came.
+ * Applies a connection's first segment later, from its saved fields: a pure
+ * SYN (no ACK, FIN, RST or payload, not a retransmission), which the explain
+ * engine keeps as a few numbers until a second segment comes, so a SYN
+ * flood's half-open connections hold no Timing. `p` is a packet rebuilt from
+ * those fields (kind, frame, flags, seq, ack, window; no payload), `now` the
+ * SYN's time, `win` the window {@link timingSegment} took at the time (the
+ * raw field: scaling needs both SYNs). The result equals feeding the SYN
+ * when it came.
  */
 export function timingFirstSyn(
   t: Timing,
   c: TcpConn,
   side: Side,
   labels: number,
-  p: Pick<Packet, "kind" | "frame" | "flags" | "seq" | "ack" | "payloadLen" | "window">,
+  p: Packet,
   now: number,
   win: number,
 ): void {
@@ -156,7 +158,7 @@ export function timingFirstSyn(
   t.firstTime = now;
   t.lastTime = now;
   t.lastFrame = p.frame;
-  updateState(t, c, side, labels, p as Packet);
+  updateState(t, c, side, labels, p);
   t.side[side].win = win;
 }
 
