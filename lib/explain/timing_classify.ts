@@ -7,7 +7,7 @@ import { TCP_ACK, TCP_FIN, TCP_RST, TCP_SYN } from "../decode/types.ts";
 import type { Packet } from "../decode/types.ts";
 import type { Side, TcpConn } from "../tcp/conn.ts";
 import { L_ANY_RETRANS, L_FAST_RETRANS, L_KEEPALIVE, L_WINDOW_PROBE } from "../tcp/labels.ts";
-import { seqAdd, seqGt } from "../tcp/seq.ts";
+import { seqGt } from "../tcp/seq.ts";
 
 import {
   C_CLIENT_APP,
@@ -93,8 +93,8 @@ export function classify(
       add(t, C_LOSS, "recovery", side, first, last, 0, 0);
       return;
     }
-    const atUna = !me.unaSet || p.seq === me.una;
-    const end = seqAdd(p.seq, len + ((p.flags & TCP_FIN) !== 0 ? 1 : 0));
+    const atUna = !me.unaSet || (p.seq | 0) === me.una;
+    const end = (p.seq + len + ((p.flags & TCP_FIN) !== 0 ? 1 : 0)) | 0;
     const tail = me.nxtSet && end === me.nxt;
     if (!atUna && tail) {
       add(t, C_LOSS, "tlp", side, first, last, 0, 0);

@@ -8,7 +8,7 @@ import { TCP_ACK, TCP_FIN, TCP_SYN } from "../decode/types.ts";
 import type { Packet } from "../decode/types.ts";
 import type { Side, TcpConn } from "../tcp/conn.ts";
 import { L_ANY_RETRANS, L_KEEPALIVE } from "../tcp/labels.ts";
-import { seqAdd, seqDiff, seqGe, seqGt } from "../tcp/seq.ts";
+import { seqDiff, seqGe, seqGt } from "../tcp/seq.ts";
 
 import { FLIGHT_CAP, MAX_RTT_SAMPLES, type Timing, type TimingSide } from "./timing_record.ts";
 
@@ -58,7 +58,9 @@ export function updateState(
   }
   if (len === 0 && (flags & (TCP_SYN | TCP_FIN)) === 0) return;
   if ((labels & L_KEEPALIVE) !== 0) return;
-  const end = seqAdd(p.seq, len + ((flags & (TCP_SYN | TCP_FIN)) !== 0 ? 1 : 0));
+  // Sequence numbers are kept as int32 (| 0): uint32 values of 2^31 and more
+  // would be doubles in the JIT; seqGt and seqDiff work alike on both.
+  const end = (p.seq + len + ((flags & (TCP_SYN | TCP_FIN)) !== 0 ? 1 : 0)) | 0;
   if (!me.nxtSet || seqGt(end, me.nxt)) {
     if (!t.full) { /* the summary shows no byte counts */ }
     else if (me.nxtSet) {
@@ -83,7 +85,7 @@ export function updateState(
 
 /** The other side acknowledged `p.ack` of `s`'s data. */
 function ackFrom(t: Timing, s: TimingSide, p: Packet): void {
-  const ack = p.ack;
+  const ack = p.ack | 0;
   if (!s.nxtSet) return;
   if (s.unaSet) {
     const adv = seqDiff(ack, s.una);
