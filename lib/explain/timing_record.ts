@@ -83,7 +83,7 @@ const KIND_NONE = "";
  * touches a few cache lines, not one small array per field.
  */
 export class TimingSide {
-  /** Highest sequence end sent, and whether set. */
+  /** Highest sequence end sent, and whether set (sequence numbers here are int32: `| 0`). */
   nxt = 0;
   nxtSet = false;
   /** Highest ack received for this side's data (from the other side). */
