@@ -45,7 +45,8 @@ wall() {
   echo $(((t1 - t0) / 1000000))
 }
 
-echo "A: $(git -C "$ROOT" rev-parse --short HEAD) (this tree)   B: $(git -C "$WT/b" rev-parse --short HEAD) ($REF)"
+DIRTY=""; [ -n "$(git -C "$ROOT" status --porcelain --untracked-files=no)" ] && DIRTY=", with uncommitted changes"
+echo "A: $(git -C "$ROOT" rev-parse --short HEAD) (this tree$DIRTY)   B: $(git -C "$WT/b" rev-parse --short HEAD) ($REF)"
 echo "capture: $(basename "$FILE")   mode: $MODE   pairs: $PAIRS   load: $(cut -d' ' -f1-3 /proc/loadavg)"
 printf "%-6s %10s %10s %14s %16s\n" runtime A_med_ms B_med_ms ratio_A/B_med "ratio min-max"
 for rt in bun deno; do

@@ -72,7 +72,7 @@ import {
   L_ZERO_WINDOW,
 } from "./labels.ts";
 import { TCP_ACK, TCP_FIN, TCP_RST, TCP_SYN } from "../decode/types.ts";
-import { seqAdd, seqGt, seqLe, seqLt } from "./seq.ts";
+import { seqGt, seqLe, seqLt } from "./seq.ts";
 import type { SegmentView } from "./segment_view.ts";
 
 const SYN_FIN_RST = TCP_SYN | TCP_FIN | TCP_RST;
@@ -82,7 +82,12 @@ const FAST_RETRANS_WINDOW_S = 0.02;
 /** Out-of-order threshold when no handshake RTT is known (Wireshark: 3 ms). */
 const DEFAULT_OOO_S = 0.003;
 
-/** What the analysis remembers about one direction of a connection. */
+/**
+ * What the analysis remembers about one direction of a connection. Sequence
+ * and acknowledgment numbers are int32 (`| 0`): the same 32 bits as the
+ * wire's uint32, but values of 2^31 and more are not doubles in the JIT.
+ * Comparisons go through seq.ts (alike for both) or === between int32s.
+ */
 export class DirSeq {
   /** Next expected sequence number (highest seen end), valid when nextseqSet. */
   nextseq = 0;
@@ -146,7 +151,10 @@ export type SegView = Pick<
  * ```
  */
 export function analyzeSegment(fwd: DirSeq, rev: DirSeq, s: SegView): number {
-  const { seq, ack, len, flags, window, t } = s;
+  // Sequence numbers as int32 (a no-op for the tracker's, already int32): the
+  // state below keeps them so, and compares them with === (see DirSeq).
+  const seq = s.seq | 0, ack = s.ack | 0;
+  const { len, flags, window, t } = s;
   const plain = (flags & SYN_FIN_RST) === 0;
   let m = 0;
   if (len === 1 && fwd.nextseqSet && seq === fwd.nextseq && rev.window === 0) {
@@ -167,7 +175,7 @@ export function analyzeSegment(fwd: DirSeq, rev: DirSeq, s: SegView): number {
   if ((len > 0 || (flags & (TCP_SYN | TCP_FIN)) !== 0) && (m & L_KEEPALIVE) === 0) {
     m |= retransmissionKind(fwd, rev, s);
   }
-  const end = seqAdd(seq, len + ((flags & (TCP_SYN | TCP_FIN)) !== 0 ? 1 : 0));
+  const end = (seq + len + ((flags & (TCP_SYN | TCP_FIN)) !== 0 ? 1 : 0)) | 0;
   if ((m & L_WINDOW_PROBE) === 0) {
     if (!fwd.nextseqSet || seqGt(end, fwd.nextseq)) {
       fwd.nextseq = end;
@@ -188,14 +196,15 @@ export function analyzeSegment(fwd: DirSeq, rev: DirSeq, s: SegView): number {
 
 /** Rules 2–9 (see the module doc). */
 function firstBlock(fwd: DirSeq, rev: DirSeq, s: SegView, plain: boolean): number {
-  const { seq, ack, len, flags, window } = s;
+  const seq = s.seq | 0, ack = s.ack | 0;
+  const { len, flags, window } = s;
   let m = 0;
   if (window === 0 && plain) m |= L_ZERO_WINDOW;
   if (fwd.nextseqSet && seqGt(seq, fwd.nextseq) && (flags & TCP_RST) === 0) m |= L_LOST_SEGMENT;
-  if (len <= 1 && plain && fwd.nextseqSet && seq === seqAdd(fwd.nextseq, -1)) m |= L_KEEPALIVE;
+  if (len <= 1 && plain && fwd.nextseqSet && seq === ((fwd.nextseq - 1) | 0)) m |= L_KEEPALIVE;
   if (
     len > 0 && plain && s.revShift >= 0 && rev.window >= 0 &&
-    seqAdd(seq, len) === seqAdd(rev.lastack, rev.window << s.revShift)
+    ((seq + len) | 0) === ((rev.lastack + (rev.window << s.revShift)) | 0)
   ) m |= L_WINDOW_FULL;
   const sameSpot = len === 0 && plain && fwd.nextseqSet && seq === fwd.nextseq &&
     ack === fwd.lastack;
@@ -224,16 +233,17 @@ function within(dt: number, limit: number): boolean {
 
 /** Rules 11–14 (see the module doc). */
 function retransmissionKind(fwd: DirSeq, rev: DirSeq, s: SegView): number {
-  const { seq, len, flags, t, firstRtt } = s;
+  const seq = s.seq | 0;
+  const { len, flags, t, firstRtt } = s;
   let notAdvanced = fwd.nextseqSet && seqLt(seq, fwd.nextseq);
-  if (len > 1 && fwd.nextseqSet && seqAdd(fwd.nextseq, -1) === seq) notAdvanced = false;
-  if (len > 0 && rev.lastack !== 0 && seqLe(seqAdd(seq, len), rev.lastack)) return L_SPURIOUS;
+  if (len > 1 && fwd.nextseqSet && ((fwd.nextseq - 1) | 0) === seq) notAdvanced = false;
+  if (len > 0 && rev.lastack !== 0 && seqLe((seq + len) | 0, rev.lastack)) return L_SPURIOUS;
   if (!notAdvanced) return 0;
   if (
     rev.dupacks >= 2 && rev.lastack === seq && within(t - rev.lastackTime, FAST_RETRANS_WINDOW_S)
   ) return L_FAST_RETRANS;
   const threshold = firstRtt > 0 ? firstRtt : DEFAULT_OOO_S;
-  const end = seqAdd(seq, len + ((flags & (TCP_SYN | TCP_FIN)) !== 0 ? 1 : 0));
+  const end = (seq + len + ((flags & (TCP_SYN | TCP_FIN)) !== 0 ? 1 : 0)) | 0;
   if (within(t - fwd.nextseqTime, threshold) && fwd.nextseq !== end) return L_OUT_OF_ORDER;
   return L_RETRANS;
 }

@@ -130,7 +130,7 @@ export function kindLabels(flags: number, len: number): number {
 /** Relative numbering base: the ISN from a SYN, else first seq − 1; the peer's from ack − 1. */
 function setBases(c: TcpConn, side: Side, r: SegmentView): void {
   if (!c.baseSet[side]) {
-    c.base[side] = (r.flags & TCP_SYN) ? r.seq : seqAdd(r.seq, -1);
+    c.base[side] = (r.flags & TCP_SYN) ? r.seq >>> 0 : seqAdd(r.seq, -1);
     c.baseSet[side] = true;
   }
   const other = 1 - side;

@@ -13,6 +13,7 @@ export class SegmentView {
   frame = 0;
   /** Seconds since the capture's first record. */
   t = 0;
+  /** Sequence and acknowledgment numbers as int32 (the tracker sets `p.seq | 0`; DirSeq). */
   seq = 0;
   ack = 0;
   flags = 0;

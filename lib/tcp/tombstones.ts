@@ -163,8 +163,9 @@ export class Tombstones {
     const b = (1 - a) as Side;
     rows[o + ISN] = c.baseSet[a] ? c.base[a] : -1;
     rows[o + ISN + 1] = c.baseSet[b] ? c.base[b] : -1;
-    rows[o + NEXT] = c.dirs[a].nextseqSet ? c.dirs[a].nextseq : -1;
-    rows[o + NEXT + 1] = c.dirs[b].nextseqSet ? c.dirs[b].nextseq : -1;
+    // uint32 here (the analysis keeps int32): -1 means none.
+    rows[o + NEXT] = c.dirs[a].nextseqSet ? c.dirs[a].nextseq >>> 0 : -1;
+    rows[o + NEXT + 1] = c.dirs[b].nextseqSet ? c.dirs[b].nextseq >>> 0 : -1;
     rows[o + WS] = c.wscale[a];
     rows[o + WS + 1] = c.wscale[b];
     rows[o + RTT] = c.wsRtt;

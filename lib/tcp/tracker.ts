@@ -257,8 +257,9 @@ export class TcpTracker {
     const r = this.#seg;
     r.frame = p.frame;
     r.t = t;
-    r.seq = p.seq;
-    r.ack = p.ack;
+    // int32 for the analysis (SegmentView): the decoder's uint32 of 2^31 and more are doubles.
+    r.seq = p.seq | 0;
+    r.ack = p.ack | 0;
     r.flags = p.flags;
     r.window = p.window;
     r.len = p.payloadLen;
@@ -356,8 +357,8 @@ export class TcpTracker {
   #late(p: Packet, tomb: number, fromA: boolean, t: number): void {
     const v = this.#seg;
     v.frame = p.frame;
-    v.seq = p.seq;
-    v.ack = p.ack;
+    v.seq = p.seq | 0;
+    v.ack = p.ack | 0;
     v.len = p.payloadLen;
     v.flags = p.flags;
     v.window = p.window;
