@@ -144,10 +144,8 @@ function handshakeFacts(c: TcpConn, side: Side, r: SegmentView): void {
   const f = c.facts;
   const other = 1 - side;
   if (r.flags & TCP_SYN) {
-    if (r.flags & TCP_ACK) f.p[SYN_ACKS + side]++;
-    else f.p[SYNS + side]++;
-    if (f.synTime < 0) f.synTime = r.t;
-    if (!(r.flags & TCP_ACK)) f.synMruTime = r.t;
+    // Apart: kept small, this function is inlined into applySegment.
+    synFacts(f, side, r);
     return;
   }
   // Wireshark's first RTT (its out-of-order threshold): the most recent SYN
@@ -162,6 +160,13 @@ function handshakeFacts(c: TcpConn, side: Side, r: SegmentView): void {
     f.establishedFrame = r.frame;
     if (f.synTime >= 0) f.rtt = r.t - (f.synMruTime >= 0 ? f.synMruTime : f.synTime);
   }
+}
+
+function synFacts(f: ConnFacts, side: Side, r: SegmentView): void {
+  if (r.flags & TCP_ACK) f.p[SYN_ACKS + side]++;
+  else f.p[SYNS + side]++;
+  if (f.synTime < 0) f.synTime = r.t;
+  if (!(r.flags & TCP_ACK)) f.synMruTime = r.t;
 }
 
 function closeFacts(f: ConnFacts, side: Side, r: SegmentView, m: number): void {
@@ -196,6 +201,12 @@ function retransFacts(c: TcpConn, side: Side, r: SegmentView, m: number): void {
   const other = (1 - side) as Side;
   f.p[UNANSWERED_RETRANS + other] = 0;
   f.p[UNANSWERED_KEEPALIVES + other] = 0;
+  if (m & (L_KEEPALIVE | L_KEEPALIVE_ACK)) keepaliveFacts(f, side, r, m);
+  // The rest apart: kept small, this function is inlined into applySegment.
+  if (c.sent !== null || (m & L_ANY_RETRANS)) sentFacts(c, side, r, m);
+}
+
+function keepaliveFacts(f: ConnFacts, side: Side, r: SegmentView, m: number): void {
   if (m & L_KEEPALIVE) {
     f.p[KEEPALIVES + side]++;
     f.p[UNANSWERED_KEEPALIVES + side]++;
@@ -203,9 +214,14 @@ function retransFacts(c: TcpConn, side: Side, r: SegmentView, m: number): void {
     if (f.keepaliveTimes.length < 32) f.keepaliveTimes.push(r.t);
   }
   if (m & L_KEEPALIVE_ACK) f.p[KEEPALIVE_ACKS + side]++;
+}
+
+/** The send log (when kept) and the retransmission counts and intervals. */
+function sentFacts(c: TcpConn, side: Side, r: SegmentView, m: number): void {
+  const f = c.facts;
+  const other = (1 - side) as Side;
   const sent = c.sent;
   if (sent !== null && (r.flags & TCP_ACK)) sent[other].acked(r.ack);
-  if (sent === null && !(m & L_ANY_RETRANS)) return;
   const counts = r.len > 0 || (r.flags & (TCP_SYN | TCP_FIN)) !== 0;
   if (!counts || (m & L_KEEPALIVE)) return;
   const end = seqAdd(r.seq, r.len + ((r.flags & (TCP_SYN | TCP_FIN)) ? 1 : 0));
