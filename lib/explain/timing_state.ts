@@ -51,36 +51,47 @@ export function updateState(
   if (len > 0) {
     if (len > me.maxLen) me.maxLen = len;
     t.lastDataSide = side;
-    if (t.full) {
-      t.bytes[side] += len;
-      if (retrans) t.retransBytes[side] += len;
-    }
   }
+  // Apart: only the full report keeps byte counts, the flight log and RTT
+  // samples (the summary table needs none of them).
+  if (t.full) fullState(t, me, side, labels, p);
   if (len === 0 && (flags & (TCP_SYN | TCP_FIN)) === 0) return;
   if ((labels & L_KEEPALIVE) !== 0) return;
   // Sequence numbers are kept as int32 (| 0): uint32 values of 2^31 and more
   // would be doubles in the JIT; seqGt and seqDiff work alike on both.
   const end = (p.seq + len + ((flags & (TCP_SYN | TCP_FIN)) !== 0 ? 1 : 0)) | 0;
   if (!me.nxtSet || seqGt(end, me.nxt)) {
-    if (!t.full) { /* the summary shows no byte counts */ }
-    else if (me.nxtSet) {
-      const adv = seqDiff(end, me.nxt);
-      t.newBytes[side] += Math.min(len, adv);
-    } else t.newBytes[side] += len;
-    if (!retrans) {
-      if (len > 0) me.lastNewLen = len;
-      if (t.full) logFlight(t, me, end, len);
-    }
+    if (!retrans && len > 0) me.lastNewLen = len;
     me.nxt = end;
     me.nxtSet = true;
   }
-  if (retrans) {
-    if (t.full) markRetransmitted(me, p);
-    if (!me.inRec) {
-      me.inRec = true;
-      me.recPoint = me.nxt;
-    }
+  if (retrans && !me.inRec) {
+    me.inRec = true;
+    me.recPoint = me.nxt;
   }
+}
+
+/**
+ * What only the full report keeps of a segment (before {@link updateState}
+ * moves `me.nxt`): bytes, retransmitted and new bytes, the flight log (RTT
+ * samples) and Karn's rule.
+ */
+function fullState(t: Timing, me: TimingSide, side: Side, labels: number, p: Packet): void {
+  const len = p.payloadLen;
+  const flags = p.flags;
+  const retrans = (labels & L_ANY_RETRANS) !== 0;
+  if (len > 0) {
+    t.bytes[side] += len;
+    if (retrans) t.retransBytes[side] += len;
+  }
+  if (len === 0 && (flags & (TCP_SYN | TCP_FIN)) === 0) return;
+  if ((labels & L_KEEPALIVE) !== 0) return;
+  const end = (p.seq + len + ((flags & (TCP_SYN | TCP_FIN)) !== 0 ? 1 : 0)) | 0;
+  if (!me.nxtSet || seqGt(end, me.nxt)) {
+    t.newBytes[side] += me.nxtSet ? Math.min(len, seqDiff(end, me.nxt)) : len;
+    if (!retrans) logFlight(t, me, end, len);
+  }
+  if (retrans) markRetransmitted(me, p);
 }
 
 /** The other side acknowledged `p.ack` of `s`'s data. */
@@ -99,8 +110,11 @@ function ackFrom(t: Timing, s: TimingSide, p: Packet): void {
   s.unaSet = true;
   s.rtoRun = 0;
   if (s.inRec && seqGe(ack, s.recPoint)) s.inRec = false;
-  if (!t.full) return;
-  // Pop acknowledged segments; sample the newest that was never retransmitted.
+  if (t.full) ackFlight(t, s, ack);
+}
+
+/** Pops the segments `ack` covers off the flight log; samples the newest never retransmitted. */
+function ackFlight(t: Timing, s: TimingSide, ack: number): void {
   const log = s.flight;
   let i = s.fHead;
   const tail = s.fTail;

@@ -220,42 +220,10 @@ export function observe(
   }
   peer.unanswered = 0;
   peer.sameRetrans = 0;
-  if ((labels & L_ANY_RETRANS) && (p.payloadLen > 0 || (p.flags & TCP_FIN))) {
-    if (me.sameRetrans > 0 && p.seq === me.retransSeq) me.sameRetrans++;
-    else {
-      me.sameRetrans = 1;
-      me.retransSeq = p.seq;
-      me.retransLen = p.payloadLen;
-    }
-  }
-  let probe = false;
-  if (labels & L_KEEPALIVE) {
-    const idle = w.prevT < 0 ? 0 : t - w.prevT;
-    // 1 µs of slack: capture times are differences of large floats.
-    probe = idle >= KEEPALIVE_MIN_IDLE_S - 1e-6 && !bothFinsBefore(c, frame);
-    if (probe) {
-      me.probes++;
-      me.unanswered++;
-      me.awaiting = true;
-      if (me.probeFrame === 0) me.probeFrame = frame;
-      w.probeTimes ??= [[], []];
-      const ts = w.probeTimes[side];
-      if (ts.length < MAX_PROBE_TIMES) ts.push(t);
-    } else w.notProbes++;
-  }
-  if ((p.flags & TCP_RST) && w.rstFrame === 0) {
-    w.rstFrame = frame;
-    w.rstSide = side;
-    w.rstHasAck = (p.flags & TCP_ACK) !== 0;
-    w.rstSeqIsAck = peer.lastHasAck && p.seq === peer.lastAck;
-    w.rstSilence = me.lastT < 0 ? Infinity : t - me.lastT;
-    w.rstPrevOwnFrame = me.lastFrame;
-    if (w.prevSide !== side && w.prevSide >= 0) {
-      w.rstAfterFrame = w.prevFrame;
-      w.rstAfterDt = t - w.prevT;
-      w.rstAnswersProbe = w.prevWasProbe;
-    }
-  }
+  // The rarer evidence in helpers, out of the path every segment takes.
+  if ((labels & L_ANY_RETRANS) && (p.payloadLen > 0 || (p.flags & TCP_FIN))) retransSeen(me, p);
+  const probe = (labels & L_KEEPALIVE) !== 0 && keepaliveSeen(w, c, side, frame, t);
+  if ((p.flags & TCP_RST) && w.rstFrame === 0) rstSeen(w, side, frame, p, t);
   if (p.payloadLen > 0 && me.dataAfterPeerFinFrame === 0 && (labels & L_ANY_RETRANS) === 0) {
     const fin = finFrame(c, peerOf(side));
     if (fin !== 0 && fin < frame) me.dataAfterPeerFinFrame = frame;
@@ -268,6 +236,53 @@ export function observe(
   me.lastFrame = frame;
   me.lastAck = p.ack;
   me.lastHasAck = (p.flags & TCP_ACK) !== 0;
+}
+
+/** A retransmission of data or FIN: counts repeats of the same sequence number. */
+function retransSeen(me: WireSide, p: RawView): void {
+  if (me.sameRetrans > 0 && p.seq === me.retransSeq) me.sameRetrans++;
+  else {
+    me.sameRetrans = 1;
+    me.retransSeq = p.seq;
+    me.retransLen = p.payloadLen;
+  }
+}
+
+/**
+ * A segment labelled keep-alive: a probe when it follows an idle period and
+ * not both FINs (returns whether it is one), else counted as not a probe.
+ */
+function keepaliveSeen(w: WireFacts, c: TcpConn, side: Side, frame: number, t: number): boolean {
+  const me = side === 0 ? w.client : w.server;
+  const idle = w.prevT < 0 ? 0 : t - w.prevT;
+  // 1 µs of slack: capture times are differences of large floats.
+  const probe = idle >= KEEPALIVE_MIN_IDLE_S - 1e-6 && !bothFinsBefore(c, frame);
+  if (probe) {
+    me.probes++;
+    me.unanswered++;
+    me.awaiting = true;
+    if (me.probeFrame === 0) me.probeFrame = frame;
+    w.probeTimes ??= [[], []];
+    const ts = w.probeTimes[side];
+    if (ts.length < MAX_PROBE_TIMES) ts.push(t);
+  } else w.notProbes++;
+  return probe;
+}
+
+/** The connection's first RST (before this segment's own facts are recorded). */
+function rstSeen(w: WireFacts, side: Side, frame: number, p: RawView, t: number): void {
+  const me = side === 0 ? w.client : w.server, peer = side === 0 ? w.server : w.client;
+  w.rstFrame = frame;
+  w.rstSide = side;
+  w.rstHasAck = (p.flags & TCP_ACK) !== 0;
+  w.rstSeqIsAck = peer.lastHasAck && p.seq === peer.lastAck;
+  w.rstSilence = me.lastT < 0 ? Infinity : t - me.lastT;
+  w.rstPrevOwnFrame = me.lastFrame;
+  if (w.prevSide !== side && w.prevSide >= 0) {
+    w.rstAfterFrame = w.prevFrame;
+    w.rstAfterDt = t - w.prevT;
+    w.rstAnswersProbe = w.prevWasProbe;
+  }
 }
 
 /** Both FINs were sent before `frame`. */
