@@ -131,6 +131,9 @@ function describe(
   const ev = (list: Stall[]) =>
     list.slice(0, 3).sort((a, b) => a.firstFrame - b.firstFrame)
       .map((s) => `${sec(s.seconds)} at ${frames(s)}`).join(", ");
+  // " (…)" with them, or nothing: the cause's stalls may all be shorter than
+  // the connection's longest ones, which are the only ones kept (TOP_STALLS).
+  const inParens = (list: Stall[]) => list.length > 0 ? ` (${ev(list)})` : "";
   switch (cause) {
     case C_LOSS: {
       const rto = stalls.filter((s) => s.kind === "rto" || s.kind === "tlp");
@@ -145,7 +148,7 @@ function describe(
           section: "",
         };
       }
-      return { text: `loss recovery (${ev(stalls)})${loss}`, section: "" };
+      return { text: `loss recovery${inParens(stalls)}${loss}`, section: "" };
     }
     case C_RWIN: {
       const zero = stalls.filter((s) => s.kind === "zero-window");
@@ -166,7 +169,9 @@ function describe(
       const s = stalls[0];
       const recv = s ? who(1 - s.side) : "receiver";
       return {
-        text: `a full receive window (${ev(stalls)}): the ${recv} read slower than the data came`,
+        text: `a full receive window${
+          inParens(stalls)
+        }: the ${recv} read slower than the data came`,
         section: "2.11, §7.5 SO_RCVBUF",
       };
     }
@@ -175,8 +180,8 @@ function describe(
       return {
         text: `${
           count(t.nagleWaits, "small write")
-        } held by Nagle's algorithm until the peer's delayed ACK (about ${ms(avg)} each, first ${
-          ev(stalls.slice(0, 1))
+        } held by Nagle's algorithm until the peer's delayed ACK (about ${ms(avg)} each${
+          stalls.length > 0 ? `, first ${ev(stalls.slice(0, 1))}` : ""
         }): write-write-read; TCP_NODELAY or one write per request avoids it`,
         section: "7.9 TCP_NODELAY",
       };
@@ -185,23 +190,23 @@ function describe(
       const icmp = stalls.some((s) => s.kind === "frag-needed");
       return {
         text: icmp
-          ? `path-MTU trouble: an ICMP "fragmentation needed", then smaller segments (${
-            ev(stalls)
-          })`
-          : `a path-MTU black hole: large segments were retransmitted and never acknowledged while small ones passed (${
-            ev(stalls)
-          })`,
+          ? `path-MTU trouble: an ICMP "fragmentation needed", then smaller segments${
+            inParens(stalls)
+          }`
+          : `a path-MTU black hole: large segments were retransmitted and never acknowledged while small ones passed${
+            inParens(stalls)
+          }`,
         section: "2.11",
       };
     }
     case C_HANDSHAKE:
       return {
-        text: `the handshake: the first SYN went unanswered (${ev(stalls)})`,
+        text: `the handshake: the first SYN went unanswered${inParens(stalls)}`,
         section: "",
       };
     default:
       return {
-        text: `the server's application answering late (${ev(stalls)})${
+        text: `the server's application answering late${inParens(stalls)}${
           c.facts.rtt > 0 ? `, while the round trip took ${ms(c.facts.rtt)}` : ""
         }`,
         section: "",

@@ -155,6 +155,40 @@ test("timing: write-write-read without TCP_NODELAY waits for the delayed ACK eac
   assert.match(c.slow!.sentence, /TCP_NODELAY/);
 });
 
+test("timing: a cause whose stalls are all shorter than the kept ones is named without an empty frame list", async () => {
+  // Only the connection's longest stalls are kept (TOP_STALLS): here ten, each longer than a
+  // Nagle wait (a 60 ms server answer, then a 100 ms pause of the client, five times), while
+  // thirty 40 ms Nagle waits add up to more. The sentence once read "(about 40 ms each, first ): ".
+  const segs = [...handshake()];
+  let cs = C + 1, ss = S + 1, t = 0.001;
+  for (let i = 0; i < 5; i++) {
+    segs.push(seg("c", "PA", t, cs, ss, 100));
+    segs.push(seg("s", "PA", t + 0.06, ss, cs + 100, 100));
+    segs.push(seg("c", "A", t + 0.0601, cs + 100, ss + 100));
+    cs += 100;
+    ss += 100;
+    t += 0.16;
+  }
+  for (let i = 0; i < 30; i++) {
+    segs.push(seg("c", "PA", t, cs, ss, 100));
+    segs.push(seg("s", "A", t + 0.04, ss, cs + 100));
+    segs.push(seg("c", "PA", t + 0.0401, cs + 100, ss, 100));
+    segs.push(seg("s", "PA", t + 0.0403, ss, cs + 200, 100));
+    segs.push(seg("c", "A", t + 0.0404, cs + 200, ss + 100));
+    cs += 200;
+    ss += 100;
+    t += 0.05;
+  }
+  segs.push(...close(t, cs, ss));
+  const c = await one(segs);
+  assert.equal(c.slow?.cause, "nagle", JSON.stringify(c.timing?.seconds));
+  assert.doesNotMatch(c.slow!.sentence, /first \)|\(\)/);
+  assert.match(
+    c.slow!.sentence,
+    /30 small writes held by Nagle's algorithm until the peer's delayed ACK \(about 40 ms each\): write-write-read/,
+  );
+});
+
 test("timing: the same exchange with TCP_NODELAY (both writes at once) has no nagle time", async () => {
   const segs = [...handshake()];
   let cs = C + 1, ss = S + 1, t = 0.001;
@@ -245,6 +279,24 @@ test("timing: large segments retransmitted and never acknowledged while small on
   assert.equal(t.seconds.loss, 0);
   assert.equal(t.largestStall?.kind, "black-hole");
   assert.deepEqual([t.largestStall?.firstFrame, t.largestStall?.lastFrame], [8, 9]);
+});
+
+test("timing: large segments timing out when nothing was ever acknowledged are timeouts, not a black hole", async () => {
+  // The peer is gone (or its direction was not captured): no small segment passed either, so
+  // nothing says the size is the trouble.
+  const c = await one([
+    ...handshake(),
+    seg("c", "A", 0.01, C + 1, S + 1, 1400), // frame 4, never acknowledged
+    seg("c", "A", 0.21, C + 1, S + 1, 1400),
+    seg("c", "A", 0.61, C + 1, S + 1, 1400),
+    seg("c", "A", 1.41, C + 1, S + 1, 1400),
+  ]);
+  const t = c.timing!;
+  assertAddsUp(t);
+  assert.equal(t.seconds.pmtu, 0, JSON.stringify(t.seconds));
+  assert.ok(Math.abs(t.seconds.loss - 1.4) < 1e-6, JSON.stringify(t.seconds));
+  assert.equal(t.largestStall?.kind, "rto");
+  assert.doesNotMatch(c.slow?.sentence ?? "", /black hole/);
 });
 
 test("timing: full receive window (bytes in flight = advertised window) is receive-window time", async () => {
