@@ -197,11 +197,9 @@ export function timingEnd(t: Timing, _c: TcpConn): void {
   const cands = t.pmtuCandidates;
   if (cands === null || cands.length < 2) return;
   const isHole = (r: Stall) => {
-    // Small ones passed (something was acknowledged) but never a segment this large. With
-    // nothing acknowledged at all (a peer that is gone, a capture without its direction) a
-    // timeout is only a timeout.
+    // Small ones passed (something was acknowledged) but never a segment this large.
     const passed = t.side[r.side].maxAckedLen;
-    return r.cause === C_LOSS && passed > 0 && r.pmtuLen > passed && r.pmtuLen > MIN_BLACK_HOLE_LEN;
+    return r.cause === C_LOSS && r.pmtuLen > passed && r.pmtuLen > MIN_BLACK_HOLE_LEN;
   };
   let moved = false;
   for (const r of cands) {
