@@ -197,9 +197,13 @@ export function timingEnd(t: Timing, _c: TcpConn): void {
   const cands = t.pmtuCandidates;
   if (cands === null || cands.length < 2) return;
   const isHole = (r: Stall) => {
-    // Small ones passed (something was acknowledged) but never a segment this large.
-    const passed = t.side[r.side].maxAckedLen;
-    return r.cause === C_LOSS && r.pmtuLen > passed && r.pmtuLen > MIN_BLACK_HOLE_LEN;
+    // Small ones passed but never a segment this large. The peer must have
+    // acknowledged something of this side's in this epoch (data, or only the
+    // handshake's SYN): a one-sided capture, or a peer that is gone, shows
+    // timeouts and nothing passing, which is no evidence of a black hole.
+    const me = t.side[r.side];
+    return r.cause === C_LOSS && me.unaSet && r.pmtuLen > me.maxAckedLen &&
+      r.pmtuLen > MIN_BLACK_HOLE_LEN;
   };
   let moved = false;
   for (const r of cands) {

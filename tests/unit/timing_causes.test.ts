@@ -281,6 +281,35 @@ test("timing: large segments retransmitted and never acknowledged while small on
   assert.deepEqual([t.largestStall?.firstFrame, t.largestStall?.lastFrame], [8, 9]);
 });
 
+test("timing: only the handshake passed, then large segments time out: still a path-MTU black hole", async () => {
+  // The lab's black hole: no data is ever acknowledged, but the SYN was.
+  const c = await one([
+    ...handshake(),
+    seg("c", "A", 0.01, C + 1, S + 1, 1400), // frame 4, never arrives
+    seg("c", "A", 0.21, C + 1, S + 1, 1400),
+    seg("c", "A", 0.61, C + 1, S + 1, 1400),
+    seg("c", "A", 1.41, C + 1, S + 1, 1400),
+  ]);
+  assertAddsUp(c.timing!);
+  assert.equal(c.timing!.largestStall?.kind, "black-hole");
+  assert.ok(Math.abs(c.timing!.seconds.pmtu - 1.4) < 1e-6, JSON.stringify(c.timing!.seconds));
+});
+
+test("timing: a one-sided capture's timeouts are not a black hole: nothing shows what passed", async () => {
+  // Only the server's direction, mid-connection (a peer that is gone, or a capture
+  // filter): large segments retransmitted, and no ACK from the other side at all.
+  const c = await one([
+    seg("s", "A", 0, S + 1, C + 1, 1400),
+    seg("s", "A", 0.001, S + 1401, C + 1, 1400),
+    seg("s", "A", 0.2, S + 1, C + 1, 1400),
+    seg("s", "A", 0.6, S + 1, C + 1, 1400),
+  ]);
+  assertAddsUp(c.timing!);
+  assert.equal(c.timing!.seconds.pmtu, 0, JSON.stringify(c.timing!.seconds));
+  assert.notEqual(c.timing!.largestStall?.kind, "black-hole");
+  assert.notEqual(c.slow?.cause, "pmtu");
+});
+
 test("timing: full receive window (bytes in flight = advertised window) is receive-window time", async () => {
   const segs = [...handshake()];
   let cs = C + 1, t = 0.001;
