@@ -114,7 +114,7 @@ export function slowVerdict(t: Timing, c: TcpConn, scenario: string): SlowVerdic
 const SECTION = ["", "", "", "7.5", "", "7.9", "2.11", ""];
 
 function isSlowStall(s: Stall): boolean {
-  if (s.cause === C_HANDSHAKE) return s.kind === "syn-retransmission";
+  if (s.cause === C_HANDSHAKE) return s.kind !== "handshake";
   if (s.cause === C_SERVER_APP) return s.kind === "answer";
   return s.cause === C_RWIN || s.cause === C_LOSS || s.cause === C_NAGLE || s.cause === C_PMTU;
 }
@@ -199,11 +199,30 @@ function describe(
         section: "2.11",
       };
     }
-    case C_HANDSHAKE:
-      return {
-        text: `the handshake: the first SYN went unanswered${inParens(stalls)}`,
-        section: "",
-      };
+    case C_HANDSHAKE: {
+      // Only what was captured: a SYN sent again with no SYN-ACK before it, or
+      // a SYN or SYN-ACK sent again after the server had answered.
+      const unanswered = stalls.filter((s) => s.kind === "syn-retransmission");
+      const answered = stalls.filter((s) => s.kind === "syn-ack-lost");
+      const rest = stalls.filter((s) =>
+        s.kind === "handshake-retried" && s.seconds >= LONG_STALL_S
+      );
+      const parts = [];
+      if (unanswered.length > 0 || answered.length === 0) {
+        parts.push(`the first SYN went unanswered${inParens(unanswered)}`);
+      }
+      if (answered.length > 0) {
+        parts.push(
+          `the server answered but the handshake did not complete, and SYN or SYN-ACK was sent again${
+            inParens(answered)
+          }`,
+        );
+      }
+      const after = rest.length > 0
+        ? `; it completed ${sec(rest[0].seconds)} after the last (${frames(rest[0])})`
+        : "";
+      return { text: `the handshake: ${parts.join("; ")}${after}`, section: "" };
+    }
     default:
       return {
         text: `the server's application answering late${inParens(stalls)}${

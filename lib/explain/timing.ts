@@ -7,11 +7,17 @@
  *
  * The rule for a gap (previous frame of the connection → this frame), first
  * match wins; "at the start" means the state after the previous frame:
- *  1. handshake       the handshake was not complete (a retransmitted SYN
- *                     makes it kind `syn-retransmission`)
+ *  1. handshake       the handshake was not complete and no data flowed (a
+ *                     retransmitted SYN makes it kind `syn-retransmission`;
+ *                     one after a captured SYN-ACK, or a SYN-ACK again,
+ *                     `syn-ack-lost`; the rest after either, `handshake-retried`)
+ *     transfer        the gap ends with a segment beyond what its side was
+ *                     seen sending, or an ACK of unseen data (`not-captured`)
  *  2. pmtu            an ICMP "fragmentation needed" ends the gap, or a
  *                     retransmission follows one (kind `frag-needed`)
- *  3. loss            the gap ends with a retransmission: `fast-retransmit`,
+ *  3. loss            the gap ends with a retransmission (not a spurious one,
+ *                     not of what the capture saw acknowledged, not a copy of
+ *                     the newest segment within 1 ms): `fast-retransmit`,
  *                     a timeout `rto` (the first unacknowledged segment, after
  *                     at least max(5 ms, 1.5 RTT)), a tail-loss probe `tlp`
  *                     (the last segment sent, not the first unacknowledged
@@ -22,9 +28,11 @@
  *  4. receive-window  a window was 0 at the start (`zero-window`), or the
  *                     sender's bytes in flight filled the peer's advertised
  *                     window less one segment and the peer's ACK ends the gap
- *                     (`full-window`)
+ *                     (`full-window`, only with both SYNs captured)
  *  5. loss            a direction was recovering from a loss (`recovery`)
  *                     until an ACK covers what was outstanding at the loss
+ *                     (begun by a retransmission as in 3, not a SYN's, with
+ *                     something outstanding and the other direction captured)
  *  6. nagle           a pure ACK ends a gap of 20-600 ms while the other side
  *                     had a small segment (shorter than its largest) in
  *                     flight, and that side's next new data follows within

@@ -6,8 +6,14 @@
 import { TCP_ACK, TCP_FIN, TCP_RST, TCP_SYN } from "../decode/types.ts";
 import type { Packet } from "../decode/types.ts";
 import type { Side, TcpConn } from "../tcp/conn.ts";
-import { L_ANY_RETRANS, L_FAST_RETRANS, L_KEEPALIVE, L_WINDOW_PROBE } from "../tcp/labels.ts";
-import { seqGt } from "../tcp/seq.ts";
+import {
+  L_ANY_RETRANS,
+  L_FAST_RETRANS,
+  L_KEEPALIVE,
+  L_SPURIOUS,
+  L_WINDOW_PROBE,
+} from "../tcp/labels.ts";
+import { seqGe, seqGt } from "../tcp/seq.ts";
 
 import {
   C_CLIENT_APP,
@@ -20,14 +26,19 @@ import {
   type Timing,
 } from "./timing_record.ts";
 import { add } from "./timing_stalls.ts";
-import { inFlight } from "./timing_state.ts";
+import { inFlight, isDuplicate } from "./timing_state.ts";
 
 /**
- * The RTT the thresholds use: the handshake's (the same in every output
- * detail; the RTT samples are kept only for the full reports).
+ * The RTT the thresholds use: the handshake's; without a handshake, the sum
+ * of both sides' shortest ACK delays so far (each the capture point's round
+ * trip to one side, an upper bound: {@link TimingSide.ackDelayMin}); 0 when
+ * neither is known. The same in every output detail (the RTT samples are
+ * kept only for the full reports).
  */
-export function rttGuess(_t: Timing, c: TcpConn): number {
-  return c.facts.rtt > 0 ? c.facts.rtt : 0;
+export function rttGuess(t: Timing, c: TcpConn): number {
+  if (c.facts.rtt > 0) return c.facts.rtt;
+  const a = t.client.ackDelayMin, b = t.server.ackDelayMin;
+  return a < Infinity && b < Infinity ? a + b : 0;
 }
 
 /** Decides the cause of the gap that `p` ends and adds it (see the module doc). */
@@ -46,13 +57,22 @@ export function classify(
   const start = t.gapStart;
   const f = c.facts;
   const me = t.side[side], peer = t.side[other];
-  // 1. handshake
-  if (f.establishedFrame === 0 && !c.rolesGuessed || f.establishedFrame === last) {
-    const synRetrans = isTcp && (p.flags & TCP_SYN) !== 0 && (labels & L_ANY_RETRANS) !== 0;
+  // 1. handshake (data flowing ends it too: a one-sided capture never shows the last ACK)
+  if (f.establishedFrame === 0 && !c.rolesGuessed && !t.dataSeen || f.establishedFrame === last) {
+    const synRetrans = isTcp && (p.flags & TCP_SYN) !== 0 && (labels & L_ANY_RETRANS) !== 0 &&
+      !isDuplicate(t, me, (p.seq + 1) | 0);
+    // A SYN again after a SYN-ACK was captured, or a SYN-ACK again: answered, not completed.
+    const answered = synRetrans && ((p.flags & TCP_ACK) !== 0 || peer.nxtSet);
     add(
       t,
       C_HANDSHAKE,
-      synRetrans ? "syn-retransmission" : "handshake",
+      answered
+        ? "syn-ack-lost"
+        : synRetrans
+        ? "syn-retransmission"
+        : t.hsRetry
+        ? "handshake-retried"
+        : "handshake",
       side,
       first,
       last,
@@ -77,7 +97,26 @@ export function classify(
     return;
   }
   const len = p.payloadLen;
-  const retrans = (labels & L_ANY_RETRANS) !== 0 && (len > 0 || (p.flags & TCP_FIN) !== 0);
+  // Segments the capture missed: this one starts beyond what its side was seen
+  // sending, or acknowledges more than the other side was seen sending. What
+  // happened in the gap is not in the capture.
+  const seq = p.seq | 0;
+  if (
+    me.nxtSet && (len > 0 || (p.flags & TCP_FIN) !== 0) && seqGt(seq, me.nxt) ||
+    (p.flags & TCP_ACK) !== 0 && peer.nxtSet && seqGt(p.ack | 0, peer.nxt)
+  ) {
+    add(t, C_TRANSFER, "not-captured", side, first, last, 0, 0);
+    return;
+  }
+  // Spurious retransmissions repeat what was acknowledged (Wireshark's label,
+  // or a FIN the capture saw acknowledged): nothing was lost. Nor in a copy of
+  // the newest segment captured twice.
+  const segEnd = (seq + len + ((p.flags & TCP_FIN) !== 0 ? 1 : 0)) | 0;
+  let retrans = (labels & L_ANY_RETRANS) !== 0 && (labels & L_SPURIOUS) === 0 &&
+    (len > 0 || (p.flags & TCP_FIN) !== 0);
+  if (retrans && (me.unaSet && seqGe(me.una, segEnd) || isDuplicate(t, me, segEnd))) {
+    retrans = false;
+  }
   if (retrans) {
     if (t.fragNeededSide === side) {
       add(t, C_PMTU, "frag-needed", side, first, last, 0, 0);
@@ -115,8 +154,11 @@ export function classify(
   const acksNew = acks && peer.nxtSet &&
     (!peer.unaSet || seqGt(p.ack, peer.una));
   const inflightOther = inFlight(t, other);
+  // Only with the window scale known (both SYNs captured): without it the
+  // raw window is a lower bound, and a mid-stream capture would look full.
   if (
-    acks && inflightOther > 0 && me.win > 0 && inflightOther > me.win - peer.maxLen
+    acks && inflightOther > 0 && me.win > 0 && inflightOther > me.win - peer.maxLen &&
+    c.wscale[0] !== -1 && c.wscale[1] !== -1
   ) {
     add(t, C_RWIN, "full-window", other, first, last, 0, 0);
     return;
@@ -129,7 +171,8 @@ export function classify(
   const rtt = rttGuess(t, c);
   const pure = len === 0 && (p.flags & (TCP_SYN | TCP_FIN | TCP_RST)) === 0;
   // 7b. this side answers (or acknowledges) late: its application was busy.
-  const late = acksNew && inflightOther > 0 && gap >= Math.max(0.02, 4 * rtt) &&
+  // Unknown RTT (no handshake, no ACK delay yet): the delay cannot be told from the path's.
+  const late = acksNew && inflightOther > 0 && rtt > 0 && gap >= Math.max(0.02, 4 * rtt) &&
     (labels & L_KEEPALIVE) === 0;
   // 6. nagle: decided with the next segment.
   if (

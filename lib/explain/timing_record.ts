@@ -96,6 +96,16 @@ export class TimingSide {
   maxAckedLen = 0;
   /** Length of this side's last new data segment. */
   lastNewLen = 0;
+  /** When {@link nxt} last moved (the time of this side's newest segment). */
+  nxtTime = 0;
+  /**
+   * The shortest time from this side's newest segment to the other side's ACK
+   * of all it had sent (no retransmission outstanding), as the capture saw it:
+   * the path from the capture point to the other side and back. Both sides'
+   * together stand in for the RTT when the handshake was not captured
+   * (Infinity: none yet).
+   */
+  ackDelayMin = Infinity;
   /** Recovery: until una reaches recPoint. */
   inRec = false;
   recPoint = 0;
@@ -116,6 +126,8 @@ export class TimingSide {
     this.maxLen = 0;
     this.maxAckedLen = 0;
     this.lastNewLen = 0;
+    this.nxtTime = 0;
+    this.ackDelayMin = Infinity;
     this.inRec = false;
     this.recPoint = 0;
     this.rtoRun = 0;
@@ -141,6 +153,13 @@ export class Timing {
   pendFallback = -1;
   /** Side whose data came last (-1 none). */
   lastDataSide = -1;
+  /** Data (payload on a segment without SYN) was seen: the connection is past its handshake. */
+  dataSeen = false;
+  /**
+   * A SYN or SYN-ACK was sent again: the rest of the handshake is kind
+   * `handshake-retried` (the retry's wait lasts until the handshake completes).
+   */
+  hsRetry = false;
   /** Whether the full detail (intervals, RTT samples) is kept. */
   full = true;
   /** The same two sequence states, by side (0 client, 1 server). */
@@ -260,6 +279,8 @@ export class Timing {
     this.side[0].reset();
     this.side[1].reset();
     this.lastDataSide = -1;
+    this.dataSeen = false;
+    this.hsRetry = false;
     this.fragNeededSide = -1;
     this.hasRun = false;
     this.hasStall = false;

@@ -32,7 +32,7 @@ export function add(
   // Seconds and start come in fields: doubles passed as arguments are boxed.
   const seconds = t.gap;
   const single = kind === "rto" || kind === "tlp" || kind === "fast-retransmit" ||
-    kind === "syn-retransmission";
+    kind === "syn-retransmission" || kind === "syn-ack-lost";
   if (seconds >= MIN_STALL_S) stallGap(t, cause, kind, side, first, last, backoff, pmtuLen, single);
   if (!t.full) return;
   t.dirty = true;

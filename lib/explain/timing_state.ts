@@ -7,7 +7,7 @@
 import { TCP_ACK, TCP_FIN, TCP_SYN } from "../decode/types.ts";
 import type { Packet } from "../decode/types.ts";
 import type { Side, TcpConn } from "../tcp/conn.ts";
-import { L_ANY_RETRANS, L_KEEPALIVE } from "../tcp/labels.ts";
+import { L_ANY_RETRANS, L_KEEPALIVE, L_SPURIOUS } from "../tcp/labels.ts";
 import { seqDiff, seqGe, seqGt } from "../tcp/seq.ts";
 
 import { FLIGHT_CAP, MAX_RTT_SAMPLES, type Timing, type TimingSide } from "./timing_record.ts";
@@ -29,7 +29,8 @@ function scaledWindow(c: TcpConn, side: Side, raw: number): number {
 /** Bytes a side has sent that the other side has not acknowledged. */
 export function inFlight(t: Timing, s: Side): number {
   const d = t.side[s];
-  if (!d.nxtSet || !d.unaSet) return d.nxtSet && t.bytes[s] > 0 ? 1 : 0;
+  // maxLen, not the byte counts: those are kept only in the full detail.
+  if (!d.nxtSet || !d.unaSet) return d.nxtSet && d.maxLen > 0 ? 1 : 0;
   return seqDiff(d.nxt, d.una);
 }
 
@@ -51,6 +52,7 @@ export function updateState(
   if (len > 0) {
     if (len > me.maxLen) me.maxLen = len;
     t.lastDataSide = side;
+    if ((flags & TCP_SYN) === 0) t.dataSeen = true;
   }
   // Apart: only the full report keeps byte counts, the flight log and RTT
   // samples (the summary table needs none of them).
@@ -60,16 +62,55 @@ export function updateState(
   // Sequence numbers are kept as int32 (| 0): uint32 values of 2^31 and more
   // would be doubles in the JIT; seqGt and seqDiff work alike on both.
   const end = (p.seq + len + ((flags & (TCP_SYN | TCP_FIN)) !== 0 ? 1 : 0)) | 0;
+  if ((flags & TCP_SYN) !== 0 && retrans && !isDuplicate(t, me, end)) t.hsRetry = true;
+  // Decided before nxt moves (a capture duplicate repeats the newest segment).
+  const rec = retrans && !me.inRec && recovers(t, me, side, labels, flags, end);
   if (!me.nxtSet || seqGt(end, me.nxt)) {
     if (!retrans && len > 0) me.lastNewLen = len;
     me.nxt = end;
     me.nxtSet = true;
+    me.nxtTime = t.now;
   }
-  if (retrans && !me.inRec) {
+  if (rec) {
     me.inRec = true;
     me.recPoint = me.nxt;
   }
 }
+
+/**
+ * Whether a retransmission starts loss recovery: not a SYN's (the handshake
+ * has its own cause), not a spurious one (what it repeats was acknowledged),
+ * not a copy of the newest segment within {@link DUPLICATE_S} (the same
+ * datagram captured twice), and only when something is outstanding and the
+ * other direction is in the capture (a one-sided capture never shows the ACK
+ * that ends recovery).
+ */
+function recovers(
+  t: Timing,
+  me: TimingSide,
+  side: Side,
+  labels: number,
+  flags: number,
+  end: number,
+): boolean {
+  if ((flags & TCP_SYN) !== 0 || (labels & L_SPURIOUS) !== 0) return false;
+  if (isDuplicate(t, me, end)) return false;
+  if ((side === 0 ? t.server : t.client).win === -1) return false;
+  return !me.unaSet || seqGt(me.nxt, me.una);
+}
+
+/**
+ * A capture duplicate: a retransmission that repeats this side's newest
+ * segment less than {@link DUPLICATE_S} after it (no TCP resends that fast:
+ * a fast retransmit waits for duplicate ACKs, a timeout or a tail-loss probe
+ * for milliseconds at least). Call before the segment's state update.
+ */
+export function isDuplicate(t: Timing, me: TimingSide, end: number): boolean {
+  return me.nxtSet && end === me.nxt && t.now - me.nxtTime < DUPLICATE_S;
+}
+
+/** See {@link isDuplicate}. */
+export const DUPLICATE_S = 0.001;
 
 /**
  * What only the full report keeps of a segment (before {@link updateState}
@@ -105,6 +146,12 @@ function ackFrom(t: Timing, s: TimingSide, p: Packet): void {
     // (at most the largest sent), so a black hole never sees one as large as it drops.
     const got = adv < s.maxLen ? adv : s.maxLen;
     if (got > s.maxAckedLen) s.maxAckedLen = got;
+  }
+  // An ACK of everything sent, with no retransmission outstanding: its delay
+  // bounds the round trip from above (the RTT's stand-in without a handshake).
+  if (ack === s.nxt && !s.inRec) {
+    const d = t.now - s.nxtTime;
+    if (d > 0 && d < s.ackDelayMin) s.ackDelayMin = d;
   }
   s.una = ack;
   s.unaSet = true;

@@ -330,3 +330,122 @@ test("timing: full receive window (bytes in flight = advertised window) is recei
   assert.equal(c.slow?.cause, "receive-window");
   assert.match(c.slow!.sentence, /full receive window/);
 });
+
+// Rules the wild captures taught (docs/slow.md, "Wild captures read by hand").
+
+test("timing: a segment captured twice within microseconds is no loss (psql-login-no-role)", async () => {
+  const c = await one([
+    ...handshake(),
+    seg("c", "PA", 0.001, C + 1, S + 1, 70),
+    seg("c", "PA", 0.001005, C + 1, S + 1, 70), // the same datagram again
+    seg("s", "A", 0.036, S + 1, C + 71),
+    seg("s", "PA", 0.037, S + 1, C + 71, 100),
+    seg("c", "A", 0.0371, C + 71, S + 101),
+    ...close(0.04, C + 71, S + 101),
+  ]);
+  assertAddsUp(c.timing!);
+  assert.equal(c.timing!.seconds.loss, 0, JSON.stringify(c.timing!.seconds));
+  assert.equal(c.slow, null);
+});
+
+test("timing: a FIN sent again after the capture saw it acknowledged is no loss (http-bad-request)", async () => {
+  const c = await one([
+    ...handshake(),
+    seg("c", "PA", 0.001, C + 1, S + 1, 97),
+    seg("s", "PA", 0.002, S + 1, C + 98, 179),
+    seg("s", "FA", 0.0021, S + 180, C + 98),
+    seg("c", "A", 0.0022, C + 98, S + 181), // acknowledges the server's FIN
+    seg("c", "FA", 0.0023, C + 98, S + 181),
+    seg("s", "FA", 0.3, S + 180, C + 98), // the FIN again: the ACK had not arrived yet
+    seg("c", "A", 0.3001, C + 99, S + 181),
+    seg("s", "A", 0.5, S + 181, C + 99),
+  ]);
+  assertAddsUp(c.timing!);
+  assert.equal(c.timing!.seconds.loss, 0, JSON.stringify(c.timing!.seconds));
+  assert.notEqual(c.slow?.cause, "loss");
+});
+
+test("timing: without a handshake a round trip is not the server answering late (get_nosyn, django-cloud)", async () => {
+  // Mid-connection, the capture next to the client, a 69 ms path: each request is
+  // acknowledged (or answered) one round trip later.
+  const segs = [];
+  let t = 0, cs = C + 1, ss = S + 1;
+  for (let i = 0; i < 6; i++) {
+    segs.push(seg("c", "PA", t, cs, ss, 100));
+    segs.push(seg("s", "PA", t + 0.069, ss, cs + 100, 200));
+    segs.push(seg("c", "A", t + 0.0691, cs + 100, ss + 200));
+    cs += 100;
+    ss += 200;
+    t += 0.08;
+  }
+  const c = await one(segs);
+  assertAddsUp(c.timing!);
+  assert.equal(c.timing!.seconds["server-app"], 0, JSON.stringify(c.timing!.seconds));
+  assert.equal(c.slow, null);
+});
+
+test("timing: without the SYNs the window scale is unknown: no full window (smb3, ldap)", async () => {
+  // Raw windows of 257 while 1000 bytes are in flight: the window must be scaled.
+  const segs = [];
+  let t = 0, cs = C + 1;
+  for (let i = 0; i < 4; i++) {
+    segs.push(seg("c", "PA", t, cs, S + 1, 1000, 257));
+    segs.push(seg("s", "A", t + 0.2, S + 1, cs + 1000, 0, 257));
+    cs += 1000;
+    t += 0.3;
+  }
+  const c = await one(segs);
+  assertAddsUp(c.timing!);
+  assert.equal(c.timing!.seconds["receive-window"], 0, JSON.stringify(c.timing!.seconds));
+});
+
+test("timing: a SYN sent again although the server had answered: the handshake did not complete (206_example_a)", async () => {
+  const c = await one([
+    seg("c", "S", 0, C, 0),
+    seg("s", "SA", 0.0004, S, C + 1), // frame 2: the answer, lost on its way
+    seg("c", "S", 3.0, C, 0), // frame 3
+    seg("s", "SA", 3.0004, S, C + 1),
+    seg("c", "A", 3.0008, C + 1, S + 1),
+    seg("c", "PA", 3.001, C + 1, S + 1, 100),
+    seg("s", "PA", 3.0012, S + 1, C + 101, 100),
+    seg("c", "A", 3.0013, C + 101, S + 101),
+    ...close(3.002, C + 101, S + 101),
+  ]);
+  assertAddsUp(c.timing!);
+  assert.equal(c.timing!.largestStall?.kind, "syn-ack-lost");
+  assert.equal(c.slow?.cause, "handshake");
+  assert.match(c.slow!.sentence, /the server answered but the handshake did not complete/);
+  assert.doesNotMatch(c.slow!.sentence, /first SYN went unanswered/);
+});
+
+test("timing: a one-sided capture's handshake ends with the data (ssh server-side half-duplex)", async () => {
+  // Only the server's direction: SYN-ACK twice, then its banner and answers with pauses.
+  const c = await one([
+    seg("s", "SA", 0, S, C + 1),
+    seg("s", "SA", 0.1, S, C + 1),
+    seg("s", "PA", 0.11, S + 1, C + 1, 40),
+    seg("s", "PA", 2.11, S + 41, C + 101, 100),
+    seg("s", "PA", 4.6, S + 141, C + 201, 100),
+  ]);
+  assertAddsUp(c.timing!);
+  assert.ok(c.timing!.seconds.handshake < 0.2, JSON.stringify(c.timing!.seconds));
+  assert.notEqual(c.slow?.cause, "handshake");
+  assert.notEqual(c.slow?.cause, "loss");
+});
+
+test("timing: a gap the capture missed segments in is not-captured, not the application (miss_end_data)", async () => {
+  const c = await one([
+    ...handshake(),
+    seg("c", "PA", 0.001, C + 1, S + 1, 100),
+    seg("s", "A", 0.006, S + 1, C + 101),
+    // 10 s later the server's FIN, after 2902 bytes the capture never saw.
+    seg("s", "FA", 10.006, S + 2903, C + 101),
+    seg("c", "FA", 10.007, C + 101, S + 2904),
+    seg("s", "A", 10.008, S + 2904, C + 102),
+  ]);
+  assertAddsUp(c.timing!);
+  assert.equal(c.timing!.seconds["server-app"], 0, JSON.stringify(c.timing!.seconds));
+  // Transfer time (not a stall), with the kind that says why.
+  assert.ok(c.timing!.intervals.some((i) => i.kind === "not-captured" && i.seconds > 9.9));
+  assert.equal(c.slow, null);
+});
