@@ -13,6 +13,7 @@ import { trackPhase } from "./phases.ts";
 import { type Verdict, verdict } from "./scenarios.ts";
 import { observe, WireFacts } from "./wire.ts";
 import { Timing, timingEnd, timingFirstSyn, timingSegment, windowBytes } from "./timing.ts";
+import { ipId } from "./timing_state.ts";
 
 /** A finished connection with its verdict. */
 export interface Explained {
@@ -119,6 +120,8 @@ class FirstSyn {
   /** The SYN's window field, and in bytes. */
   window = 0;
   win = 0;
+  /** The SYN's IPv4 identification (-1: IPv6), for telling a captured copy from a resend. */
+  ipId = -1;
 
   /** Fills the record (a new or a pooled one) from a pure SYN. */
   set(side: Side, labels: number, p: Packet, t: number, win: number): this {
@@ -132,6 +135,7 @@ class FirstSyn {
     this.window = p.window;
     this.t = t;
     this.win = win;
+    this.ipId = ipId(p);
     return this;
   }
 }
@@ -256,6 +260,7 @@ export class Explainer {
       w.prevT = w.side[syn.side].lastT = syn.t;
       w.captureEnd = syn.captureEnd;
       timingFirstSyn(s.timing, conn, syn.side, syn.labels, p, syn.t, syn.win);
+      s.timing.side[syn.side].nxtIpId = syn.ipId;
       if (this.#synPool.length < SYN_POOL_CAP) this.#synPool.push(syn);
     }
     conn.ext = s;

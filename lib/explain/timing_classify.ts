@@ -60,7 +60,7 @@ export function classify(
   // 1. handshake (data flowing ends it too: a one-sided capture never shows the last ACK)
   if (f.establishedFrame === 0 && !c.rolesGuessed && !t.dataSeen || f.establishedFrame === last) {
     const synRetrans = isTcp && (p.flags & TCP_SYN) !== 0 && (labels & L_ANY_RETRANS) !== 0 &&
-      !isDuplicate(t, me, (p.seq + 1) | 0);
+      !isDuplicate(t, me, (p.seq + 1) | 0, p);
     // A SYN again after a SYN-ACK was captured, or a SYN-ACK again: answered, not completed.
     const answered = synRetrans && ((p.flags & TCP_ACK) !== 0 || peer.nxtSet);
     add(
@@ -114,7 +114,7 @@ export function classify(
   const segEnd = (seq + len + ((p.flags & TCP_FIN) !== 0 ? 1 : 0)) | 0;
   let retrans = (labels & L_ANY_RETRANS) !== 0 && (labels & L_SPURIOUS) === 0 &&
     (len > 0 || (p.flags & TCP_FIN) !== 0);
-  if (retrans && (me.unaSet && seqGe(me.una, segEnd) || isDuplicate(t, me, segEnd))) {
+  if (retrans && (me.unaSet && seqGe(me.una, segEnd) || isDuplicate(t, me, segEnd, p))) {
     retrans = false;
   }
   if (retrans) {

@@ -98,6 +98,8 @@ export class TimingSide {
   lastNewLen = 0;
   /** When {@link nxt} last moved (the time of this side's newest segment). */
   nxtTime = 0;
+  /** The IPv4 identification of that segment (-1 none: IPv6). */
+  nxtIpId = -1;
   /**
    * The shortest time from this side's newest segment to the other side's ACK
    * of all it had sent (no retransmission outstanding), as the capture saw it:
@@ -127,6 +129,7 @@ export class TimingSide {
     this.maxAckedLen = 0;
     this.lastNewLen = 0;
     this.nxtTime = 0;
+    this.nxtIpId = -1;
     this.ackDelayMin = Infinity;
     this.inRec = false;
     this.recPoint = 0;

@@ -62,14 +62,15 @@ export function updateState(
   // Sequence numbers are kept as int32 (| 0): uint32 values of 2^31 and more
   // would be doubles in the JIT; seqGt and seqDiff work alike on both.
   const end = (p.seq + len + ((flags & (TCP_SYN | TCP_FIN)) !== 0 ? 1 : 0)) | 0;
-  if ((flags & TCP_SYN) !== 0 && retrans && !isDuplicate(t, me, end)) t.hsRetry = true;
+  if ((flags & TCP_SYN) !== 0 && retrans && !isDuplicate(t, me, end, p)) t.hsRetry = true;
   // Decided before nxt moves (a capture duplicate repeats the newest segment).
-  const rec = retrans && !me.inRec && recovers(t, me, side, labels, flags, end);
+  const rec = retrans && !me.inRec && recovers(t, me, side, labels, flags, end, p);
   if (!me.nxtSet || seqGt(end, me.nxt)) {
     if (!retrans && len > 0) me.lastNewLen = len;
     me.nxt = end;
     me.nxtSet = true;
     me.nxtTime = t.now;
+    me.nxtIpId = ipId(p);
   }
   if (rec) {
     me.inRec = true;
@@ -92,9 +93,10 @@ function recovers(
   labels: number,
   flags: number,
   end: number,
+  p: Packet,
 ): boolean {
   if ((flags & TCP_SYN) !== 0 || (labels & L_SPURIOUS) !== 0) return false;
-  if (isDuplicate(t, me, end)) return false;
+  if (isDuplicate(t, me, end, p)) return false;
   if ((side === 0 ? t.server : t.client).win === -1) return false;
   return !me.unaSet || seqGt(me.nxt, me.una);
 }
@@ -103,10 +105,24 @@ function recovers(
  * A capture duplicate: a retransmission that repeats this side's newest
  * segment less than {@link DUPLICATE_S} after it (no TCP resends that fast:
  * a fast retransmit waits for duplicate ACKs, a timeout or a tail-loss probe
- * for milliseconds at least). Call before the segment's state update.
+ * for milliseconds at least), or with the same nonzero IPv4 identification
+ * within a second (a resend is a new datagram with a new ID; the same packet
+ * seen twice, on two VLANs or two taps, keeps it). Call before the segment's
+ * state update.
  */
-export function isDuplicate(t: Timing, me: TimingSide, end: number): boolean {
-  return me.nxtSet && end === me.nxt && t.now - me.nxtTime < DUPLICATE_S;
+export function isDuplicate(t: Timing, me: TimingSide, end: number, p: Packet): boolean {
+  if (!me.nxtSet || end !== me.nxt) return false;
+  const dt = t.now - me.nxtTime;
+  if (dt < DUPLICATE_S) return true;
+  const id = ipId(p);
+  return id > 0 && id === me.nxtIpId && dt < 1;
+}
+
+/** The IPv4 identification of the segment's (innermost) IP header; -1 for IPv6. */
+export function ipId(p: Packet): number {
+  if (p.ipVersion !== 4) return -1;
+  const at = p.srcOff - 8; // src is at offset 12 of the header, the ID at 4
+  return at >= 0 && at + 1 < p.buf.length ? (p.buf[at] << 8) | p.buf[at + 1] : -1;
 }
 
 /** See {@link isDuplicate}. */

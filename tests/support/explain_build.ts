@@ -19,6 +19,8 @@ export interface BuiltSegment {
   t: number;
   /** Override ports (A side, B side). */
   ports?: [number, number];
+  /** The IPv4 identification (0 unless given). */
+  ipId?: number;
 }
 
 const FLAG_BITS: Record<string, number> = { F: 1, S: 2, R: 4, P: 8, A: 16 };
@@ -47,6 +49,7 @@ function frame(s: BuiltSegment): Uint8Array {
   const ip = 14;
   b[ip] = 0x45;
   u16(b, ip + 2, 40 + len);
+  u16(b, ip + 4, s.ipId ?? 0);
   b[ip + 8] = 64;
   b[ip + 9] = 6;
   const a = [198, 18, 0, 1], z = [198, 18, 0, 2];

@@ -449,3 +449,29 @@ test("timing: a gap the capture missed segments in is not-captured, not the appl
   assert.ok(c.timing!.intervals.some((i) => i.kind === "not-captured" && i.seconds > 9.9));
   assert.equal(c.slow, null);
 });
+
+test("timing: the same SYN and request again with the same IPv4 ID are copies, not resends (vlan-collisions)", async () => {
+  // The same exchange captured on two VLANs, the copies 50 ms later with the same IDs.
+  const id = (x: BuiltSegment, n: number) => ({ ...x, ipId: n });
+  const c = await one([
+    id(seg("c", "S", 0, C, 0), 0x1111),
+    id(seg("c", "S", 0.05, C, 0), 0x1111),
+    id(seg("s", "SA", 0.07, S, C + 1), 0x2222),
+    id(seg("c", "A", 0.0701, C + 1, S + 1), 0x1112),
+    id(seg("c", "PA", 0.0702, C + 1, S + 1, 100), 0x1113),
+    id(seg("c", "PA", 0.1202, C + 1, S + 1, 100), 0x1113),
+    id(seg("s", "PA", 0.14, S + 1, C + 101, 100), 0x2223),
+    id(seg("c", "A", 0.1401, C + 101, S + 101), 0x1114),
+  ]);
+  assertAddsUp(c.timing!);
+  assert.equal(c.timing!.stalls.filter((s) => s.kind === "syn-retransmission").length, 0);
+  assert.equal(c.timing!.seconds.loss, 0, JSON.stringify(c.timing!.seconds));
+  // With new IDs the same SYN 50 ms later is a resend.
+  const r = await one([
+    id(seg("c", "S", 0, C, 0), 0x1111),
+    id(seg("c", "S", 0.05, C, 0), 0x1112),
+    id(seg("s", "SA", 0.07, S, C + 1), 0x2222),
+    id(seg("c", "A", 0.0701, C + 1, S + 1), 0x1113),
+  ]);
+  assert.equal(r.timing!.stalls.filter((s) => s.kind === "syn-retransmission").length, 1);
+});
