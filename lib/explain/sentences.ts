@@ -68,6 +68,12 @@ export function onlySide(c: TcpConn): number {
 export function oneSided(c: TcpConn): string {
   const seen = onlySide(c);
   if (seen < 0) return "";
+  if (c.continues > 0) {
+    // Not a missing direction: the other side had ended the connection.
+    return `A one-sided continuation of connection #${c.continues}, which had ended on the ` +
+      `same ports: only the ${who(seen)} (${ep(c, seen)}) sent (segments already on their ` +
+      `way, or the ${who(seen)} had not taken the end), the ${who(peerOf(seen))} nothing more. `;
+  }
   return `Only the ${who(seen)}'s direction (${ep(c, seen)} → ${ep(c, peerOf(seen))}) is in ` +
     `the capture; the ${who(peerOf(seen))}'s segments are missing (asymmetric routing or a ` +
     `capture filter), so what the ${who(peerOf(seen))} did cannot be told from a one-sided ` +
@@ -85,6 +91,10 @@ export function pathMtu(w: WireFacts): string {
 
 /** midstream */
 export function midstream(c: TcpConn): string {
+  if (c.continues > 0) {
+    return `No handshake (it continues connection #${c.continues}): ${ep(c, 1)} is guessed ` +
+      `to be the server (lower port); the connection is ${ending(c)}.`;
+  }
   return `No handshake in the capture (it started mid-connection): ${ep(c, 1)} is guessed to ` +
     `be the server (lower port); the connection is ${ending(c)}.`;
 }

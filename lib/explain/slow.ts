@@ -80,6 +80,8 @@ export function slowSeconds(t: Timing): number[] {
  */
 export function slowVerdict(t: Timing, c: TcpConn, scenario: string): SlowVerdict | null {
   if (!CALM.has(scenario)) return null;
+  // What follows an ended connection on its ports (no SYN) is explained by that one's verdict.
+  if (c.continues > 0) return null;
   const dur = t.duration;
   if (dur <= 0) return null;
   const secs = slowSeconds(t);

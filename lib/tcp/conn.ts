@@ -214,6 +214,12 @@ export class TcpConn extends FlowKey {
    * retrying the same connect() after an RST, as Windows does), 0 otherwise.
    */
   retryOf = 0;
+  /**
+   * Id of the ended connection on the same 4-tuple this one continues without
+   * a SYN (segments beyond what the ended one had sent: data already on its
+   * way when it ended, or a peer that did not take its RST), 0 otherwise.
+   */
+  continues = 0;
   /** The tracker gave up on it (endReason "expired"): no more packets were waited for. */
   expired = false;
   /** Which limit expired it ("" when not expired). */
@@ -313,6 +319,7 @@ export class TcpConn extends FlowKey {
     this.kept = false;
     this.epoch = 1;
     this.retryOf = 0;
+    this.continues = 0;
     this.endReason = "";
     this.expired = false;
     this.expiredBy = "";

@@ -190,7 +190,7 @@ export class TcpTracker {
     let extra = 0;
     let c = this.#live.find(tv);
     let fromA = this.#live.lastDir === 1;
-    let epoch = 1, retryOf = 0;
+    let epoch = 1, retryOf = 0, continues = 0;
     let seed = -1, seedFromA = false;
     if (c && synOnly) {
       const side: Side = fromA === c.clientIsA ? 0 : 1;
@@ -232,6 +232,7 @@ export class TcpTracker {
           if ((p.flags & TCP_SYN) === 0) {
             seed = tomb;
             seedFromA = a;
+            continues = dead.id(tomb);
           }
         } else {
           const isn = dead.isn(tomb, a);
@@ -246,6 +247,7 @@ export class TcpTracker {
       c = this.#create(p, t);
       c.epoch = epoch;
       c.retryOf = retryOf;
+      c.continues = continues;
       fromA = true;
       if (seed >= 0) {
         const sender: Side = c.clientIsA ? 0 : 1;
