@@ -12,6 +12,7 @@
  * @module
  */
 import type { TcpConn } from "../tcp/conn.ts";
+import { rttGuess } from "./timing_classify.ts";
 import {
   C_HANDSHAKE,
   C_LOSS,
@@ -228,7 +229,7 @@ function describe(
     default:
       return {
         text: `the server's application answering late${inParens(stalls)}${
-          c.facts.rtt > 0 ? `, while the round trip took ${ms(c.facts.rtt)}` : ""
+          rttGuess(t, c) > 0 ? `, while the round trip took ${ms(rttGuess(t, c))}` : ""
         }`,
         section: "",
       };

@@ -40,10 +40,13 @@
  *                     ACK (`delayed-ack`)
  *  7. client-app / server-app  nothing was in flight either way at the start:
  *                     the side that sends next had nothing to send (`answer`
- *                     when the other side spoke last, else `idle`); or this
- *                     side acknowledges the other's data after at least
- *                     max(20 ms, 4 RTT), alone or with its answer: its
- *                     application had not answered yet (`answer`)
+ *                     when it sends data after the other side's, at least
+ *                     20 ms later (more behind a proxy: answerSlack), else
+ *                     `idle`; a FIN alone answers nothing); or this side
+ *                     acknowledges the other's data after at least max(4 RTT,
+ *                     that slack), with its answer (`answer`), or alone: then
+ *                     `answer` only when its data comes next, else transfer
+ *                     (a delayed ACK that nothing answered)
  *  8. transfer        everything else: the path's pace
  *
  * Memory is bounded per connection (at most {@link MAX_INTERVALS} intervals,
@@ -63,6 +66,7 @@ import {
   C_LOSS,
   C_NAGLE,
   C_PMTU,
+  C_TRANSFER,
   MIN_BLACK_HOLE_LEN,
   MIN_STALL_S,
   type Stall,
@@ -102,9 +106,13 @@ export function timingSegment(t: Timing, c: TcpConn, side: Side, labels: number,
   if (t.pendFallback >= 0) {
     t.gap = t.pendSeconds;
     t.gapStart = t.pendStart;
-    const nagle = isTcp && side === t.pendSide && p.payloadLen > 0 &&
-      (labels & L_ANY_RETRANS) === 0 && gap <= 0.005 + 2 * rttGuess(t, c);
-    if (nagle) {
+    const data = isTcp && p.payloadLen > 0 && (labels & L_ANY_RETRANS) === 0;
+    const nagle = t.pendNagle && data && side === t.pendSide &&
+      gap <= 0.005 + 2 * rttGuess(t, c);
+    if (!nagle && !(data && side === t.pendFallbackSide)) {
+      // A delayed ACK nothing answered: the path's pace, not the application.
+      add(t, C_TRANSFER, "transfer", t.pendFallbackSide, t.pendFirst, t.pendLast, 0, 0);
+    } else if (nagle) {
       add(
         t,
         C_NAGLE,
@@ -184,18 +192,10 @@ export function timingEnd(t: Timing, _c: TcpConn): void {
   if (t.done) return;
   t.done = true;
   if (t.pendFallback >= 0) {
+    // Nothing came after the late ACK: nothing answered.
     t.gap = t.pendSeconds;
     t.gapStart = t.pendStart;
-    add(
-      t,
-      t.pendFallback,
-      t.pendFallbackKind,
-      t.pendFallbackSide,
-      t.pendFirst,
-      t.pendLast,
-      0,
-      0,
-    );
+    add(t, C_TRANSFER, "transfer", t.pendFallbackSide, t.pendFirst, t.pendLast, 0, 0);
     t.pendFallback = -1;
   }
   if (t.hasRun) closeInterval(t, t.cur);

@@ -36,9 +36,23 @@ import { inFlight, isDuplicate } from "./timing_state.ts";
  * kept only for the full reports).
  */
 export function rttGuess(t: Timing, c: TcpConn): number {
-  if (c.facts.rtt > 0) return c.facts.rtt;
   const a = t.client.ackDelayMin, b = t.server.ackDelayMin;
-  return a < Infinity && b < Infinity ? a + b : 0;
+  const acks = a < Infinity && b < Infinity ? a + b : 0;
+  // Both are upper bounds: a late last ACK of the handshake inflates the first.
+  if (c.facts.rtt > 0) return acks > 0 && acks < c.facts.rtt ? acks : c.facts.rtt;
+  return acks;
+}
+
+/**
+ * How long an answer may take after the request was acknowledged and still
+ * be the path's pace: 20 ms, or 1.5 × the SYN-ACK's delay behind a
+ * TCP-terminating proxy or NAT next to the client. Such a box acknowledges
+ * at once (its ACKs come over 4 times faster than its SYN-ACK did) but
+ * answers a SYN, and each request, only one upstream round trip later.
+ */
+export function answerSlack(t: Timing): number {
+  const d = t.synAckDelay;
+  return d > 0 && t.client.ackDelayMin * 4 < d ? Math.max(0.02, 1.5 * d) : 0.02;
 }
 
 /** Decides the cause of the gap that `p` ends and adds it (see the module doc). */
@@ -172,13 +186,13 @@ export function classify(
   const pure = len === 0 && (p.flags & (TCP_SYN | TCP_FIN | TCP_RST)) === 0;
   // 7b. this side answers (or acknowledges) late: its application was busy.
   // Unknown RTT (no handshake, no ACK delay yet): the delay cannot be told from the path's.
-  const late = acksNew && inflightOther > 0 && rtt > 0 && gap >= Math.max(0.02, 4 * rtt) &&
+  const late = acksNew && inflightOther > 0 && rtt > 0 &&
+    gap >= Math.max(4 * rtt, answerSlack(t)) &&
     (labels & L_KEEPALIVE) === 0;
-  // 6. nagle: decided with the next segment.
-  if (
-    late && pure && gap <= 0.6 && peer.lastNewLen > 0 &&
-    peer.lastNewLen < Math.max(536, peer.maxLen) && t.lastDataSide === other
-  ) {
+  // 6. nagle, or a late pure ACK: decided with the next segment (timingSegment).
+  if (late && pure) {
+    t.pendNagle = gap <= 0.6 && peer.lastNewLen > 0 &&
+      peer.lastNewLen < Math.max(536, peer.maxLen) && t.lastDataSide === other;
     t.pendSeconds = gap;
     t.pendStart = start;
     t.pendFirst = first;
@@ -193,12 +207,25 @@ export function classify(
     add(t, side === 0 ? C_CLIENT_APP : C_SERVER_APP, "answer", side, first, last, 0, 0);
     return;
   }
-  // 7. nothing in flight: the sender's application had nothing to send
+  // 7. nothing in flight: the sender's application had nothing to send. Its
+  // data after the other side's is an answer (a FIN alone closes, it answers
+  // nothing), unless it came within the path's pace.
   if (inflightOther <= 0 && inFlight(t, side) <= 0) {
-    const kind = t.lastDataSide === other && (len > 0 || (p.flags & TCP_FIN) !== 0)
-      ? "answer"
-      : "idle";
-    add(t, side === 0 ? C_CLIENT_APP : C_SERVER_APP, kind, side, first, last, 0, 0);
+    const answer = t.lastDataSide === other && len > 0;
+    if (answer && gap < answerSlack(t)) {
+      add(t, C_TRANSFER, "transfer", side, first, last, 0, 0);
+      return;
+    }
+    add(
+      t,
+      side === 0 ? C_CLIENT_APP : C_SERVER_APP,
+      answer ? "answer" : "idle",
+      side,
+      first,
+      last,
+      0,
+      0,
+    );
     return;
   }
   add(t, C_TRANSFER, "transfer", side, first, last, 0, 0);

@@ -163,6 +163,9 @@ export class Timing {
    * `handshake-retried` (the retry's wait lasts until the handshake completes).
    */
   hsRetry = false;
+  /** Time of the client's latest SYN (-1 none), and from it to the first SYN-ACK after it (-1 none). */
+  lastSynTime = -1;
+  synAckDelay = -1;
   /** Whether the full detail (intervals, RTT samples) is kept. */
   full = true;
   /** The same two sequence states, by side (0 client, 1 server). */
@@ -226,7 +229,12 @@ export class Timing {
   /** The gap being classified (fields: see {@link add}). */
   gap = 0.5;
   gapStart = 0.5;
-  /** A gap waiting for the next segment to decide nagle or its fallback. */
+  /**
+   * A gap ended by a late pure ACK, waiting for the next segment: Nagle's
+   * held write (only when {@link pendNagle}), the acker's answer when its
+   * data comes next, else transfer (a delayed ACK that nothing answered).
+   */
+  pendNagle = false;
   pendSeconds = 0;
   pendStart = 0;
   pendFirst = 0;
@@ -284,6 +292,8 @@ export class Timing {
     this.lastDataSide = -1;
     this.dataSeen = false;
     this.hsRetry = false;
+    this.lastSynTime = -1;
+    this.synAckDelay = -1;
     this.fragNeededSide = -1;
     this.hasRun = false;
     this.hasStall = false;

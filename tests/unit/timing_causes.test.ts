@@ -475,3 +475,59 @@ test("timing: the same SYN and request again with the same IPv4 ID are copies, n
   ]);
   assert.equal(r.timing!.stalls.filter((s) => s.kind === "syn-retransmission").length, 1);
 });
+
+test("timing: a delayed ACK nothing answers is not the application, a FIN alone answers nothing (chrome-34-google, pptp)", async () => {
+  const c = await one([
+    ...handshake(),
+    seg("c", "PA", 0.001, C + 1, S + 1, 36),
+    seg("s", "A", 0.048, S + 1, C + 37), // frame 5: the delayed ACK, no data after it
+    seg("c", "PA", 0.3, C + 37, S + 1, 100),
+    seg("s", "PA", 0.3012, S + 1, C + 137, 100),
+    seg("c", "A", 0.3013, C + 137, S + 101),
+    seg("s", "FA", 1.3, S + 101, C + 137), // frame 9: the server closes 1 s later
+    seg("c", "FA", 1.3001, C + 137, S + 102),
+    seg("s", "A", 1.3002, S + 102, C + 138),
+  ]);
+  const t = c.timing!;
+  assertAddsUp(t);
+  // The FIN's second is the server's idle time, not an answer; the delayed ACK is transfer.
+  const answers = t.stalls.filter((s) => s.kind === "answer");
+  assert.deepEqual(answers, [], JSON.stringify(t.stalls));
+  assert.ok(t.seconds.transfer > 0.046, JSON.stringify(t.seconds));
+  assert.equal(c.slow, null);
+});
+
+test("timing: a late client ACK of the SYN-ACK does not make the round trip (pe.pcap)", async () => {
+  const c = await one([
+    seg("c", "S", 0, C, 0),
+    seg("s", "SA", 0.00002, S, C + 1),
+    seg("c", "A", 0.081, C + 1, S + 1), // 81 ms: the client's ACK was late
+    seg("s", "PA", 0.082, S + 1, C + 1, 20), // banner
+    seg("c", "A", 0.083, C + 1, S + 21), // ACKs come in 1 ms from now on
+    seg("c", "PA", 0.1, C + 1, S + 21, 10),
+    seg("s", "A", 0.1001, S + 21, C + 11),
+    seg("s", "PA", 0.4, S + 21, C + 11, 20), // the answer 0.3 s later
+    seg("c", "A", 0.401, C + 11, S + 41),
+    ...close(0.41, C + 11, S + 41),
+  ]);
+  assertAddsUp(c.timing!);
+  assert.equal(c.slow?.cause, "server-app");
+  assert.match(c.slow!.sentence, /while the round trip took \d\.\d ms/);
+  assert.doesNotMatch(c.slow!.sentence, /81 ms/);
+});
+
+test("timing: behind a proxy that acknowledges at once, an answer one upstream round trip later is the path (whois)", async () => {
+  const c = await one([
+    seg("c", "S", 0, C, 0),
+    seg("s", "SA", 0.117, S, C + 1), // the proxy answers the SYN after its upstream one
+    seg("c", "A", 0.1171, C + 1, S + 1),
+    seg("c", "PA", 0.1175, C + 1, S + 1, 20),
+    seg("s", "A", 0.1177, S + 1, C + 21), // acknowledged in 0.2 ms, by the proxy
+    seg("s", "PA", 0.2377, S + 1, C + 21, 500), // the answer one upstream round trip later
+    seg("c", "A", 0.2378, C + 21, S + 501),
+    ...close(0.24, C + 21, S + 501),
+  ]);
+  assertAddsUp(c.timing!);
+  assert.equal(c.timing!.seconds["server-app"], 0, JSON.stringify(c.timing!.seconds));
+  assert.equal(c.slow, null);
+});
