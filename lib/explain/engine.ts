@@ -122,6 +122,8 @@ class FirstSyn {
   win = 0;
   /** The SYN's IPv4 identification (-1: IPv6), for telling a captured copy from a resend. */
   ipId = -1;
+  /** The SYN's MSS option (-1 none). */
+  mss = -1;
 
   /** Fills the record (a new or a pooled one) from a pure SYN. */
   set(side: Side, labels: number, p: Packet, t: number, win: number): this {
@@ -136,6 +138,7 @@ class FirstSyn {
     this.t = t;
     this.win = win;
     this.ipId = ipId(p);
+    this.mss = p.mss;
     return this;
   }
 }
@@ -261,6 +264,7 @@ export class Explainer {
       w.captureEnd = syn.captureEnd;
       timingFirstSyn(s.timing, conn, syn.side, syn.labels, p, syn.t, syn.win);
       s.timing.side[syn.side].nxtIpId = syn.ipId;
+      if (syn.mss > 0) s.timing.side[syn.side].mss = syn.mss;
       if (this.#synPool.length < SYN_POOL_CAP) this.#synPool.push(syn);
     }
     conn.ext = s;

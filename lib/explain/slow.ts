@@ -184,7 +184,7 @@ function describe(
         text: `${
           count(t.nagleWaits, "small write")
         } held by Nagle's algorithm until the peer's delayed ACK (about ${ms(avg)} each${
-          stalls.length > 0 ? `, first ${ev(stalls.slice(0, 1))}` : ""
+          stalls.length > 0 ? `, longest ${ev(stalls.slice(0, 1))}` : ""
         }): write-write-read; TCP_NODELAY or one write per request avoids it`,
         section: "7.9 TCP_NODELAY",
       };
@@ -226,13 +226,19 @@ function describe(
         : "";
       return { text: `the handshake: ${parts.join("; ")}${after}`, section: "" };
     }
-    default:
+    default: {
+      // What the packets show, not why: an answer it was slow to give and a
+      // message of its own (a timer, a person typing) look the same on the wire.
+      // Without the SYN the round trip is an upper bound (the ACK delays).
+      const rtt = rttGuess(t, c);
+      const bound = t.lastSynTime >= 0 ? "" : "at most ";
       return {
-        text: `the server's application answering late${inParens(stalls)}${
-          rttGuess(t, c) > 0 ? `, while the round trip took ${ms(rttGuess(t, c))}` : ""
-        }`,
+        text: `the server's application, the time between the client's data and the server's next${
+          inParens(stalls)
+        }${rtt > 0 ? `, while the round trip took ${bound}${ms(rtt)}` : ""}`,
         section: "",
       };
+    }
   }
 }
 

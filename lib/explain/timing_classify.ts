@@ -38,8 +38,11 @@ import { inFlight, isDuplicate } from "./timing_state.ts";
 export function rttGuess(t: Timing, c: TcpConn): number {
   const a = t.client.ackDelayMin, b = t.server.ackDelayMin;
   const acks = a < Infinity && b < Infinity ? a + b : 0;
-  // Both are upper bounds: a late last ACK of the handshake inflates the first.
-  if (c.facts.rtt > 0) return acks > 0 && acks < c.facts.rtt ? acks : c.facts.rtt;
+  // The handshake's only with its SYN captured (from the SYN-ACK on it is the
+  // client's turnaround alone). Both are upper bounds: a late last ACK of the
+  // handshake inflates the first.
+  const hs = t.lastSynTime >= 0 ? c.facts.rtt : 0;
+  if (hs > 0) return acks > 0 && acks < hs ? acks : hs;
   return acks;
 }
 
@@ -191,8 +194,11 @@ export function classify(
     (labels & L_KEEPALIVE) === 0;
   // 6. nagle, or a late pure ACK: decided with the next segment (timingSegment).
   if (late && pure) {
-    t.pendNagle = gap <= 0.6 && peer.lastNewLen > 0 &&
-      peer.lastNewLen < Math.max(536, peer.maxLen) && t.lastDataSide === other;
+    // Small: under the MSS this side announced (less 40 bytes of options), or
+    // without one, under 536 bytes or the sender's largest segment so far.
+    const small = Math.max(536, peer.maxLen, me.mss - 40);
+    t.pendNagle = gap <= 0.6 && peer.lastNewLen > 0 && peer.lastNewLen < small &&
+      t.lastDataSide === other;
     t.pendSeconds = gap;
     t.pendStart = start;
     t.pendFirst = first;

@@ -100,6 +100,8 @@ export class TimingSide {
   nxtTime = 0;
   /** The IPv4 identification of that segment (-1 none: IPv6). */
   nxtIpId = -1;
+  /** The MSS this side announced on its SYN (-1 none seen): the other side's largest segment. */
+  mss = -1;
   /**
    * The shortest time from this side's newest segment to the other side's ACK
    * of all it had sent (no retransmission outstanding), as the capture saw it:
@@ -130,6 +132,7 @@ export class TimingSide {
     this.lastNewLen = 0;
     this.nxtTime = 0;
     this.nxtIpId = -1;
+    this.mss = -1;
     this.ackDelayMin = Infinity;
     this.inRec = false;
     this.recPoint = 0;

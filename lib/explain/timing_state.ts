@@ -62,7 +62,10 @@ export function updateState(
   // Sequence numbers are kept as int32 (| 0): uint32 values of 2^31 and more
   // would be doubles in the JIT; seqGt and seqDiff work alike on both.
   const end = (p.seq + len + ((flags & (TCP_SYN | TCP_FIN)) !== 0 ? 1 : 0)) | 0;
-  if ((flags & TCP_SYN) !== 0) synTimes(t, flags);
+  if ((flags & TCP_SYN) !== 0) {
+    synTimes(t, flags);
+    if (p.mss > 0) me.mss = p.mss;
+  }
   if ((flags & TCP_SYN) !== 0 && retrans && !isDuplicate(t, me, end, p)) t.hsRetry = true;
   // Decided before nxt moves (a capture duplicate repeats the newest segment).
   const rec = retrans && !me.inRec && recovers(t, me, side, labels, flags, end, p);

@@ -224,7 +224,10 @@ test("timing: a server that thinks 2 s before answering: server application time
   assert.deepEqual([t.largestStall?.firstFrame, t.largestStall?.lastFrame], [4, 6]);
   assert.equal(t.seconds.nagle, 0);
   assert.equal(c.slow?.cause, "server-app");
-  assert.match(c.slow!.sentence, /server's application answering late \(2\.0 s at frames 4–6\)/);
+  assert.match(
+    c.slow!.sentence,
+    /server's application, the time between the client's data and the server's next \(2\.0 s at frames 4–6\)/,
+  );
 });
 
 test("timing: a client that idles between requests is not slowness", async () => {
