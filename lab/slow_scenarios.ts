@@ -219,7 +219,7 @@ export const SLOW_SCENARIOS: readonly LabScenario[] = [
           [(v.timing?.largestStall?.seconds ?? 0) > 1.9, "largest stall under 1.9 s"],
           [v.slow?.cause === "server-app", "the slowness is not the server's application"],
           [
-            /server's application, the time between the client's data and the server's next \(2\.\d s at frames/
+            /server's application, the times between the client's data and the server's next \(2\.\d s at frames/
               .test(v.slow?.sentence ?? ""),
             "the sentence does not blame the server's application",
           ],

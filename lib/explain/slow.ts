@@ -5,9 +5,11 @@
  *  - the connection otherwise looks healthy (a calm book verdict: a failure
  *    verdict already explains its retransmissions and silences), and
  *  - its slow time is at least {@link SLOW_SHARE} of the duration and at least
- *    {@link SLOW_MIN_S}, or one slow stall lasts at least {@link LONG_STALL_S}.
+ *    {@link SLOW_MIN_S}, or one slow stall lasts at least {@link LONG_STALL_S}
+ *    and {@link LONG_STALL_SHARE} of the duration.
  * Slow time: loss recovery, receive-window stalls, Nagle waits, path-MTU
- * trouble, a retransmitted SYN, and the server application's answer time.
+ * trouble, a retransmitted SYN, and the server application's answer time
+ * (only with the roles known: a captured handshake).
  * A client that thinks or idles, and plain transfer, are not slowness.
  * @module
  */
@@ -32,6 +34,8 @@ export const SLOW_SHARE = 0.3;
 export const SLOW_MIN_S = 0.1;
 /** One slow stall this long is worth a sentence on its own. */
 export const LONG_STALL_S = 1;
+/** ... and at least this share of the duration (a 1 s hiccup in a 20-minute connection is not why it was slow). */
+export const LONG_STALL_SHARE = 0.01;
 
 /** Book verdicts under which a slowness sentence is shown. */
 const CALM = new Set([
@@ -58,11 +62,16 @@ export interface SlowVerdict {
   sentence: string;
 }
 
-/** Seconds of each cause that count as slowness (index into CAUSES). */
-export function slowSeconds(t: Timing): number[] {
+/**
+ * Seconds of each cause that count as slowness (index into CAUSES). The
+ * server's application time counts only when the roles are known (the
+ * handshake was captured): with roles guessed from the ports, which side
+ * waited on which cannot be told.
+ */
+export function slowSeconds(t: Timing, rolesKnown = true): number[] {
   const out = [0, 0, 0, 0, 0, 0, 0, 0];
   out[C_HANDSHAKE] = t.stallCount[C_HANDSHAKE] > 0 ? t.seconds[C_HANDSHAKE] : 0;
-  out[C_SERVER_APP] = t.answerSeconds[1];
+  out[C_SERVER_APP] = rolesKnown ? t.answerSeconds[1] : 0;
   out[C_RWIN] = t.seconds[C_RWIN];
   out[C_LOSS] = t.seconds[C_LOSS];
   out[C_NAGLE] = t.seconds[C_NAGLE];
@@ -85,15 +94,18 @@ export function slowVerdict(t: Timing, c: TcpConn, scenario: string): SlowVerdic
   if (c.continues > 0) return null;
   const dur = t.duration;
   if (dur <= 0) return null;
-  const secs = slowSeconds(t);
+  const known = !c.rolesGuessed;
+  const secs = slowSeconds(t, known);
   let total = 0, top = -1;
   for (let i = 0; i < secs.length; i++) {
     total += secs[i];
     if (secs[i] > 0 && (top < 0 || secs[i] > secs[top])) top = i;
   }
   if (top < 0) return null;
-  const longest = t.stalls.find((s) => isSlowStall(s));
-  const long = longest !== undefined && longest.seconds >= LONG_STALL_S;
+  const longest = t.stalls.find((s) => isSlowStall(s) && (known || s.cause !== C_SERVER_APP));
+  // A long stall is worth a sentence when it is also 1% of the connection or more.
+  const long = longest !== undefined && longest.seconds >= LONG_STALL_S &&
+    longest.seconds >= LONG_STALL_SHARE * dur;
   if (!long && !(total >= SLOW_SHARE * dur && total >= SLOW_MIN_S)) return null;
   if (long && longest.cause !== top && secs[longest.cause] * 2 > secs[top]) top = longest.cause;
   const share = Math.min(1, total / dur);
@@ -231,9 +243,9 @@ function describe(
       // message of its own (a timer, a person typing) look the same on the wire.
       // Without the SYN the round trip is an upper bound (the ACK delays).
       const rtt = rttGuess(t, c);
-      const bound = t.lastSynTime >= 0 ? "" : "at most ";
+      const bound = t.lastSynTime >= 0 && !t.synAckFirst ? "" : "at most ";
       return {
-        text: `the server's application, the time between the client's data and the server's next${
+        text: `the server's application, the times between the client's data and the server's next${
           inParens(stalls)
         }${rtt > 0 ? `, while the round trip took ${bound}${ms(rtt)}` : ""}`,
         section: "",

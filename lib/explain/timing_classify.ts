@@ -38,10 +38,11 @@ import { inFlight, isDuplicate } from "./timing_state.ts";
 export function rttGuess(t: Timing, c: TcpConn): number {
   const a = t.client.ackDelayMin, b = t.server.ackDelayMin;
   const acks = a < Infinity && b < Infinity ? a + b : 0;
-  // The handshake's only with its SYN captured (from the SYN-ACK on it is the
-  // client's turnaround alone). Both are upper bounds: a late last ACK of the
+  // The handshake's only with its SYN captured before its SYN-ACK (from the
+  // SYN-ACK on it is the client's turnaround alone; a SYN stamped after its
+  // SYN-ACK makes it nonsense). Both are upper bounds: a late last ACK of the
   // handshake inflates the first.
-  const hs = t.lastSynTime >= 0 ? c.facts.rtt : 0;
+  const hs = t.lastSynTime >= 0 && !t.synAckFirst ? c.facts.rtt : 0;
   if (hs > 0) return acks > 0 && acks < hs ? acks : hs;
   return acks;
 }

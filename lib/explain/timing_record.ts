@@ -169,6 +169,8 @@ export class Timing {
   /** Time of the client's latest SYN (-1 none), and from it to the first SYN-ACK after it (-1 none). */
   lastSynTime = -1;
   synAckDelay = -1;
+  /** A SYN-ACK came before any SYN (a capture's timestamps out of order, or a missing SYN). */
+  synAckFirst = false;
   /** Whether the full detail (intervals, RTT samples) is kept. */
   full = true;
   /** The same two sequence states, by side (0 client, 1 server). */
@@ -297,6 +299,7 @@ export class Timing {
     this.hsRetry = false;
     this.lastSynTime = -1;
     this.synAckDelay = -1;
+    this.synAckFirst = false;
     this.fragNeededSide = -1;
     this.hasRun = false;
     this.hasStall = false;

@@ -85,7 +85,8 @@ export function updateState(
 /** The latest SYN's time, and the first SYN-ACK's delay after it. */
 function synTimes(t: Timing, flags: number): void {
   if ((flags & TCP_ACK) === 0) t.lastSynTime = t.now;
-  else if (t.synAckDelay < 0 && t.lastSynTime >= 0) t.synAckDelay = t.now - t.lastSynTime;
+  else if (t.lastSynTime < 0) t.synAckFirst = true;
+  else if (t.synAckDelay < 0) t.synAckDelay = t.now - t.lastSynTime;
 }
 
 /**

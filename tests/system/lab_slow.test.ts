@@ -135,7 +135,7 @@ test(
     // 2.0 s, or 2.1 when the loaded machine runs the 2,000 ms timer late (seen on Bun).
     assert.match(
       slow!.sentence,
-      /server's application, the time between the client's data and the server's next \(2\.\d s at frames/,
+      /server's application, the times between the client's data and the server's next \(2\.\d s at frames/,
     );
     // The application, not the network: no loss, window or Nagle time to speak of.
     assert.ok(t.seconds.loss + t.seconds["receive-window"] + t.seconds.nagle < 0.1);

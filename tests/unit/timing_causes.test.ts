@@ -226,7 +226,7 @@ test("timing: a server that thinks 2 s before answering: server application time
   assert.equal(c.slow?.cause, "server-app");
   assert.match(
     c.slow!.sentence,
-    /server's application, the time between the client's data and the server's next \(2\.0 s at frames 4–6\)/,
+    /server's application, the times between the client's data and the server's next \(2\.0 s at frames 4–6\)/,
   );
 });
 
@@ -529,6 +529,42 @@ test("timing: behind a proxy that acknowledges at once, an answer one upstream r
     seg("s", "PA", 0.2377, S + 1, C + 21, 500), // the answer one upstream round trip later
     seg("c", "A", 0.2378, C + 21, S + 501),
     ...close(0.24, C + 21, S + 501),
+  ]);
+  assertAddsUp(c.timing!);
+  assert.equal(c.timing!.seconds["server-app"], 0, JSON.stringify(c.timing!.seconds));
+  assert.equal(c.slow, null);
+});
+
+test("timing: with the roles guessed (no handshake) the application's time is no slowness (dnp3 #9, mapi #6)", async () => {
+  // Mid-stream: which side is the server is a guess from the ports, so a
+  // 2 s wait before the guessed server's data proves nothing.
+  const segs = [];
+  let t = 0, cs = C + 1, ss = S + 1;
+  for (let i = 0; i < 3; i++) {
+    segs.push(seg("c", "PA", t, cs, ss, 20));
+    segs.push(seg("s", "A", t + 0.0002, ss, cs + 20));
+    segs.push(seg("s", "PA", t + 2, ss, cs + 20, 100));
+    segs.push(seg("c", "A", t + 2.0002, cs + 20, ss + 100));
+    cs += 20;
+    ss += 100;
+    t += 2.01;
+  }
+  const c = await one(segs);
+  assertAddsUp(c.timing!);
+  assert.ok(c.timing!.seconds["server-app"] > 5.9, JSON.stringify(c.timing!.seconds));
+  assert.equal(c.slow, null);
+});
+
+test("timing: a SYN-ACK stamped before its SYN gives no handshake RTT (handshake-reorder)", async () => {
+  const c = await one([
+    seg("s", "SA", 0, S, C + 1),
+    seg("c", "S", 0.00003, C, 0),
+    seg("c", "A", 0.07, C + 1, S + 1),
+    seg("c", "PA", 0.0701, C + 1, S + 1, 100),
+    seg("s", "A", 0.139, S + 1, C + 101), // one 69 ms round trip
+    seg("s", "PA", 0.1391, S + 1, C + 101, 500),
+    seg("c", "A", 0.1392, C + 101, S + 501),
+    ...close(0.14, C + 101, S + 501),
   ]);
   assertAddsUp(c.timing!);
   assert.equal(c.timing!.seconds["server-app"], 0, JSON.stringify(c.timing!.seconds));
