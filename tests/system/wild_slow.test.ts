@@ -17,7 +17,7 @@ import assert from "node:assert/strict";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { ROOT } from "../support/helpers.ts";
 import { join } from "../support/path.ts";
-import { explainBytes } from "../support/explain_run.ts";
+import { judgedConnection } from "../support/wild_judged.ts";
 import type { ConnectionReport } from "../../lib/report/json.ts";
 import { explainCapture } from "../../lib/explain/pipeline.ts";
 
@@ -45,9 +45,6 @@ function judgements(): SlowJudgement[] {
   });
 }
 
-const ep = (e: { addr: string; port: number }) =>
-  e.addr.includes(":") ? `[${e.addr}]:${e.port}` : `${e.addr}:${e.port}`;
-
 test("wild slowness: the judgement table is well formed and large enough", () => {
   const js = judgements();
   assert.ok(js.length >= 30, `${js.length} judgements`);
@@ -66,13 +63,7 @@ test("wild slowness: hand-read connections keep the judged cause", {
   const wrong: string[] = [];
   for (const j of judgements()) {
     if (j.expect === "-") continue;
-    let conns = byFile.get(j.file);
-    if (!conns) {
-      conns = await explainBytes(join(WILD, j.file));
-      byFile.set(j.file, conns);
-    }
-    const same = conns.filter((c) => ep(c.client) === j.client && ep(c.server) === j.server);
-    const c = same.find((x) => x.id === j.conn) ?? same[0];
+    const c = await judgedConnection(byFile, WILD, j);
     if (!c) {
       wrong.push(`${j.file} #${j.conn}: no connection ${j.client} → ${j.server}`);
       continue;

@@ -18,6 +18,7 @@ import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { haveCommand, ROOT } from "../support/helpers.ts";
 import { join } from "../support/path.ts";
 import { explainBytes } from "../support/explain_run.ts";
+import { judgedConnection } from "../support/wild_judged.ts";
 import type { ConnectionReport, SegmentJson } from "../../lib/report/json.ts";
 import { SCENARIO_IDS } from "../../lib/explain/catalogue.ts";
 import { explainCapture } from "../../lib/explain/pipeline.ts";
@@ -170,9 +171,6 @@ function judgements(): Judgement[] {
   });
 }
 
-const ep = (e: { addr: string; port: number }) =>
-  e.addr.includes(":") ? `[${e.addr}]:${e.port}` : `${e.addr}:${e.port}`;
-
 test("wild verdicts: every capture explained, consistency rules hold", {
   skip: SKIP,
   timeout: 300_000,
@@ -221,13 +219,7 @@ test("wild verdicts: hand-read connections keep the verdict judged right", {
   const byFile = new Map<string, ConnectionReport[]>();
   const wrong: string[] = [];
   for (const j of js) {
-    let conns = byFile.get(j.file);
-    if (!conns) {
-      conns = await explainBytes(join(WILD, j.file));
-      byFile.set(j.file, conns);
-    }
-    const same = conns.filter((c) => ep(c.client) === j.client && ep(c.server) === j.server);
-    const c = same.find((x) => x.id === j.conn) ?? same[0];
+    const c = await judgedConnection(byFile, WILD, j);
     if (!c) {
       wrong.push(`${j.file} #${j.conn}: no connection ${j.client} → ${j.server}`);
       continue;

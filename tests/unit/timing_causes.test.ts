@@ -44,6 +44,19 @@ function close(t: number, cSeq: number, sSeq: number): BuiltSegment[] {
   ];
 }
 
+/** `n` rounds `dt` apart from the client's and server's first bytes; each advances them by `cAdv`, `sAdv`. */
+function rounds(
+  n: number,
+  dt: number,
+  cAdv: number,
+  sAdv: number,
+  make: (t: number, cs: number, ss: number) => BuiltSegment[],
+): BuiltSegment[] {
+  const segs: BuiltSegment[] = [];
+  for (let i = 0; i < n; i++) segs.push(...make(i * dt, C + 1 + i * cAdv, S + 1 + i * sAdv));
+  return segs;
+}
+
 async function one(segs: BuiltSegment[]): Promise<ConnectionReport> {
   const conns = await explainBytes(buildPcap(segs));
   assert.equal(conns.length, 1);
@@ -371,17 +384,11 @@ test("timing: a FIN sent again after the capture saw it acknowledged is no loss 
 test("timing: without a handshake a round trip is not the server answering late (get_nosyn, django-cloud)", async () => {
   // Mid-connection, the capture next to the client, a 69 ms path: each request is
   // acknowledged (or answered) one round trip later.
-  const segs = [];
-  let t = 0, cs = C + 1, ss = S + 1;
-  for (let i = 0; i < 6; i++) {
-    segs.push(seg("c", "PA", t, cs, ss, 100));
-    segs.push(seg("s", "PA", t + 0.069, ss, cs + 100, 200));
-    segs.push(seg("c", "A", t + 0.0691, cs + 100, ss + 200));
-    cs += 100;
-    ss += 200;
-    t += 0.08;
-  }
-  const c = await one(segs);
+  const c = await one(rounds(6, 0.08, 100, 200, (t, cs, ss) => [
+    seg("c", "PA", t, cs, ss, 100),
+    seg("s", "PA", t + 0.069, ss, cs + 100, 200),
+    seg("c", "A", t + 0.0691, cs + 100, ss + 200),
+  ]));
   assertAddsUp(c.timing!);
   assert.equal(c.timing!.seconds["server-app"], 0, JSON.stringify(c.timing!.seconds));
   assert.equal(c.slow, null);
@@ -538,18 +545,12 @@ test("timing: behind a proxy that acknowledges at once, an answer one upstream r
 test("timing: with the roles guessed (no handshake) the application's time is no slowness (dnp3 #9, mapi #6)", async () => {
   // Mid-stream: which side is the server is a guess from the ports, so a
   // 2 s wait before the guessed server's data proves nothing.
-  const segs = [];
-  let t = 0, cs = C + 1, ss = S + 1;
-  for (let i = 0; i < 3; i++) {
-    segs.push(seg("c", "PA", t, cs, ss, 20));
-    segs.push(seg("s", "A", t + 0.0002, ss, cs + 20));
-    segs.push(seg("s", "PA", t + 2, ss, cs + 20, 100));
-    segs.push(seg("c", "A", t + 2.0002, cs + 20, ss + 100));
-    cs += 20;
-    ss += 100;
-    t += 2.01;
-  }
-  const c = await one(segs);
+  const c = await one(rounds(3, 2.01, 20, 100, (t, cs, ss) => [
+    seg("c", "PA", t, cs, ss, 20),
+    seg("s", "A", t + 0.0002, ss, cs + 20),
+    seg("s", "PA", t + 2, ss, cs + 20, 100),
+    seg("c", "A", t + 2.0002, cs + 20, ss + 100),
+  ]));
   assertAddsUp(c.timing!);
   assert.ok(c.timing!.seconds["server-app"] > 5.9, JSON.stringify(c.timing!.seconds));
   assert.equal(c.slow, null);
