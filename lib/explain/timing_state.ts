@@ -65,8 +65,8 @@ export function updateState(
   if ((flags & TCP_SYN) !== 0) {
     synTimes(t, flags);
     if (p.mss > 0) me.mss = p.mss;
+    if (retrans && !isDuplicate(t, me, end, p)) t.hsRetry = true;
   }
-  if ((flags & TCP_SYN) !== 0 && retrans && !isDuplicate(t, me, end, p)) t.hsRetry = true;
   // Decided before nxt moves (a capture duplicate repeats the newest segment).
   const rec = retrans && !me.inRec && recovers(t, me, side, labels, flags, end, p);
   if (!me.nxtSet || seqGt(end, me.nxt)) {

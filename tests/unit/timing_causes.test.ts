@@ -44,17 +44,45 @@ function close(t: number, cSeq: number, sSeq: number): BuiltSegment[] {
   ];
 }
 
-/** `n` rounds `dt` apart from the client's and server's first bytes; each advances them by `cAdv`, `sAdv`. */
+/** Where a run of {@link rounds} starts (time, client's and server's next seq), and ends. */
+interface At {
+  t: number;
+  cs: number;
+  ss: number;
+}
+
+/**
+ * `n` rounds `dt` apart from `at` (by default the first data bytes at 0 s);
+ * each advances the client's and server's seq by `cAdv`, `sAdv`. `at` is
+ * moved to where the next round would start.
+ */
 function rounds(
   n: number,
   dt: number,
   cAdv: number,
   sAdv: number,
   make: (t: number, cs: number, ss: number) => BuiltSegment[],
+  at: At = { t: 0, cs: C + 1, ss: S + 1 },
 ): BuiltSegment[] {
   const segs: BuiltSegment[] = [];
-  for (let i = 0; i < n; i++) segs.push(...make(i * dt, C + 1 + i * cAdv, S + 1 + i * sAdv));
+  for (let i = 0; i < n; i++) {
+    segs.push(...make(at.t, at.cs, at.ss));
+    at.cs += cAdv;
+    at.ss += sAdv;
+    at.t += dt;
+  }
   return segs;
+}
+
+/** Write-write-read without TCP_NODELAY: the second write waits for the delayed ACK. */
+function nagleRound(t: number, cs: number, ss: number): BuiltSegment[] {
+  return [
+    seg("c", "PA", t, cs, ss, 100), // first write
+    seg("s", "A", t + 0.04, ss, cs + 100), // delayed ACK
+    seg("c", "PA", t + 0.0401, cs + 100, ss, 100), // the held second write
+    seg("s", "PA", t + 0.0403, ss, cs + 200, 100), // the answer
+    seg("c", "A", t + 0.0404, cs + 200, ss + 100),
+  ];
 }
 
 async function one(segs: BuiltSegment[]): Promise<ConnectionReport> {
@@ -146,19 +174,9 @@ test("timing: a zero window with persist probes is receive-window time, the rece
 });
 
 test("timing: write-write-read without TCP_NODELAY waits for the delayed ACK each time: nagle (§7.9)", async () => {
-  const segs = [...handshake()];
-  let cs = C + 1, ss = S + 1, t = 0.001;
-  for (let i = 0; i < 5; i++) {
-    segs.push(seg("c", "PA", t, cs, ss, 100)); // first write
-    segs.push(seg("s", "A", t + 0.04, ss, cs + 100)); // delayed ACK
-    segs.push(seg("c", "PA", t + 0.0401, cs + 100, ss, 100)); // the held second write
-    segs.push(seg("s", "PA", t + 0.0403, ss, cs + 200, 100)); // the answer
-    segs.push(seg("c", "A", t + 0.0404, cs + 200, ss + 100));
-    cs += 200;
-    ss += 100;
-    t += 0.05;
-  }
-  segs.push(...close(t, cs, ss));
+  const at = { t: 0.001, cs: C + 1, ss: S + 1 };
+  const segs = [...handshake(), ...rounds(5, 0.05, 200, 100, nagleRound, at)];
+  segs.push(...close(at.t, at.cs, at.ss));
   const c = await one(segs);
   const tm = c.timing!;
   assertAddsUp(tm);
@@ -172,27 +190,17 @@ test("timing: a cause whose stalls are all shorter than the kept ones is named w
   // Only the connection's longest stalls are kept (TOP_STALLS): here ten, each longer than a
   // Nagle wait (a 60 ms server answer, then a 100 ms pause of the client, five times), while
   // thirty 40 ms Nagle waits add up to more. The sentence once read "(about 40 ms each, first ): ".
-  const segs = [...handshake()];
-  let cs = C + 1, ss = S + 1, t = 0.001;
-  for (let i = 0; i < 5; i++) {
-    segs.push(seg("c", "PA", t, cs, ss, 100));
-    segs.push(seg("s", "PA", t + 0.06, ss, cs + 100, 100));
-    segs.push(seg("c", "A", t + 0.0601, cs + 100, ss + 100));
-    cs += 100;
-    ss += 100;
-    t += 0.16;
-  }
-  for (let i = 0; i < 30; i++) {
-    segs.push(seg("c", "PA", t, cs, ss, 100));
-    segs.push(seg("s", "A", t + 0.04, ss, cs + 100));
-    segs.push(seg("c", "PA", t + 0.0401, cs + 100, ss, 100));
-    segs.push(seg("s", "PA", t + 0.0403, ss, cs + 200, 100));
-    segs.push(seg("c", "A", t + 0.0404, cs + 200, ss + 100));
-    cs += 200;
-    ss += 100;
-    t += 0.05;
-  }
-  segs.push(...close(t, cs, ss));
+  const at = { t: 0.001, cs: C + 1, ss: S + 1 };
+  const segs = [
+    ...handshake(),
+    ...rounds(5, 0.16, 100, 100, (t, cs, ss) => [
+      seg("c", "PA", t, cs, ss, 100),
+      seg("s", "PA", t + 0.06, ss, cs + 100, 100),
+      seg("c", "A", t + 0.0601, cs + 100, ss + 100),
+    ], at),
+    ...rounds(30, 0.05, 200, 100, nagleRound, at),
+  ];
+  segs.push(...close(at.t, at.cs, at.ss));
   const c = await one(segs);
   assert.equal(c.slow?.cause, "nagle", JSON.stringify(c.timing?.seconds));
   assert.doesNotMatch(c.slow!.sentence, /first \)|\(\)/);
@@ -203,18 +211,17 @@ test("timing: a cause whose stalls are all shorter than the kept ones is named w
 });
 
 test("timing: the same exchange with TCP_NODELAY (both writes at once) has no nagle time", async () => {
-  const segs = [...handshake()];
-  let cs = C + 1, ss = S + 1, t = 0.001;
-  for (let i = 0; i < 5; i++) {
-    segs.push(seg("c", "PA", t, cs, ss, 100));
-    segs.push(seg("c", "PA", t + 0.00001, cs + 100, ss, 100));
-    segs.push(seg("s", "PA", t + 0.0002, ss, cs + 200, 100));
-    segs.push(seg("c", "A", t + 0.0003, cs + 200, ss + 100));
-    cs += 200;
-    ss += 100;
-    t += 0.05;
-  }
-  segs.push(...close(t, cs, ss));
+  const at = { t: 0.001, cs: C + 1, ss: S + 1 };
+  const segs = [
+    ...handshake(),
+    ...rounds(5, 0.05, 200, 100, (t, cs, ss) => [
+      seg("c", "PA", t, cs, ss, 100),
+      seg("c", "PA", t + 0.00001, cs + 100, ss, 100),
+      seg("s", "PA", t + 0.0002, ss, cs + 200, 100),
+      seg("c", "A", t + 0.0003, cs + 200, ss + 100),
+    ], at),
+  ];
+  segs.push(...close(at.t, at.cs, at.ss));
   const c = await one(segs);
   assertAddsUp(c.timing!);
   assert.equal(c.timing!.seconds.nagle, 0);
@@ -327,17 +334,17 @@ test("timing: a one-sided capture's timeouts are not a black hole: nothing shows
 });
 
 test("timing: full receive window (bytes in flight = advertised window) is receive-window time", async () => {
-  const segs = [...handshake()];
-  let cs = C + 1, t = 0.001;
-  for (let i = 0; i < 4; i++) {
-    segs.push(seg("c", "PA", t, cs, S + 1, 1000));
-    segs.push(seg("c", "PA", t + 0.00001, cs + 1000, S + 1, 1000));
-    // The receiver reads slowly: its ACK (and room for two more segments) comes 0.1 s later.
-    segs.push(seg("s", "A", t + 0.1, S + 1, cs + 2000, 0, 2000));
-    cs += 2000;
-    t += 0.1001;
-  }
-  segs.push(...close(t, cs, S + 1));
+  const at = { t: 0.001, cs: C + 1, ss: S + 1 };
+  const segs = [
+    ...handshake(),
+    ...rounds(4, 0.1001, 2000, 0, (t, cs, ss) => [
+      seg("c", "PA", t, cs, ss, 1000),
+      seg("c", "PA", t + 0.00001, cs + 1000, ss, 1000),
+      // The receiver reads slowly: its ACK (and room for two more segments) comes 0.1 s later.
+      seg("s", "A", t + 0.1, ss, cs + 2000, 0, 2000),
+    ], at),
+  ];
+  segs.push(...close(at.t, at.cs, at.ss));
   // The first window the client sees is the handshake's 65535: the first round is plain transfer.
   const c = await one(segs.map((s, i) => i === 1 ? { ...s, win: 2000 } : s));
   assertAddsUp(c.timing!);
@@ -396,15 +403,10 @@ test("timing: without a handshake a round trip is not the server answering late 
 
 test("timing: without the SYNs the window scale is unknown: no full window (smb3, ldap)", async () => {
   // Raw windows of 257 while 1000 bytes are in flight: the window must be scaled.
-  const segs = [];
-  let t = 0, cs = C + 1;
-  for (let i = 0; i < 4; i++) {
-    segs.push(seg("c", "PA", t, cs, S + 1, 1000, 257));
-    segs.push(seg("s", "A", t + 0.2, S + 1, cs + 1000, 0, 257));
-    cs += 1000;
-    t += 0.3;
-  }
-  const c = await one(segs);
+  const c = await one(rounds(4, 0.3, 1000, 0, (t, cs, ss) => [
+    seg("c", "PA", t, cs, ss, 1000, 257),
+    seg("s", "A", t + 0.2, ss, cs + 1000, 0, 257),
+  ]));
   assertAddsUp(c.timing!);
   assert.equal(c.timing!.seconds["receive-window"], 0, JSON.stringify(c.timing!.seconds));
 });
