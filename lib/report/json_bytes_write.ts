@@ -119,11 +119,20 @@ export function micros(b: Uint8Array, at: number, k: number): number {
   return at + width;
 }
 
-/** Copies `from` into `b` at `at`; returns the end. */
+/**
+ * Copies `from` into `b` at `at`; returns the end. Short pieces byte by byte,
+ * longer ones (an indented key prefix, a flags array) with `set`: in V8 the
+ * loop cost 1.4 s of the 2.4M-packet benchmark capture's `--format json`.
+ */
 export function put(b: Uint8Array, at: number, from: Uint8Array): number {
-  for (let i = 0; i < from.length; i++) b[at + i] = from[i];
-  return at + from.length;
+  const n = from.length;
+  if (n > PUT_LOOP_MAX) b.set(from, at);
+  else for (let i = 0; i < n; i++) b[at + i] = from[i];
+  return at + n;
 }
+
+/** The longest piece {@link put} copies byte by byte. */
+const PUT_LOOP_MAX = 16;
 
 /** Writes integer 0 ≤ n < 2^31 in decimal; returns the end. */
 export function digits(b: Uint8Array, at: number, n: number): number {
