@@ -102,11 +102,46 @@ function interval(out: AsciiBuffer, s: Stall, k: typeof IV_KEYS[number]): void {
   out.bytes(k.close);
 }
 
-/** Bytes of an interval object's keys and punctuation, compact [0] and indented [1]. */
-const IV_KEY_BYTES = IV_KEYS.map((c) =>
-  [c.cause, c.kind, c.seconds, c.start, c.firstFrame, c.lastFrame, c.side, c.backoff, c.close]
-    .reduce((n, b) => n + b.length, 0)
+/**
+ * An interval's constant runs, joined where no number comes between (as
+ * json_bytes.ts does for segments): its opening through the seconds key, by
+ * kind and cause; the side through the object's end (no backoff).
+ */
+const HEADS: Map<string, Uint8Array[]>[] = [new Map(), new Map()];
+const SIDE_END = IV_KEYS.map((k) =>
+  [0, 1].map((side) => joined([k.side, jsonString(side === 0 ? "client" : "server"), k.close]))
 );
+
+function joined(parts: Uint8Array[]): Uint8Array {
+  const b = new Uint8Array(parts.reduce((n, x) => n + x.length, 0));
+  let at = 0;
+  for (const x of parts) {
+    b.set(x, at);
+    at += x.length;
+  }
+  return b;
+}
+
+/** From the object's opening through the seconds key. */
+function head(p: 0 | 1, cause: number, kind: string): Uint8Array {
+  let byCause = HEADS[p].get(kind);
+  if (byCause === undefined) {
+    byCause = [];
+    if (HEADS[p].size < 4096) HEADS[p].set(kind, byCause);
+  }
+  let b = byCause[cause];
+  if (b === undefined) {
+    const k = IV_KEYS[p];
+    b = byCause[cause] = joined([
+      k.cause,
+      jsonString(CAUSES[cause]),
+      k.kind,
+      jsonString(kind),
+      k.seconds,
+    ]);
+  }
+  return b;
+}
 
 /**
  * One interval object written after one reservation when its times and
@@ -121,16 +156,15 @@ function fastInterval(out: AsciiBuffer, s: Stall, k: typeof IV_KEYS[number]): bo
     !(sec >= 0 && sec < INT_MAX && start >= 0 && start < INT_MAX && small(firstFrame) &&
       small(lastFrame) && (!rto || small(backoff)))
   ) return false;
-  const cause = jsonString(CAUSES[s.cause]), kind = jsonString(s.kind);
-  const side = jsonString(s.side === 0 ? "client" : "server");
+  const p = k === IV_KEYS[0] ? 0 : 1;
+  const open = head(p, s.cause, s.kind);
+  const end = SIDE_END[p][s.side === 0 ? 0 : 1];
   // Two times of at most 17 characters, three numbers of at most 10 digits.
-  const keys = IV_KEY_BYTES[k === IV_KEYS[0] ? 0 : 1];
-  const b = out.room(keys + 70 + cause.length + kind.length + side.length);
-  let at = put(b, out.length, k.cause);
-  at = put(b, at, cause);
-  at = put(b, at, k.kind);
-  at = put(b, at, kind);
-  at = put(b, at, k.seconds);
+  const b = out.room(
+    open.length + k.start.length + k.firstFrame.length + k.lastFrame.length + end.length +
+      k.backoff.length + 70,
+  );
+  let at = put(b, out.length, open);
   at = micros(b, at, sec);
   at = put(b, at, k.start);
   at = micros(b, at, start);
@@ -138,12 +172,12 @@ function fastInterval(out: AsciiBuffer, s: Stall, k: typeof IV_KEYS[number]): bo
   at = digits(b, at, firstFrame);
   at = put(b, at, k.lastFrame);
   at = digits(b, at, lastFrame);
-  at = put(b, at, k.side);
-  at = put(b, at, side);
   if (rto) {
+    at = put(b, at, k.side);
+    at = put(b, at, jsonString(s.side === 0 ? "client" : "server"));
     at = put(b, at, k.backoff);
     at = digits(b, at, backoff);
-  }
-  out.length = put(b, at, k.close);
+    out.length = put(b, at, k.close);
+  } else out.length = put(b, at, end);
   return true;
 }
