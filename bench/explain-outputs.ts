@@ -47,6 +47,7 @@ const collect = (d: Uint8Array | string) => {
 };
 const ctxRt = Object.create(rt);
 ctxRt.writeStdout = collect;
+ctxRt.writeStdoutBatch = collect;
 ctxRt.writeStderr = (d: Uint8Array | string) =>
   collect(`[stderr] ${typeof d === "string" ? d : new TextDecoder().decode(d)}`);
 ctxRt.isTerminal = () => false;

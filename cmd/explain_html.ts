@@ -193,7 +193,7 @@ export class HtmlOutput {
     const { rt } = this.#ctx;
     try {
       if (this.#output === undefined) {
-        for (const piece of this.#writer.finish(capture)) await rt.writeStdout(piece);
+        for (const piece of this.#writer.finish(capture)) await rt.writeStdoutBatch(piece);
         return;
       }
       let bytes = 0;

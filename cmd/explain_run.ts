@@ -236,8 +236,10 @@ export async function runExplain(ctx: CommandContext, req: ExplainRequest): Prom
   const flush = async (final = false) => {
     pacer?.tick();
     // The table's rows are small: written in pieces of at least 64 KiB.
-    if (final || table.length >= TABLE_FLUSH) await table.drainTo((bytes) => rt.writeStdout(bytes));
-    await out.writeTo((data) => rt.writeStdout(data));
+    if (final || table.length >= TABLE_FLUSH) {
+      await table.drainTo((bytes) => rt.writeStdoutBatch(bytes));
+    }
+    await out.writeTo((data) => rt.writeStdoutBatch(data));
   };
   const readCap = tableMode ? TABLE_READ_CAP : READ_CAP;
   const files = expandFiles(rt, req.files);

@@ -90,6 +90,32 @@ test("cli: a closed stdout pipe (| head) ends quietly with exit 0", () => {
   assert.equal(r.stderr.toString(), "");
 });
 
+test("cli: explain's report through a pipe that fills up is the same bytes as into a file", () => {
+  // 550 KB of JSON: the pipe (64 KiB) fills while the reader waits, and the
+  // batch writer (Deno: synchronous writes) blocks until it is read.
+  const dir = tempDir();
+  try {
+    const argv = cliArgv(["explain", "tests/fixtures/explain/lossy-bulk.pcap", "--format", "json"])
+      .map((a) => `'${a}'`).join(" ");
+    const file = join(dir.path, "file.json"), piped = join(dir.path, "piped.json");
+    const r = spawnSync(
+      "bash",
+      [
+        "-c",
+        `set -o pipefail; '${EXEC}' ${argv} > '${file}' && ` +
+        `'${EXEC}' ${argv} | (sleep 0.5; cat) > '${piped}'`,
+      ],
+      { cwd: ROOT, env: { ...process.env, NO_COLOR: "1" }, timeout: 60_000 },
+    );
+    assert.equal(r.status, 0, r.stderr.toString());
+    const a = readFileSync(file), b = readFileSync(piped);
+    assert.ok(a.length > 200_000, `${a.length} bytes`);
+    assert.ok(a.equals(b), `file ${a.length} bytes, pipe ${b.length}`);
+  } finally {
+    dir.cleanup();
+  }
+});
+
 test("cli: explain of a truncated capture warns on stderr with the byte offset, keeps what came before", async () => {
   const dir = tempDir();
   try {

@@ -100,6 +100,11 @@ export async function startInProcess(
   const input = typeof opts.input === "string" ? enc.encode(opts.input) : opts.input;
   const text = (dec: TextDecoder, d: Uint8Array | string) =>
     typeof d === "string" ? d : dec.decode(d, { stream: true });
+  const writeOut = (d: Uint8Array | string) => {
+    outBytes.push(typeof d === "string" ? new TextEncoder().encode(d) : d.slice());
+    out += text(outDec, d);
+    return Promise.resolve();
+  };
   const fake: Runtime = {
     ...rt,
     args: () => [...args],
@@ -108,11 +113,8 @@ export async function startInProcess(
       throw new Error(`the CLI called exit(${code}) in-process; only cmd/main.ts's main may`);
     },
     isTerminal: () => false,
-    writeStdout(d) {
-      outBytes.push(typeof d === "string" ? new TextEncoder().encode(d) : d.slice());
-      out += text(outDec, d);
-      return Promise.resolve();
-    },
+    writeStdout: writeOut,
+    writeStdoutBatch: writeOut,
     writeStderr: (d) => (err += text(errDec, d), Promise.resolve()),
     stdin: () => bytesReader(input ?? new Uint8Array(0)),
     onSignal(name, handler) {

@@ -69,6 +69,7 @@ export async function explainInProcess(
     stdout += text(d);
     return Promise.resolve();
   };
+  capture.writeStdoutBatch = capture.writeStdout;
   capture.writeStderr = (d: Uint8Array | string) => {
     stderr += text(d);
     return Promise.resolve();
