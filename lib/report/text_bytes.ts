@@ -162,7 +162,7 @@ function digits(b: Uint8Array, at: number, n: number, count: number): number {
  * on either side, no label, no ICMP error, small numbers, an ordinary time
  * (else false, and {@link segmentLine} writes it field by field).
  */
-function plainLine(out: AsciiBuffer, s: SegmentRecord): boolean {
+function plainLine(out: AsciiBuffer, s: SegmentRecord, cell: string, right: string): boolean {
   const { frame, seq, ack, len } = s;
   if ((s.labels & L_ICMP_UNREACH) !== 0 || labelText(s.labels, PLAIN) !== "") return false;
   if (!(frame < INT_MAX && seq < INT_MAX && ack < INT_MAX && len < INT_MAX && len >= 0)) {
@@ -180,8 +180,14 @@ function plainLine(out: AsciiBuffer, s: SegmentRecord): boolean {
   const ld = decimalLength(len), wd = decimalLength(whole);
   const textLen = 1 + flags.length + 5 + sd + 5 + ad + 5 + ld + 1;
   const fill = Math.max(2, ARROW_W - textLen - 2);
-  const b = out.room(STATE_W + 20 + 10 + 4 + textLen + 3 * (fill + 2) + 8);
-  let at = blank(b, out.length, STATE_W + 1 + Math.max(0, 6 - fd));
+  const left = cell === "" ? EMPTY : cellBytes(cell);
+  const end = right === "" ? EMPTY : cellBytes(right);
+  const b = out.room(
+    STATE_W + left.length + 20 + 10 + 4 + textLen + 3 * (fill + 2) + 8 + end.length,
+  );
+  let at = out.length;
+  if (left.length > 0) at = copy(b, at, left);
+  at = blank(b, at, STATE_W - cell.length + 1 + Math.max(0, 6 - fd));
   at = digits(b, at, frame, fd);
   at = blank(b, at, 1 + Math.max(0, 10 - wd - 7));
   at = digits(b, at, whole, wd);
@@ -210,9 +216,23 @@ function plainLine(out: AsciiBuffer, s: SegmentRecord): boolean {
     at = copy(b, at, RIGHT);
   } else at = copy(b, at, DASH);
   at = blank(b, at, 2);
+  if (end.length > 0) at = copy(b, at, end);
   b[at++] = 0x0a;
   out.length = at;
   return true;
+}
+
+const EMPTY = new Uint8Array(0);
+/** State cells ("SYN-SENT", "FIN-WAIT-2→TIME-WAIT") as UTF-8, by text (made on first use). */
+const CELLS = new Map<string, Uint8Array>();
+
+function cellBytes(cell: string): Uint8Array {
+  let b = CELLS.get(cell);
+  if (b === undefined) {
+    b = encoder.encode(cell);
+    if (CELLS.size < 4096) CELLS.set(cell, b);
+  }
+  return b;
 }
 
 /** One ladder line (text.ts's ladderLines, without colour), with its newline. */
@@ -224,7 +244,7 @@ function segmentLine(
 ): void {
   const cell = cl.at(s.frame);
   const right = sv.at(s.frame);
-  if (cell === "" && right === "" && plainLine(out, s)) return;
+  if (cell.length <= STATE_W && plainLine(out, s, cell, right)) return;
   put(out, cell);
   out.spaces(STATE_W - cell.length);
   out.text(" ");
