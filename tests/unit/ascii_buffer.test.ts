@@ -113,3 +113,36 @@ test("ascii buffer: fixed3 writes what toFixed(3) writes, ties and large numbers
     assert.equal(dec.decode(b.take()), x.toFixed(3), String(x));
   }
 });
+
+test("ascii buffer: text and utf8 write TextEncoder's bytes, lone surrogates included", () => {
+  const enc = new TextEncoder();
+  const samples = [
+    "",
+    "plain ascii",
+    "§5.6 → ⇄ ─▶◀ – é",
+    "emoji 😀 pair",
+    "lone high \ud800 end",
+    "lone low \udc00 x",
+    "high at end \ud83d",
+    "\udc00\ud800",
+    "x".repeat(1023) + "§",
+    "§".repeat(1025),
+  ];
+  // Deterministic strings of code units from every range (a multiplicative hash).
+  for (let i = 0; i < 300; i++) {
+    let s = "";
+    for (let j = 0; j < (i % 40) + 1; j++) {
+      const h = ((i * 31 + j) * 2654435761) % 2 ** 32;
+      const ranges = [0x7f, 0x7ff, 0xd7ff, 0xdfff, 0xffff];
+      s += String.fromCharCode(h % (ranges[(i + j) % ranges.length] + 1));
+    }
+    samples.push(s);
+  }
+  const b = new AsciiBuffer(8);
+  for (const s of samples) {
+    b.utf8(s);
+    assert.deepEqual(b.take(), enc.encode(s), JSON.stringify(s));
+    b.text(s);
+    assert.deepEqual(b.take(), enc.encode(s), JSON.stringify(s));
+  }
+});
