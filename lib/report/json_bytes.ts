@@ -18,6 +18,7 @@ import {
   bytesOf,
   digits,
   INT_MAX,
+  joined,
   keyBytes,
   micros,
   num,
@@ -77,16 +78,6 @@ function cached(m: Map<number, Uint8Array>, v: number, make: () => Uint8Array): 
 const HEAD = KEYS.map((c) => c.frame);
 const FROM_FLAGS: Map<number, Uint8Array>[] = [new Map(), new Map()];
 const LABELS_END: Map<number, Uint8Array>[] = [new Map(), new Map()];
-
-function joined(parts: Uint8Array[]): Uint8Array {
-  const b = new Uint8Array(parts.reduce((n, x) => n + x.length, 0));
-  let at = 0;
-  for (const x of parts) {
-    b.set(x, at);
-    at += x.length;
-  }
-  return b;
-}
 
 /** From the side's key through the seq key: `flags` is a segment's flags, `side` bit 16. */
 function fromFlags(p: 0 | 1, side: number, flags: number): Uint8Array {

@@ -14,6 +14,7 @@ import {
   bytesOf,
   digits,
   INT_MAX,
+  joined,
   keyBytes,
   micros,
   num,
@@ -111,16 +112,6 @@ const HEADS: Map<string, Uint8Array[]>[] = [new Map(), new Map()];
 const SIDE_END = IV_KEYS.map((k) =>
   [0, 1].map((side) => joined([k.side, jsonString(side === 0 ? "client" : "server"), k.close]))
 );
-
-function joined(parts: Uint8Array[]): Uint8Array {
-  const b = new Uint8Array(parts.reduce((n, x) => n + x.length, 0));
-  let at = 0;
-  for (const x of parts) {
-    b.set(x, at);
-    at += x.length;
-  }
-  return b;
-}
 
 /** From the object's opening through the seconds key. */
 function head(p: 0 | 1, cause: number, kind: string): Uint8Array {
