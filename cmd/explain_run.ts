@@ -15,8 +15,8 @@ import {
 } from "../lib/explain/pipeline.ts";
 import { ID_TEXT, withId } from "../lib/explain/shard.ts";
 import { heapPacer } from "../lib/runtime/heap.ts";
-import { hardwareThreads, type WorkerHandle } from "../lib/runtime/worker.ts";
-import { explainThreaded } from "./explain_threads.ts";
+import type { WorkerHandle } from "../lib/runtime/worker.ts";
+import { explainThreaded, threadsFor } from "./explain_threads.ts";
 import { captureJson } from "../lib/report/json.ts";
 import {
   connectionJsonParts,
@@ -236,10 +236,9 @@ export async function runExplain(ctx: CommandContext, req: ExplainRequest): Prom
   const flush = async (final = false) => {
     pacer?.tick();
     // The table's rows are small: written in pieces of at least 64 KiB.
-    if (final || table.length >= TABLE_FLUSH) {
-      await table.drainTo((bytes) => rt.writeStdoutBatch(bytes));
-    }
-    await out.writeTo((data) => rt.writeStdoutBatch(data));
+    const write = (data: Uint8Array | string) => rt.writeStdoutBatch(data);
+    if (final || table.length >= TABLE_FLUSH) await table.drainTo(write);
+    await out.writeTo(write);
   };
   const readCap = tableMode ? TABLE_READ_CAP : READ_CAP;
   const files = expandFiles(rt, req.files);
@@ -323,22 +322,6 @@ export async function runExplain(ctx: CommandContext, req: ExplainRequest): Prom
   } else if (unplaced) await rt.writeStderr(`tcpecho: ${unplaced}\n`);
   await flush(true);
   return info.truncated || info.damaged ? 1 : 0;
-}
-
-/** Capture files at least this big use every core when --threads is not given (docs/threads.md). */
-const AUTO_THREADS_MIN_BYTES = 16 * 1024 * 1024;
-
-/**
- * How many worker threads this request uses: the asked number where the
- * threads' output is identical to one thread's, else 1 (docs/threads.md).
- */
-function threadsFor(req: ExplainRequest, set: boolean, bytes: number): number {
-  // Default: a worker per core but the reader's, when that makes at least 2.
-  const n = req.threads ?? (bytes >= AUTO_THREADS_MIN_BYTES ? hardwareThreads() - 1 : 1);
-  if (n <= 1 || req.format === "html" || req.filter.id !== undefined) return 1;
-  const tableMode = req.format === "text" && req.summary;
-  if (set && !tableMode && req.format !== "text") return 1;
-  return Math.floor(n);
 }
 
 /** A summary row made by a worker, with the id cell written for `id` (summary.ts's widths). */

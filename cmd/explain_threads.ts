@@ -28,7 +28,8 @@ import {
   UNASSIGNED_REASONS,
   type UnassignedReason,
 } from "../lib/tcp/tracker.ts";
-import { startWorker, type WorkerHandle } from "../lib/runtime/worker.ts";
+import { hardwareThreads, startWorker, type WorkerHandle } from "../lib/runtime/worker.ts";
+import type { ExplainRequest } from "./explain_run.ts";
 import type { ShardFormat, ShardInit } from "./explain_shard.ts";
 
 /** Frames per batch round (every worker gets one batch per round). */
@@ -219,4 +220,25 @@ export async function explainThreaded(
   } finally {
     for (const w of workers) w.terminate();
   }
+}
+
+/** Capture files at least this big use every core when --threads is not given (docs/threads.md). */
+const AUTO_THREADS_MIN_BYTES = 16 * 1024 * 1024;
+
+/**
+ * How many worker threads this request uses: the asked number where the
+ * threads' output is identical to one thread's, else 1 (docs/threads.md).
+ *
+ * @example
+ * ```ts
+ * // threadsFor(req, false, size) === 1 for --format html or --id
+ * ```
+ */
+export function threadsFor(req: ExplainRequest, set: boolean, bytes: number): number {
+  // Default: a worker per core but the reader's, when that makes at least 2.
+  const n = req.threads ?? (bytes >= AUTO_THREADS_MIN_BYTES ? hardwareThreads() - 1 : 1);
+  if (n <= 1 || req.format === "html" || req.filter.id !== undefined) return 1;
+  const tableMode = req.format === "text" && req.summary;
+  if (set && !tableMode && req.format !== "text") return 1;
+  return Math.floor(n);
 }
