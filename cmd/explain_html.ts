@@ -10,7 +10,7 @@ import { join } from "node:path";
 import { TcpechoError } from "../lib/errors.ts";
 import { HtmlStreamWriter, type Spill } from "../lib/report/html/stream.ts";
 import type { Explained } from "../lib/explain/pipeline.ts";
-import { recordStats, reportRowStats } from "../lib/report/html/stats.ts";
+import { type ConnectionStats, recordStats, reportRowStats } from "../lib/report/html/stats.ts";
 import {
   type CaptureJson,
   type ConnectionReport,
@@ -29,9 +29,13 @@ const WHY: Record<string, string> = {
 
 /**
  * Each part of the page (rows, embedded details, strings) is kept in memory
- * up to this many characters, then spilled to a temporary file.
+ * up to this many characters, then spilled to a temporary file. Small: what
+ * is held outlives the young generation, and V8 then grows the heap for it
+ * (at 4 Mi characters a part, the 2x benchmark capture's page took Deno's
+ * heap in use to 47 MB and its peak RSS to 180-200 MiB; at 256 Ki, 17 MB and
+ * 154 MiB). A report smaller than this makes no temporary file.
  */
-const SPILL_MEMORY = 4 * 1024 * 1024;
+const SPILL_MEMORY = 256 * 1024;
 
 /**
  * A spill that holds rows in memory and moves them to a temporary file past
@@ -104,6 +108,13 @@ export interface HtmlReady {
   duration: number;
   /** The last segment record's time (0 without segments). */
   lastTime: number;
+  /**
+   * Set when the segments could no longer be embedded when the connection
+   * ended (the budget only fills up, so they cannot be later): the row's
+   * figures, `report` then has no segments, and `segments` is their count.
+   */
+  row?: ConnectionStats;
+  segments?: number;
 }
 
 /**
@@ -164,6 +175,13 @@ export class HtmlOutput {
     const n = segs?.length ?? 0;
     const first = n > 0 ? segs!.at(0).time : 0;
     const last = n > 0 ? segs!.at(n - 1).time : 0;
+    if (!this.#writer.fits(e.verdict.scenario, n)) {
+      // As add() makes a row without segments (no report object per segment:
+      // in a big capture most connections come after the budget is used up).
+      const report = connectionReport(e, origins, false);
+      const row = recordStats(segs ?? [], report.retransmissions.count);
+      return { report, duration: 0, lastTime: last, row, segments: n };
+    }
     return {
       report: connectionReport(e, origins),
       duration: n > 1 ? last - first : 0,
@@ -175,6 +193,11 @@ export class HtmlOutput {
   addReady(r: HtmlReady): void {
     this.#count++;
     const c = r.report;
+    if (r.row !== undefined) {
+      this.#writer.addRow(c, r.row, r.segments ?? 0);
+      if ((r.segments ?? 0) > 0) this.#writer.seeTime(r.lastTime);
+      return;
+    }
     const n = c.segments.length;
     if (this.#writer.fits(c.scenario, n)) {
       this.#writer.add(c);
