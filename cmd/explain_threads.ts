@@ -38,6 +38,15 @@ const ROUND_FRAMES = 8192;
 const ROUND_BYTES = 1 << 20;
 /** Rounds sent but not yet merged before the reader waits. */
 const MAX_IN_FLIGHT = 4;
+/**
+ * The young generation of a worker that formats connections (every format
+ * but the table), in MiB, on Deno: V8's own sizing grew each to 64 MiB and
+ * kept it. Measured with `--threads 2` on the benchmark capture, peak RSS in
+ * three runs: text 330-367 -> 270-278 MiB, JSON 374-414 -> 297-317, NDJSON
+ * 271-285 -> 256-280, no slower (docs/threads.md). The table's workers keep
+ * little and stay Web Workers (a limited one cost 15 MiB more each there).
+ */
+const FORMAT_WORKER_YOUNG_MB = 16;
 
 /** Options of {@link explainThreaded}. */
 export interface ThreadedOptions {
@@ -102,7 +111,10 @@ export async function explainThreaded(
   const writers = Array.from({ length: n }, () => new BatchWriter(ROUND_BYTES + (64 << 10)));
   try {
     for (let s = 0; s < n; s++) {
-      const w = opts.spawn ? opts.spawn(s) : startWorker(url);
+      const w = opts.spawn ? opts.spawn(s) : await startWorker(
+        url,
+        opts.format === "table" ? {} : { youngGenerationMb: FORMAT_WORKER_YOUNG_MB },
+      );
       workers.push(w);
       w.onError((e) => {
         failure ??= e;
