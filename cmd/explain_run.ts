@@ -13,7 +13,7 @@ import {
   type ExplainSummary,
   FrameOrigins,
 } from "../lib/explain/pipeline.ts";
-import { ID_TEXT, withId } from "../lib/explain/shard.ts";
+import { ID_TEXT, withId, withIdBytes } from "../lib/explain/shard.ts";
 import { heapPacer } from "../lib/runtime/heap.ts";
 import type { WorkerHandle } from "../lib/runtime/worker.ts";
 import { explainThreaded, threadsFor } from "./explain_threads.ts";
@@ -138,11 +138,12 @@ export async function runExplain(ctx: CommandContext, req: ExplainRequest): Prom
   const write = (e: Explained) => {
     written++;
     // From the worker threads: the connection's output, made there.
-    const made = (e as unknown as { text?: string }).text;
+    const made = (e as unknown as { text?: string | Uint8Array }).text;
     if (made !== undefined) {
-      const text = withId(made, (e as unknown as { id: number }).id);
-      if (req.format === "text") out.push(text);
-      else out.push((jsonCount++ === 0 ? "\n    " : ",\n    ") + text);
+      const id = (e as unknown as { id: number }).id;
+      const text = typeof made === "string" ? withId(made, id) : withIdBytes(made, id);
+      if (req.format !== "text") out.push(jsonCount++ === 0 ? "\n    " : ",\n    ");
+      out.push(text);
       return;
     }
     // Made as the connection ended and written at once, piece by piece
@@ -269,7 +270,10 @@ export async function runExplain(ctx: CommandContext, req: ExplainRequest): Prom
         color: ctx.color,
         onOutput: (id, text) => {
           if (text === undefined) order.skip(id);
-          else if (tableMode) table.text(summaryRowWithId(text, id));
+          else if (typeof text !== "string") {
+            if (req.format === "ndjson") out.push(withIdBytes(text, id));
+            else order.push({ id, text } as unknown as Explained & { id: number });
+          } else if (tableMode) table.text(summaryRowWithId(text, id));
           else if (req.format === "ndjson") out.push(withId(text, id));
           else order.push({ id, text } as unknown as Explained & { id: number });
         },

@@ -8,11 +8,12 @@
  */
 import type { ConnFilter, Detail, Explained } from "../lib/explain/engine.ts";
 import type { TrackerLimits } from "../lib/tcp/tracker_options.ts";
-import { ShardRunner } from "../lib/explain/shard.ts";
-import { connectionJsonPieces, ndjsonNow } from "../lib/report/json_stream.ts";
+import { type ShardOptions, ShardRunner } from "../lib/explain/shard.ts";
+import { connectionJsonParts, connectionJsonPieces, ndjsonNow } from "../lib/report/json_stream.ts";
 import { AsciiBuffer } from "../lib/report/ascii_buffer.ts";
 import { writeSummaryRow } from "../lib/report/summary.ts";
 import { textChunks } from "../lib/report/text.ts";
+import { textBytes } from "../lib/report/text_bytes.ts";
 
 /** What a shard formats each connection as. */
 export type ShardFormat = "table" | "ndjson" | "text" | "json";
@@ -75,6 +76,39 @@ export function shardFormatter(init: ShardInit): (e: Explained) => string {
   }
 }
 
+/**
+ * Where the output goes as bytes (every format but the table and coloured
+ * text): each connection's pieces into one buffer per report, the same bytes
+ * as the formatter's string (the pieces cmd/explain_run.ts writes with one
+ * thread).
+ */
+export function shardFormatInto(init: ShardInit): ShardOptions["formatInto"] {
+  const sink = new AsciiBuffer(1 << 16);
+  const put = (parts: Iterable<string | Uint8Array>) => {
+    for (const p of parts) sink.append(p);
+  };
+  switch (init.format) {
+    case "table":
+      return undefined;
+    case "ndjson":
+      return {
+        sink,
+        // As one thread writes it: a line of a few segments is one string.
+        write: (e) => {
+          if ((e.conn.segLog?.length ?? 0) < NDJSON_BYTES_MIN) sink.append(ndjsonNow(e)!);
+          else put(connectionJsonParts(e));
+        },
+      };
+    case "text":
+      return init.color ? undefined : { sink, write: (e) => put(textBytes(e)) };
+    case "json":
+      return { sink, write: (e) => put(connectionJsonParts(e, undefined, true)) };
+  }
+}
+
+/** NDJSON: connections of fewer segments are made as one string (cmd/explain_run.ts). */
+const NDJSON_BYTES_MIN = 8;
+
 /** The messages a shard gets after {@link ShardInit}. */
 export type ShardMessage =
   | ShardInit
@@ -96,14 +130,17 @@ export function shardHandler(
           filter: m.filter,
           limits: m.limits,
           format: shardFormatter(m),
+          formatInto: shardFormatInto(m),
         });
       } else if (m.type === "batch") {
         const report = runner!.run(new Uint8Array(m.buf, 0, m.length));
         // The batch's buffer goes back to the reader, which writes the next batch in it.
-        reply({ seq: m.seq, report, buf: m.buf }, [m.buf]);
+        const transfer = [m.buf];
+        if (report.bytes !== null) transfer.push(report.bytes);
+        reply({ seq: m.seq, report, buf: m.buf }, transfer);
       } else {
         const { report, totals } = runner!.finish(m.tsSec, m.tsNsec);
-        reply({ seq: m.seq, report, totals });
+        reply({ seq: m.seq, report, totals }, report.bytes === null ? [] : [report.bytes]);
       }
     } catch (e) {
       reply({ seq: (m as { seq?: number }).seq ?? -1, error: String((e as Error)?.stack ?? e) });

@@ -59,8 +59,12 @@ export interface ThreadedOptions {
   limits?: TrackerLimits;
   format: ShardFormat;
   color: boolean;
-  /** Each connection as it ends, in the single-threaded end order (text undefined: filtered out). */
-  onOutput(id: number, text: string | undefined): void;
+  /**
+   * Each connection as it ends, in the single-threaded end order (text
+   * undefined: filtered out). Bytes are a view of the report's buffer, which
+   * is not reused: they stay valid.
+   */
+  onOutput(id: number, text: string | Uint8Array | undefined): void;
   onFrame?(frames: number): void;
   origins?: FrameOrigins;
   read?: ReadOptions;

@@ -44,6 +44,39 @@ export function withId(text: string, id: number): string {
   return text.replace(ID_TEXT, String(id));
 }
 
+/** {@link ID_TEXT} as bytes. */
+const ID_BYTES = Uint8Array.from(ID_TEXT, (c) => c.charCodeAt(0));
+
+/**
+ * {@link withId} of UTF-8 bytes, as pieces: the bytes before the placeholder,
+ * the id, the bytes after it (views of `bytes`, not copies).
+ *
+ * @example
+ * ```ts
+ * const enc = new TextEncoder();
+ * const parts = withIdBytes(enc.encode(`{"id":${ID_TEXT}}`), 7);
+ * parts.map((p) => new TextDecoder().decode(p)).join(""); // '{"id":7}'
+ * ```
+ */
+export function withIdBytes(bytes: Uint8Array, id: number): Uint8Array[] {
+  const n = ID_BYTES.length;
+  const first = ID_BYTES[0];
+  for (
+    let i = bytes.indexOf(first);
+    i >= 0 && i + n <= bytes.length;
+    i = bytes.indexOf(first, i + 1)
+  ) {
+    let k = 1;
+    while (k < n && bytes[i + k] === ID_BYTES[k]) k++;
+    if (k < n) continue;
+    const digits = String(id);
+    const idBytes = new Uint8Array(digits.length);
+    for (let d = 0; d < digits.length; d++) idBytes[d] = digits.charCodeAt(d);
+    return [bytes.subarray(0, i), idBytes, bytes.subarray(i + n)];
+  }
+  return [bytes];
+}
+
 const REC_FRAME = 0;
 const REC_TICK = 1;
 /** A tick that only sets the clock (the first frame of the capture when it is no TCP). */
@@ -193,11 +226,27 @@ export interface ShardReport {
    * it ended (Infinity at the capture's end), its class (0 expired half-open
    * by the idle sweep, 1 expired idle by the sweep, 2 ended by the frame
    * itself, 3 the capture's end), the idle stamp (sweep classes), and the
-   * index of its output in `texts` (-1: left out by the filter).
+   * index of its output (in `texts`, or the `spans` pair of `bytes`; -1: left
+   * out by the filter).
    */
   ends: number[];
   /** Each reported connection's output, with {@link ID_PLACEHOLDER} as its id. */
   texts: string[];
+  /**
+   * With {@link ShardOptions.formatInto}: the outputs as UTF-8 bytes, one
+   * buffer for the report (transferred to the reader, not copied), and where
+   * each output starts and ends in it (two numbers each).
+   */
+  bytes: ArrayBuffer | null;
+  spans: number[];
+}
+
+/** Where {@link ShardOptions.formatInto} writes (lib/report/ascii_buffer.ts AsciiBuffer). */
+export interface ByteSink {
+  /** Bytes written since the last take. */
+  readonly length: number;
+  /** The bytes written, in an array of their own; the sink is then empty. */
+  take(): Uint8Array;
 }
 
 /** What a shard says once the capture has ended. */
@@ -216,6 +265,16 @@ export interface ShardOptions {
   limits?: TrackerLimits;
   /** Formats a connection (its `conn.id` is the placeholder while this runs). */
   format(e: Explained): string;
+  /**
+   * Formats a connection as bytes into `sink` instead (a report's outputs then
+   * travel as one transferred buffer: a string per connection, cloned into
+   * the reader, made the reader's heap grow; docs/threads.md).
+   */
+  formatInto?: { sink: ByteSink; write(e: Explained): void };
+}
+
+function emptyReport(): ShardReport {
+  return { creates: [], ends: [], texts: [], bytes: null, spans: [] };
 }
 
 /** One shard's engine: batches in, {@link ShardReport}s out. */
@@ -225,10 +284,12 @@ export class ShardRunner {
   #frame: Frame = newFrame();
   #now = 0;
   #lastId = 0;
-  #report: ShardReport = { creates: [], ends: [], texts: [] };
+  #report: ShardReport = emptyReport();
+  readonly #into: ShardOptions["formatInto"];
 
   constructor(opts: ShardOptions) {
     const filter = opts.filter;
+    const into = this.#into = opts.formatInto;
     this.#ex = new Explainer({
       detail: opts.detail,
       reuse: opts.reuse,
@@ -248,7 +309,12 @@ export class ShardRunner {
           const id = c.id;
           c.id = ID_PLACEHOLDER;
           try {
-            text = r.texts.push(opts.format(e)) - 1;
+            if (into === undefined) text = r.texts.push(opts.format(e)) - 1;
+            else {
+              const start = into.sink.length;
+              into.write(e);
+              text = (r.spans.push(start, into.sink.length) >> 1) - 1;
+            }
           } finally {
             c.id = id;
           }
@@ -319,7 +385,9 @@ export class ShardRunner {
 
   #take(): ShardReport {
     const r = this.#report;
-    this.#report = { creates: [], ends: [], texts: [] };
+    this.#report = emptyReport();
+    const sink = this.#into?.sink;
+    if (sink !== undefined && r.spans.length > 0) r.bytes = sink.take().buffer as ArrayBuffer;
     return r;
   }
 }
@@ -333,9 +401,12 @@ export class ShardMerger {
   #next = 0;
   #maps: Map<number, number>[];
   #local: number[];
-  readonly #emit: (id: number, text: string | undefined) => void;
+  readonly #emit: (id: number, text: string | Uint8Array | undefined) => void;
 
-  constructor(shards: number, emit: (id: number, text: string | undefined) => void) {
+  constructor(
+    shards: number,
+    emit: (id: number, text: string | Uint8Array | undefined) => void,
+  ) {
     this.#maps = Array.from({ length: shards }, () => new Map());
     this.#local = new Array(shards).fill(0);
     this.#emit = emit;
@@ -378,7 +449,13 @@ export class ShardMerger {
     }
     for (const [, , , s, i, id, text] of order) {
       this.#maps[s].delete(reports[s].ends[i]);
-      this.#emit(id, text < 0 ? undefined : reports[s].texts[text]);
+      const r = reports[s];
+      if (text < 0) this.#emit(id, undefined);
+      else if (r.bytes === null) this.#emit(id, r.texts[text]);
+      else {
+        const from = r.spans[2 * text];
+        this.#emit(id, new Uint8Array(r.bytes, from, r.spans[2 * text + 1] - from));
+      }
     }
   }
 }
