@@ -13,7 +13,7 @@ import {
   type ExplainSummary,
   FrameOrigins,
 } from "../lib/explain/pipeline.ts";
-import { ID_TEXT, withId, withIdBytes } from "../lib/explain/shard.ts";
+import { ID_TEXT, withId, withIdBytes } from "../lib/explain/shard_merge.ts";
 import { heapPacer } from "../lib/runtime/heap.ts";
 import type { WorkerHandle } from "../lib/runtime/worker.ts";
 import { explainThreaded, threadsFor } from "./explain_threads.ts";
@@ -270,12 +270,10 @@ export async function runExplain(ctx: CommandContext, req: ExplainRequest): Prom
         color: ctx.color,
         onOutput: (id, text) => {
           if (text === undefined) order.skip(id);
-          else if (typeof text !== "string") {
-            if (req.format === "ndjson") out.push(withIdBytes(text, id));
-            else order.push({ id, text } as unknown as Explained & { id: number });
-          } else if (tableMode) table.text(summaryRowWithId(text, id));
-          else if (req.format === "ndjson") out.push(withId(text, id));
-          else order.push({ id, text } as unknown as Explained & { id: number });
+          else if (tableMode) table.text(summaryRowWithId(text as string, id));
+          else if (req.format === "ndjson") {
+            out.push(typeof text === "string" ? withId(text, id) : withIdBytes(text, id));
+          } else order.push({ id, text } as unknown as Explained & { id: number });
         },
         onFrame: (n) => {
           frames = n;

@@ -16,13 +16,8 @@ import type { ByteSource, CaptureInfo, Frame, ReadOptions } from "../lib/capture
 import { decodeFrame, newPacket } from "../lib/decode/mod.ts";
 import type { ConnFilter, Detail } from "../lib/explain/engine.ts";
 import { countUnplaced, type ExplainSummary } from "../lib/explain/pipeline.ts";
-import {
-  BatchWriter,
-  ShardMerger,
-  shardOf,
-  type ShardReport,
-  type ShardTotals,
-} from "../lib/explain/shard.ts";
+import { BatchWriter, shardOf, type ShardReport, type ShardTotals } from "../lib/explain/shard.ts";
+import { ShardMerger } from "../lib/explain/shard_merge.ts";
 import {
   type TrackerLimits,
   UNASSIGNED_REASONS,
@@ -42,9 +37,9 @@ const MAX_IN_FLIGHT = 4;
  * The young generation of a worker that formats connections (every format
  * but the table), in MiB, on Deno: V8's own sizing grew each to 64 MiB and
  * kept it. Measured with `--threads 2` on the benchmark capture, peak RSS in
- * three runs: text 330-367 -> 270-278 MiB, JSON 374-414 -> 297-317, NDJSON
- * 271-285 -> 256-280, no slower (docs/threads.md). The table's workers keep
- * little and stay Web Workers (a limited one cost 15 MiB more each there).
+ * two or three runs: text 330-367 -> 261-278 MiB, JSON 374-424 -> 276-335,
+ * NDJSON 271-324 -> 254-297, no slower (docs/threads.md). The table's workers
+ * keep little and stay Web Workers (a limited one cost 15 MiB more each there).
  */
 const FORMAT_WORKER_YOUNG_MB = 16;
 

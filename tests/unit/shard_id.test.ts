@@ -4,7 +4,7 @@
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { ID_TEXT, withId, withIdBytes } from "../../lib/explain/shard.ts";
+import { ID_TEXT, withId, withIdBytes } from "../../lib/explain/shard_merge.ts";
 
 const enc = new TextEncoder();
 const dec = new TextDecoder();
