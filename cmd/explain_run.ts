@@ -141,9 +141,10 @@ export async function runExplain(ctx: CommandContext, req: ExplainRequest): Prom
     const made = (e as unknown as { text?: string | Uint8Array }).text;
     if (made !== undefined) {
       const id = (e as unknown as { id: number }).id;
-      const text = typeof made === "string" ? withId(made, id) : withIdBytes(made, id);
       if (req.format !== "text") out.push(jsonCount++ === 0 ? "\n    " : ",\n    ");
-      out.push(text);
+      // Bytes are copied now (pushNow): their buffer goes back to the worker.
+      if (typeof made === "string") out.push(withId(made, id));
+      else out.pushNow(withIdBytes(made, id));
       return;
     }
     // Made as the connection ended and written at once, piece by piece
@@ -268,12 +269,18 @@ export async function runExplain(ctx: CommandContext, req: ExplainRequest): Prom
         limits: req.limits,
         format: tableMode ? "table" : req.format as "text" | "json" | "ndjson",
         color: ctx.color,
+        // Bytes are valid only during the call (their buffer goes back to
+        // the worker): copied into the output now, or kept as a copy.
         onOutput: (id, text) => {
           if (text === undefined) order.skip(id);
           else if (tableMode) table.text(summaryRowWithId(text as string, id));
           else if (req.format === "ndjson") {
-            out.push(typeof text === "string" ? withId(text, id) : withIdBytes(text, id));
-          } else order.push({ id, text } as unknown as Explained & { id: number });
+            if (typeof text === "string") out.push(withId(text, id));
+            else out.pushNow(withIdBytes(text, id));
+          } else {
+            if (typeof text !== "string" && !order.isNext(id)) text = text.slice();
+            order.push({ id, text } as unknown as Explained & { id: number });
+          }
         },
         onFrame: (n) => {
           frames = n;

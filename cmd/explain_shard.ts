@@ -112,7 +112,14 @@ const NDJSON_BYTES_MIN = 8;
 /** The messages a shard gets after {@link ShardInit}. */
 export type ShardMessage =
   | ShardInit
-  | { type: "batch"; seq: number; buf: ArrayBuffer; length: number }
+  | {
+    type: "batch";
+    seq: number;
+    buf: ArrayBuffer;
+    length: number;
+    /** Earlier reports' buffers, given back to be written again (ShardRunner.recycle). */
+    spares?: ArrayBuffer[];
+  }
   | { type: "finish"; seq: number; tsSec: number; tsNsec: number };
 
 /** A shard's message handler; `reply` answers each batch (giving its buffer back) and the finish. */
@@ -133,6 +140,7 @@ export function shardHandler(
           formatInto: shardFormatInto(m),
         });
       } else if (m.type === "batch") {
+        if (m.spares !== undefined) { for (const b of m.spares) runner!.recycle(b); }
         const report = runner!.run(new Uint8Array(m.buf, 0, m.length));
         // The batch's buffer goes back to the reader, which writes the next batch in it.
         const transfer = [m.buf];

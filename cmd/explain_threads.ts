@@ -34,6 +34,13 @@ const ROUND_BYTES = 1 << 20;
 /** Rounds sent but not yet merged before the reader waits. */
 const MAX_IN_FLIGHT = 4;
 /**
+ * Report buffers up to this size go back to their worker once merged, to be
+ * written again (bigger ones, a connection of very many segments, are left
+ * to the collector). Dropped instead, Deno's reader held up to 67 MiB of
+ * them waiting for a collection (docs/threads.md).
+ */
+const RECYCLE_MAX = 16 << 20;
+/**
  * The young generation of a worker that formats connections (every format
  * but the table), in MiB, on Deno: V8's own sizing grew each to 64 MiB and
  * kept it. Measured with `--threads 2` on the benchmark capture, peak RSS in
@@ -56,8 +63,9 @@ export interface ThreadedOptions {
   color: boolean;
   /**
    * Each connection as it ends, in the single-threaded end order (text
-   * undefined: filtered out). Bytes are a view of the report's buffer, which
-   * is not reused: they stay valid.
+   * undefined: filtered out). Bytes are a view of the report's buffer, valid
+   * only until this returns: the buffer then goes back to its worker, which
+   * writes a later report in it (copy what you keep).
    */
   onOutput(id: number, text: string | Uint8Array | undefined): void;
   onFrame?(frames: number): void;
@@ -108,6 +116,8 @@ export async function explainThreaded(
     color: opts.color,
   };
   const writers = Array.from({ length: n }, () => new BatchWriter(ROUND_BYTES + (64 << 10)));
+  /** Per shard: merged reports' buffers, going back with its next batch. */
+  const spares: ArrayBuffer[][] = Array.from({ length: n }, () => []);
   try {
     for (let s = 0; s < n; s++) {
       const w = opts.spawn ? opts.spawn(s) : await startWorker(
@@ -135,6 +145,10 @@ export async function explainThreaded(
         for (let q = rounds.get(merged); q !== undefined && q.got === n; q = rounds.get(merged)) {
           rounds.delete(merged++);
           if (failure === undefined) merger.add(q.reports);
+          for (let k = 0; k < n; k++) {
+            const b = q.reports[k].bytes;
+            if (b !== null && b.byteLength <= RECYCLE_MAX) spares[k].push(b);
+          }
           if (q.totals.length === n) totals = q.totals;
         }
         poke();
@@ -156,9 +170,12 @@ export async function explainThreaded(
       const seq = sent++;
       for (let s = 0; s < n; s++) {
         const b = writers[s].take();
-        workers[s].post({ type: "batch", seq, buf: b.buffer, length: b.length }, [
-          b.buffer as ArrayBuffer,
-        ]);
+        const give = spares[s];
+        spares[s] = [];
+        workers[s].post(
+          { type: "batch", seq, buf: b.buffer, length: b.length, spares: give },
+          [b.buffer as ArrayBuffer, ...give],
+        );
       }
       roundFrames = 0;
     };

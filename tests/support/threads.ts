@@ -37,14 +37,24 @@ export interface ExplainOutput {
 
 /**
  * A shard run in this thread behind the worker interface: messages are
- * handled and answered asynchronously, in order, as a worker would.
+ * handled and answered asynchronously, in order, as a worker would, and
+ * cloned with their transfer lists as a worker's are (a buffer sent away is
+ * detached on the sender's side: a view kept past its lifetime reads empty).
  */
 export function inThreadShard(): WorkerHandle {
   let deliver: ((msg: unknown) => void) | undefined;
   let alive = true;
-  const handle = shardHandler((msg) => queueMicrotask(() => alive && deliver?.(msg)));
+  const move = (msg: unknown, transfer?: ArrayBuffer[]) =>
+    structuredClone(msg, { transfer: transfer ?? [] });
+  const handle = shardHandler((msg, transfer) => {
+    const m = move(msg, transfer);
+    queueMicrotask(() => alive && deliver?.(m));
+  });
   return {
-    post: (msg) => queueMicrotask(() => alive && handle(msg)),
+    post: (msg, transfer) => {
+      const m = move(msg, transfer);
+      queueMicrotask(() => alive && handle(m));
+    },
     onMessage: (fn) => {
       deliver = fn;
     },
