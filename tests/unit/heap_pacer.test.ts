@@ -108,6 +108,34 @@ test("heap pacer (JavaScriptCore): looks at the heap only as often as its growth
   assert.ok(p.requests === fulls);
 });
 
+test("heap pacer (JavaScriptCore): with `every`, a full collection that often while the heap is under the budget, none over it", () => {
+  let size = 20 * MB;
+  let fulls = 0;
+  const jsc = {
+    heapSize: () => size,
+    fullGC: () => {
+      fulls++;
+      return size;
+    },
+  };
+  // A heap that looks small and does not grow (dead strings outside it): every 100 ticks.
+  const p = jscPacer(jsc, { budget: 96 * MB, factor: 2, every: 100 });
+  for (let i = 0; i < 1000; i++) p.tick();
+  assert.ok(fulls >= 9 && fulls <= 10, `${fulls} collections in 1000 ticks`);
+  // Over the budget (a big live heap: each collection costs more), only the limit asks.
+  size = 150 * MB;
+  fulls = 0;
+  const q = jscPacer(jsc, { budget: 96 * MB, factor: 2, every: 100 });
+  for (let i = 0; i < 1000; i++) q.tick();
+  assert.equal(fulls, 1, "one collection (over the budget), then the limit is 300 MB");
+  // Without `every`: none on the small heap.
+  size = 20 * MB;
+  fulls = 0;
+  const r = jscPacer(jsc, { budget: 96 * MB, factor: 2 });
+  for (let i = 0; i < 1000; i++) r.tick();
+  assert.equal(fulls, 0);
+});
+
 test("heap pacer: the runtime's own pacer asks at most once in 100 ticks of a heap that does not grow", async () => {
   // None on a small heap; but `bun test` runs many files in one process, whose
   // heap may already be past the budget (seen once in CI): then one
