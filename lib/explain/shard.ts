@@ -188,12 +188,10 @@ export interface ShardReport {
 
 /** Where {@link ShardOptions.formatInto} writes (lib/report/ascii_buffer.ts AsciiBuffer). */
 export interface ByteSink {
-  /** Bytes written since the last clear. */
-  readonly length: number;
+  /** Bytes written; set to 0 to empty the sink (its memory is kept for what comes next). */
+  length: number;
   /** The bytes written, as a view (valid until the next write). */
   view(): Uint8Array;
-  /** Empties the sink. */
-  clear(): void;
 }
 
 /** Report buffers a runner keeps for reuse ({@link ShardRunner.recycle}). */
@@ -357,7 +355,7 @@ export class ShardRunner {
       const n = sink.length;
       r.bytes = this.#buffer(n);
       new Uint8Array(r.bytes, 0, n).set(sink.view());
-      sink.clear();
+      sink.length = 0;
     }
     return r;
   }

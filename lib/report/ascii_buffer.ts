@@ -267,20 +267,6 @@ export class AsciiBuffer {
   }
 
   /**
-   * Empties the buffer (its bytes stay allocated for what is appended next).
-   *
-   * @example
-   * ```ts
-   * const b = new AsciiBuffer();
-   * b.text("x");
-   * b.clear(); // b.length === 0
-   * ```
-   */
-  clear(): void {
-    this.length = 0;
-  }
-
-  /**
    * Room for `n` more bytes: returns the buffer itself, to be written from
    * {@link length} on by a caller that then moves `length` past what it
    * wrote (a writer of many small fields reserves once: the text ladder).
