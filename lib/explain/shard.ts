@@ -20,7 +20,7 @@ import { decodeFrame, newPacket } from "../decode/mod.ts";
 import type { Packet } from "../decode/types.ts";
 import { type ConnFilter, type Detail, type Explained, Explainer, matches } from "./engine.ts";
 import type { TrackerLimits } from "../tcp/tracker_options.ts";
-import { ID_PLACEHOLDER } from "./shard_merge.ts";
+import { CONTINUES_PLACEHOLDER, CONTINUES_TEXT, ID_PLACEHOLDER } from "./shard_merge.ts";
 
 const REC_FRAME = 0;
 const REC_TICK = 1;
@@ -167,15 +167,27 @@ export interface ShardReport {
   /** Frame numbers where this shard created a connection, in order (its local ids 1, 2, ...). */
   creates: number[];
   /**
-   * Ended connections, 5 numbers each: local id, the frame being handled when
-   * it ended (Infinity at the capture's end), its class (0 expired half-open
-   * by the idle sweep, 1 expired idle by the sweep, 2 ended by the frame
-   * itself, 3 the capture's end), the idle stamp (sweep classes), and the
-   * index of its output (in `texts`, or the `spans` pair of `bytes`; -1: left
-   * out by the filter).
+   * Connections created that continue an ended one (`TcpConn.continues`), two
+   * local ids each: the new connection's and the ended one's. The reader
+   * puts the ended one's real id into the new one's output.
+   */
+  links: number[];
+  /**
+   * Ended connections, six numbers each (`END_FIELDS` in shard_merge.ts): local id, the frame
+   * being handled when it ended (Infinity at the capture's end), its class (0
+   * expired half-open by the idle sweep, 1 expired idle by the sweep, 2 ended
+   * by the frame itself, 3 the capture's end), the idle stamp (sweep
+   * classes), the index of its output (in `texts`, or the `spans` pair of
+   * `bytes`; -1: left out by the filter), and flags: bit 0 set when it left
+   * a tombstone (it was reset or closed: a later connection may continue
+   * it), and above it how many times its output names the connection it
+   * continues ({@link CONTINUES_PLACEHOLDER}, all in its sentence).
    */
   ends: number[];
-  /** Each reported connection's output, with {@link ID_PLACEHOLDER} as its id. */
+  /**
+   * Each reported connection's output, with {@link ID_PLACEHOLDER} as its id
+   * and {@link CONTINUES_PLACEHOLDER} as the id of the connection it continues.
+   */
   texts: string[];
   /**
    * With {@link ShardOptions.formatInto}: the outputs as UTF-8 bytes, one
@@ -224,7 +236,7 @@ export interface ShardOptions {
 }
 
 function emptyReport(): ShardReport {
-  return { creates: [], ends: [], texts: [], bytes: null, spans: [] };
+  return { creates: [], links: [], ends: [], texts: [], bytes: null, spans: [] };
 }
 
 /** One shard's engine: batches in, {@link ShardReport}s out. */
@@ -256,10 +268,15 @@ export class ShardRunner {
           : c.endReason === "expired" && c.expiredBy === "idle"
           ? 1
           : 2;
-        let text = -1;
+        let text = -1, named = 0;
         if (matches(c, filter)) {
-          const id = c.id;
+          const id = c.id, continues = c.continues;
           c.id = ID_PLACEHOLDER;
+          if (continues > 0) {
+            c.continues = CONTINUES_PLACEHOLDER;
+            // The sentence, made now (it is kept), names it this many times.
+            named = e.verdict.summary.split(CONTINUES_TEXT).length - 1;
+          }
           try {
             if (into === undefined) text = r.texts.push(opts.format(e)) - 1;
             else {
@@ -269,9 +286,11 @@ export class ShardRunner {
             }
           } finally {
             c.id = id;
+            c.continues = continues;
           }
         }
-        r.ends.push(c.id, this.#now, cls, cls < 2 ? c.idleStamp : 0, text);
+        const tomb = c.endReason === "reset" || c.endReason === "closed" ? 1 : 0;
+        r.ends.push(c.id, this.#now, cls, cls < 2 ? c.idleStamp : 0, text, tomb | (named << 1));
       },
     });
   }
@@ -309,6 +328,7 @@ export class ShardRunner {
       if (tr.lastId !== this.#lastId) {
         this.#lastId = tr.lastId;
         r.creates.push(index);
+        if (tr.lastContinues > 0) r.links.push(tr.lastId, tr.lastContinues);
       }
       o += FRAME_HEAD + ((n + 7) & ~7);
     }

@@ -73,6 +73,7 @@ export class TcpTracker {
   #t0Nsec = 0;
   #started = false;
   #nextId = 0;
+  #lastContinues = 0;
   /** The idle lists and the caps on open connections (lib/tcp/idle_expiry.ts). */
   #idle: IdleExpiry;
   /** TCP frames that belong to no connection, by reason (see {@link UNASSIGNED_REASONS}). */
@@ -91,6 +92,15 @@ export class TcpTracker {
   /** The id given to the last connection created (ids count from 1; 0 before the first). */
   get lastId(): number {
     return this.#nextId;
+  }
+
+  /**
+   * The id of the ended connection the last connection created continues
+   * (its `continues`; 0: none). lib/explain/shard.ts reports it, since a
+   * shard's ids are not the run's.
+   */
+  get lastContinues(): number {
+    return this.#lastContinues;
   }
 
   /** Connections currently open. */
@@ -248,6 +258,7 @@ export class TcpTracker {
       c.epoch = epoch;
       c.retryOf = retryOf;
       c.continues = continues;
+      this.#lastContinues = continues;
       fromA = true;
       if (seed >= 0) {
         const sender: Side = c.clientIsA ? 0 : 1;

@@ -116,7 +116,7 @@ export function capturesUnder(dir: string): string[] {
  */
 export function interleavedCapture(): Uint8Array {
   const segs: BuiltSegment[] = [];
-  const wave = (t0: number, count: number, portBase: number) => {
+  const wave = (t0: number, count: number, portBase: number, continues = false) => {
     for (let i = 0; i < count; i++) {
       const t = t0 + i * 0.37 + (i % 3) * 0.011;
       const ports: [number, number] = [portBase + i, 9877 + (i % 4)];
@@ -138,11 +138,14 @@ export function interleavedCapture(): Uint8Array {
         seg(true, "FA", 0.5, a + 101, b + 1);
         seg(false, "FA", 0.501, b + 1, a + 102);
         seg(true, "A", 0.502, a + 102, b + 2);
+        // Data after the close, beyond what the connection sent: a new
+        // connection that continues this one (its sentence names its id).
+        if (continues) seg(true, "PA", 3, a + 102, b + 2, 50);
       } else if (kind === 1) seg(false, "R", 0.3, b + 1);
       else if (kind === 5) seg(true, "PA", 2.5, a + 101, b + 1, 10); // still open at the end
     }
   };
-  wave(0, 60, 40000);
+  wave(0, 60, 40000, true);
   wave(90, 60, 40000); // the same ports again: new epochs after ended ones
   wave(95, 30, 41000);
   segs.sort((x, y) => x.t - y.t);

@@ -61,7 +61,7 @@ test("threads: colour, and filters by port and host, give the output of 1", {
 });
 
 test(
-  "threads: interleaved connections (ids, same-frame ends, idle expiry, port reuse) and a damaged copy: 2, 3 and 4 shards give the output of 1",
+  "threads: interleaved connections (ids, same-frame ends, idle expiry, port reuse, connections that continue ended ones) and a damaged copy: 2, 3 and 4 shards give the output of 1",
   {
     timeout: 120_000,
   },
@@ -79,6 +79,9 @@ test(
           if (file === good && f.name === "--summary") {
             assert.match(one.stdout, /^1\d\d connection\(s\)/m, "about 130 connections");
             assert.match(one.stdout, /expired \(reported, not dropped\): half-open \d+/);
+          }
+          if (file === good && f.name === "text") {
+            assert.match(one.stdout, /continues connection #\d+/, "a connection continues one");
           }
           if (file === bad) assert.match(one.stderr + one.stdout, /warning/);
           for (const threads of [2, 3, 4]) {
