@@ -229,8 +229,14 @@ export class TcpConn extends FlowKey {
   idleNext: TcpConn | null = null;
   /** Which idle list holds it: 0 none, 1 half-open, 2 established. */
   idleList = 0;
-  /** Capture time it was (re)queued in its idle list. */
+  /** Capture time it was (re)queued in its idle list (the tracker's clock, below). */
   idleStamp = 0;
+  /**
+   * The tracker's clock at its last packet: the latest capture time seen so
+   * far, which never goes back where a capture's timestamps do. The idle
+   * limits count on it (`facts.lastTime` is the packet's own time).
+   */
+  lastClock = 0;
   /**
    * Makes the address strings (the tracker's {@link AddrNames}); set by the tracker.
    * Address strings are made on first use from the tuple's words, so a flood
@@ -327,6 +333,7 @@ export class TcpConn extends FlowKey {
     this.idleNext = null;
     this.idleList = 0;
     this.idleStamp = 0;
+    this.lastClock = 0;
     this.addrNames = null;
     this.aAddrText = "";
     this.bAddrText = "";

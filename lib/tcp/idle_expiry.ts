@@ -87,7 +87,7 @@ export class IdleExpiry {
     }
     while (live() >= this.#maxOpen) {
       const h = this.#oldest(this.halfOpen), o = this.#oldest(this.open);
-      const oldest = h === null ? o : o === null ? h : h.facts.lastTime <= o.facts.lastTime ? h : o;
+      const oldest = h === null ? o : o === null ? h : h.lastClock <= o.lastClock ? h : o;
       if (oldest === null) break;
       this.#expire(oldest, "cap");
     }
@@ -96,7 +96,7 @@ export class IdleExpiry {
   #sweep(list: IdleList, t: number, limit: number, by: "half-open" | "idle"): void {
     let c = list.head;
     while (c !== null && t - c.idleStamp > limit) {
-      if (t - c.facts.lastTime > limit) this.#expire(c, by);
+      if (t - c.lastClock > limit) this.#expire(c, by);
       else requeue(list, c);
       c = list.head;
     }
@@ -105,7 +105,7 @@ export class IdleExpiry {
   /** The connection idle longest in a list (re-queueing the ones that saw packets). */
   #oldest(list: IdleList): TcpConn | null {
     let c = list.head;
-    while (c !== null && c.facts.lastTime > c.idleStamp) {
+    while (c !== null && c.lastClock > c.idleStamp) {
       requeue(list, c);
       c = list.head;
     }

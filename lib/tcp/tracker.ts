@@ -74,6 +74,8 @@ export class TcpTracker {
   #started = false;
   #nextId = 0;
   #lastContinues = 0;
+  /** The latest capture time seen (the idle limits' clock: {@link #tick}). */
+  #clock = -Infinity;
   /** The idle lists and the caps on open connections (lib/tcp/idle_expiry.ts). */
   #idle: IdleExpiry;
   /** TCP frames that belong to no connection, by reason (see {@link UNASSIGNED_REASONS}). */
@@ -166,7 +168,9 @@ export class TcpTracker {
       this.#t0Sec = tsSec;
       this.#t0Nsec = tsNsec;
     }
-    if (expire) this.#idle.expireIdle((tsSec - this.#t0Sec) + (tsNsec - this.#t0Nsec) * 1e-9);
+    if (expire) {
+      this.#idle.expireIdle(this.#tick((tsSec - this.#t0Sec) + (tsNsec - this.#t0Nsec) * 1e-9));
+    }
   }
 
   /** Ends every open connection (in order of first packet) at the end of the capture. */
@@ -191,11 +195,27 @@ export class TcpTracker {
     return (p.tsSec - this.#t0Sec) + (p.tsNsec - this.#t0Nsec) * 1e-9;
   }
 
+  /**
+   * Moves the clock the idle limits and the tombstones' linger count on to
+   * capture time `t` when that is later; returns the clock. Captures whose
+   * timestamps go back (merged interfaces, a clock stepped back, a corrupt
+   * record) do not make them look back: a connection's idle time is how far
+   * the capture has gone since its last packet, a tombstone lingers for as
+   * long after its connection's end, and what ends when does not depend on
+   * which other connections' packets came by (`--threads` gives each shard
+   * only some of them).
+   */
+  #tick(t: number): number {
+    if (t > this.#clock) this.#clock = t;
+    return this.#clock;
+  }
+
   #tcp(p: Packet): void {
     const tv = this.#tv;
     tv.read(p.buf, p.ipVersion as 4 | 6, p.srcOff, p.dstOff, p.srcPort, p.dstPort);
     const t = this.#time(p);
-    this.#idle.expireIdle(t);
+    const now = this.#tick(t);
+    this.#idle.expireIdle(now);
     const synOnly = (p.flags & (TCP_SYN | TCP_ACK)) === TCP_SYN;
     let extra = 0;
     let c = this.#live.find(tv);
@@ -214,7 +234,7 @@ export class TcpTracker {
     if (!c) {
       const dead = this.#dead;
       let tomb = dead.find(tv);
-      if (tomb >= 0 && dead.until(tomb) < t) {
+      if (tomb >= 0 && dead.until(tomb) < now) {
         // Past its linger: the ended connection no longer absorbs packets
         // (tombstones are otherwise swept only when another connection ends).
         dead.remove(tomb);
@@ -254,7 +274,7 @@ export class TcpTracker {
         // before the seed is read below).
         dead.remove(tomb);
       }
-      c = this.#create(p, t);
+      c = this.#create(p, t, now);
       c.epoch = epoch;
       c.retryOf = retryOf;
       c.continues = continues;
@@ -280,9 +300,10 @@ export class TcpTracker {
     r.extra = extra;
     const wasOpen = c.facts.established;
     const labels = applySegment(c, side, r);
+    c.lastClock = now;
     this.#opts.onSegment?.(c, side, labels, p.frame, p);
-    if (c.ended) this.#end(c, t);
-    else if (!wasOpen && c.facts.established) this.#idle.established(c, t);
+    if (c.ended) this.#end(c, now);
+    else if (!wasOpen && c.facts.established) this.#idle.established(c, now);
   }
 
   /** How many connections are open (for the cap). */
@@ -295,7 +316,7 @@ export class TcpTracker {
     this.#handOver(c, "expired");
   }
 
-  #create(p: Packet, t: number): TcpConn {
+  #create(p: Packet, t: number, now: number): TcpConn {
     this.#idle.makeRoom(this.#liveSize);
     const c = this.#newConn();
     setKey(c, this.#tv);
@@ -312,7 +333,8 @@ export class TcpTracker {
       c.fsm?.[1].setState("ESTABLISHED", p.frame, why);
     }
     c.facts.lastTime = t;
-    c.idleStamp = t;
+    c.lastClock = now;
+    c.idleStamp = now;
     this.#live.add(c);
     this.#idle.add(c);
     return c;
@@ -328,7 +350,8 @@ export class TcpTracker {
       p.quotedSrcPort,
       p.quotedDstPort,
     );
-    this.#idle.expireIdle(this.#time(p));
+    const now = this.#tick(this.#time(p));
+    this.#idle.expireIdle(now);
     const c = this.#live.find(tv);
     if (!c) {
       this.strayIcmp++;
@@ -346,6 +369,7 @@ export class TcpTracker {
     }
     f.lastFrame = p.frame;
     f.lastTime = t;
+    c.lastClock = now;
     c.segLog?.add(
       p.frame,
       t,
@@ -360,7 +384,10 @@ export class TcpTracker {
     this.#opts.onSegment?.(c, side, L_ICMP_UNREACH, p.frame, p);
   }
 
-  /** An ended connection (RST, or both FINs acknowledged): leaves a tombstone. */
+  /**
+   * An ended connection (RST, or both FINs acknowledged): leaves a tombstone,
+   * lingering from the clock's time `t` ({@link #tick}).
+   */
   #end(c: TcpConn, t: number): void {
     this.#dead.add(c, t, t + TOMBSTONE_LINGER_S);
     this.#handOver(c, c.facts.rstFrame !== 0 ? "reset" : "closed");

@@ -39,7 +39,7 @@ export class IdleList {
 /** Queues a connection again at the young end, stamped with its last packet's time. */
 export function requeue(list: IdleList, c: TcpConn): void {
   list.unlink(c);
-  c.idleStamp = c.facts.lastTime;
+  c.idleStamp = c.lastClock;
   list.append(c);
 }
 

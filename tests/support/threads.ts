@@ -115,6 +115,25 @@ export function capturesUnder(dir: string): string[] {
  * at the end. Deterministic (no randomness).
  */
 export function interleavedCapture(): Uint8Array {
+  return buildPcap(interleavedSegments());
+}
+
+/**
+ * {@link interleavedCapture} with timestamps that go back: every 40th
+ * packet stamped 10,000 s late (as when a clock steps, or interfaces with
+ * different clocks are merged), so the capture's time jumps forward past
+ * every idle limit and back again, many times. The idle limits must end the
+ * same connections however the packets are shared out among shards.
+ */
+export function backwardsCapture(): Uint8Array {
+  const segs = interleavedSegments();
+  segs.forEach((s, i) => {
+    if (i % 40 === 7) s.t += 10_000;
+  });
+  return buildPcap(segs);
+}
+
+function interleavedSegments(): BuiltSegment[] {
   const segs: BuiltSegment[] = [];
   const wave = (t0: number, count: number, portBase: number, continues = false) => {
     for (let i = 0; i < count; i++) {
@@ -149,7 +168,7 @@ export function interleavedCapture(): Uint8Array {
   wave(90, 60, 40000); // the same ports again: new epochs after ended ones
   wave(95, 30, 41000);
   segs.sort((x, y) => x.t - y.t);
-  return buildPcap(segs);
+  return segs;
 }
 
 /**

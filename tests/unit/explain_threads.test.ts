@@ -11,6 +11,7 @@ import { join } from "../support/path.ts";
 import { ROOT } from "../support/helpers.ts";
 import { writeFileSync } from "node:fs";
 import {
+  backwardsCapture,
   capturesUnder,
   damagedInterleavedCapture,
   explainInProcess,
@@ -88,6 +89,31 @@ test(
             const many = await explainInProcess({ ...req, threads, spawn: inThreadShard });
             assert.deepEqual(many, one, `${file} ${f.name} ×${threads}`);
           }
+        }
+      }
+    } finally {
+      dir.cleanup();
+    }
+  },
+);
+
+test(
+  "threads: timestamps that go back past the idle limits and forward again: 2, 3 and 4 shards give the output of 1",
+  {
+    timeout: 120_000,
+  },
+  async () => {
+    const dir = tempDir("tcpecho-threads-");
+    try {
+      const file = join(dir.path, "backwards.pcap");
+      writeFileSync(file, backwardsCapture());
+      for (const f of FORMATS) {
+        const req = { files: [file], format: f.format, summary: f.summary };
+        const one = await explainInProcess({ ...req, threads: 1 });
+        if (f.name === "--summary") assert.match(one.stdout, /expired \(reported, not dropped\)/);
+        for (const threads of [2, 3, 4]) {
+          const many = await explainInProcess({ ...req, threads, spawn: inThreadShard });
+          assert.deepEqual(many, one, `${f.name} ×${threads}`);
         }
       }
     } finally {

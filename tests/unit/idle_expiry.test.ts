@@ -3,12 +3,15 @@ import assert from "node:assert/strict";
 import { TcpConn } from "../../lib/tcp/conn.ts";
 import { IdleExpiry } from "../../lib/tcp/idle_expiry.ts";
 
-/** A connection last seen at `last`, queued at that time; established or half-open. */
+/**
+ * A connection last seen at `last` (the tracker's clock, which the limits
+ * count on), queued at that time; established or half-open.
+ */
 function conn(id: number, last: number, established: boolean): TcpConn {
   const c = new TcpConn(false, false, false);
   c.id = id;
   c.facts.established = established;
-  c.facts.lastTime = last;
+  c.lastClock = last;
   c.idleStamp = last;
   return c;
 }
@@ -41,7 +44,7 @@ test("idle expiry: a connection that saw packets since it was queued gets a seco
   const a = conn(1, 0, true), b = conn(2, 1, true);
   x.add(a);
   x.add(b);
-  a.facts.lastTime = 8; // a packet at 8 s: not moved until its stamp is looked at
+  a.lastClock = 8; // a packet at 8 s: not moved until its stamp is looked at
   x.expireIdle(11.5);
   assert.deepEqual(expired, ["2:idle"]); // a is queued again with stamp 8
   assert.equal(x.open.head, a);

@@ -209,6 +209,26 @@ test("tcp expiry: a half-open connection idle past the limit ends expired, on ca
   assert.deepEqual(tr.expired, { "half-open": 1, idle: 0, cap: 0 });
 });
 
+test("tcp expiry: timestamps that go back: the idle limits count on the latest capture time seen", async () => {
+  const open = (port: number, t: number): BuiltSegment[] =>
+    session(port * 10, 5, t).slice(0, 5)
+      .map((s) => ({ ...s, ports: [port, 80] as [number, number] }));
+  const { conns } = await track([
+    ...open(40001, 0),
+    // A packet stamped 1,000 s late (a stepped clock): 40001 has been idle that long.
+    { fromA: true, flags: "S", seq: 1, t: 1000, ports: [40002, 80] },
+    // Back to 5 s: a connection whose packets come 995 s "before" the latest time seen.
+    ...open(40003, 5),
+    // 10 s after the latest time: 40003 has been idle 10 s of the capture, not 1,005.
+    { fromA: true, flags: "S", seq: 1, t: 1010, ports: [40002, 80] },
+  ], { idleTimeout: 30, halfOpenTimeout: 75 });
+  assert.deepEqual(conns.map((c) => [c.aPort, c.endReason, c.expiredBy]), [
+    [40001, "expired", "idle"],
+    [40002, "capture-end", ""],
+    [40003, "capture-end", ""],
+  ]);
+});
+
 test("tcp expiry: idle established connections expire after idleTimeout; the cap evicts the oldest idle", async () => {
   const open = (port: number, t: number): BuiltSegment[] =>
     session(port * 10, 5, t).slice(0, 5)
