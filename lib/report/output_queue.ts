@@ -117,7 +117,12 @@ export class OutputQueue {
    * string or one buffer).
    */
   async writeTo(write: (data: Uint8Array | string) => Promise<void>): Promise<void> {
-    await this.#buf.drainTo(write);
+    // The encoded bytes come before every lazy part (nothing is encoded while
+    // a lazy part waits), so they are written until none are left before the
+    // lazy parts are taken: with --threads, output arrives while a write is
+    // awaited, and lazy parts taken after an await (even the one of an empty
+    // buffer) went out ahead of bytes that came before them.
+    while (this.#buf.length > 0) await this.#buf.drainTo(write);
     if (this.#later.length === 0) return;
     const later = this.#later;
     this.#later = [];

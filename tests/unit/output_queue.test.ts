@@ -125,3 +125,37 @@ test("output queue: pushNow makes its part at once, even past the budget, and ke
   q.pushNow(["under budget\n"]);
   assert.equal(q.length, 13);
 });
+
+test("output queue: what is pushed while a write is awaited keeps its order (--threads merges then)", async () => {
+  const q = new OutputQueue(16);
+  const out: string[] = [];
+  const dec = new TextDecoder();
+  const write = (d: Uint8Array | string) => {
+    out.push(typeof d === "string" ? d : dec.decode(d));
+    return Promise.resolve();
+  };
+  // Two connections arrive while writeTo awaits (a worker's report): the
+  // first fills the buffer past its budget, the second waits lazily behind it.
+  queueMicrotask(() => {
+    q.push("first connection, 32 bytes long\n");
+    q.push("second\n");
+  });
+  await q.writeTo(write);
+  // A write awaited while more arrives: the same order, whichever call writes them.
+  q.push("third\n");
+  let pushed = false;
+  await q.writeTo((d) => {
+    if (!pushed) {
+      pushed = true;
+      q.push("fourth, pushed while the third is written\n");
+      q.push("fifth\n");
+    }
+    return write(d);
+  });
+  await q.writeTo(write);
+  assert.equal(
+    out.join(""),
+    "first connection, 32 bytes long\nsecond\nthird\nfourth, pushed while the third is written\nfifth\n",
+  );
+  assert.equal(q.length, 0);
+});
