@@ -300,16 +300,17 @@ export class Explainer {
   /**
    * A frame this engine is not given went by (another shard's, shard.ts):
    * sets time zero on the first call, moves the capture's last time, and with
-   * `expire` applies the idle limits as a TCP frame at that time would.
+   * `expire` applies the idle limits as a TCP frame at that time would
+   * (`frame`: that frame's number, which what the limits queue is stamped with).
    */
-  advance(tsSec: number, tsNsec: number, expire: boolean): void {
+  advance(tsSec: number, tsNsec: number, expire: boolean, frame = 0): void {
     if (this.#t0Sec < 0) {
       this.#t0Sec = tsSec;
       this.#t0Nsec = tsNsec;
     }
     this.#lastSec = tsSec;
     this.#lastNsec = tsNsec;
-    this.tracker.advance(tsSec, tsNsec, expire);
+    this.tracker.advance(tsSec, tsNsec, expire, frame);
   }
 
   /**

@@ -176,8 +176,9 @@ export interface ShardReport {
    * Ended connections, six numbers each (`END_FIELDS` in shard_merge.ts): local id, the frame
    * being handled when it ended (Infinity at the capture's end), its class (0
    * expired half-open by the idle sweep, 1 expired idle by the sweep, 2 ended
-   * by the frame itself, 3 the capture's end), the idle stamp (sweep
-   * classes), the index of its output (in `texts`, or the `spans` pair of
+   * by the frame itself, 3 the capture's end), the frame it was last queued
+   * in its idle list at (`TcpConn.idleFrame`, sweep classes: a sweep expires
+   * in that order), the index of its output (in `texts`, or the `spans` pair of
    * `bytes`; -1: left out by the filter), and flags: bit 0 set when it left
    * a tombstone (it was reset or closed: a later connection may continue
    * it), and above it how many times its output names the connection it
@@ -290,7 +291,7 @@ export class ShardRunner {
           }
         }
         const tomb = c.endReason === "reset" || c.endReason === "closed" ? 1 : 0;
-        r.ends.push(c.id, this.#now, cls, cls < 2 ? c.idleStamp : 0, text, tomb | (named << 1));
+        r.ends.push(c.id, this.#now, cls, cls < 2 ? c.idleFrame : 0, text, tomb | (named << 1));
       },
     });
   }
@@ -309,7 +310,7 @@ export class ShardRunner {
       const tsNsec = u32[w + 4];
       this.#now = index;
       if (kind !== REC_FRAME) {
-        ex.advance(tsSec, tsNsec, kind === REC_TICK);
+        ex.advance(tsSec, tsNsec, kind === REC_TICK, index);
         o += TICK_SIZE;
         continue;
       }

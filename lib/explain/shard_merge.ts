@@ -197,7 +197,9 @@ export class ShardMerger {
         this.#continues[s].set(l[i], this.#maps[s].get(l[i + 1]) ?? 0);
       }
     }
-    // Ends: by frame, then the sweep's classes, idle stamp and shard, each shard in its order.
+    // Ends: by frame, then the sweep's classes (half-open list, open list),
+    // the frame each was queued at (a list's order: one sweep expires in it),
+    // and shard, each shard in its order.
     const order: number[][] = [];
     for (let s = 0; s < reports.length; s++) {
       const e = reports[s].ends;

@@ -238,6 +238,11 @@ export class TcpConn extends FlowKey {
    */
   lastClock = 0;
   /**
+   * The frame being handled when it was last (re)queued in its idle list: the
+   * list's order (lib/explain/shard_merge.ts orders what one sweep expires by it).
+   */
+  idleFrame = 0;
+  /**
    * Makes the address strings (the tracker's {@link AddrNames}); set by the tracker.
    * Address strings are made on first use from the tuple's words, so a flood
    * of connections nobody prints costs no strings.
@@ -334,6 +339,7 @@ export class TcpConn extends FlowKey {
     this.idleList = 0;
     this.idleStamp = 0;
     this.lastClock = 0;
+    this.idleFrame = 0;
     this.addrNames = null;
     this.aAddrText = "";
     this.bAddrText = "";

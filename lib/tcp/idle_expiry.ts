@@ -37,6 +37,8 @@ export class IdleExpiry {
   readonly #maxOpen: number;
   readonly #maxHalfOpen: number;
   readonly #expire: ExpireFn;
+  /** The frame being handled (set by the tracker): what queues a connection stamps it with. */
+  frame = 0;
 
   constructor(limits: TrackerLimits, expire: ExpireFn) {
     this.#halfOpenTimeout = limits.halfOpenTimeout ?? HALF_OPEN_TIMEOUT_S;
@@ -48,6 +50,7 @@ export class IdleExpiry {
 
   /** Queues a new connection at time `c.idleStamp` on the list its state calls for. */
   add(c: TcpConn): void {
+    c.idleFrame = this.frame;
     if (c.facts.established) this.open.append(c);
     else this.halfOpen.append(c);
   }
@@ -56,6 +59,7 @@ export class IdleExpiry {
   established(c: TcpConn, t: number): void {
     this.halfOpen.unlink(c);
     c.idleStamp = t;
+    c.idleFrame = this.frame;
     this.open.append(c);
   }
 
@@ -97,7 +101,7 @@ export class IdleExpiry {
     let c = list.head;
     while (c !== null && t - c.idleStamp > limit) {
       if (t - c.lastClock > limit) this.#expire(c, by);
-      else requeue(list, c);
+      else requeue(list, c, this.frame);
       c = list.head;
     }
   }
@@ -106,7 +110,7 @@ export class IdleExpiry {
   #oldest(list: IdleList): TcpConn | null {
     let c = list.head;
     while (c !== null && c.lastClock > c.idleStamp) {
-      requeue(list, c);
+      requeue(list, c, this.frame);
       c = list.head;
     }
     return c;

@@ -160,14 +160,16 @@ export class TcpTracker {
   /**
    * The capture's clock moved to a frame this tracker is not given (another
    * shard's, lib/explain/shard.ts): the first call sets time zero, and with
-   * `expire` the idle limits are applied as a TCP frame at that time would.
+   * `expire` the idle limits are applied as a TCP frame at that time would
+   * (`frame`: that frame's number, which what the limits queue is stamped with).
    */
-  advance(tsSec: number, tsNsec: number, expire: boolean): void {
+  advance(tsSec: number, tsNsec: number, expire: boolean, frame = 0): void {
     if (!this.#started) {
       this.#started = true;
       this.#t0Sec = tsSec;
       this.#t0Nsec = tsNsec;
     }
+    this.#idle.frame = frame;
     if (expire) {
       this.#idle.expireIdle(this.#tick((tsSec - this.#t0Sec) + (tsNsec - this.#t0Nsec) * 1e-9));
     }
@@ -215,6 +217,7 @@ export class TcpTracker {
     tv.read(p.buf, p.ipVersion as 4 | 6, p.srcOff, p.dstOff, p.srcPort, p.dstPort);
     const t = this.#time(p);
     const now = this.#tick(t);
+    this.#idle.frame = p.frame;
     this.#idle.expireIdle(now);
     const synOnly = (p.flags & (TCP_SYN | TCP_ACK)) === TCP_SYN;
     let extra = 0;
@@ -351,6 +354,7 @@ export class TcpTracker {
       p.quotedDstPort,
     );
     const now = this.#tick(this.#time(p));
+    this.#idle.frame = p.frame;
     this.#idle.expireIdle(now);
     const c = this.#live.find(tv);
     if (!c) {

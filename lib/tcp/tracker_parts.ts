@@ -37,9 +37,10 @@ export class IdleList {
 }
 
 /** Queues a connection again at the young end, stamped with its last packet's time. */
-export function requeue(list: IdleList, c: TcpConn): void {
+export function requeue(list: IdleList, c: TcpConn, frame: number): void {
   list.unlink(c);
   c.idleStamp = c.lastClock;
+  c.idleFrame = frame;
   list.append(c);
 }
 
