@@ -22,10 +22,11 @@ if (SKIP) console.log(`wild_threads: skipped: ${SKIP}`);
 const FORMATS = [
   { name: "text", format: "text", summary: false },
   { name: "json", format: "json", summary: false },
+  { name: "ndjson", format: "ndjson", summary: false },
   { name: "--summary", format: "text", summary: true },
 ] as const;
 
-test("threads on wild captures: 2 shards give the output of 1 (text, json, --summary)", {
+test("threads on wild captures: 2 shards give the output of 1 (text, json, ndjson, --summary)", {
   skip: SKIP,
   timeout: 600_000,
 }, async () => {
