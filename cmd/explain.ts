@@ -20,7 +20,8 @@ export const explain = defineTcpechoCommand({
       type: "positional",
       valueHint: "FILE...",
       description: "capture file (pcap, pcapng, optionally .gz), or - for stdin; several " +
-        "files, or a folder, are read as one capture merged by timestamp (a rotated set)",
+        "files, or a folder (its capture files), are read as one capture merged by timestamp " +
+        "(a rotated set)",
       required: true,
     },
     format: {

@@ -5,6 +5,7 @@
  * @module
  */
 import { joinPath } from "./posix_path.ts";
+import { looksLikeCapture } from "../lib/capture/reader.ts";
 import type { ByteSource, CaptureInfo } from "../lib/capture/types.ts";
 import type { CaptureSetInfo } from "../lib/explain/pipeline.ts";
 import { TcpechoError, usageError } from "../lib/errors.ts";
@@ -38,7 +39,66 @@ export async function open(
   }
 }
 
-/** The files to read: a folder stands for its files (not sub-folders), in name order. */
+/**
+ * The files to read: a folder stands for the capture files in it (not
+ * sub-folders), in name order. A file in a folder that does not start as a
+ * pcap, pcapng or gzip file (a README, the NDJSON written beside the
+ * captures: docs/json.md) is left out and named in `skipped`; a file given
+ * by name is always read (and fails if it is not a capture).
+ */
+export async function captureFiles(
+  rt: Runtime,
+  given: string[],
+): Promise<{ files: string[]; skipped: string[] }> {
+  const files: string[] = [], skipped: string[] = [];
+  for (const f of given) {
+    if (!isDirectory(rt, f)) {
+      files.push(f);
+      continue;
+    }
+    const inFolder = expandFiles(rt, [f]);
+    const kept: string[] = [];
+    for (const p of inFolder) (await startsAsCapture(rt, p) ? kept : skipped).push(p);
+    if (kept.length === 0) {
+      throw new TcpechoError(
+        `Cannot read capture folder '${f}': none of its ${inFolder.length} file(s) is a capture`,
+        {
+          code: "ENOENT",
+          hint: "a folder is read as the pcap, pcapng and gzip files in it; give capture files, " +
+            "or a folder that holds them",
+        },
+      );
+    }
+    files.push(...kept);
+  }
+  return { files, skipped };
+}
+
+/** Whether a file starts as a capture; true when it cannot be read (opening it says why). */
+async function startsAsCapture(rt: Runtime, path: string): Promise<boolean> {
+  let r;
+  try {
+    r = await rt.openFile(path);
+  } catch {
+    return true;
+  }
+  try {
+    const head = new Uint8Array(4);
+    let n = 0;
+    while (n < head.length) {
+      const k = await r.read(head.subarray(n));
+      if (k === null) break;
+      n += k;
+    }
+    return looksLikeCapture(head.subarray(0, n));
+  } catch {
+    return true;
+  } finally {
+    r.close();
+  }
+}
+
+/** Every file a folder holds (not sub-folders), in name order; other names as given. */
 export function expandFiles(rt: Runtime, given: string[]): string[] {
   if (given.length > 1 && given.includes("-")) {
     throw usageError(

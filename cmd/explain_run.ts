@@ -34,7 +34,7 @@ import type { CommandContext } from "./cli.ts";
 import type { HtmlOutput, HtmlReady } from "./explain_html.ts";
 import type { TrackerLimits } from "../lib/tcp/tracker_options.ts";
 import {
-  expandFiles,
+  captureFiles,
   fileLines,
   fileSize,
   isDirectory,
@@ -243,7 +243,13 @@ export async function runExplain(ctx: CommandContext, req: ExplainRequest): Prom
     await out.writeTo(write);
   };
   const readCap = tableMode ? TABLE_READ_CAP : READ_CAP;
-  const files = expandFiles(rt, req.files);
+  const { files, skipped } = await captureFiles(rt, req.files);
+  if (skipped.length > 0) {
+    const names = skipped.slice(0, 5).join(", ") + (skipped.length > 5 ? ", …" : "");
+    await rt.writeStderr(
+      `tcpecho: left out ${skipped.length} file(s) of the folder that are not captures: ${names}\n`,
+    );
+  }
   const opened: (ByteSource & { close(): void })[] = [];
   let done: ExplainSummary;
   let frames = 0;

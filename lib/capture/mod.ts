@@ -44,7 +44,7 @@
  * ```
  * @module
  */
-export { readCapture } from "./reader.ts";
+export { looksLikeCapture, readCapture } from "./reader.ts";
 export { bytesSource, streamSource } from "./stream.ts";
 export { gunzipSource, isGzip, loadGzip } from "./gzip.ts";
 export { newFrame } from "./parser.ts";

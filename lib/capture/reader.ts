@@ -44,6 +44,24 @@ const HINT_NOT_CAPTURE =
   "tcpecho reads pcap and pcapng files (optionally gzip-compressed), as written by " +
   "'tcpdump -w FILE', tshark, dumpcap or Wireshark";
 
+/**
+ * Whether a file's first bytes are those of a capture this reader takes: a
+ * pcap magic, a pcapng section header, or gzip (whose content is checked
+ * when it is read). Four bytes are enough.
+ *
+ * @example
+ * ```ts
+ * looksLikeCapture(new Uint8Array([0xd4, 0xc3, 0xb2, 0xa1])); // true
+ * looksLikeCapture(new TextEncoder().encode("{\"id\"")); // false
+ * ```
+ */
+export function looksLikeCapture(head: Uint8Array): boolean {
+  if (isGzip(head)) return true;
+  if (head.length < 4) return false;
+  const magic = ((head[0] << 24) | (head[1] << 16) | (head[2] << 8) | head[3]) >>> 0;
+  return magic === BLOCK.SHB || isPcapMagic(magic);
+}
+
 /** Reads until `buf` holds at least `min` bytes from `end` on, or the source ends. */
 async function fill(src: ByteSource, buf: Uint8Array, end: number, min: number): Promise<number> {
   while (end < min) {

@@ -45,3 +45,25 @@ test("threads on wild captures: 2 shards give the output of 1 (text, json, ndjso
   }
   assert.deepEqual(differ, [], `${differ.length} capture(s) differ with 2 shards`);
 });
+
+test(
+  "threads on wild captures: each tree as one capture set (a folder) gives the output of 1 with 2 and 3 shards",
+  {
+    skip: SKIP,
+    timeout: 300_000,
+  },
+  async () => {
+    for (const tree of ["tcpdump", "zeek"]) {
+      for (const summary of [true, false]) {
+        const req = { files: [join(WILD, tree)], format: "text" as const, summary };
+        const one = await explainInProcess({ ...req, threads: 1 });
+        assert.equal(one.code, 0, one.stderr.slice(0, 500));
+        assert.match(one.stdout, /capture set of \d+ files merged by time/);
+        for (const threads of [2, 3]) {
+          const many = await explainInProcess({ ...req, threads, spawn: inThreadShard });
+          assert.deepEqual(many, one, `${tree} summary ${summary} ×${threads}`);
+        }
+      }
+    }
+  },
+);
