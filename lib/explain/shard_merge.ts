@@ -45,9 +45,6 @@ export function withId(text: string, id: number): string {
   return text.replace(ID_TEXT, String(id));
 }
 
-/** {@link ID_TEXT} as bytes. */
-const ID_BYTES = Uint8Array.from(ID_TEXT, (c) => c.charCodeAt(0));
-
 /**
  * {@link withId} of UTF-8 bytes, as pieces: the bytes before the placeholder,
  * the id, the bytes after it (views of `bytes`, not copies).
@@ -60,22 +57,12 @@ const ID_BYTES = Uint8Array.from(ID_TEXT, (c) => c.charCodeAt(0));
  * ```
  */
 export function withIdBytes(bytes: Uint8Array, id: number): Uint8Array[] {
-  const n = ID_BYTES.length;
-  const first = ID_BYTES[0];
-  for (
-    let i = bytes.indexOf(first);
-    i >= 0 && i + n <= bytes.length;
-    i = bytes.indexOf(first, i + 1)
-  ) {
-    let k = 1;
-    while (k < n && bytes[i + k] === ID_BYTES[k]) k++;
-    if (k < n) continue;
-    const digits = String(id);
-    const idBytes = new Uint8Array(digits.length);
-    for (let d = 0; d < digits.length; d++) idBytes[d] = digits.charCodeAt(d);
-    return [bytes.subarray(0, i), idBytes, bytes.subarray(i + n)];
-  }
-  return [bytes];
+  const i = findAscii(bytes, ID_TEXT, 0);
+  if (i < 0) return [bytes];
+  const digits = String(id);
+  const idBytes = new Uint8Array(digits.length);
+  for (let d = 0; d < digits.length; d++) idBytes[d] = digits.charCodeAt(d);
+  return [bytes.subarray(0, i), idBytes, bytes.subarray(i + ID_TEXT.length)];
 }
 
 /**
