@@ -4,8 +4,8 @@
 # and the exit code compared. A difference is run three more times with two
 # threads, to tell a wrong answer (the same each time) from one that depends
 # on timing. Prints one DIFF line per difference and a count per runtime and
-# format. Not a test (a runtime start-up per run: about 10 minutes per
-# runtime and format for the 647 wild captures); tests/system/wild_threads.test.ts
+# format. Not a test (a runtime start-up per run: 13 minutes for the 647
+# wild captures in three formats on both runtimes); tests/system/wild_threads.test.ts
 # runs the same comparison in-process with in-thread shards.
 # Usage: bash bench/explain_threads_same.sh [DIR=../shared/captures/wild] [FORMATS="text json"] [RUNTIMES="bun deno"]
 set -uo pipefail
