@@ -50,6 +50,7 @@ export async function captureFiles(
   rt: Runtime,
   given: string[],
 ): Promise<{ files: string[]; skipped: string[] }> {
+  noStdinWithFiles(given);
   const files: string[] = [], skipped: string[] = [];
   for (const f of given) {
     if (!isDirectory(rt, f)) {
@@ -100,12 +101,7 @@ async function startsAsCapture(rt: Runtime, path: string): Promise<boolean> {
 
 /** Every file a folder holds (not sub-folders), in name order; other names as given. */
 export function expandFiles(rt: Runtime, given: string[]): string[] {
-  if (given.length > 1 && given.includes("-")) {
-    throw usageError(
-      "Cannot read standard input (-) together with files",
-      "give either - alone or capture files",
-    );
-  }
+  noStdinWithFiles(given);
   const out: string[] = [];
   for (const f of given) {
     if (!isDirectory(rt, f)) {
@@ -124,6 +120,16 @@ export function expandFiles(rt: Runtime, given: string[]): string[] {
     out.push(...inside);
   }
   return out;
+}
+
+/** Standard input (-) is read alone: a usage error beside files. */
+function noStdinWithFiles(given: string[]): void {
+  if (given.length > 1 && given.includes("-")) {
+    throw usageError(
+      "Cannot read standard input (-) together with files",
+      "give either - alone or capture files",
+    );
+  }
 }
 
 export function isDirectory(rt: Runtime, file: string | undefined): boolean {

@@ -63,3 +63,11 @@ test("explain folder: a file given by name is read even when it is not a capture
     dir.cleanup();
   }
 });
+
+test("explain folder: standard input (-) beside files or a folder is a usage error", async () => {
+  for (const files of [["-", "x.pcap"], ["-", FIXTURES]]) {
+    const r = await explainInProcess({ files, format: "text", summary: true });
+    assert.notEqual(r.code, 0);
+    assert.match(r.stderr, /Cannot read standard input \(-\) together with files/);
+  }
+});
