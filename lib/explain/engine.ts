@@ -301,7 +301,7 @@ export class Explainer {
    * A frame this engine is not given went by (another shard's, shard.ts):
    * sets time zero on the first call, moves the capture's last time, and with
    * `expire` applies the idle limits as a TCP frame at that time would
-   * (`frame`: that frame's number, which what the limits queue is stamped with).
+   * (`frame`: that frame's number; a connection the limits queue again is stamped with it).
    */
   advance(tsSec: number, tsNsec: number, expire: boolean, frame = 0): void {
     if (this.#t0Sec < 0) {

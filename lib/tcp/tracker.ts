@@ -161,7 +161,7 @@ export class TcpTracker {
    * The capture's clock moved to a frame this tracker is not given (another
    * shard's, lib/explain/shard.ts): the first call sets time zero, and with
    * `expire` the idle limits are applied as a TCP frame at that time would
-   * (`frame`: that frame's number, which what the limits queue is stamped with).
+   * (`frame`: that frame's number; a connection the limits queue again is stamped with it).
    */
   advance(tsSec: number, tsNsec: number, expire: boolean, frame = 0): void {
     if (!this.#started) {
