@@ -11,6 +11,7 @@
 import { spawn } from "node:child_process";
 import { existsSync, readFileSync, statSync } from "node:fs";
 import { createRequire } from "node:module";
+import os from "node:os";
 import { delimiter, dirname, join } from "node:path";
 import process from "node:process";
 import { fileURLToPath } from "node:url";
@@ -86,12 +87,38 @@ function command() {
   }
   if (want !== "bun") {
     const deno = findDeno();
-    if (deno) return [deno, ["run", "-A", "--no-check", main]];
+    if (deno) return [deno, ["run", "-A", "--no-check", ...denoFlags(process.argv.slice(2)), main]];
   }
   const how = want === "deno"
     ? "install Deno (https://deno.com) or unset TCPECHO_RUNTIME"
     : "reinstall tcpecho (its bun dependency is missing) or install Bun or Deno";
   fail(`cannot find ${want ?? "Bun or Deno"}: ${how}`);
+}
+
+/**
+ * Deno: `explain` with worker threads runs with V8's smallest young
+ * generation (1 MiB semi-spaces). V8 grows an isolate's young generation for
+ * as long as anything survives, up to 16 MiB semi-spaces, and the reader of
+ * `--threads 2` reached 210-220 MiB at four times the benchmark capture; with
+ * this, 171-175 MiB (docs/threads.md). Only a start-up flag sets it. One
+ * thread (the default below three cores) is left as it is. A semi-space size
+ * set in DENO_V8_FLAGS is kept.
+ */
+function denoFlags(args) {
+  if (args[0] !== "explain" || /semi-space/.test(process.env.DENO_V8_FLAGS ?? "")) return [];
+  const at = args.findIndex((a) => a === "--threads" || a.startsWith("--threads="));
+  const given = at < 0
+    ? undefined
+    : Number(args[at].includes("=") ? args[at].split("=")[1] : args[at + 1]);
+  // Without --threads, explain uses a worker per core but its own on big captures.
+  const threads = given ?? (cores() >= 3 ? 2 : 1);
+  return threads >= 2 ? ["--v8-flags=--max-semi-space-size=1"] : [];
+}
+
+function cores() {
+  return typeof os.availableParallelism === "function"
+    ? os.availableParallelism()
+    : os.cpus().length;
 }
 
 function fail(message) {

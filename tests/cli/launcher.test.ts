@@ -142,3 +142,40 @@ test("launcher: npx tcpecho serve, then SIGTERM to npm: the server is gone too",
   // npm exits on SIGTERM without passing it on; the launcher notices.
   await serveThenTerm(["npx", "--offline", "--yes", "."], (npm) => npm);
 });
+
+test("launcher: Deno's explain with worker threads runs with the smallest young generation", {
+  skip: SKIP || LINUX,
+  timeout: 60_000,
+}, async () => {
+  const FLAG = "--v8-flags=--max-semi-space-size=1";
+  // The runtime's command line, while explain waits on an open standard input.
+  const runtimeArgs = async (args: string[]) => {
+    const env: Record<string, string | undefined> = {
+      ...process.env,
+      NO_COLOR: "1",
+      TCPECHO_RUNTIME: "deno",
+    };
+    delete env.DENO_V8_FLAGS; // (an empty one stops Deno)
+    const child = spawn("node", [LAUNCHER, ...args], {
+      env,
+      stdio: ["pipe", "ignore", "ignore"],
+    });
+    try {
+      const deadline = Date.now() + 30_000;
+      let line = "";
+      while (!line && Date.now() < deadline) {
+        await new Promise((r) => setTimeout(r, 50));
+        line = descendants(child.pid!).map(cmdline).find((c) => /cmd\/main\.ts\0explain/.test(c)) ??
+          "";
+      }
+      assert.ok(line, "found the runtime");
+      return line.split("\0");
+    } finally {
+      child.stdin.end();
+      child.kill("SIGTERM");
+    }
+  };
+  assert.ok((await runtimeArgs(["explain", "--threads", "2", "-"])).includes(FLAG));
+  assert.ok((await runtimeArgs(["explain", "--threads=3", "--summary", "-"])).includes(FLAG));
+  assert.ok(!(await runtimeArgs(["explain", "--threads", "1", "-"])).includes(FLAG));
+});
