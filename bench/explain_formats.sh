@@ -58,6 +58,8 @@ for k in $SIZES; do
     for t in $THREADS; do
       for rt in $RUNTIMES; do
         if [ "$rt" = deno ]; then exe=("$B/deno" run -A --no-check); else exe=("$B/bun"); fi
+        # As the launcher runs Deno with worker threads (bin/tcpecho.mjs, docs/threads.md).
+        if [ "$rt" = deno ] && [ "$t" -ge 2 ]; then exe+=(--v8-flags=--max-semi-space-size=1); fi
         row "$k" "$rt" "$fmt" "$t" "$n" "${exe[@]}" "$ROOT/cmd/main.ts" explain "$f" "${args[@]}" \
           --threads "$t"
       done
