@@ -100,7 +100,7 @@ function command() {
  * generation (1 MiB semi-spaces). V8 grows an isolate's young generation for
  * as long as anything survives, up to 16 MiB semi-spaces, and the reader of
  * `--threads 2` reached 210-220 MiB at four times the benchmark capture; with
- * this, 171-175 MiB (docs/threads.md). Only a start-up flag sets it. One
+ * this, 171-216 MiB (docs/threads.md). Only a start-up flag sets it. One
  * thread (the default below three cores) is left as it is. A semi-space size
  * set in DENO_V8_FLAGS is kept.
  */
