@@ -39,6 +39,8 @@ export class IdleExpiry {
   readonly #expire: ExpireFn;
   /** The frame being handled (set by the tracker): what queues a connection stamps it with. */
   frame = 0;
+  /** The latest capture time seen: the idle limits' clock ({@link tick}). */
+  #clock = -Infinity;
 
   constructor(limits: TrackerLimits, expire: ExpireFn) {
     this.#halfOpenTimeout = limits.halfOpenTimeout ?? HALF_OPEN_TIMEOUT_S;
@@ -46,6 +48,21 @@ export class IdleExpiry {
     this.#maxOpen = Math.max(1, limits.maxOpen ?? MAX_OPEN);
     this.#maxHalfOpen = Math.max(1, limits.maxHalfOpen ?? MAX_HALF_OPEN);
     this.#expire = expire;
+  }
+
+  /**
+   * Moves the clock the idle limits and the tombstones' linger count on to
+   * capture time `t` when that is later; returns the clock. Captures whose
+   * timestamps go back (merged interfaces, a clock stepped back, a corrupt
+   * record) do not make them look back: a connection's idle time is how far
+   * the capture has gone since its last packet, a tombstone lingers for as
+   * long after its connection's end, and what ends when does not depend on
+   * which other connections' packets came by (`--threads` gives each shard
+   * only some of them).
+   */
+  tick(t: number): number {
+    if (t > this.#clock) this.#clock = t;
+    return this.#clock;
   }
 
   /** Queues a new connection at time `c.idleStamp` on the list its state calls for. */

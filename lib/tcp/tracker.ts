@@ -39,7 +39,8 @@ import { L_ICMP_UNREACH, L_PORT_REUSED } from "./labels.ts";
 import { applySegment, kindLabels } from "./segment.ts";
 import { SegmentView } from "./segment_view.ts";
 import { DirSeq } from "./analysis.ts";
-import { seqAdd, seqLe, seqRel } from "./seq.ts";
+import { seqAdd, seqLe } from "./seq.ts";
+import { icmpUnreachable } from "./icmp.ts";
 import {
   TOMBSTONE_LINGER_S,
   type TrackerOptions,
@@ -74,8 +75,6 @@ export class TcpTracker {
   #started = false;
   #nextId = 0;
   #lastContinues = 0;
-  /** The latest capture time seen (the idle limits' clock: {@link #tick}). */
-  #clock = -Infinity;
   /** The idle lists and the caps on open connections (lib/tcp/idle_expiry.ts). */
   #idle: IdleExpiry;
   /** TCP frames that belong to no connection, by reason (see {@link UNASSIGNED_REASONS}). */
@@ -117,11 +116,6 @@ export class TcpTracker {
 
   /** TCP frames that belong to no connection (the sum of {@link unassigned}). */
   get unassignedTotal(): number {
-    return this.unassigned["after-end"];
-  }
-
-  /** Late packets of ended connections (= unassigned["after-end"]). */
-  get latePackets(): number {
     return this.unassigned["after-end"];
   }
 
@@ -171,7 +165,9 @@ export class TcpTracker {
     }
     this.#idle.frame = frame;
     if (expire) {
-      this.#idle.expireIdle(this.#tick((tsSec - this.#t0Sec) + (tsNsec - this.#t0Nsec) * 1e-9));
+      this.#idle.expireIdle(
+        this.#idle.tick((tsSec - this.#t0Sec) + (tsNsec - this.#t0Nsec) * 1e-9),
+      );
     }
   }
 
@@ -197,26 +193,11 @@ export class TcpTracker {
     return (p.tsSec - this.#t0Sec) + (p.tsNsec - this.#t0Nsec) * 1e-9;
   }
 
-  /**
-   * Moves the clock the idle limits and the tombstones' linger count on to
-   * capture time `t` when that is later; returns the clock. Captures whose
-   * timestamps go back (merged interfaces, a clock stepped back, a corrupt
-   * record) do not make them look back: a connection's idle time is how far
-   * the capture has gone since its last packet, a tombstone lingers for as
-   * long after its connection's end, and what ends when does not depend on
-   * which other connections' packets came by (`--threads` gives each shard
-   * only some of them).
-   */
-  #tick(t: number): number {
-    if (t > this.#clock) this.#clock = t;
-    return this.#clock;
-  }
-
   #tcp(p: Packet): void {
     const tv = this.#tv;
     tv.read(p.buf, p.ipVersion as 4 | 6, p.srcOff, p.dstOff, p.srcPort, p.dstPort);
     const t = this.#time(p);
-    const now = this.#tick(t);
+    const now = this.#idle.tick(t);
     this.#idle.frame = p.frame;
     this.#idle.expireIdle(now);
     const synOnly = (p.flags & (TCP_SYN | TCP_ACK)) === TCP_SYN;
@@ -290,15 +271,7 @@ export class TcpTracker {
       }
     }
     const side: Side = fromA === c.clientIsA ? 0 : 1;
-    const r = this.#seg;
-    r.frame = p.frame;
-    r.t = t;
-    // int32 for the analysis (SegmentView): the decoder's uint32 of 2^31 and more are doubles.
-    r.seq = p.seq | 0;
-    r.ack = p.ack | 0;
-    r.flags = p.flags;
-    r.window = p.window;
-    r.len = p.payloadLen;
+    const r = this.#view(p, t);
     r.wscale = p.wscale;
     r.extra = extra;
     const wasOpen = c.facts.established;
@@ -353,7 +326,8 @@ export class TcpTracker {
       p.quotedSrcPort,
       p.quotedDstPort,
     );
-    const now = this.#tick(this.#time(p));
+    const t = this.#time(p);
+    const now = this.#idle.tick(t);
     this.#idle.frame = p.frame;
     this.#idle.expireIdle(now);
     const c = this.#live.find(tv);
@@ -362,35 +336,13 @@ export class TcpTracker {
       return;
     }
     const sender: Side = (this.#live.lastDir === 1) === c.clientIsA ? 0 : 1;
-    const side = (1 - sender) as Side;
-    const f = c.facts;
-    const t = this.#time(p);
-    f.icmpCount++;
-    if (f.icmpFrame === 0) {
-      f.icmpFrame = p.frame;
-      f.icmpType = p.icmpType;
-      f.icmpCode = p.icmpCode;
-    }
-    f.lastFrame = p.frame;
-    f.lastTime = t;
-    c.lastClock = now;
-    c.segLog?.add(
-      p.frame,
-      t,
-      side,
-      0,
-      p.quotedSeq >= 0 ? seqRel(p.quotedSeq, c.base[sender]) : 0,
-      0,
-      0,
-      L_ICMP_UNREACH,
-      0,
-    );
+    const side = icmpUnreachable(c, p, sender, t, now);
     this.#opts.onSegment?.(c, side, L_ICMP_UNREACH, p.frame, p);
   }
 
   /**
    * An ended connection (RST, or both FINs acknowledged): leaves a tombstone,
-   * lingering from the clock's time `t` ({@link #tick}).
+   * lingering from the clock's time `t` ({@link IdleExpiry.tick}).
    */
   #end(c: TcpConn, t: number): void {
     this.#dead.add(c, t, t + TOMBSTONE_LINGER_S);
@@ -399,16 +351,22 @@ export class TcpTracker {
 
   /** Labels a late packet with the ended connection's sequence state (see onLate). */
   #late(p: Packet, tomb: number, fromA: boolean, t: number): void {
+    const m = this.#dead.analyzeLate(tomb, fromA, this.#view(p, t), this.#lateA, this.#lateB);
+    this.#opts.onLate?.(p.frame, kindLabels(p.flags, p.payloadLen) | m);
+  }
+
+  /** The segment view filled from frame `p` at time `t` (not its window scale and extra labels). */
+  #view(p: Packet, t: number): SegmentView {
     const v = this.#seg;
     v.frame = p.frame;
+    v.t = t;
+    // int32 for the analysis (SegmentView): the decoder's uint32 of 2^31 and more are doubles.
     v.seq = p.seq | 0;
     v.ack = p.ack | 0;
-    v.len = p.payloadLen;
     v.flags = p.flags;
     v.window = p.window;
-    v.t = t;
-    const m = this.#dead.analyzeLate(tomb, fromA, v, this.#lateA, this.#lateB);
-    this.#opts.onLate?.(p.frame, kindLabels(p.flags, p.payloadLen) | m);
+    v.len = p.payloadLen;
+    return v;
   }
 
   /** Takes a connection out of the tables and gives it to `onEnd`. */

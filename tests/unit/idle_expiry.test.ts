@@ -95,3 +95,10 @@ test("idle expiry: the caps expire the connection idle longest", () => {
     ["2:cap"],
   );
 });
+
+test("idle expiry: the clock never goes back", () => {
+  const { x } = lists({});
+  assert.equal(x.tick(5), 5);
+  assert.equal(x.tick(3), 5, "an earlier time leaves the clock where it was");
+  assert.equal(x.tick(5.5), 5.5);
+});
