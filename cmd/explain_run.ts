@@ -14,7 +14,7 @@ import {
   FrameOrigins,
 } from "../lib/explain/pipeline.ts";
 import { ID_TEXT, withId, withIdBytes } from "../lib/explain/shard_merge.ts";
-import { heapPacer } from "../lib/runtime/heap.ts";
+import { type HeapPacer, heapPacer, V8_THREADS_LIMIT } from "../lib/runtime/heap.ts";
 import type { WorkerHandle } from "../lib/runtime/worker.ts";
 import { explainThreaded, threadsFor } from "./explain_threads.ts";
 import { captureJson } from "../lib/report/json.ts";
@@ -233,8 +233,10 @@ export async function runExplain(ctx: CommandContext, req: ExplainRequest): Prom
   // RSS Deno 295 -> 261 MiB, Bun 316 -> 287, CPU 0.75 / 0.73 (its records no
   // longer die old); in html see HTML_AT_ONCE_SEGMENTS.
   const reuse = true;
-  // The table keeps little and is the speed benchmark: it runs without the pacer.
-  const pacer = tableMode ? undefined : await heapPacer();
+  // The table keeps little and is the speed benchmark: it runs without the
+  // pacer. With worker threads the reader's heap stays small, and so does its
+  // budget on Deno (V8_THREADS_LIMIT); set once the thread count is known.
+  let pacer: HeapPacer | undefined;
   const flush = async (final = false) => {
     pacer?.tick();
     // The table's rows are small: written in pieces of at least 64 KiB.
@@ -264,6 +266,7 @@ export async function runExplain(ctx: CommandContext, req: ExplainRequest): Prom
         source: i === 0 ? pumpingSource(src, flush, progress?.report, readCap) : src,
       }));
     const threads = threadsFor(req, origins !== undefined, size);
+    if (!tableMode) pacer = await heapPacer(threads > 1 ? { v8: V8_THREADS_LIMIT } : {});
     done = threads > 1
       ? await explainThreaded(input, {
         threads,

@@ -1,9 +1,17 @@
 /**
  * The worker thread of `explain --threads N`: one shard (cmd/explain_shard.ts).
+ * After each message, the heap pacer looks at the heap (lib/runtime/heap.ts).
  * @module
  */
 import { parentPort } from "../lib/runtime/worker.ts";
 import { shardHandler } from "./explain_shard.ts";
+import { heapPacer, V8_THREADS_LIMIT } from "../lib/runtime/heap.ts";
 
+// On Deno, its heap kept near a small budget (V8_THREADS_LIMIT); Bun's workers stay small unpaced.
+const pacer = await heapPacer({ v8: V8_THREADS_LIMIT, v8Only: true });
 const port = parentPort();
-port.onMessage(shardHandler((msg, transfer) => port.post(msg, transfer)));
+const handle = shardHandler((msg, transfer) => port.post(msg, transfer));
+port.onMessage((m) => {
+  handle(m);
+  pacer.tick();
+});

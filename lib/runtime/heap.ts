@@ -29,6 +29,14 @@
  * @module
  */
 
+/** Options of {@link heapPacer}. */
+export interface PacerOptions {
+  /** V8's limit instead of {@link V8_LIMIT}. */
+  v8?: PacerLimit;
+  /** On Bun, a pacer that does nothing. */
+  v8Only?: boolean;
+}
+
 /** What {@link heapPacer} returns. */
 export interface HeapPacer {
   /** Between pieces of work: asks for a collection when the heap is over its limit. */
@@ -72,6 +80,21 @@ export const BUN_LIMIT: PacerLimit = { budget: 96 * 1024 * 1024, factor: 2, ever
 export const V8_LIMIT: PacerLimit = { budget: 128 * 1024 * 1024, factor: 1.5 };
 
 /**
+ * Deno, `explain --threads N` (the reader and each worker that formats
+ * connections): 16 MiB, 1.5 times what was live. With V8's smallest young
+ * generation (bin/tcpecho.mjs) a worker promotes most of its connection
+ * records before they die, and V8 let its old generation fill with them to
+ * about 30 MB before it first marked it (8-14 MB live): 2-4 MB a second of
+ * garbage on the benchmark capture. The reader's 7-9 MB live grew to 24 MB
+ * the same way. A nudge at 16 MiB collects them every few seconds, a few
+ * milliseconds each: `--format json --threads 2` of the 4x capture peaked at
+ * 163-174 MiB instead of 195-224, of the 16x one at 181 instead of 194 (and
+ * 205 in an earlier session), no slower within the runs' spread (nineteenth
+ * session, docs/threads.md).
+ */
+export const V8_THREADS_LIMIT: PacerLimit = { budget: 16 * 1024 * 1024, factor: 1.5 };
+
+/**
  * The ArrayBuffer that nudges V8: memory outside the heap counts towards
  * V8's global allocation limit, and one of 1 GiB brings the next collection
  * forward at once (80 MiB did nothing, 256 MiB only sometimes: measured);
@@ -95,9 +118,10 @@ type JscModule = { fullGC(): number; heapSize(): number };
  * for (let i = 0; i < 10; i++) pacer.tick(); // between reads
  * ```
  */
-export async function heapPacer(): Promise<HeapPacer> {
+export async function heapPacer(opts: PacerOptions = {}): Promise<HeapPacer> {
   const g = globalThis as Record<string, unknown>;
   if (typeof g.Bun === "object" && g.Bun !== null) {
+    if (opts.v8Only) return idle();
     let jsc: JscModule;
     try {
       const name = "bun:jsc";
@@ -109,7 +133,7 @@ export async function heapPacer(): Promise<HeapPacer> {
   }
   const deno = g.Deno as { memoryUsage?(): { heapUsed: number } } | undefined;
   if (deno?.memoryUsage === undefined) return idle();
-  return v8Pacer(() => deno.memoryUsage!().heapUsed, V8_LIMIT);
+  return v8Pacer(() => deno.memoryUsage!().heapUsed, opts.v8 ?? V8_LIMIT);
 }
 
 function idle(): HeapPacer {

@@ -144,3 +144,11 @@ test("heap pacer: the runtime's own pacer asks at most once in 100 ticks of a he
   for (let i = 0; i < 100; i++) p.tick();
   assert.ok(p.requests <= 1, `${p.requests} requests`);
 });
+
+test("heap pacer: a worker's pacer (v8Only) nudges V8 past its own budget and does nothing on Bun", async () => {
+  const p = await heapPacer({ v8: { budget: 1, factor: 1 }, v8Only: true });
+  for (let i = 0; i < 3; i++) p.tick();
+  const bun = typeof (globalThis as { Bun?: unknown }).Bun === "object";
+  if (bun) assert.equal(p.requests, 0);
+  else assert.ok(p.requests >= 1, `${p.requests} requests over a budget of one byte`);
+});
