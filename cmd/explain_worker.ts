@@ -5,13 +5,15 @@
  */
 import { parentPort } from "../lib/runtime/worker.ts";
 import { shardHandler } from "./explain_shard.ts";
-import { heapPacer, V8_THREADS_LIMIT } from "../lib/runtime/heap.ts";
+import { type HeapPacer, heapPacer, V8_THREADS_LIMIT } from "../lib/runtime/heap.ts";
 
-// On Deno, its heap kept near a small budget (V8_THREADS_LIMIT); Bun's workers stay small unpaced.
-const pacer = await heapPacer({ v8: V8_THREADS_LIMIT, v8Only: true });
 const port = parentPort();
 const handle = shardHandler((msg, transfer) => port.post(msg, transfer));
+// On Deno, the heap kept near a small budget (V8_THREADS_LIMIT); Bun's workers stay small unpaced.
+// The handler is set at once, so no message comes before it; the pacer joins when ready.
+let pacer: HeapPacer | undefined;
+void heapPacer({ v8: V8_THREADS_LIMIT, v8Only: true }).then((p) => pacer = p);
 port.onMessage((m) => {
   handle(m);
-  pacer.tick();
+  pacer?.tick();
 });
