@@ -226,16 +226,14 @@ export async function runExplain(ctx: CommandContext, req: ExplainRequest): Prom
     return true;
   };
   if (tableMode) table.text(summaryHeader(ctx.color));
-  // Records are reset and reused in every format: each connection's output
-  // is made when it ends (a line, a string, an HTML report object), and a
-  // consumer that keeps a record (a long connection) says so by returning
-  // true from onConnection. A 1 M SYN flood in ndjson, through a pipe: peak
-  // RSS Deno 295 -> 261 MiB, Bun 316 -> 287, CPU 0.75 / 0.73 (its records no
-  // longer die old); in html see HTML_AT_ONCE_SEGMENTS.
+  // Records are reset and reused in every format: each connection's output is made when it
+  // ends (a line, a string, an HTML report object), and a consumer that keeps a record (a long
+  // connection) says so by returning true from onConnection. A 1 M SYN flood in ndjson, through
+  // a pipe: peak RSS Deno 295 -> 261 MiB, Bun 316 -> 287, CPU 0.75 / 0.73 (its records no longer
+  // die old); in html see HTML_AT_ONCE_SEGMENTS.
   const reuse = true;
-  // The table keeps little and is the speed benchmark: it runs without the
-  // pacer. With worker threads the reader's heap stays small, and so does its
-  // budget on Deno (V8_THREADS_LIMIT); set once the thread count is known.
+  // None for the table (it keeps little; the speed benchmark). Set once the thread count is known:
+  // with threads, the reader's heap stays small, and so does its budget on Deno (V8_THREADS_LIMIT).
   let pacer: HeapPacer | undefined;
   const flush = async (final = false) => {
     pacer?.tick();
