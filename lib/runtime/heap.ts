@@ -88,7 +88,7 @@ export const V8_LIMIT: PacerLimit = { budget: 128 * 1024 * 1024, factor: 1.5 };
  * garbage on the benchmark capture. The reader's 7-9 MB live grew to 24 MB
  * the same way. A nudge at 16 MiB collects them every few seconds, a few
  * milliseconds each: `--format json --threads 2` of the 4x capture peaked at
- * 163-174 MiB instead of 195-224, of the 16x one at 181 instead of 194 (and
+ * 163-174 MiB instead of 195-224, of the 16x one at 179 instead of 194 (and
  * 205 in an earlier session), no slower within the runs' spread (nineteenth
  * session, docs/threads.md).
  */
